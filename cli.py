@@ -1,0 +1,631 @@
+"""The moralbank command: parse, call a service or report, pick a renderer, report errors."""
+
+from __future__ import annotations
+
+import functools
+import json
+import sys
+import tempfile
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from datetime import date
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, Any, TypeVar
+
+import typer
+from rich.console import Console
+
+from moralbank import __version__
+from moralbank.config import LANGS, Settings, default_lang
+from moralbank.errors import MoralBankError
+from moralbank.messages import text
+
+if TYPE_CHECKING:  # the library is imported inside commands, keeping --help fast
+    from sqlalchemy import Engine
+
+HELP_LANG = default_lang()
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def h(key: str) -> str:
+    """Help text in the language of the environment (options are parsed after help is built)."""
+    return text(key, HELP_LANG)
+
+
+app = typer.Typer(help=h("help.app"), no_args_is_help=True, add_completion=False)
+village_app = typer.Typer(help=h("help.village"), no_args_is_help=True)
+household_app = typer.Typer(help=h("help.household"), no_args_is_help=True)
+import_app = typer.Typer(help=h("help.import"), no_args_is_help=True)
+standard_app = typer.Typer(help=h("help.standard"), no_args_is_help=True)
+export_app = typer.Typer(help=h("help.export"), no_args_is_help=True)
+app.add_typer(village_app, name="village")
+app.add_typer(household_app, name="household")
+app.add_typer(import_app, name="import")
+app.add_typer(standard_app, name="standard")
+app.add_typer(export_app, name="export")
+
+FormatOpt = Annotated[str, typer.Option("--format", "-f", help=h("help.format"))]
+
+
+# --- plumbing ---------------------------------------------------------------------------------
+
+
+def settings(ctx: typer.Context) -> Settings:
+    """The settings the top-level callback stored for this invocation."""
+    obj = ctx.find_root().obj
+    return obj if isinstance(obj, Settings) else Settings(lang=default_lang())
+
+
+def say(ctx: typer.Context, key: str, **params: Any) -> None:
+    """A message from the catalogue on stdout."""
+    typer.echo(text(key, settings(ctx).lang, **params))
+
+
+def handled(func: F) -> F:
+    """The one error handler: a MoralBankError becomes a clear message on stderr and exit 1."""
+
+    @functools.wraps(func)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return func(*args, **kwargs)
+        except MoralBankError as exc:
+            ctx = kwargs.get("ctx")
+            lang = settings(ctx).lang if ctx is not None else default_lang()
+            Console(stderr=True, highlight=False).print(
+                text("error.prefix", lang) + exc.message(lang), markup=False, soft_wrap=True
+            )
+            raise typer.Exit(1) from None
+
+    return wrapper  # type: ignore[return-value]
+
+
+def operator(ctx: typer.Context) -> str:
+    """The operator for a write, required."""
+    name = settings(ctx).operator
+    if not name or not name.strip():
+        raise MoralBankError("operator.required")
+    return name.strip()
+
+
+def engine(ctx: typer.Context) -> Engine:
+    """The engine for ``--db``."""
+    from moralbank.storage.db import open_engine
+
+    return open_engine(settings(ctx).db)
+
+
+def check_format(fmt: str, choices: tuple[str, ...]) -> str:
+    """The format, or an error listing the choices."""
+    if fmt not in choices:
+        raise MoralBankError("format.invalid", value=fmt, choices=", ".join(choices))
+    return fmt
+
+
+def out_console() -> Console:
+    """Stdout for tables: wide enough when piped that tables are not cut."""
+    console = Console(highlight=False)
+    return console if console.is_terminal else Console(highlight=False, width=200)
+
+
+def show(ctx: typer.Context, rows: Any, fmt: str, *, title: str | None = None, columns: list[str] | None = None) -> None:
+    """Render report rows as a table, JSON or CSV on stdout."""
+    from moralbank.render.formats import FORMATS, render_csv, render_json, rich_table
+
+    check_format(fmt, FORMATS)
+    if fmt == "json":
+        sys.stdout.write(render_json(rows))
+    elif fmt == "csv":
+        sys.stdout.write(render_csv(rows if isinstance(rows, list) else [rows], columns))
+    else:
+        out_console().print(rich_table(rows if isinstance(rows, list) else [rows], settings(ctx).lang, title=title, columns=columns))
+
+
+@contextmanager
+def progress_bar(label: str, total: int, quiet: bool = False) -> Iterator[Callable[[int], None] | None]:
+    """A rich progress bar on a terminal's stderr; nothing when piped or quiet."""
+    err = Console(stderr=True)
+    if quiet or not err.is_terminal:
+        yield None
+        return
+    from rich.progress import Progress
+
+    with Progress(console=err, transient=True) as progress:
+        task = progress.add_task(label, total=total)
+        yield lambda n: progress.advance(task, n)
+
+
+def today() -> date:
+    """Today's date, the upper bound for event and booking dates."""
+    return date.today()
+
+
+def day(value: str | None, field: str) -> str:
+    """An ISO date option, today when omitted."""
+    from moralbank.domain.dates import parse_date
+
+    return parse_date(value, field).isoformat() if value else today().isoformat()
+
+
+# --- global options ---------------------------------------------------------------------------
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"moralbank {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def main_options(
+    ctx: typer.Context,
+    db: Annotated[str, typer.Option("--db", envvar="MORALBANK_DB", help=h("help.db"))] = "moralbank.db",
+    lang: Annotated[str | None, typer.Option("--lang", envvar="MORALBANK_LANG", help=h("help.lang"))] = None,
+    operator_name: Annotated[
+        str | None, typer.Option("--operator", envvar="MORALBANK_OPERATOR", help=h("help.operator"))
+    ] = None,
+    version: Annotated[
+        bool, typer.Option("--version", callback=_version, is_eager=True, help=h("help.version"))
+    ] = False,
+) -> None:
+    """moralbank."""
+    chosen = (lang or default_lang()).lower()
+    if chosen not in LANGS:
+        typer.echo(text("lang.invalid", "en", value=lang), err=True)
+        raise typer.Exit(2)
+    ctx.obj = Settings(db=db, lang=chosen, operator=operator_name)
+
+
+# --- setup and register -----------------------------------------------------------------------
+
+
+@app.command(help=h("help.init"))
+@handled
+def init(ctx: typer.Context) -> None:
+    from moralbank.storage.schema import apply_schema
+
+    apply_schema(engine(ctx))
+    say(ctx, "init.done", db=settings(ctx).db)
+
+
+@village_app.command("add", help=h("help.village_add"))
+@handled
+def village_add(ctx: typer.Context, 
+    code: str,
+    name: Annotated[str, typer.Option("--name")],
+    town: Annotated[str, typer.Option("--town")],
+    county: Annotated[str, typer.Option("--county")],
+) -> None:
+    from moralbank.services.register import add_village
+    from moralbank.storage.db import writing
+
+    operator(ctx)
+    with writing(engine(ctx)) as session:
+        add_village(session, code=code, name=name, town=town, county=county)
+    say(ctx, "village.added", code=code)
+
+
+@village_app.command("list", help=h("help.village_list"))
+@handled
+def village_list(ctx: typer.Context, fmt: FormatOpt = "table") -> None:
+    from moralbank.reports.registry import village_rows
+    from moralbank.storage.db import reading
+
+    with reading(engine(ctx)) as session:
+        show(ctx, village_rows(session), fmt)
+
+
+@household_app.command("add", help=h("help.household_add"))
+@handled
+def household_add(ctx: typer.Context, 
+    code: str,
+    village: Annotated[str, typer.Option("--village")],
+    head_name: Annotated[str, typer.Option("--head-name")],
+    id_number: Annotated[str, typer.Option("--id-number")],
+    members: Annotated[str, typer.Option("--members")] = "1",
+    phone: Annotated[str, typer.Option("--phone")] = "",
+    grid: Annotated[str, typer.Option("--grid")] = "",
+    address: Annotated[str, typer.Option("--address")] = "",
+    consent_board: Annotated[str, typer.Option("--consent-board")] = "yes",
+    consent_bank: Annotated[str, typer.Option("--consent-bank")] = "no",
+) -> None:
+    from moralbank.services.register import add_household
+    from moralbank.storage.db import writing
+
+    operator(ctx)
+    row = {
+        "code": code,
+        "village": village,
+        "head_name": head_name,
+        "id_number": id_number,
+        "phone": phone,
+        "members": members,
+        "grid": grid,
+        "address": address,
+        "consent_board": consent_board,
+        "consent_bank": consent_bank,
+    }
+    with writing(engine(ctx)) as session:
+        add_household(session, row=row, today=today().isoformat())
+    say(ctx, "household.added", code=code)
+
+
+@household_app.command("list", help=h("help.household_list"))
+@handled
+def household_list(ctx: typer.Context, 
+    village: Annotated[str | None, typer.Option("--village", help=h("help.village_filter"))] = None,
+    fmt: FormatOpt = "table",
+) -> None:
+    from moralbank.reports.registry import household_rows
+    from moralbank.storage.db import reading
+
+    with reading(engine(ctx)) as session:
+        show(ctx, household_rows(session, village=village), fmt)
+
+
+@household_app.command("show", help=h("help.household_show"))
+@handled
+def household_show(ctx: typer.Context, code: str, fmt: FormatOpt = "table") -> None:
+    from moralbank.reports.registry import household_detail
+    from moralbank.storage.db import reading
+
+    with reading(engine(ctx)) as session:
+        show(ctx, household_detail(session, code=code), fmt)
+
+
+# --- imports ----------------------------------------------------------------------------------
+
+
+def _read(path: Path, kind: str) -> Any:
+    from moralbank.services import sheets
+
+    columns = {
+        "villages": (sheets.VILLAGE_COLUMNS, ("code", "name", "town", "county")),
+        "households": (sheets.HOUSEHOLD_COLUMNS, ("code", "village", "head_name", "id_number")),
+        "decisions": (sheets.DECISION_COLUMNS, ("household", "standard")),
+    }[kind]
+    return sheets.read_sheet(path, *columns)
+
+
+@import_app.command("villages", help=h("help.import_villages"))
+@handled
+def import_villages(ctx: typer.Context, file: Path) -> None:
+    from moralbank.services.register import add_villages
+    from moralbank.storage.db import writing
+
+    operator(ctx)
+    sheet = _read(file, "villages")
+    with writing(engine(ctx)) as session:
+        count = add_villages(session, sheet=sheet)
+    say(ctx, "villages.imported", count=count)
+
+
+@import_app.command("households", help=h("help.import_households"))
+@handled
+def import_households(ctx: typer.Context, file: Path) -> None:
+    from moralbank.services.register import add_households
+    from moralbank.storage.db import writing
+
+    operator(ctx)
+    sheet = _read(file, "households")
+    label = text("progress.checking", settings(ctx).lang, source=sheet.source)
+    with progress_bar(label, len(sheet.rows)) as advance, writing(engine(ctx)) as session:
+        count = add_households(session, sheet=sheet, today=today().isoformat(), progress=advance)
+    say(ctx, "households.imported", count=count)
+
+
+@import_app.command("decisions", help=h("help.import_decisions"))
+@handled
+def import_decisions(ctx: typer.Context, file: Path) -> None:
+    from moralbank.services.decisions import decisions_from_sheet
+    from moralbank.services.ledger import record_decisions
+    from moralbank.storage.db import tune_for_bulk, writing
+
+    who = operator(ctx)
+    sheet = _read(file, "decisions")
+    decisions, problems = decisions_from_sheet(sheet, today())
+    label = text("progress.checking", settings(ctx).lang, source=sheet.source)
+    with progress_bar(label, len(decisions)) as advance, writing(engine(ctx)) as session:
+        tune_for_bulk(session)
+        written = record_decisions(
+            session,
+            decisions=decisions,
+            problems=problems,
+            operator=who,
+            today=today(),
+            source=sheet.source,
+            progress=advance,
+        )
+    say(ctx, "decisions.imported", count=len(written.ids), repeated=written.repeated)
+
+
+# --- standards --------------------------------------------------------------------------------
+
+
+@standard_app.command("adopt", help=h("help.standard_adopt"))
+@handled
+def standard_adopt(ctx: typer.Context, file: Path) -> None:
+    from moralbank.services.standards import adopt, load_resolution_file
+    from moralbank.storage.db import writing
+
+    who = operator(ctx)
+    data = load_resolution_file(file)
+    with writing(engine(ctx)) as session:
+        adopted = adopt(session, data=data, source=file.name, operator=who, today=today())
+    codes = ", ".join(adopted.standards)
+    say(ctx, "standards.adopted", id=adopted.resolution_id, count=len(adopted.standards), codes=codes)
+
+
+@standard_app.command("list", help=h("help.standard_list"))
+@handled
+def standard_list(ctx: typer.Context, 
+    as_of: Annotated[str | None, typer.Option("--as-of", help=h("help.as_of"))] = None,
+    fmt: FormatOpt = "table",
+) -> None:
+    from moralbank.reports.registry import standard_rows
+    from moralbank.storage.db import reading
+
+    on = day(as_of, "--as-of") if as_of else None
+    with reading(engine(ctx)) as session:
+        show(ctx, standard_rows(session, as_of=on), fmt)
+
+
+# --- decisions, corrections, spending ---------------------------------------------------------
+
+
+@app.command(help=h("help.award"))
+@handled
+def award(ctx: typer.Context, 
+    household: str,
+    standard: str,
+    qty: Annotated[int, typer.Option("--qty", help=h("help.qty"))] = 1,
+    on: Annotated[str | None, typer.Option("--on", help=h("help.on"))] = None,
+    booked: Annotated[str | None, typer.Option("--booked", help=h("help.booked"))] = None,
+    note: Annotated[str, typer.Option("--note", help=h("help.note"))] = "",
+    key: Annotated[str | None, typer.Option("--key", help=h("help.key"))] = None,
+) -> None:
+    from moralbank.errors import InputError
+    from moralbank.services import ledger
+    from moralbank.services.decisions import Decision
+    from moralbank.storage.db import writing
+
+    who = operator(ctx)
+    if qty <= 0:
+        raise InputError("field.not_positive", value=qty)
+    decision = Decision(household, standard, qty, day(on, "--on"), day(booked, "--booked"), note, key)
+    with writing(engine(ctx)) as session:
+        entry_id = ledger.award(session, decision=decision, operator=who, today=today())
+    say(ctx, "entry.recorded", id=entry_id)
+
+
+@app.command(help=h("help.reverse"))
+@handled
+def reverse(ctx: typer.Context, 
+    entry: int,
+    reason: Annotated[str, typer.Option("--reason", help=h("help.reason"))],
+    booked: Annotated[str | None, typer.Option("--booked", help=h("help.booked"))] = None,
+    key: Annotated[str | None, typer.Option("--key", help=h("help.key"))] = None,
+) -> None:
+    from moralbank.services import ledger
+    from moralbank.storage.db import writing
+
+    who = operator(ctx)
+    with writing(engine(ctx)) as session:
+        entry_id = ledger.reverse(
+            session, entry_id=entry, reason=reason, operator=who, booked_on=day(booked, "--booked"), today=today(), key=key
+        )
+    say(ctx, "entry.recorded", id=entry_id)
+
+
+@app.command(help=h("help.redeem"))
+@handled
+def redeem(ctx: typer.Context, 
+    household: str,
+    coins: int,
+    item: Annotated[str, typer.Option("--item", help=h("help.item"))],
+    booked: Annotated[str | None, typer.Option("--booked", help=h("help.booked"))] = None,
+    key: Annotated[str | None, typer.Option("--key", help=h("help.key"))] = None,
+) -> None:
+    from moralbank.services import ledger
+    from moralbank.storage.db import writing
+
+    who = operator(ctx)
+    with writing(engine(ctx)) as session:
+        entry_id = ledger.redeem(
+            session,
+            household=household,
+            coins=coins,
+            item=item,
+            operator=who,
+            booked_on=day(booked, "--booked"),
+            today=today(),
+            key=key,
+        )
+    say(ctx, "entry.recorded", id=entry_id)
+
+
+# --- passbook ---------------------------------------------------------------------------------
+
+
+@app.command(help=h("help.balance"))
+@handled
+def balance(ctx: typer.Context, 
+    household: str,
+    as_of: Annotated[str | None, typer.Option("--as-of", help=h("help.as_of"))] = None,
+    fmt: FormatOpt = "table",
+) -> None:
+    from moralbank.reports.passbook import balance as household_balance
+    from moralbank.storage.db import reading
+
+    on = day(as_of, "--as-of") if as_of else None
+    with reading(engine(ctx)) as session:
+        show(ctx, household_balance(session, household=household, as_of=on), fmt)
+
+
+@app.command(help=h("help.statement"))
+@handled
+def statement(ctx: typer.Context, 
+    household: str,
+    date_from: Annotated[str | None, typer.Option("--from", help=h("help.from"))] = None,
+    date_to: Annotated[str | None, typer.Option("--to", help=h("help.to"))] = None,
+    fmt: FormatOpt = "table",
+) -> None:
+    from moralbank.reports.passbook import statement as passbook
+    from moralbank.storage.db import reading
+
+    lo = day(date_from, "--from") if date_from else None
+    hi = day(date_to, "--to") if date_to else None
+    with reading(engine(ctx)) as session:
+        result = passbook(session, household=household, date_from=lo, date_to=hi)
+    _show_statement(ctx, result, fmt)
+
+
+def _show_statement(ctx: typer.Context, result: Any, fmt: str) -> None:
+    if fmt == "table":
+        lang = settings(ctx).lang
+        title = text("statement.title", lang, household=result.household, name=result.head_name)
+        say(ctx, "statement.opening", coins=result.opening)
+        show(ctx, result.lines, fmt, title=title)
+        say(ctx, "statement.closing", coins=result.closing)
+    elif fmt == "csv":
+        show(ctx, result.lines, fmt)
+    else:
+        show(ctx, result, fmt)
+
+
+# --- integrity and interop --------------------------------------------------------------------
+
+
+def _saved_checkpoints(path: Path | None) -> list[Any]:
+    from moralbank.reports.integrity import Checkpoint
+
+    if path is None:
+        return []
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+        return [Checkpoint(str(c["village"]), int(c["seq"]), str(c["hash"])) for c in data]
+    except (OSError, ValueError, KeyError, TypeError) as exc:
+        raise MoralBankError("checkpoint.invalid", path=str(path), reason=str(exc)) from exc
+
+
+@app.command(help=h("help.verify"))
+@handled
+def verify(ctx: typer.Context, 
+    checkpoint_file: Annotated[Path | None, typer.Option("--checkpoint", help=h("help.checkpoint_file"))] = None,
+    fmt: FormatOpt = "table",
+) -> None:
+    from moralbank.reports.integrity import verify as verify_ledger
+    from moralbank.storage.db import reading
+
+    saved = _saved_checkpoints(checkpoint_file)
+    with reading(engine(ctx)) as session:
+        report = verify_ledger(session, saved=saved)
+    if fmt == "json":
+        sys.stdout.write(json.dumps(_verify_json(ctx, report), ensure_ascii=False, indent=2) + "\n")
+    else:
+        _print_verify(ctx, report)
+    if not report.ok:
+        raise typer.Exit(1)
+
+
+def _problem_text(problem: Any, lang: str) -> str:
+    reason = text(problem.key, lang, **problem.params)
+    if not problem.village:
+        return text("verify.problem_global", lang, reason=reason)
+    return text("verify.problem", lang, village=problem.village, seq=problem.seq, entry=problem.entry, reason=reason)
+
+
+def _verify_json(ctx: typer.Context, report: Any) -> dict[str, Any]:
+    lang = settings(ctx).lang
+    problems = [
+        {"village": p.village, "seq": p.seq, "entry": p.entry, "problem": p.key, "message": _problem_text(p, lang)}
+        for p in report.problems
+    ]
+    return {"ok": report.ok, "villages": report.villages, "entries": report.entries, "problems": problems}
+
+
+def _print_verify(ctx: typer.Context, report: Any) -> None:
+    lang = settings(ctx).lang
+    if report.ok:
+        say(ctx, "verify.ok", villages=report.villages, entries=report.entries)
+        return
+    lines = [text("verify.failed", lang, count=len(report.problems))]
+    lines += ["  " + _problem_text(p, lang) for p in report.problems]
+    typer.echo("\n".join(lines), err=True)
+
+
+@app.command(help=h("help.checkpoint"))
+@handled
+def checkpoint(ctx: typer.Context, fmt: FormatOpt = "table") -> None:
+    from moralbank.reports.integrity import checkpoints
+    from moralbank.storage.db import reading
+
+    with reading(engine(ctx)) as session:
+        show(ctx, checkpoints(session), fmt)
+
+
+@export_app.command("journal", help=h("help.export_journal"))
+@handled
+def export_journal(ctx: typer.Context, out: Annotated[Path | None, typer.Option("--out", help=h("help.out"))] = None) -> None:
+    from moralbank.render.journal import journal_lines
+    from moralbank.reports.journal import transfers
+    from moralbank.storage.db import reading
+
+    count = 0
+    with reading(engine(ctx)) as session, _output(out) as stream:
+        for line in journal_lines(transfers(session)):
+            stream.write(line)
+            count += line.startswith(("1", "2"))  # a transaction's first line starts with its date
+    if out is not None:
+        say(ctx, "journal.written", count=count, path=str(out))
+
+
+@contextmanager
+def _output(path: Path | None) -> Iterator[Any]:
+    if path is None:
+        yield sys.stdout
+        return
+    try:
+        with path.open("w", encoding="utf-8", newline="\n") as stream:
+            yield stream
+    except OSError as exc:
+        raise MoralBankError("file.write_failed", path=str(path), reason=exc.strerror) from exc
+
+
+# --- demo -------------------------------------------------------------------------------------
+
+
+@app.command(help=h("help.demo"))
+@handled
+def demo(ctx: typer.Context) -> None:
+    from moralbank.reports.passbook import balance as household_balance
+    from moralbank.reports.passbook import statement as passbook
+    from moralbank.reports.registry import household_rows, village_rows
+    from moralbank.services.demo import load_demo
+    from moralbank.storage.db import open_engine, reading
+    from moralbank.storage.schema import apply_schema
+
+    root = ctx.find_root()
+    source = root.get_parameter_source("db")
+    given = source is not None and source.name != "DEFAULT"
+    db = settings(ctx).db if given else str(Path(tempfile.mkdtemp(prefix="moralbank-demo-")) / "demo.db")
+    lang = settings(ctx).lang
+    say(ctx, "demo.db", db=db)
+    demo_engine = open_engine(db)
+    apply_schema(demo_engine)
+    loaded = load_demo(demo_engine, operator=settings(ctx).operator or "demo", today=today())
+    with reading(demo_engine) as session:
+        show(ctx, village_rows(session), "table", title=text("demo.register", lang))
+        show(ctx, household_rows(session)[:8], "table", title=text("demo.register", lang))
+        _show_statement(ctx, passbook(session, household=loaded.featured), "table")
+        rows = [household_balance(session, household=r.code) for r in household_rows(session)[:10]]
+    show(ctx, rows, "table", title=text("demo.balances", lang))
+    say(ctx, "demo.done", db=db, household=loaded.featured)
+
+
+def main() -> None:
+    """Entry point of the installed ``moralbank`` command."""
+    app()
+
+
+if __name__ == "__main__":
+    main()

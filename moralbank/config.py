@@ -1,0 +1,34 @@
+"""Settings passed explicitly from the command line to services and reports."""
+
+from __future__ import annotations
+
+import locale
+import os
+from dataclasses import dataclass
+
+LANGS = ("zh", "en")
+
+
+def default_lang() -> str:
+    """``MORALBANK_LANG`` if set, else Chinese for a Chinese locale, else English."""
+    chosen = os.environ.get("MORALBANK_LANG", "").strip().lower()
+    if chosen in LANGS:
+        return chosen
+    for var in ("LC_ALL", "LC_MESSAGES", "LANG"):
+        value = os.environ.get(var, "")
+        if value:
+            return "zh" if value.lower().startswith("zh") else "en"
+    try:
+        loc = locale.getlocale()[0] or ""
+    except ValueError:
+        loc = ""
+    return "zh" if loc.lower().startswith("zh") else "en"
+
+
+@dataclass(frozen=True)
+class Settings:
+    """What one invocation runs with: the database, the language, who is operating."""
+
+    db: str = "moralbank.db"
+    lang: str = "en"
+    operator: str | None = None

@@ -1,0 +1,1 @@
+"""Pure domain: points, dates, identity, canonical bytes, rules. Stdlib and dateutil only."""

@@ -1,0 +1,1 @@
+"""Renderers and exports: turn report rows into tables, CSV, JSON and journals."""

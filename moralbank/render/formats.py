@@ -1,0 +1,75 @@
+"""Generic renderers for report rows: rich tables for people, JSON and CSV for machines."""
+
+from __future__ import annotations
+
+import csv
+import dataclasses
+import io
+import json
+from collections.abc import Sequence
+from typing import Any
+
+from rich.table import Table
+
+from moralbank.messages import text
+
+FORMATS = ("table", "json", "csv")
+
+
+def plain(value: Any) -> Any:
+    """Dataclasses as dicts, recursively, for JSON."""
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return {f.name: plain(getattr(value, f.name)) for f in dataclasses.fields(value)}
+    if isinstance(value, list | tuple):
+        return [plain(v) for v in value]
+    if isinstance(value, dict):
+        return {k: plain(v) for k, v in value.items()}
+    return value
+
+
+def render_json(value: Any) -> str:
+    """Stable, readable JSON (UTF-8 text, keys in field order)."""
+    return json.dumps(plain(value), ensure_ascii=False, indent=2) + "\n"
+
+
+def _fields(rows: Sequence[Any], columns: Sequence[str] | None) -> list[str]:
+    if columns:
+        return list(columns)
+    return [f.name for f in dataclasses.fields(rows[0])] if rows else []
+
+
+def _cell(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return str(value)
+
+
+def render_csv(rows: Sequence[Any], columns: Sequence[str] | None = None) -> str:
+    """CSV with English field names as the header."""
+    names = _fields(rows, columns)
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(names)
+    for row in rows:
+        writer.writerow([_cell(getattr(row, name)) for name in names])
+    return out.getvalue()
+
+
+def _display(value: Any, lang: str) -> str:
+    if isinstance(value, bool):
+        return text("value.yes" if value else "value.no", lang)
+    return _cell(value)
+
+
+def rich_table(rows: Sequence[Any], lang: str, *, title: str | None = None, columns: Sequence[str] | None = None) -> Table:
+    """A table with headings from the catalogue (``col.<field>``); numbers right-aligned."""
+    names = _fields(rows, columns)
+    table = Table(title=title, show_lines=False)
+    for name in names:
+        numeric = bool(rows) and isinstance(getattr(rows[0], name), int) and not isinstance(getattr(rows[0], name), bool)
+        table.add_column(text(f"col.{name}", lang), justify="right" if numeric else "left")
+    for row in rows:
+        table.add_row(*(_display(getattr(row, name), lang) for name in names))
+    return table

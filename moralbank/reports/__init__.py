@@ -1,0 +1,1 @@
+"""Reports: balances, statements, integrity checks; typed rows, never formatted text."""

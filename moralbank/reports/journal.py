@@ -1,0 +1,43 @@
+"""The whole ledger as plain transactions, streamed in booking order, for a journal export."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from sqlalchemy import text
+from sqlmodel import Session
+
+
+@dataclass(frozen=True)
+class Transfer:
+    """One entry as a transfer between two accounts."""
+
+    id: int
+    booked_on: str
+    kind: str
+    village: str
+    seq: int
+    household: str
+    standard: str
+    title: str
+    note: str
+    debit: str
+    credit: str
+    amount: int
+
+
+_TRANSFERS = """
+SELECT e.id, e.booked_on, e.kind, e.village, e.seq, e.household, COALESCE(s.code, ''),
+       COALESCE(s.title, ''), e.note, e.debit, e.credit, e.amount
+FROM entry e LEFT JOIN standard s ON s.id = e.standard_id
+WHERE e.amount > 0
+ORDER BY e.booked_on, e.village, e.seq
+"""
+
+
+def transfers(session: Session) -> Iterator[Transfer]:
+    """Every entry that moves coins, oldest booking first."""
+    result = session.connection().execution_options(stream_results=True).execute(text(_TRANSFERS))
+    for row in result:
+        yield Transfer(*row)

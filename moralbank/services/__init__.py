@@ -1,0 +1,1 @@
+"""Services: the register, the standards and the ledger (the only writer of entries)."""

@@ -1,0 +1,410 @@
+"""The ledger: the only code that writes entries. Double entry, hash-chained, append-only."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from sqlalchemy import insert, text
+from sqlmodel import Session, col, func, select
+
+from moralbank.domain.chain import CHAIN_FIELDS, GENESIS, entry_hash
+from moralbank.domain.dates import month_bounds, month_of
+from moralbank.errors import InputError, NotFound, Refused, RowProblem, SheetError
+from moralbank.services.decisions import Decision
+from moralbank.services.register import Progress, get_household, now_utc
+from moralbank.services.standards import StandardBook
+from moralbank.storage.db import lock_village
+from moralbank.storage.models import Entry, Household, Standard
+
+# What a user calls each stored column when a retry's content differs from the original.
+_FIELD_NAMES = {
+    "household": "household",
+    "standard_id": "standard",
+    "qty": "qty",
+    "event_date": "event_date",
+    "booked_on": "booked_on",
+    "note": "note",
+    "amount": "coins",
+    "ref_seq": "entry",
+    "kind": "kind",
+}
+
+
+@dataclass(frozen=True)
+class Written:
+    """The outcome of a write: entry ids in order, and how many were earlier retries."""
+
+    ids: list[int]
+    repeated: int = 0
+
+
+def household_account(village: str, household: str) -> str:
+    """The ledger account of a household."""
+    return f"households:{village}:{household}"
+
+
+def village_account(village: str, purpose: str) -> str:
+    """A village's ``issuance`` or ``redemption`` account."""
+    return f"village:{village}:{purpose}"
+
+
+class Chain:
+    """Appends entries to village chains inside the caller's transaction."""
+
+    def __init__(self, session: Session, operator: str) -> None:
+        self.session = session
+        self.operator = operator
+        self.recorded_at = now_utc()
+        self._heads: dict[str, tuple[int, str]] = {}
+
+    def head(self, village: str) -> tuple[int, str]:
+        """The (seq, hash) of the village's last entry; locks the village's chain first."""
+        if village not in self._heads:
+            lock_village(self.session, village)
+            query = select(Entry.seq, Entry.hash).where(Entry.village == village)
+            row = self.session.exec(query.order_by(col(Entry.seq).desc()).limit(1)).first()
+            self._heads[village] = (row[0], row[1]) if row else (0, GENESIS)
+        return self._heads[village]
+
+    def seal(self, fields: dict[str, Any]) -> dict[str, Any]:
+        """Give an entry its chain position and hashes."""
+        seq, prev = self.head(fields["village"])
+        row = {"note": "", "idem_key": None, "ref_seq": None, "standard_id": None, "qty": None} | fields
+        row |= {"seq": seq + 1, "operator": self.operator, "recorded_at": self.recorded_at, "prev_hash": prev}
+        row["hash"] = entry_hash(prev, [row[name] for name in CHAIN_FIELDS])
+        self._heads[fields["village"]] = (seq + 1, row["hash"])
+        return row
+
+    def write_one(self, fields: dict[str, Any]) -> int:
+        """Append one entry and return its id."""
+        entry = Entry(**self.seal(fields))
+        self.session.add(entry)
+        self.session.flush()
+        assert entry.id is not None
+        return entry.id
+
+    def write_many(self, rows: list[dict[str, Any]]) -> list[int]:
+        """Append already-sealed entries in one statement; returns their ids in order."""
+        if not rows:
+            return []
+        before = self.session.exec(select(func.max(Entry.id))).one() or 0
+        self.session.execute(insert(Entry), rows)
+        ids = self.session.exec(select(Entry.id).where(col(Entry.id) > before).order_by(col(Entry.id)))
+        return [i for i in ids.all() if i is not None]
+
+
+def differing_field(existing: Entry, wanted: dict[str, Any]) -> str | None:
+    """The first user-facing field where a retry differs from the stored entry."""
+    for column, name in _FIELD_NAMES.items():
+        if column in wanted and getattr(existing, column) != wanted[column]:
+            return name
+    return None
+
+
+def _existing_by_key(session: Session, keys: Iterable[str]) -> dict[str, Entry]:
+    wanted = [k for k in keys if k]
+    found: dict[str, Entry] = {}
+    for start in range(0, len(wanted), 500):
+        chunk = wanted[start : start + 500]
+        for entry in session.exec(select(Entry).where(col(Entry.idem_key).in_(chunk))).all():
+            assert entry.idem_key is not None
+            found[entry.idem_key] = entry
+    return found
+
+
+def _decision_fields(decision: Decision, village: str, std: Standard) -> dict[str, Any]:
+    amount = abs(std.points) * decision.qty
+    mine, issuance = household_account(village, decision.household), village_account(village, "issuance")
+    awarding = std.points > 0
+    return {
+        "village": village,
+        "kind": "award" if awarding else "deduction",
+        "household": decision.household,
+        "debit": issuance if awarding else mine,
+        "credit": mine if awarding else issuance,
+        "amount": amount,
+        "coins": amount if awarding else -amount,
+        "earned": amount if awarding else -amount,
+        "standard_id": std.id,
+        "qty": decision.qty,
+        "event_date": decision.event_date,
+        "booked_on": decision.booked_on,
+        "note": decision.note,
+        "idem_key": decision.key,
+    }
+
+
+def _date_problems(decision: Decision, today: date, number: int) -> list[RowProblem]:
+    problems = []
+    for name in ("event_date", "booked_on"):
+        value = getattr(decision, name)
+        if value > today.isoformat():
+            problems.append(RowProblem(number, name, "date.future", {"value": value}))
+    if decision.booked_on < decision.event_date:
+        problems.append(RowProblem(number, "booked_on", "decision.booked_before_event"))
+    return problems
+
+
+class CapTracker:
+    """Points already earned per (household, standard code, event month) for capped standards."""
+
+    def __init__(self, session: Session, book: StandardBook, decisions: list[Decision]) -> None:
+        self.used: dict[tuple[str, str, str], int] = defaultdict(int)
+        capped = [s for s in book.all() if s.monthly_cap]
+        dates = [d.event_date for d in decisions if d.event_date]
+        if not capped or not dates:
+            return
+        low = month_bounds(min(dates)[:7])[0].isoformat()
+        codes = {s.id: s.code for s in capped}
+        query = text(
+            "SELECT household, standard_id, event_date, earned FROM entry "
+            "WHERE booked_on >= :low AND event_date >= :low AND standard_id IS NOT NULL"
+        )
+        for household, standard_id, event_date, earned in session.execute(query, {"low": low}):
+            if standard_id in codes:
+                self.used[(household, codes[standard_id], event_date[:7])] += earned
+
+    def take(self, decision: Decision, std: Standard, number: int) -> RowProblem | None:
+        """Count this decision against its cap, or say why it would exceed it."""
+        if not std.monthly_cap or std.points < 0:
+            return None
+        slot = (decision.household, std.code, decision.event_date[:7])
+        points = std.points * decision.qty
+        if self.used[slot] + points > std.monthly_cap:
+            params = {"cap": std.monthly_cap, "used": self.used[slot], "points": points}
+            return RowProblem(number, "qty", "decision.over_cap", params)
+        self.used[slot] += points
+        return None
+
+
+class DecisionBatch:
+    """Validates a set of decisions against the register, standards, caps and keys; then writes."""
+
+    def __init__(self, session: Session, decisions: list[tuple[int, Decision]], today: date) -> None:
+        self.session = session
+        self.decisions = decisions
+        self.today = today
+        self.book = StandardBook.load(session)
+        self.villages = self._villages({d.household for _, d in decisions})
+        self.caps = CapTracker(session, self.book, [d for _, d in decisions])
+        self.existing = _existing_by_key(session, (d.key or "" for _, d in decisions))
+        self.closed = closed_months(session)
+
+    def _villages(self, households: set[str]) -> dict[str, str]:
+        found: dict[str, str] = {}
+        codes = sorted(households)
+        for start in range(0, len(codes), 500):
+            query = select(Household.code, Household.village).where(col(Household.code).in_(codes[start : start + 500]))
+            found.update({code: village for code, village in self.session.exec(query).all()})
+        return found
+
+    def _check(self, number: int, decision: Decision) -> tuple[dict[str, Any] | None, list[RowProblem]]:
+        village = self.villages.get(decision.household)
+        if village is None:
+            return None, [RowProblem(number, "household", "household.not_found", {"code": decision.household})]
+        problems = _date_problems(decision, self.today, number)
+        std = self.book.in_force(decision.standard, village, decision.event_date)
+        if std is None:
+            key = "standard.not_in_force" if self.book.knows(decision.standard, village) else "standard.not_found"
+            problems.append(RowProblem(number, "standard", key, {"code": decision.standard, "date": decision.event_date}))
+            return None, problems
+        if (village, month_of(date.fromisoformat(decision.booked_on))) in self.closed:
+            problems.append(RowProblem(number, "booked_on", "month.closed", {"month": decision.booked_on[:7]}))
+        if problems:
+            return None, problems
+        return _decision_fields(decision, village, std), problems
+
+    def prepare(self, progress: Progress | None = None) -> tuple[list[dict[str, Any]], int, list[RowProblem]]:
+        """The entries to write, how many rows were earlier retries, and every problem found."""
+        problems: list[RowProblem] = []
+        fresh: list[dict[str, Any]] = []
+        repeated = 0
+        by_key: dict[str, dict[str, Any]] = {}
+        for number, decision in self.decisions:
+            if progress:
+                progress(1)
+            fields, found = self._check(number, decision)
+            problems += found
+            if fields is None:
+                continue
+            key = decision.key
+            earlier = self.existing.get(key) if key else None
+            if key and (earlier is not None or key in by_key):
+                differs = differing_field(earlier, fields) if earlier else _dict_differs(by_key[key], fields)
+                if differs:
+                    problems.append(RowProblem(number, differs, "key.conflict", {"key": key}))
+                repeated += 1
+                continue
+            std = self.book.in_force(decision.standard, fields["village"], decision.event_date)
+            assert std is not None
+            if over := self.caps.take(decision, std, number):
+                problems.append(over)
+                continue
+            fresh.append(fields)
+            if key:
+                by_key[key] = fields
+        return fresh, repeated, problems
+
+
+def _dict_differs(first: dict[str, Any], second: dict[str, Any]) -> str | None:
+    for column, name in _FIELD_NAMES.items():
+        if first.get(column) != second.get(column):
+            return name
+    return None
+
+
+def record_decisions(
+    session: Session,
+    *,
+    decisions: list[tuple[int, Decision]],
+    operator: str,
+    today: date,
+    source: str,
+    problems: list[RowProblem] | None = None,
+    progress: Progress | None = None,
+) -> Written:
+    """Record every decision, or none: every bad row is reported with its number and field.
+
+    ``problems`` are those already found while reading the sheet; they are reported together.
+    """
+    batch = DecisionBatch(session, decisions, today)
+    fresh, repeated, found = batch.prepare(progress)
+    found = sorted([*(problems or []), *found], key=lambda p: p.row)
+    if found:
+        raise SheetError(source, found)
+    chain = Chain(session, operator)
+    # Seal village by village so each chain's head is read (and locked) once.
+    fresh.sort(key=lambda f: f["village"])
+    sealed = [chain.seal(fields) for fields in fresh]
+    return Written(chain.write_many(sealed), repeated)
+
+
+def award(session: Session, *, decision: Decision, operator: str, today: date) -> int:
+    """Record one decision and return its entry id (the original's id for a retried key)."""
+    batch = DecisionBatch(session, [(0, decision)], today)
+    fresh, repeated, problems = batch.prepare()
+    if problems:
+        raise SheetError("", problems)
+    if repeated:
+        assert decision.key is not None
+        original = batch.existing[decision.key].id
+        assert original is not None
+        return original
+    return Chain(session, operator).write_one(fresh[0])
+
+
+def get_entry(session: Session, entry_id: int) -> Entry:
+    """The entry with this id, or NotFound."""
+    entry = session.get(Entry, entry_id)
+    if entry is None:
+        raise NotFound("entry.not_found", id=entry_id)
+    return entry
+
+
+def _retry(session: Session, key: str | None, wanted: dict[str, Any]) -> int | None:
+    if not key:
+        return None
+    earlier = _existing_by_key(session, [key]).get(key)
+    if earlier is None:
+        return None
+    if field := differing_field(earlier, wanted):
+        raise Refused("key.conflict_field", key=key, field=field)
+    assert earlier.id is not None
+    return earlier.id
+
+
+def _check_booking(session: Session, village: str, booked_on: str, today: date) -> None:
+    if booked_on > today.isoformat():
+        raise InputError("date.future_field", field="booked_on", value=booked_on)
+    if (village, booked_on[:7]) in closed_months(session, village):
+        raise Refused("month.closed", month=booked_on[:7])
+
+
+def reverse(
+    session: Session, *, entry_id: int, reason: str, operator: str, booked_on: str, today: date, key: str | None = None
+) -> int:
+    """Reverse an entry once, with a reason; returns the reversal's id."""
+    if not reason.strip():
+        raise InputError("reverse.no_reason")
+    original = get_entry(session, entry_id)
+    wanted = {"kind": "reversal", "ref_seq": original.seq, "note": reason.strip(), "booked_on": booked_on}
+    if (again := _retry(session, key, wanted)) is not None:
+        return again
+    if original.kind not in REVERSIBLE:
+        raise Refused("reverse.not_reversible", id=entry_id, kind=original.kind)
+    taken = select(Entry.id).where(Entry.village == original.village, Entry.ref_seq == original.seq)
+    if (by := session.exec(taken).first()) is not None:
+        raise Refused("reverse.already", id=entry_id, by=by)
+    _check_booking(session, original.village, booked_on, today)
+    fields = {
+        "village": original.village,
+        "household": original.household,
+        "debit": original.credit,
+        "credit": original.debit,
+        "amount": original.amount,
+        "coins": -original.coins,
+        "earned": -original.earned,
+        "standard_id": original.standard_id,
+        "qty": original.qty,
+        "event_date": original.event_date,
+        "idem_key": key,
+    } | wanted
+    return Chain(session, operator).write_one(fields)
+
+
+def coin_balance(session: Session, household: str) -> int:
+    """A household's spendable coins over every entry."""
+    query = select(func.coalesce(func.sum(Entry.coins), 0)).where(Entry.household == household)
+    return int(session.exec(query).one())
+
+
+def redeem(
+    session: Session,
+    *,
+    household: str,
+    coins: int,
+    item: str,
+    operator: str,
+    booked_on: str,
+    today: date,
+    key: str | None = None,
+) -> int:
+    """Spend coins in the points supermarket; never below zero. Returns the entry id."""
+    if coins <= 0:
+        raise InputError("redeem.not_positive", value=coins)
+    if not item.strip():
+        raise InputError("redeem.no_item")
+    owner = get_household(session, household)
+    wanted = {"kind": "redemption", "household": household, "amount": coins, "note": item.strip(), "booked_on": booked_on}
+    if (again := _retry(session, key, wanted)) is not None:
+        return again
+    _check_booking(session, owner.village, booked_on, today)
+    chain = Chain(session, operator)
+    chain.head(owner.village)  # lock the chain before reading the balance it guards
+    available = coin_balance(session, household)
+    if coins > available:
+        raise Refused("redeem.insufficient", household=household, coins=coins, available=available)
+    fields = {
+        "village": owner.village,
+        "debit": household_account(owner.village, household),
+        "credit": village_account(owner.village, "redemption"),
+        "coins": -coins,
+        "earned": 0,
+        "event_date": booked_on,
+        "idem_key": key,
+    } | wanted
+    return chain.write_one(fields)
+
+
+REVERSIBLE = frozenset({"award", "deduction", "redemption"})
+
+
+def closed_months(session: Session, village: str | None = None) -> set[tuple[str, str]]:
+    """(village, month) pairs that a published board has closed for booking."""
+    del session, village  # no board has been published until publication lands
+    return set()
+

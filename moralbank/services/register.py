@@ -1,0 +1,159 @@
+"""The register: villages and households, validated whole before anything is written."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import UTC, datetime
+
+from sqlalchemy import insert
+from sqlmodel import Session, col, select
+
+from moralbank.domain.identity import id_problem, normalise_id, phone_problem
+from moralbank.errors import InputError, NotFound, RowProblem, SheetError
+from moralbank.services.sheets import Row, Sheet, parse_bool
+from moralbank.storage.models import Household, Village
+
+Progress = Callable[[int], None]
+
+
+def now_utc() -> str:
+    """The current time as ISO text in UTC, to the second."""
+    return datetime.now(UTC).replace(microsecond=0).isoformat()
+
+
+def get_village(session: Session, code: str) -> Village:
+    """The village with this code, or NotFound."""
+    village = session.get(Village, code)
+    if village is None:
+        raise NotFound("village.not_found", code=code)
+    return village
+
+
+def get_household(session: Session, code: str) -> Household:
+    """The household with this code, or NotFound."""
+    household = session.get(Household, code)
+    if household is None:
+        raise NotFound("household.not_found", code=code)
+    return household
+
+
+def _village_problems(row: Row, number: int, known: set[str]) -> list[RowProblem]:
+    problems = [
+        RowProblem(number, name, "field.required")
+        for name in ("code", "name", "town", "county")
+        if not row.get(name)
+    ]
+    if row.get("code") in known:
+        problems.append(RowProblem(number, "code", "village.exists", {"code": row["code"]}))
+    return problems
+
+
+def add_villages(session: Session, *, sheet: Sheet) -> int:
+    """Add every village of a sheet, or none; returns how many were added."""
+    known = set(session.exec(select(Village.code)).all())
+    problems: list[RowProblem] = []
+    for number, row in sheet.rows:
+        problems += _village_problems(row, number, known)
+        known.add(row.get("code", ""))
+    if problems:
+        raise SheetError(sheet.source, problems)
+    created = now_utc()
+    for _number, row in sheet.rows:
+        session.add(Village(**{k: row[k] for k in ("code", "name", "town", "county")}, created_at=created))
+    return len(sheet.rows)
+
+
+def add_village(session: Session, *, code: str, name: str, town: str, county: str) -> Village:
+    """Add one village."""
+    row = {"code": code, "name": name, "town": town, "county": county}
+    problems = _village_problems(row, 1, set(session.exec(select(Village.code)).all()))
+    if problems:
+        first = problems[0]
+        raise InputError(first.key, field=first.field, **first.params)
+    village = Village(**row, created_at=now_utc())
+    session.add(village)
+    return village
+
+
+def _int_field(row: Row, name: str, number: int, problems: list[RowProblem]) -> int:
+    try:
+        value = int(row.get(name) or "")
+    except ValueError:
+        problems.append(RowProblem(number, name, "field.not_integer", {"value": row.get(name, "")}))
+        return 0
+    if value < 1:
+        problems.append(RowProblem(number, name, "field.not_positive", {"value": value}))
+    return value
+
+
+def _bool_field(row: Row, name: str, number: int, problems: list[RowProblem]) -> int:
+    value = parse_bool(row.get(name, ""))
+    if value is None:
+        problems.append(RowProblem(number, name, "field.not_boolean", {"value": row.get(name, "")}))
+        return 0
+    return int(value)
+
+
+def _household_record(row: Row, number: int, problems: list[RowProblem], today: str) -> dict[str, object]:
+    for name in ("code", "village", "head_name", "id_number"):
+        if not row.get(name):
+            problems.append(RowProblem(number, name, "field.required"))
+    id_number = normalise_id(row.get("id_number", ""))
+    if id_number and (why := id_problem(id_number)):
+        problems.append(RowProblem(number, "id_number", why))
+    if why := phone_problem(row.get("phone", "")):
+        problems.append(RowProblem(number, "phone", why))
+    return {
+        "code": row.get("code", ""),
+        "village": row.get("village", ""),
+        "head_name": row.get("head_name", ""),
+        "id_number": id_number,
+        "phone": row.get("phone", ""),
+        "members": _int_field(row, "members", number, problems),
+        "grid": row.get("grid", ""),
+        "address": row.get("address", ""),
+        "consent_board": _bool_field(row, "consent_board", number, problems),
+        "consent_bank": _bool_field(row, "consent_bank", number, problems),
+        "registered_on": today,
+    }
+
+
+def add_households(session: Session, *, sheet: Sheet, today: str, progress: Progress | None = None) -> int:
+    """Add every household of a sheet, or none; every bad row is reported."""
+    villages = set(session.exec(select(Village.code)).all())
+    codes = set(session.exec(select(Household.code)).all())
+    ids = set(session.exec(select(Household.id_number)).all())
+    problems: list[RowProblem] = []
+    records = []
+    for number, row in sheet.rows:
+        record = _household_record(row, number, problems, today)
+        if record["village"] and record["village"] not in villages:
+            problems.append(RowProblem(number, "village", "village.not_found", {"code": record["village"]}))
+        if record["code"] in codes:
+            problems.append(RowProblem(number, "code", "household.exists", {"code": record["code"]}))
+        if record["id_number"] in ids:
+            problems.append(RowProblem(number, "id_number", "household.id_taken"))
+        codes.add(str(record["code"]))
+        ids.add(str(record["id_number"]))
+        records.append(record)
+        if progress:
+            progress(1)
+    if problems:
+        raise SheetError(sheet.source, problems)
+    if records:
+        session.execute(insert(Household), records)
+    return len(records)
+
+
+def households_of(session: Session, village: str | None) -> list[Household]:
+    """Households in code order, of one village or all."""
+    query = select(Household).order_by(col(Household.code))
+    if village:
+        get_village(session, village)
+        query = query.where(Household.village == village)
+    return list(session.exec(query).all())
+
+
+def add_household(session: Session, *, row: Row, today: str) -> None:
+    """Add one household typed on the command line (reported as row 0: fields only)."""
+    add_households(session, sheet=Sheet("", [(0, row)]), today=today)

@@ -1,0 +1,1 @@
+"""Storage: the schema, the engine and session factory, and the SQLModel tables."""

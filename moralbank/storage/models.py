@@ -1,0 +1,94 @@
+"""SQLModel tables mapped onto schema.sql (which creates them; these classes only map)."""
+
+from __future__ import annotations
+
+from sqlmodel import Field, SQLModel
+
+
+class Village(SQLModel, table=True):
+    """A village: its own chain of entries and its publication settings."""
+
+    code: str = Field(primary_key=True)
+    name: str
+    town: str
+    county: str
+    notice_days: int = 0
+    black_list: int = 0
+    maker_checker: int = 0
+    created_at: str
+
+
+class Household(SQLModel, table=True):
+    """A registered household; the ID number and phone are stored whole and shown masked."""
+
+    code: str = Field(primary_key=True)
+    village: str = Field(foreign_key="village.code")
+    head_name: str
+    id_number: str
+    phone: str = ""
+    members: int
+    grid: str = ""
+    address: str = ""
+    consent_board: int
+    consent_bank: int
+    registered_on: str
+
+
+class Resolution(SQLModel, table=True):
+    """The assembly meeting that adopted a set of standards."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    village: str | None = Field(default=None, foreign_key="village.code")
+    held_on: str
+    body: str
+    members: int
+    present: int
+    in_favour: int
+    against: int
+    abstain: int
+    minutes: str = ""
+    operator: str
+    recorded_at: str
+
+
+class Standard(SQLModel, table=True):
+    """One version of one behaviour standard."""
+
+    id: str = Field(primary_key=True)
+    scope: str
+    code: str
+    version: int
+    title: str
+    category: str
+    points: int
+    monthly_cap: int | None = None
+    veto: int = 0
+    effective_from: str
+    effective_to: str | None = None
+    resolution_id: int = Field(foreign_key="resolution.id")
+
+
+class Entry(SQLModel, table=True):
+    """One ledger entry: a transfer of whole coins, linked into its village's hash chain."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    village: str = Field(foreign_key="village.code")
+    seq: int
+    kind: str
+    household: str = Field(foreign_key="household.code")
+    debit: str
+    credit: str
+    amount: int
+    coins: int
+    earned: int
+    standard_id: str | None = Field(default=None, foreign_key="standard.id")
+    qty: int | None = None
+    event_date: str
+    booked_on: str
+    ref_seq: int | None = None
+    note: str = ""
+    operator: str
+    idem_key: str | None = None
+    recorded_at: str
+    prev_hash: str
+    hash: str
