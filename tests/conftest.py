@@ -1,0 +1,76 @@
+"""Shared fixtures: a fresh database per test (SQLite, or PostgreSQL when a server is given)."""
+
+from __future__ import annotations
+
+import os
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from sqlalchemy import Engine
+from typer.testing import CliRunner
+
+import cli
+from moralbank.storage.db import open_engine
+from moralbank.storage.schema import apply_schema
+
+# Set MORALBANK_TEST_PG to a PostgreSQL URL (a role that may create databases) to run every
+# database test on PostgreSQL as well as SQLite.
+PG_URL = os.environ.get("MORALBANK_TEST_PG", "")
+BACKENDS = ["sqlite", "postgresql"] if PG_URL else ["sqlite"]
+
+
+def _fresh_pg_database() -> tuple[str, object]:
+    import psycopg
+
+    name = "mbtest_" + uuid.uuid4().hex[:12]
+    with psycopg.connect(PG_URL, autocommit=True) as conn:
+        conn.execute(f'CREATE DATABASE "{name}"')
+    base = PG_URL.rsplit("/", 1)[0]
+    return f"{base}/{name}", name
+
+
+def _drop_pg_database(name: object) -> None:
+    import psycopg
+
+    with psycopg.connect(PG_URL, autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+@pytest.fixture(params=BACKENDS)
+def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    """A fresh, initialised database: a SQLite file path, or a postgresql:// URL."""
+    if request.param == "sqlite":
+        url = str(tmp_path / "test.db")
+        apply_schema(open_engine(url))
+        yield url
+        return
+    url, name = _fresh_pg_database()
+    engine = open_engine(url)
+    apply_schema(engine)
+    engine.dispose()
+    yield url
+    _drop_pg_database(name)
+
+
+@pytest.fixture
+def engine(db_url: str) -> Iterator[Engine]:
+    """An engine on the fresh database."""
+    eng = open_engine(db_url)
+    yield eng
+    eng.dispose()
+
+
+@pytest.fixture
+def run(db_url: str) -> object:
+    """Run the CLI on the fresh database: ``run("award", "NL001", "XL01", lang="zh")``."""
+    runner = CliRunner()
+
+    def invoke(*args: str, lang: str = "en", operator: str | None = "tester", input: str | None = None):  # type: ignore[no-untyped-def]
+        head = ["--db", db_url, "--lang", lang]
+        if operator:
+            head += ["--operator", operator]
+        return runner.invoke(cli.app, [*head, *args], input=input, env={"MORALBANK_OPERATOR": ""})
+
+    return invoke
