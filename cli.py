@@ -107,7 +107,9 @@ def out_console() -> Console:
     return console if console.is_terminal else Console(highlight=False, width=200)
 
 
-def show(ctx: typer.Context, rows: Any, fmt: str, *, title: str | None = None, columns: list[str] | None = None) -> None:
+def show(
+    ctx: typer.Context, rows: Any, fmt: str, *, title: str | None = None, columns: list[str] | None = None
+) -> None:
     """Render report rows as a table, JSON or CSV on stdout."""
     from moralbank.render.formats import FORMATS, render_csv, render_json, rich_table
 
@@ -117,7 +119,9 @@ def show(ctx: typer.Context, rows: Any, fmt: str, *, title: str | None = None, c
     elif fmt == "csv":
         sys.stdout.write(render_csv(rows if isinstance(rows, list) else [rows], columns))
     else:
-        out_console().print(rich_table(rows if isinstance(rows, list) else [rows], settings(ctx).lang, title=title, columns=columns))
+        out_console().print(
+            rich_table(rows if isinstance(rows, list) else [rows], settings(ctx).lang, title=title, columns=columns)
+        )
 
 
 @contextmanager
@@ -189,7 +193,8 @@ def init(ctx: typer.Context) -> None:
 
 @village_app.command("add", help=h("help.village_add"))
 @handled
-def village_add(ctx: typer.Context, 
+def village_add(
+    ctx: typer.Context,
     code: str,
     name: Annotated[str, typer.Option("--name")],
     town: Annotated[str, typer.Option("--town")],
@@ -216,7 +221,8 @@ def village_list(ctx: typer.Context, fmt: FormatOpt = "table") -> None:
 
 @household_app.command("add", help=h("help.household_add"))
 @handled
-def household_add(ctx: typer.Context, 
+def household_add(
+    ctx: typer.Context,
     code: str,
     village: Annotated[str, typer.Option("--village")],
     head_name: Annotated[str, typer.Option("--head-name")],
@@ -251,7 +257,8 @@ def household_add(ctx: typer.Context,
 
 @household_app.command("list", help=h("help.household_list"))
 @handled
-def household_list(ctx: typer.Context, 
+def household_list(
+    ctx: typer.Context,
     village: Annotated[str | None, typer.Option("--village", help=h("help.village_filter"))] = None,
     fmt: FormatOpt = "table",
 ) -> None:
@@ -357,7 +364,8 @@ def standard_adopt(ctx: typer.Context, file: Path) -> None:
 
 @standard_app.command("list", help=h("help.standard_list"))
 @handled
-def standard_list(ctx: typer.Context, 
+def standard_list(
+    ctx: typer.Context,
     as_of: Annotated[str | None, typer.Option("--as-of", help=h("help.as_of"))] = None,
     fmt: FormatOpt = "table",
 ) -> None:
@@ -374,7 +382,8 @@ def standard_list(ctx: typer.Context,
 
 @app.command(help=h("help.award"))
 @handled
-def award(ctx: typer.Context, 
+def award(
+    ctx: typer.Context,
     household: str,
     standard: str,
     qty: Annotated[int, typer.Option("--qty", help=h("help.qty"))] = 1,
@@ -399,7 +408,8 @@ def award(ctx: typer.Context,
 
 @app.command(help=h("help.reverse"))
 @handled
-def reverse(ctx: typer.Context, 
+def reverse(
+    ctx: typer.Context,
     entry: int,
     reason: Annotated[str, typer.Option("--reason", help=h("help.reason"))],
     booked: Annotated[str | None, typer.Option("--booked", help=h("help.booked"))] = None,
@@ -411,14 +421,21 @@ def reverse(ctx: typer.Context,
     who = operator(ctx)
     with writing(engine(ctx)) as session:
         entry_id = ledger.reverse(
-            session, entry_id=entry, reason=reason, operator=who, booked_on=day(booked, "--booked"), today=today(), key=key
+            session,
+            entry_id=entry,
+            reason=reason,
+            operator=who,
+            booked_on=day(booked, "--booked"),
+            today=today(),
+            key=key,
         )
     say(ctx, "entry.recorded", id=entry_id)
 
 
 @app.command(help=h("help.redeem"))
 @handled
-def redeem(ctx: typer.Context, 
+def redeem(
+    ctx: typer.Context,
     household: str,
     coins: int,
     item: Annotated[str, typer.Option("--item", help=h("help.item"))],
@@ -448,7 +465,8 @@ def redeem(ctx: typer.Context,
 
 @app.command(help=h("help.balance"))
 @handled
-def balance(ctx: typer.Context, 
+def balance(
+    ctx: typer.Context,
     household: str,
     as_of: Annotated[str | None, typer.Option("--as-of", help=h("help.as_of"))] = None,
     fmt: FormatOpt = "table",
@@ -463,7 +481,8 @@ def balance(ctx: typer.Context,
 
 @app.command(help=h("help.statement"))
 @handled
-def statement(ctx: typer.Context, 
+def statement(
+    ctx: typer.Context,
     household: str,
     date_from: Annotated[str | None, typer.Option("--from", help=h("help.from"))] = None,
     date_to: Annotated[str | None, typer.Option("--to", help=h("help.to"))] = None,
@@ -509,7 +528,8 @@ def _saved_checkpoints(path: Path | None) -> list[Any]:
 
 @app.command(help=h("help.verify"))
 @handled
-def verify(ctx: typer.Context, 
+def verify(
+    ctx: typer.Context,
     checkpoint_file: Annotated[Path | None, typer.Option("--checkpoint", help=h("help.checkpoint_file"))] = None,
     fmt: FormatOpt = "table",
 ) -> None:
@@ -565,7 +585,9 @@ def checkpoint(ctx: typer.Context, fmt: FormatOpt = "table") -> None:
 
 @export_app.command("journal", help=h("help.export_journal"))
 @handled
-def export_journal(ctx: typer.Context, out: Annotated[Path | None, typer.Option("--out", help=h("help.out"))] = None) -> None:
+def export_journal(
+    ctx: typer.Context, out: Annotated[Path | None, typer.Option("--out", help=h("help.out"))] = None
+) -> None:
     from moralbank.render.journal import journal_lines
     from moralbank.reports.journal import transfers
     from moralbank.storage.db import reading

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+import dataclasses
+from dataclasses import dataclass
 from typing import Any
 
 from moralbank.messages import text
@@ -46,7 +47,7 @@ class RowProblem:
     row: int
     field: str
     key: str
-    params: dict[str, Any] = field(default_factory=dict)
+    params: dict[str, Any] = dataclasses.field(default_factory=dict)
     unit: str = "row"  # "row" of a sheet, or "item" of a TOML file
 
     def message(self, lang: str) -> str:

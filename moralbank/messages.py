@@ -77,7 +77,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "households.imported": ("已导入 {count} 户。", "{count} household(s) imported."),
     # --- resolutions and standards ---
     "quorum.negative": ("人数不能为负，应到人数须大于零", "counts cannot be negative and members must be positive"),
-    "quorum.present_exceeds": ("实到人数 {present} 超过应到人数 {members}", "present ({present}) exceeds members ({members})"),
+    "quorum.present_exceeds": (
+        "实到人数 {present} 超过应到人数 {members}",
+        "present ({present}) exceeds members ({members})",
+    ),
     "quorum.votes_exceed": (
         "赞成、反对、弃权合计超过实到人数 {present}",
         "for, against and abstain add up to more than the {present} present",
@@ -90,7 +93,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "赞成 {in_favour} 票，未超过实到 {present} 人的半数，决议未通过",
         "{in_favour} in favour of {present} present; more than half must vote for it",
     ),
-    "standard.bad_points": ("分值“{value}”须为非零整数（扣分为负数）", "points “{value}” must be a non-zero whole number (negative for deductions)"),
+    "standard.bad_points": (
+        "分值“{value}”须为非零整数（扣分为负数）",
+        "points “{value}” must be a non-zero whole number (negative for deductions)",
+    ),
     "standard.before_resolution": ("生效日期早于决议日期 {date}", "takes effect before the resolution's date {date}"),
     "standard.ends_before_start": ("失效日期早于生效日期", "ends before it takes effect"),
     "standard.duplicate": ("同一决议中标准 {code} 重复", "standard {code} appears twice in this resolution"),
@@ -127,8 +133,14 @@ MESSAGES: dict[str, tuple[str, str]] = {
     ),
     "reverse.no_reason": ("冲正须写明原因（--reason）", "a reversal needs a reason (--reason)"),
     "reverse.not_reversible": ("记录 #{id}（{kind}）不能冲正", "entry #{id} ({kind}) cannot be reversed"),
-    "reverse.already": ("记录 #{id} 已被记录 #{by} 冲正，不能再次冲正", "entry #{id} was already reversed by entry #{by}"),
-    "redeem.not_positive": ("兑换的道德币须为正整数：{value}", "coins to redeem must be a positive whole number: {value}"),
+    "reverse.already": (
+        "记录 #{id} 已被记录 #{by} 冲正，不能再次冲正",
+        "entry #{id} was already reversed by entry #{by}",
+    ),
+    "redeem.not_positive": (
+        "兑换的道德币须为正整数：{value}",
+        "coins to redeem must be a positive whole number: {value}",
+    ),
     "redeem.no_item": ("兑换须写明物品（--item）", "a redemption needs an item (--item)"),
     "redeem.insufficient": (
         "{household} 余额 {available} 币，不足兑换 {coins} 币",
@@ -138,11 +150,23 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "chain.gap": ("序号断档：应为 {expected}，实为 {found}", "sequence gap: expected {expected}, found {found}"),
     "chain.broken_link": ("与上一条记录的哈希链接断开", "the link to the previous entry's hash is broken"),
     "chain.bad_hash": ("记录内容与其哈希不符（已被改动）", "the entry's content does not match its hash (altered)"),
-    "chain.bad_coins": ("记录的余额变动 {coins} 与转账不符（应为 {expected}）", "coin change {coins} does not match the transfer ({expected})"),
-    "chain.truncated": ("链尾缺失：检查点的第 {seq} 条记录已不存在", "tail cut: entry {seq} from the checkpoint is missing"),
-    "chain.checkpoint_mismatch": ("第 {seq} 条记录与检查点的哈希不符", "entry {seq} does not match the checkpoint's hash"),
+    "chain.bad_coins": (
+        "记录的余额变动 {coins} 与转账不符（应为 {expected}）",
+        "coin change {coins} does not match the transfer ({expected})",
+    ),
+    "chain.truncated": (
+        "链尾缺失：检查点的第 {seq} 条记录已不存在",
+        "tail cut: entry {seq} from the checkpoint is missing",
+    ),
+    "chain.checkpoint_mismatch": (
+        "第 {seq} 条记录与检查点的哈希不符",
+        "entry {seq} does not match the checkpoint's hash",
+    ),
     "ledger.not_zero_sum": ("全部账户余额之和不为零：{total}", "all balances do not sum to zero: {total}"),
-    "verify.problem": ("村 {village}，第 {seq} 条（记录 #{entry}）：{reason}", "village {village}, seq {seq} (entry #{entry}): {reason}"),
+    "verify.problem": (
+        "村 {village}，第 {seq} 条（记录 #{entry}）：{reason}",
+        "village {village}, seq {seq} (entry #{entry}): {reason}",
+    ),
     "verify.problem_global": ("{reason}", "{reason}"),
     "verify.ok": (
         "账本完整：{villages} 个村、{entries} 条记录，哈希链与检查点均无误，余额合计为零。",
@@ -218,7 +242,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "道德银行：村级道德积分账本（议、评、晾、存、信）。",
         "moralbank: a village moral-credit points ledger.",
     ),
-    "help.db": ("SQLite 文件路径或数据库 URL（默认 moralbank.db）", "SQLite path or database URL (default moralbank.db)"),
+    "help.db": (
+        "SQLite 文件路径或数据库 URL（默认 moralbank.db）",
+        "SQLite path or database URL (default moralbank.db)",
+    ),
     "help.lang": ("界面语言 zh 或 en", "Language: zh or en"),
     "help.operator": ("经办人姓名，记录在每次写入上", "Operator name, recorded on every write"),
     "help.format": ("输出格式", "Output format"),
@@ -234,7 +261,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "help.import": ("导入表格（.csv 或 .xlsx）", "Import sheets (.csv or .xlsx)"),
     "help.import_villages": ("导入村名单", "Import a villages sheet"),
     "help.import_households": ("导入农户名单", "Import a households sheet"),
-    "help.import_decisions": ("导入一次评议会的记分表（全部成功或全部不写入）", "Import a meeting's decisions sheet (all rows or none)"),
+    "help.import_decisions": (
+        "导入一次评议会的记分表（全部成功或全部不写入）",
+        "Import a meeting's decisions sheet (all rows or none)",
+    ),
     "help.standard": ("积分标准", "Standards"),
     "help.standard_adopt": ("按决议文件（TOML）通过标准", "Adopt standards from a resolution file (TOML)"),
     "help.standard_list": ("列出标准", "List standards"),
@@ -254,10 +284,16 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "help.from": ("起始日期", "From date"),
     "help.to": ("截止日期", "To date"),
     "help.verify": ("校验全部哈希链与余额", "Verify every hash chain and balance"),
-    "help.checkpoint_file": ("已保存的检查点文件（JSON），用于发现链尾被截断", "A saved checkpoint file (JSON) to catch a cut tail"),
+    "help.checkpoint_file": (
+        "已保存的检查点文件（JSON），用于发现链尾被截断",
+        "A saved checkpoint file (JSON) to catch a cut tail",
+    ),
     "help.checkpoint": ("显示各村哈希链检查点", "Show each village's chain checkpoint"),
     "help.export": ("导出", "Exports"),
-    "help.export_journal": ("导出 hledger/ledger-cli 可读的记账日记账", "Export a journal that hledger and ledger-cli read"),
+    "help.export_journal": (
+        "导出 hledger/ledger-cli 可读的记账日记账",
+        "Export a journal that hledger and ledger-cli read",
+    ),
     "help.out": ("输出文件", "Output file"),
     "help.demo": ("载入演示村数据并展示", "Load the demo village and show a tour"),
     "help.village_filter": ("只看某村", "Only this village"),

@@ -63,12 +63,16 @@ def _display(value: Any, lang: str) -> str:
     return _cell(value)
 
 
-def rich_table(rows: Sequence[Any], lang: str, *, title: str | None = None, columns: Sequence[str] | None = None) -> Table:
+def rich_table(
+    rows: Sequence[Any], lang: str, *, title: str | None = None, columns: Sequence[str] | None = None
+) -> Table:
     """A table with headings from the catalogue (``col.<field>``); numbers right-aligned."""
     names = _fields(rows, columns)
     table = Table(title=title, show_lines=False)
     for name in names:
-        numeric = bool(rows) and isinstance(getattr(rows[0], name), int) and not isinstance(getattr(rows[0], name), bool)
+        numeric = (
+            bool(rows) and isinstance(getattr(rows[0], name), int) and not isinstance(getattr(rows[0], name), bool)
+        )
         table.add_column(text(f"col.{name}", lang), justify="right" if numeric else "left")
     for row in rows:
         table.add_row(*(_display(getattr(row, name), lang) for name in names))

@@ -80,7 +80,9 @@ ORDER BY e.booked_on, e.village, e.seq
 """
 
 
-def statement(session: Session, *, household: str, date_from: str | None = None, date_to: str | None = None) -> Statement:
+def statement(
+    session: Session, *, household: str, date_from: str | None = None, date_to: str | None = None
+) -> Statement:
     """Every entry of a household between two booking dates, with the running coin balance."""
     owner = get_household(session, household)
     opening = 0
@@ -91,6 +93,11 @@ def statement(session: Session, *, household: str, date_from: str | None = None,
     running = opening
     lines = []
     for row in session.execute(text(_LINES), params):
-        running += row[8]
-        lines.append(StatementLine(*row[:9], running, *row[9:]))  # type: ignore[misc]
+        (entry_id, seq, booked, event, kind, code, title, qty, coins, earned, who, note, reverses, by) = row
+        running += coins
+        lines.append(
+            StatementLine(
+                entry_id, seq, booked, event, kind, code, title, qty, coins, running, earned, who, note, reverses, by
+            )
+        )
     return Statement(household, owner.village, owner.head_name, date_from, date_to, opening, running, lines)

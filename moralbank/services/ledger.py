@@ -210,7 +210,9 @@ class DecisionBatch:
         std = self.book.in_force(decision.standard, village, decision.event_date)
         if std is None:
             key = "standard.not_in_force" if self.book.knows(decision.standard, village) else "standard.not_found"
-            problems.append(RowProblem(number, "standard", key, {"code": decision.standard, "date": decision.event_date}))
+            problems.append(
+                RowProblem(number, "standard", key, {"code": decision.standard, "date": decision.event_date})
+            )
             return None, problems
         if (village, month_of(date.fromisoformat(decision.booked_on))) in self.closed:
             problems.append(RowProblem(number, "booked_on", "month.closed", {"month": decision.booked_on[:7]}))
@@ -379,7 +381,13 @@ def redeem(
     if not item.strip():
         raise InputError("redeem.no_item")
     owner = get_household(session, household)
-    wanted = {"kind": "redemption", "household": household, "amount": coins, "note": item.strip(), "booked_on": booked_on}
+    wanted = {
+        "kind": "redemption",
+        "household": household,
+        "amount": coins,
+        "note": item.strip(),
+        "booked_on": booked_on,
+    }
     if (again := _retry(session, key, wanted)) is not None:
         return again
     _check_booking(session, owner.village, booked_on, today)
@@ -407,4 +415,3 @@ def closed_months(session: Session, village: str | None = None) -> set[tuple[str
     """(village, month) pairs that a published board has closed for booking."""
     del session, village  # no board has been published until publication lands
     return set()
-

@@ -39,9 +39,7 @@ def get_household(session: Session, code: str) -> Household:
 
 def _village_problems(row: Row, number: int, known: set[str]) -> list[RowProblem]:
     problems = [
-        RowProblem(number, name, "field.required")
-        for name in ("code", "name", "town", "county")
-        if not row.get(name)
+        RowProblem(number, name, "field.required") for name in ("code", "name", "town", "county") if not row.get(name)
     ]
     if row.get("code") in known:
         problems.append(RowProblem(number, "code", "village.exists", {"code": row["code"]}))
@@ -59,7 +57,9 @@ def add_villages(session: Session, *, sheet: Sheet) -> int:
         raise SheetError(sheet.source, problems)
     created = now_utc()
     for _number, row in sheet.rows:
-        session.add(Village(**{k: row[k] for k in ("code", "name", "town", "county")}, created_at=created))
+        session.add(
+            Village(code=row["code"], name=row["name"], town=row["town"], county=row["county"], created_at=created)
+        )
     return len(sheet.rows)
 
 
@@ -70,7 +70,7 @@ def add_village(session: Session, *, code: str, name: str, town: str, county: st
     if problems:
         first = problems[0]
         raise InputError(first.key, field=first.field, **first.params)
-    village = Village(**row, created_at=now_utc())
+    village = Village(code=code, name=name, town=town, county=county, created_at=now_utc())
     session.add(village)
     return village
 

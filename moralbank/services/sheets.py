@@ -84,7 +84,7 @@ def _raw_rows(path: Path) -> Iterator[list[str]]:
 
         book = load_workbook(path, read_only=True, data_only=True)
         try:
-            for values in book.active.iter_rows(values_only=True):  # type: ignore[union-attr]
+            for values in book.active.iter_rows(values_only=True):
                 yield [_cell(v) for v in values]
         finally:
             book.close()

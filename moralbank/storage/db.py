@@ -70,7 +70,7 @@ def _translated() -> Iterator[None]:
         yield
     except DBAPIError as exc:
         reason = str(exc.orig)
-        if "no such table" in reason or "does not exist" in reason and "relation" in reason:
+        if "no such table" in reason or ("does not exist" in reason and "relation" in reason):
             raise MoralBankError("db.not_initialised") from exc
         if isinstance(exc, OperationalError):
             raise MoralBankError("db.unreachable", reason=reason.splitlines()[0]) from exc

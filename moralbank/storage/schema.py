@@ -36,8 +36,9 @@ def apply_schema(engine: Engine) -> None:
         if engine.dialect.name == "sqlite":
             raw.driver_connection.executescript(script)  # type: ignore[union-attr]
         else:
-            with raw.cursor() as cursor:
-                cursor.execute(script)
+            cursor = raw.cursor()
+            cursor.execute(script)
+            cursor.close()
             raw.commit()
     finally:
         raw.close()
