@@ -28,6 +28,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "file.write_failed": ("无法写入文件 {path}：{reason}", "Cannot write {path}: {reason}"),
     "value.yes": ("是", "yes"),
     "value.no": ("否", "no"),
+    "value.kind.award": ("加分", "award"),
+    "value.kind.deduction": ("扣分", "deduction"),
+    "value.kind.reversal": ("冲正", "reversal"),
+    "value.kind.redemption": ("兑换", "redemption"),
     # --- input sheets ---
     "sheet.rejected": (
         "{source}：发现 {count} 处问题，未写入任何数据。",

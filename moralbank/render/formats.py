@@ -11,7 +11,7 @@ from typing import Any
 
 from rich.table import Table
 
-from moralbank.messages import text
+from moralbank.messages import MESSAGES, text
 
 FORMATS = ("table", "json", "csv")
 
@@ -57,9 +57,12 @@ def render_csv(rows: Sequence[Any], columns: Sequence[str] | None = None) -> str
     return out.getvalue()
 
 
-def _display(value: Any, lang: str) -> str:
+def _display(name: str, value: Any, lang: str) -> str:
     if isinstance(value, bool):
         return text("value.yes" if value else "value.no", lang)
+    # Coded values (an entry's kind, say) have a label in the catalogue: "value.<field>.<code>".
+    if isinstance(value, str) and f"value.{name}.{value}" in MESSAGES:
+        return text(f"value.{name}.{value}", lang)
     return _cell(value)
 
 
@@ -75,5 +78,5 @@ def rich_table(
         )
         table.add_column(text(f"col.{name}", lang), justify="right" if numeric else "left")
     for row in rows:
-        table.add_row(*(_display(getattr(row, name), lang) for name in names))
+        table.add_row(*(_display(name, getattr(row, name), lang) for name in names))
     return table
