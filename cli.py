@@ -32,7 +32,8 @@ def h(key: str) -> str:
     return text(key, HELP_LANG)
 
 
-app = typer.Typer(help=h("help.app"), no_args_is_help=True, add_completion=False)
+# A crash must never print local variables: they may hold ID numbers and phones.
+app = typer.Typer(help=h("help.app"), no_args_is_help=True, add_completion=False, pretty_exceptions_show_locals=False)
 village_app = typer.Typer(help=h("help.village"), no_args_is_help=True)
 household_app = typer.Typer(help=h("help.household"), no_args_is_help=True)
 import_app = typer.Typer(help=h("help.import"), no_args_is_help=True)
