@@ -185,11 +185,28 @@ def main_options(
 
 @app.command(help=h("help.init"))
 @handled
-def init(ctx: typer.Context) -> None:
+def init(
+    ctx: typer.Context,
+    app_role: Annotated[str | None, typer.Option("--app-role", help=h("help.init_app_role"))] = None,
+    apply: Annotated[bool, typer.Option("--apply", help=h("help.init_apply"))] = False,
+) -> None:
+    from moralbank.storage.db import database_url
+    from moralbank.storage.roles import apply_grants, grant_script
     from moralbank.storage.schema import apply_schema
 
+    if apply and not app_role:
+        raise MoralBankError("role.apply_needs_role")
+    if app_role and not database_url(settings(ctx).db).startswith("postgresql"):
+        raise MoralBankError("role.postgresql_only")
+    if app_role and not apply:
+        sys.stdout.write(grant_script(app_role))
+        return
     apply_schema(engine(ctx))
+    if app_role:
+        apply_grants(engine(ctx), app_role)
     say(ctx, "init.done", db=settings(ctx).db)
+    if app_role:
+        say(ctx, "role.granted", role=app_role)
 
 
 @village_app.command("add", help=h("help.village_add"))
@@ -202,11 +219,10 @@ def village_add(
     county: Annotated[str, typer.Option("--county")],
 ) -> None:
     from moralbank.services.register import add_village
-    from moralbank.storage.db import writing
+    from moralbank.storage.db import retrying
 
     operator(ctx)
-    with writing(engine(ctx)) as session:
-        add_village(session, code=code, name=name, town=town, county=county)
+    retrying(engine(ctx), lambda session: add_village(session, code=code, name=name, town=town, county=county))
     say(ctx, "village.added", code=code)
 
 
@@ -236,7 +252,7 @@ def household_add(
     consent_bank: Annotated[str, typer.Option("--consent-bank")] = "no",
 ) -> None:
     from moralbank.services.register import add_household
-    from moralbank.storage.db import writing
+    from moralbank.storage.db import retrying
 
     operator(ctx)
     row = {
@@ -251,8 +267,7 @@ def household_add(
         "consent_board": consent_board,
         "consent_bank": consent_bank,
     }
-    with writing(engine(ctx)) as session:
-        add_household(session, row=row, today=today().isoformat())
+    retrying(engine(ctx), lambda session: add_household(session, row=row, today=today().isoformat()))
     say(ctx, "household.added", code=code)
 
 
@@ -298,12 +313,11 @@ def _read(path: Path, kind: str) -> Any:
 @handled
 def import_villages(ctx: typer.Context, file: Path) -> None:
     from moralbank.services.register import add_villages
-    from moralbank.storage.db import writing
+    from moralbank.storage.db import retrying
 
     operator(ctx)
     sheet = _read(file, "villages")
-    with writing(engine(ctx)) as session:
-        count = add_villages(session, sheet=sheet)
+    count = retrying(engine(ctx), lambda session: add_villages(session, sheet=sheet))
     say(ctx, "villages.imported", count=count)
 
 
@@ -311,13 +325,16 @@ def import_villages(ctx: typer.Context, file: Path) -> None:
 @handled
 def import_households(ctx: typer.Context, file: Path) -> None:
     from moralbank.services.register import add_households
-    from moralbank.storage.db import writing
+    from moralbank.storage.db import retrying
 
     operator(ctx)
     sheet = _read(file, "households")
     label = text("progress.checking", settings(ctx).lang, source=sheet.source)
-    with progress_bar(label, len(sheet.rows)) as advance, writing(engine(ctx)) as session:
-        count = add_households(session, sheet=sheet, today=today().isoformat(), progress=advance)
+    with progress_bar(label, len(sheet.rows)) as advance:
+        count = retrying(
+            engine(ctx),
+            lambda session: add_households(session, sheet=sheet, today=today().isoformat(), progress=advance),
+        )
     say(ctx, "households.imported", count=count)
 
 
@@ -326,23 +343,27 @@ def import_households(ctx: typer.Context, file: Path) -> None:
 def import_decisions(ctx: typer.Context, file: Path) -> None:
     from moralbank.services.decisions import decisions_from_sheet
     from moralbank.services.ledger import record_decisions
-    from moralbank.storage.db import tune_for_bulk, writing
+    from moralbank.storage.db import retrying, tune_for_bulk
 
     who = operator(ctx)
     sheet = _read(file, "decisions")
     decisions, problems = decisions_from_sheet(sheet, today())
     label = text("progress.checking", settings(ctx).lang, source=sheet.source)
-    with progress_bar(label, len(decisions)) as advance, writing(engine(ctx)) as session:
-        tune_for_bulk(session)
-        written = record_decisions(
-            session,
-            decisions=decisions,
-            problems=problems,
-            operator=who,
-            today=today(),
-            source=sheet.source,
-            progress=advance,
-        )
+    with progress_bar(label, len(decisions)) as advance:
+
+        def record(session: Any) -> Any:
+            tune_for_bulk(session)
+            return record_decisions(
+                session,
+                decisions=decisions,
+                problems=problems,
+                operator=who,
+                today=today(),
+                source=sheet.source,
+                progress=advance,
+            )
+
+        written = retrying(engine(ctx), record)
     say(ctx, "decisions.imported", count=len(written.ids), repeated=written.repeated)
 
 
@@ -353,12 +374,13 @@ def import_decisions(ctx: typer.Context, file: Path) -> None:
 @handled
 def standard_adopt(ctx: typer.Context, file: Path) -> None:
     from moralbank.services.standards import adopt, load_resolution_file
-    from moralbank.storage.db import writing
+    from moralbank.storage.db import retrying
 
     who = operator(ctx)
     data = load_resolution_file(file)
-    with writing(engine(ctx)) as session:
-        adopted = adopt(session, data=data, source=file.name, operator=who, today=today())
+    adopted = retrying(
+        engine(ctx), lambda session: adopt(session, data=data, source=file.name, operator=who, today=today())
+    )
     codes = ", ".join(adopted.standards)
     say(ctx, "standards.adopted", id=adopted.resolution_id, count=len(adopted.standards), codes=codes)
 
@@ -396,14 +418,15 @@ def award(
     from moralbank.errors import InputError
     from moralbank.services import ledger
     from moralbank.services.decisions import Decision
-    from moralbank.storage.db import writing
+    from moralbank.storage.db import retrying
 
     who = operator(ctx)
     if qty <= 0:
         raise InputError("field.not_positive", value=qty)
     decision = Decision(household, standard, qty, day(on, "--on"), day(booked, "--booked"), note, key)
-    with writing(engine(ctx)) as session:
-        entry_id = ledger.award(session, decision=decision, operator=who, today=today())
+    entry_id = retrying(
+        engine(ctx), lambda session: ledger.award(session, decision=decision, operator=who, today=today())
+    )
     say(ctx, "entry.recorded", id=entry_id)
 
 
@@ -417,19 +440,16 @@ def reverse(
     key: Annotated[str | None, typer.Option("--key", help=h("help.key"))] = None,
 ) -> None:
     from moralbank.services import ledger
-    from moralbank.storage.db import writing
+    from moralbank.storage.db import retrying
 
     who = operator(ctx)
-    with writing(engine(ctx)) as session:
-        entry_id = ledger.reverse(
-            session,
-            entry_id=entry,
-            reason=reason,
-            operator=who,
-            booked_on=day(booked, "--booked"),
-            today=today(),
-            key=key,
-        )
+    booked_on = day(booked, "--booked")
+    entry_id = retrying(
+        engine(ctx),
+        lambda session: ledger.reverse(
+            session, entry_id=entry, reason=reason, operator=who, booked_on=booked_on, today=today(), key=key
+        ),
+    )
     say(ctx, "entry.recorded", id=entry_id)
 
 
@@ -444,20 +464,23 @@ def redeem(
     key: Annotated[str | None, typer.Option("--key", help=h("help.key"))] = None,
 ) -> None:
     from moralbank.services import ledger
-    from moralbank.storage.db import writing
+    from moralbank.storage.db import retrying
 
     who = operator(ctx)
-    with writing(engine(ctx)) as session:
-        entry_id = ledger.redeem(
+    booked_on = day(booked, "--booked")
+    entry_id = retrying(
+        engine(ctx),
+        lambda session: ledger.redeem(
             session,
             household=household,
             coins=coins,
             item=item,
             operator=who,
-            booked_on=day(booked, "--booked"),
+            booked_on=booked_on,
             today=today(),
             key=key,
-        )
+        ),
+    )
     say(ctx, "entry.recorded", id=entry_id)
 
 

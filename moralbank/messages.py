@@ -199,6 +199,86 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "演示完成。可用 --db {db} 继续查看，例如：moralbank --db {db} statement {household}",
         "Demo done. Explore further with --db {db}, e.g. moralbank --db {db} statement {household}",
     ),
+    # --- PostgreSQL county server (issue 5) ---
+    "db.contention": (
+        "另一终端同时在写入，本次操作已整体撤销，请重试：{reason}",
+        "Another terminal was writing at the same time; nothing was written, please try again: {reason}",
+    ),
+    "role.invalid": (
+        "角色名“{role}”无效：只能用小写字母、数字和下划线，且不能以数字开头",
+        "“{role}” is not a valid role name: use lower-case letters, digits and underscores, not starting with a digit",
+    ),
+    "role.postgresql_only": (
+        "--app-role 只适用于 PostgreSQL（--db postgresql://...）；SQLite 没有数据库角色",
+        "--app-role applies to PostgreSQL only (--db postgresql://...); SQLite has no database roles",
+    ),
+    "role.apply_needs_role": ("--apply 须与 --app-role 一起使用", "--apply needs --app-role"),
+    "role.missing": (
+        "数据库角色 {role} 不存在；请先由管理员创建：CREATE ROLE {role} LOGIN PASSWORD '...';",
+        "The database role {role} does not exist; create it first: CREATE ROLE {role} LOGIN PASSWORD '...';",
+    ),
+    "role.owns_tables": (
+        "角色 {role} 是数据表的所有者；应用须以另一个不拥有数据表的角色连接",
+        "The role {role} owns the tables; the application must connect as another role that does not",
+    ),
+    "role.granted": (
+        "已授予角色 {role}：只能查询和追加记录，不能修改、删除或清空账本",
+        "Granted to {role}: read and append only; it cannot update, delete or truncate the ledger",
+    ),
+    "copy.same_database": ("源库与目标库是同一个数据库：{db}", "The source and the target are the same database: {db}"),
+    "copy.source_broken": (
+        "源库校验未通过，未复制任何数据：{reason}",
+        "The source ledger fails verification; nothing was copied: {reason}",
+    ),
+    "copy.target_broken": (
+        "复制后目标库校验未通过，已全部撤销：{reason}",
+        "The target ledger fails verification after the copy; nothing was copied: {reason}",
+    ),
+    "copy.diverged": (
+        "村 {village} 在目标库中的哈希链与源库在第 {seq} 条处不一致，未复制任何数据",
+        "Village {village}: the target's chain differs from the source's at seq {seq}; nothing was copied",
+    ),
+    "copy.household_elsewhere": (
+        "户 {code} 在目标库中属于村 {other}，而源库中属于村 {village}；未复制任何数据",
+        "Household {code} belongs to village {other} on the target but to {village} in the source; nothing was copied",
+    ),
+    "copy.id_taken": (
+        "户 {code} 的身份证号在目标库中已由户 {other} 登记；未复制任何数据",
+        "The ID number of household {code} is already registered on the target for household {other}; nothing was copied",
+    ),
+    "copy.standard_differs": (
+        "标准 {id} 在目标库中的内容与源库不同；未复制任何数据",
+        "Standard {id} differs between the source and the target; nothing was copied",
+    ),
+    "copy.key_taken": (
+        "村 {village} 的幂等键“{key}”在目标库中已被村 {other} 使用；未复制任何数据",
+        "Key “{key}” of village {village} is already used on the target by village {other}; nothing was copied",
+    ),
+    "copy.row_differs": (
+        "{table} 中的记录 {row} 在目标库中的内容与源库不同；未复制任何数据",
+        "{table} row {row} differs between the source and the target; nothing was copied",
+    ),
+    "copy.done": (
+        "已复制：{villages} 个村、{households} 户、{resolutions} 项决议、{standards} 条标准、{entries} 条记录、"
+        "{boards} 份榜单、{exports} 条导出记录；两边的哈希链均已校验无误。",
+        "Copied {villages} village(s), {households} household(s), {resolutions} resolution(s), "
+        "{standards} standard(s), {entries} entries, {boards} board(s), {exports} export record(s); "
+        "every chain verified on both sides.",
+    ),
+    "help.init_app_role": (
+        "PostgreSQL：打印给应用角色的授权语句（只能查询和追加）",
+        "PostgreSQL: print the grants for the application role (read and append only)",
+    ),
+    "help.init_apply": (
+        "建库并直接执行授权（须以数据表所有者身份连接）",
+        "Create the schema and apply the grants (connect as the tables' owner)",
+    ),
+    "help.copy": (
+        "把村级 SQLite 账本复制到县级服务器（可重复运行，不会重复复制）",
+        "Copy a village's SQLite ledger to the county server (running it twice copies nothing twice)",
+    ),
+    "help.copy_from": ("源 SQLite 文件", "The source SQLite file"),
+    "help.copy_to": ("目标数据库（postgresql://...）", "The target database (postgresql://...)"),
     # --- column headings ---
     "col.code": ("编号", "Code"),
     "col.name": ("名称", "Name"),

@@ -15,10 +15,11 @@ from moralbank.domain.chain import CHAIN_FIELDS, GENESIS, entry_hash
 from moralbank.domain.dates import month_bounds, month_of
 from moralbank.errors import InputError, NotFound, Refused, RowProblem, SheetError
 from moralbank.services.decisions import Decision
+from moralbank.services.proposals import as_proposal, noticed_villages, pending_points_since, reserved_coins
 from moralbank.services.register import Progress, get_household, now_utc
 from moralbank.services.standards import StandardBook
 from moralbank.storage.db import lock_village
-from moralbank.storage.models import Entry, Household, Standard
+from moralbank.storage.models import Board, Entry, Household, Standard
 
 # What a user calls each stored column when a retry's content differs from the original.
 _FIELD_NAMES = {
@@ -91,10 +92,18 @@ class Chain:
         """Append already-sealed entries in one statement; returns their ids in order."""
         if not rows:
             return []
-        before = self.session.exec(select(func.max(Entry.id))).one() or 0
         self.session.execute(insert(Entry), rows)
-        ids = self.session.exec(select(Entry.id).where(col(Entry.id) > before).order_by(col(Entry.id)))
-        return [i for i in ids.all() if i is not None]
+        # Find the ids by chain position, which this transaction holds the lock for; ids alone
+        # could interleave with another village's writer on PostgreSQL.
+        spans: dict[str, tuple[int, int]] = {}
+        for row in rows:
+            low, high = spans.get(row["village"], (row["seq"], row["seq"]))
+            spans[row["village"]] = (min(low, row["seq"]), max(high, row["seq"]))
+        found: dict[tuple[str, int], int] = {}
+        for village, (low, high) in spans.items():
+            query = select(Entry.id, Entry.seq).where(Entry.village == village, col(Entry.seq).between(low, high))
+            found.update({(village, seq): entry_id for entry_id, seq in self.session.exec(query).all() if entry_id})
+        return [found[(row["village"], row["seq"])] for row in rows]
 
 
 def differing_field(existing: Entry, wanted: dict[str, Any]) -> str | None:
@@ -167,6 +176,10 @@ class CapTracker:
         for household, standard_id, event_date, earned in session.execute(query, {"low": low}):
             if standard_id in codes:
                 self.used[(household, codes[standard_id], event_date[:7])] += earned
+        points = {s.id: s.points for s in capped}
+        for household, standard_id, event_date, qty in pending_points_since(session, low):
+            if standard_id in codes:  # a pending proposal counts as if posted
+                self.used[(household, codes[standard_id], event_date[:7])] += points[standard_id] * qty
 
     def take(self, decision: Decision, std: Standard, number: int) -> RowProblem | None:
         """Count this decision against its cap, or say why it would exceed it."""
@@ -190,9 +203,14 @@ class DecisionBatch:
         self.today = today
         self.book = StandardBook.load(session)
         self.villages = self._villages({d.household for _, d in decisions})
+        # Lock the chains (in one order, so batches never deadlock) before reading keys, caps and
+        # closed months: on PostgreSQL a concurrent writer's entries are then already committed.
+        for village in sorted(set(self.villages.values())):
+            lock_village(session, village)
         self.caps = CapTracker(session, self.book, [d for _, d in decisions])
         self.existing = _existing_by_key(session, (d.key or "" for _, d in decisions))
         self.closed = closed_months(session)
+        self.noticed = noticed_villages(session)  # their decisions are proposed first (拟记)
 
     def _villages(self, households: set[str]) -> dict[str, str]:
         found: dict[str, str] = {}
@@ -218,7 +236,8 @@ class DecisionBatch:
             problems.append(RowProblem(number, "booked_on", "month.closed", {"month": decision.booked_on[:7]}))
         if problems:
             return None, problems
-        return _decision_fields(decision, village, std), problems
+        fields = _decision_fields(decision, village, std)
+        return (as_proposal(fields) if village in self.noticed else fields), problems
 
     def prepare(self, progress: Progress | None = None) -> tuple[list[dict[str, Any]], int, list[RowProblem]]:
         """The entries to write, how many rows were earlier retries, and every problem found."""
@@ -393,9 +412,11 @@ def redeem(
     _check_booking(session, owner.village, booked_on, today)
     chain = Chain(session, operator)
     chain.head(owner.village)  # lock the chain before reading the balance it guards
-    available = coin_balance(session, household)
-    if coins > available:
-        raise Refused("redeem.insufficient", household=household, coins=coins, available=available)
+    balance, reserved = coin_balance(session, household), reserved_coins(session, household)
+    if coins > balance - reserved:
+        if reserved:  # pending deductions (拟扣) hold coins until they are settled or voided
+            raise Refused("redeem.reserved", household=household, coins=coins, balance=balance, reserved=reserved)
+        raise Refused("redeem.insufficient", household=household, coins=coins, available=balance)
     fields = {
         "village": owner.village,
         "debit": household_account(owner.village, household),
@@ -413,5 +434,7 @@ REVERSIBLE = frozenset({"award", "deduction", "redemption"})
 
 def closed_months(session: Session, village: str | None = None) -> set[tuple[str, str]]:
     """(village, month) pairs that a published board has closed for booking."""
-    del session, village  # no board has been published until publication lands
-    return set()
+    query = select(Board.village, Board.month)
+    if village is not None:
+        query = query.where(Board.village == village)
+    return {(code, month) for code, month in session.exec(query).all()}

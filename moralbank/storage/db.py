@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import random
+import time
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlalchemy import Engine, create_engine, event, text
 from sqlalchemy.exc import DBAPIError, OperationalError
@@ -14,6 +16,19 @@ from sqlmodel import Session
 from moralbank.errors import MoralBankError
 
 _WRITE = "moralbank_write"
+T = TypeVar("T")
+
+# SQLSTATEs after which a write operation may simply run again: a serialization failure, a
+# deadlock, and a unique key taken by a concurrent writer (the re-run then sees its entry and
+# answers as for a retried key). The failed attempt was rolled back whole.
+RETRYABLE = frozenset({"40001", "40P01", "23505"})
+ATTEMPTS = 8
+
+
+class Contention(MoralBankError):
+    """Another writer got in the way; the transaction was rolled back and may run again."""
+
+    key = "db.contention"
 
 
 def database_url(db: str) -> str:
@@ -70,6 +85,8 @@ def _translated() -> Iterator[None]:
         yield
     except DBAPIError as exc:
         reason = str(exc.orig)
+        if sqlstate(exc) in RETRYABLE:
+            raise Contention(reason=reason.splitlines()[0]) from exc
         if "no such table" in reason or ("does not exist" in reason and "relation" in reason):
             raise MoralBankError("db.not_initialised") from exc
         if isinstance(exc, OperationalError):
@@ -90,6 +107,31 @@ def writing(engine: Engine) -> Iterator[Session]:
     bound = engine.execution_options(**{_WRITE: True})
     with _translated(), Session(bound) as session, session.begin():
         yield session
+
+
+def sqlstate(exc: BaseException) -> str | None:
+    """The SQLSTATE of a database error (PostgreSQL reports one; SQLite does not)."""
+    code = getattr(getattr(exc, "orig", None), "sqlstate", None)
+    return code if isinstance(code, str) else None
+
+
+def retrying(engine: Engine, operation: Callable[[Session], T], *, attempts: int = ATTEMPTS) -> T:
+    """Run one write operation in its own transaction, running it again after contention.
+
+    A serialization failure, a deadlock or a lost race for a unique key rolls the attempt back
+    whole; the next attempt runs with the same arguments (the same idempotency keys), so it finds
+    what the other writer committed and never writes twice.
+    """
+    for attempt in range(1, attempts + 1):
+        try:
+            with writing(engine) as session:
+                return operation(session)
+        except Contention:
+            if attempt == attempts:
+                raise
+            # Back off a little, at random, so the writers that collided do not collide again.
+            time.sleep(random.uniform(0, 0.005 * 2**attempt))
+    raise AssertionError("unreachable")
 
 
 def lock_village(session: Session, village: str) -> None:
