@@ -573,6 +573,8 @@ def verify(
 
 def _problem_text(problem: Any, lang: str) -> str:
     reason = text(problem.key, lang, **problem.params)
+    if getattr(problem, "board", None) is not None:
+        return text("verify.problem_board", lang, board=problem.board, village=problem.village, month=problem.params["month"], reason=reason)
     if not problem.village:
         return text("verify.problem_global", lang, reason=reason)
     return text("verify.problem", lang, village=problem.village, seq=problem.seq, entry=problem.entry, reason=reason)
@@ -581,16 +583,26 @@ def _problem_text(problem: Any, lang: str) -> str:
 def _verify_json(ctx: typer.Context, report: Any) -> dict[str, Any]:
     lang = settings(ctx).lang
     problems = [
-        {"village": p.village, "seq": p.seq, "entry": p.entry, "problem": p.key, "message": _problem_text(p, lang)}
+        {
+            "village": p.village,
+            "seq": p.seq,
+            "entry": p.entry,
+            "board": p.board,
+            "problem": p.key,
+            "message": _problem_text(p, lang),
+        }
         for p in report.problems
     ]
-    return {"ok": report.ok, "villages": report.villages, "entries": report.entries, "problems": problems}
+    counts = {"villages": report.villages, "entries": report.entries, "boards": report.boards}
+    return {"ok": report.ok, **counts, "problems": problems}
 
 
 def _print_verify(ctx: typer.Context, report: Any) -> None:
     lang = settings(ctx).lang
     if report.ok:
         say(ctx, "verify.ok", villages=report.villages, entries=report.entries)
+        if report.boards:
+            say(ctx, "verify.boards_ok", count=report.boards)
         return
     lines = [text("verify.failed", lang, count=len(report.problems))]
     lines += ["  " + _problem_text(p, lang) for p in report.problems]
@@ -635,6 +647,295 @@ def _output(path: Path | None) -> Iterator[Any]:
             yield stream
     except OSError as exc:
         raise MoralBankError("file.write_failed", path=str(path), reason=exc.strerror) from exc
+
+
+# --- county server (PostgreSQL) ---
+
+
+def _first_chain_problem(session: Any, saved: list[Any]) -> tuple[str, int | None] | None:
+    """The copy's check of one side: ``verify`` with the given checkpoints, first problem only."""
+    from moralbank.reports.integrity import verify as verify_ledger
+
+    report = verify_ledger(session, saved=saved)
+    return None if report.ok else (report.problems[0].village, report.problems[0].seq)
+
+
+@app.command("copy", help=h("help.copy"))
+@handled
+def copy_ledger(
+    ctx: typer.Context,
+    source: Annotated[Path, typer.Option("--from", help=h("help.copy_from"))],
+    target: Annotated[str, typer.Option("--to", help=h("help.copy_to"))],
+) -> None:
+    import dataclasses
+
+    from moralbank.errors import InputError
+    from moralbank.services import copy
+    from moralbank.storage.db import open_engine, reading, retrying
+
+    if not source.is_file():
+        raise InputError("file.not_found", path=str(source))
+    if "://" not in target and Path(target).expanduser().resolve() == source.resolve():
+        raise MoralBankError("copy.same_database", db=target)
+    with reading(open_engine(str(source))) as src:
+        copied = retrying(open_engine(target), lambda dst: copy.copy_ledger(src, dst, check=_first_chain_problem))
+    say(ctx, "copy.done", **dataclasses.asdict(copied))
+
+
+# --- publication: notice, boards, trend (issue 3) ---
+
+board_app = typer.Typer(help=h("help.board"), no_args_is_help=True)
+notice_app = typer.Typer(help=h("help.notice"), no_args_is_help=True)
+report_app = typer.Typer(help=h("help.report"), no_args_is_help=True)
+app.add_typer(board_app, name="board")
+app.add_typer(notice_app, name="notice")
+app.add_typer(report_app, name="report")
+
+MonthOpt = Annotated[str, typer.Option("--month", help=h("help.month"))]
+TopOpt = Annotated[int | None, typer.Option("--top", help=h("help.top"))]
+OutOpt = Annotated[Path | None, typer.Option("--out", help=h("help.out"))]
+
+
+def _print_lang(ctx: typer.Context) -> str:
+    """Printed boards and notices are in Chinese unless a language was asked for (--lang or env)."""
+    source = ctx.find_root().get_parameter_source("lang")
+    given = source is not None and source.name != "DEFAULT"
+    return settings(ctx).lang if given else "zh"
+
+
+def _yes_no(value: str | None, option: str) -> bool | None:
+    from moralbank.errors import RowProblem, SheetError
+    from moralbank.services.sheets import parse_bool
+
+    if value is None:
+        return None
+    parsed = parse_bool(value)
+    if parsed is None:
+        raise SheetError("", [RowProblem(0, option, "field.not_boolean", {"value": value})])
+    return parsed
+
+
+def _emit(ctx: typer.Context, out: Path | None, body: str | list[Any]) -> None:
+    """Text to stdout or ``--out``; a list is rich renderables, printed as a table would be."""
+    with _output(out) as stream:
+        if isinstance(body, str):
+            stream.write(body)
+            return
+        console = out_console() if out is None else Console(file=stream, highlight=False, width=200)
+        for part in body:
+            console.print(part)
+
+
+def _show_board(ctx: typer.Context, board: Any, fmt: str, out: Path | None) -> None:
+    from moralbank.render import boards as rb
+    from moralbank.render.formats import render_json
+
+    check_format(fmt, rb.BOARD_FORMATS)
+    renderers: dict[str, Callable[[], str | list[Any]]] = {
+        "table": lambda: rb.board_renderables(board, settings(ctx).lang),
+        "json": lambda: render_json(board),
+        "csv": lambda: rb.board_csv(board),
+        "md": lambda: rb.board_markdown(board, _print_lang(ctx)),
+        "html": lambda: rb.board_html(board, _print_lang(ctx)),
+    }
+    _emit(ctx, out, renderers[fmt]())
+
+
+def _month(value: str) -> str:
+    from moralbank.domain.dates import parse_month
+
+    return parse_month(value, "--month")
+
+
+def _top(value: int | None) -> int | None:
+    if value is not None and value <= 0:
+        raise MoralBankError("board.top_positive", value=value)
+    return value
+
+
+@village_app.command("set", help=h("help.village_set"))
+@handled
+def village_set(
+    ctx: typer.Context,
+    code: str,
+    notice_days: Annotated[int | None, typer.Option("--notice-days", help=h("help.notice_days"))] = None,
+    black_list: Annotated[str | None, typer.Option("--black-list", help=h("help.black_list"))] = None,
+    maker_checker: Annotated[str | None, typer.Option("--maker-checker", help=h("help.maker_checker"))] = None,
+    fmt: FormatOpt = "table",
+) -> None:
+    from moralbank.services.publication import set_village_options
+    from moralbank.storage.db import writing
+
+    operator(ctx)
+    listing, checker = _yes_no(black_list, "--black-list"), _yes_no(maker_checker, "--maker-checker")
+    if notice_days is None and listing is None and checker is None:
+        raise MoralBankError("village.nothing_to_set")
+    with writing(engine(ctx)) as session:
+        row = set_village_options(
+            session, code=code, notice_days=notice_days, black_list=listing, maker_checker=checker
+        )
+    say(ctx, "village.updated", code=code)
+    show(ctx, row, fmt)
+
+
+@board_app.command("show", help=h("help.board_show"))
+@handled
+def board_show(
+    ctx: typer.Context,
+    month: MonthOpt,
+    village: Annotated[str | None, typer.Option("--village", help=h("help.village_filter"))] = None,
+    county: Annotated[bool, typer.Option("--county", help=h("help.county"))] = False,
+    top: TopOpt = None,
+    fmt: FormatOpt = "table",
+    out: OutOpt = None,
+) -> None:
+    from moralbank.domain.boards import top as cut
+    from moralbank.reports.boards import board_for_month, county_board
+    from moralbank.storage.db import reading
+
+    if county == (village is not None):
+        raise MoralBankError("board.need_village")
+    wanted, count = _month(month), _top(top)
+    with reading(engine(ctx)) as session:
+        if village is None:
+            board = county_board(session, month=wanted)
+        else:
+            board = board_for_month(session, village=village, month=wanted)
+    _show_board(ctx, cut(board, count), fmt, out)
+
+
+@board_app.command("publish", help=h("help.board_publish"))
+@handled
+def board_publish(
+    ctx: typer.Context,
+    village: Annotated[str, typer.Option("--village", help=h("help.village_filter"))],
+    month: MonthOpt,
+) -> None:
+    from moralbank.reports.boards import village_board
+    from moralbank.services.publication import publish
+    from moralbank.storage.db import writing
+
+    who, wanted = operator(ctx), _month(month)
+    with writing(engine(ctx)) as session:
+        board = village_board(session, village=village, month=wanted)
+        done = publish(session, board=board, operator=who, today=today())
+    say(ctx, "board.published", village=village, month=wanted, id=done.id, seq=done.checkpoint.seq, hash=done.snapshot_hash)
+
+
+@board_app.command("list", help=h("help.board_list"))
+@handled
+def board_list(
+    ctx: typer.Context,
+    village: Annotated[str | None, typer.Option("--village", help=h("help.village_filter"))] = None,
+    fmt: FormatOpt = "table",
+) -> None:
+    from moralbank.reports.boards import published_boards
+    from moralbank.storage.db import reading
+
+    with reading(engine(ctx)) as session:
+        rows = published_boards(session, village=village)
+    columns = ["board", "village", "month", "households", "seq", "operator", "published_at"] if fmt == "table" else None
+    show(ctx, rows, fmt, columns=columns)
+
+
+@board_app.command("get", help=h("help.board_get"))
+@handled
+def board_get(ctx: typer.Context, board_id: int, top: TopOpt = None, fmt: FormatOpt = "table", out: OutOpt = None) -> None:
+    from moralbank.domain.boards import top as cut
+    from moralbank.reports.boards import published_board
+    from moralbank.storage.db import reading
+
+    count = _top(top)
+    with reading(engine(ctx)) as session:
+        board = published_board(session, board_id)
+    _show_board(ctx, cut(board, count), fmt, out)
+
+
+@notice_app.command("show", help=h("help.notice_show"))
+@handled
+def notice_show(
+    ctx: typer.Context,
+    village: Annotated[str, typer.Option("--village", help=h("help.village_filter"))],
+    fmt: FormatOpt = "table",
+    out: OutOpt = None,
+) -> None:
+    from moralbank.render import boards as rb
+    from moralbank.render.formats import render_json
+    from moralbank.reports.notice import notice
+    from moralbank.storage.db import reading
+
+    check_format(fmt, rb.NOTICE_FORMATS)
+    with reading(engine(ctx)) as session:
+        listing = notice(session, village=village)
+    renderers: dict[str, Callable[[], str | list[Any]]] = {
+        "table": lambda: rb.notice_renderables(listing, settings(ctx).lang),
+        "json": lambda: render_json(listing),
+        "md": lambda: rb.notice_markdown(listing, _print_lang(ctx)),
+        "html": lambda: rb.notice_html(listing, _print_lang(ctx)),
+    }
+    _emit(ctx, out, renderers[fmt]())
+
+
+@app.command("object", help=h("help.object"))
+@handled
+def object_to(
+    ctx: typer.Context, entry: int, reason: Annotated[str, typer.Option("--reason", help=h("help.reason"))]
+) -> None:
+    from moralbank.services.notice import object_to as void_proposal
+    from moralbank.storage.db import writing
+
+    who = operator(ctx)
+    with writing(engine(ctx)) as session:
+        void = void_proposal(session, entry_id=entry, reason=reason, operator=who, today=today())
+    say(ctx, "object.recorded", id=entry, void=void)
+
+
+@app.command(help=h("help.settle"))
+@handled
+def settle(
+    ctx: typer.Context,
+    village: Annotated[str, typer.Option("--village", help=h("help.village_filter"))],
+    as_of: Annotated[str | None, typer.Option("--as-of", help=h("help.settle_as_of"))] = None,
+) -> None:
+    from moralbank.domain.dates import parse_date
+    from moralbank.services.notice import settle as post_due
+    from moralbank.storage.db import writing
+
+    who = operator(ctx)
+    on = parse_date(as_of, "--as-of") if as_of else today()
+    with writing(engine(ctx)) as session:
+        done = post_due(session, village=village, as_of=on, operator=who, today=today())
+    say(ctx, "settle.done", count=len(done.posted), as_of=done.as_of)
+    if done.left_to_checker:
+        say(ctx, "settle.left", count=done.left_to_checker)
+
+
+@report_app.command("trend", help=h("help.trend"))
+@handled
+def report_trend(
+    ctx: typer.Context,
+    village: Annotated[str | None, typer.Option("--village", help=h("help.village_filter"))] = None,
+    household: Annotated[str | None, typer.Option("--household", help=h("help.trend_household"))] = None,
+    months: Annotated[int, typer.Option("--months", help=h("help.months"))] = 12,
+    until: Annotated[str | None, typer.Option("--until", help=h("help.until"))] = None,
+    fmt: FormatOpt = "table",
+) -> None:
+    from moralbank.domain.dates import month_of, parse_month
+    from moralbank.render.formats import render_json
+    from moralbank.render.trend import TREND_FORMATS, trend_table
+    from moralbank.reports.trend import trend
+    from moralbank.storage.db import reading
+
+    check_format(fmt, TREND_FORMATS)
+    if not 1 <= months <= 120:
+        raise MoralBankError("trend.months_positive", value=months)
+    last = parse_month(until, "--until") if until else month_of(today())
+    with reading(engine(ctx)) as session:
+        series = trend(session, until=last, months=months, village=village, household=household)
+    if fmt == "json":
+        sys.stdout.write(render_json(series))
+    else:
+        out_console().print(trend_table(series, settings(ctx).lang))
 
 
 # --- demo -------------------------------------------------------------------------------------

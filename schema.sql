@@ -105,6 +105,24 @@ CREATE UNIQUE INDEX IF NOT EXISTS entry_ref ON entry (village, ref_seq);
 CREATE INDEX IF NOT EXISTS entry_household ON entry (household, booked_on, coins, earned);
 CREATE INDEX IF NOT EXISTS entry_village_month ON entry (village, booked_on, household, earned);
 CREATE INDEX IF NOT EXISTS entry_month ON entry (booked_on, household, earned);
+-- Proposals (拟记) waiting out their public-notice period; a partial index keeps it small.
+CREATE INDEX IF NOT EXISTS entry_proposal ON entry (village, booked_on) WHERE kind = 'proposal';
+
+-- A published monthly board: an immutable snapshot (canonical JSON) with the village checkpoint
+-- (seq, head hash; seq 0 for an empty chain) it was made at. Publishing closes the month for
+-- booking in that village.
+CREATE TABLE IF NOT EXISTS board (
+    id            {auto_id},
+    village       TEXT NOT NULL REFERENCES village (code),
+    month         TEXT NOT NULL,
+    seq           INTEGER NOT NULL CHECK (seq >= 0),
+    head_hash     TEXT NOT NULL,
+    snapshot      TEXT NOT NULL,
+    snapshot_hash TEXT NOT NULL,
+    operator      TEXT NOT NULL,
+    published_at  TEXT NOT NULL,
+    UNIQUE (village, month)
+);
 
 -- @sqlite
 
@@ -136,6 +154,13 @@ CREATE TRIGGER IF NOT EXISTS resolution_no_update BEFORE UPDATE ON resolution
 BEGIN SELECT RAISE(ABORT, 'moralbank: resolutions are append-only'); END;
 CREATE TRIGGER IF NOT EXISTS resolution_no_delete BEFORE DELETE ON resolution
 BEGIN SELECT RAISE(ABORT, 'moralbank: resolutions are append-only'); END;
+CREATE TRIGGER IF NOT EXISTS board_no_update BEFORE UPDATE ON board
+BEGIN SELECT RAISE(ABORT, 'moralbank: published boards are append-only (UPDATE refused)'); END;
+CREATE TRIGGER IF NOT EXISTS board_no_delete BEFORE DELETE ON board
+BEGIN SELECT RAISE(ABORT, 'moralbank: published boards are append-only (DELETE refused)'); END;
+CREATE TRIGGER IF NOT EXISTS board_no_replace BEFORE INSERT ON board
+WHEN EXISTS (SELECT 1 FROM board WHERE id = NEW.id OR (village = NEW.village AND month = NEW.month))
+BEGIN SELECT RAISE(ABORT, 'moralbank: published boards are append-only (REPLACE refused)'); END;
 
 -- @postgresql
 
@@ -158,4 +183,8 @@ CREATE OR REPLACE TRIGGER standard_no_truncate BEFORE TRUNCATE ON standard
 CREATE OR REPLACE TRIGGER resolution_append_only BEFORE UPDATE OR DELETE ON resolution
     FOR EACH ROW EXECUTE FUNCTION moralbank_append_only();
 CREATE OR REPLACE TRIGGER resolution_no_truncate BEFORE TRUNCATE ON resolution
+    FOR EACH STATEMENT EXECUTE FUNCTION moralbank_append_only();
+CREATE OR REPLACE TRIGGER board_append_only BEFORE UPDATE OR DELETE ON board
+    FOR EACH ROW EXECUTE FUNCTION moralbank_append_only();
+CREATE OR REPLACE TRIGGER board_no_truncate BEFORE TRUNCATE ON board
     FOR EACH STATEMENT EXECUTE FUNCTION moralbank_append_only();

@@ -227,12 +227,12 @@ MESSAGES: dict[str, tuple[str, str]] = {
     ),
     "copy.same_database": ("源库与目标库是同一个数据库：{db}", "The source and the target are the same database: {db}"),
     "copy.source_broken": (
-        "源库校验未通过，未复制任何数据：{reason}",
-        "The source ledger fails verification; nothing was copied: {reason}",
+        "源库校验未通过（村 {village}，第 {seq} 条），未复制任何数据；可对源库运行 verify 查看详情",
+        "The source ledger fails verification (village {village}, seq {seq}); nothing was copied. Run verify on it for details",
     ),
     "copy.target_broken": (
-        "复制后目标库校验未通过，已全部撤销：{reason}",
-        "The target ledger fails verification after the copy; nothing was copied: {reason}",
+        "复制后目标库校验未通过（村 {village}，第 {seq} 条），已全部撤销；可对目标库运行 verify 查看详情",
+        "The target ledger fails verification after the copy (village {village}, seq {seq}); nothing was copied. Run verify on it for details",
     ),
     "copy.diverged": (
         "村 {village} 在目标库中的哈希链与源库在第 {seq} 条处不一致，未复制任何数据",
@@ -279,6 +279,177 @@ MESSAGES: dict[str, tuple[str, str]] = {
     ),
     "help.copy_from": ("源 SQLite 文件", "The source SQLite file"),
     "help.copy_to": ("目标数据库（postgresql://...）", "The target database (postgresql://...)"),
+    # --- publication: notice, boards, trend (issue 3) ---
+    "value.kind.proposal": ("拟记", "proposed"),
+    "value.kind.void": ("作废", "voided"),
+    "redeem.reserved": (
+        "{household} 余额 {balance} 币，其中 {reserved} 币被公示中的拟扣分冻结，不足兑换 {coins} 币",
+        "{household} has {balance} coins, {reserved} of them held by proposed deductions on notice; "
+        "not enough to redeem {coins}",
+    ),
+    "village.bad_notice_days": ("公示天数须为不小于 0 的整数：{value}", "notice days must be a whole number ≥ 0: {value}"),
+    "village.notice_pending": (
+        "{village} 村还有 {count} 条拟记积分未入账或作废，暂不能修改公示天数",
+        "village {village} has {count} proposal(s) not yet posted or voided; the notice period cannot change now",
+    ),
+    "village.nothing_to_set": (
+        "请至少给出一项设置：--notice-days、--black-list 或 --maker-checker",
+        "give at least one setting: --notice-days, --black-list or --maker-checker",
+    ),
+    "village.updated": ("已更新村 {code} 的设置。", "Settings of village {code} updated."),
+    "object.no_reason": ("提出异议须写明理由（--reason）", "an objection needs a reason (--reason)"),
+    "object.not_proposal": (
+        "记录 #{id}（{kind}）不是拟记积分，不能提出异议；已入账的记录请用 reverse 冲正",
+        "entry #{id} ({kind}) is not a proposal; an entry already posted is corrected with `reverse`",
+    ),
+    "object.resolved": (
+        "拟记 #{id} 已处理（记录 #{by}），不能再提出异议",
+        "proposal #{id} was already settled or voided (entry #{by})",
+    ),
+    "object.too_late": (
+        "拟记 #{id} 的异议期已于 {last_day} 结束",
+        "the objection period of proposal #{id} ended on {last_day}",
+    ),
+    "object.recorded": (
+        "异议已记录：拟记 #{id} 作废（记录号 {void}），原因保留在账本中。",
+        "Objection recorded: proposal #{id} is voided (entry {void}); the reason stays in the ledger.",
+    ),
+    "settle.maker_checker": (
+        "{village} 村实行审核分离：到期的 {count} 条拟记均由 {operator} 提出，须由另一位经办人入账",
+        "village {village} requires maker-checker: all {count} due proposal(s) were made by {operator}; "
+        "another operator must settle them",
+    ),
+    "settle.done": (
+        "已入账 {count} 条公示期满且无异议的拟记积分（截至 {as_of}）。",
+        "{count} proposal(s) posted: their notice period ended by {as_of} without objection.",
+    ),
+    "settle.left": (
+        "另有 {count} 条由你本人提出，须由另一位经办人入账（审核分离）。",
+        "{count} more were proposed by you and must be settled by another operator (maker-checker).",
+    ),
+    "notice.title": ("{name}拟记积分公示", "{name}: proposed points on public notice"),
+    "notice.how": (
+        "公示期 {days} 天。对拟记积分有异议的，请在异议截止日期前向村民委员会提出；异议成立的，该条拟记作废。",
+        "Notice period: {days} day(s). Objections go to the village committee by the last day shown; "
+        "an upheld objection voids the proposal.",
+    ),
+    "notice.empty": ("目前没有公示中的拟记积分。", "No proposed points are on notice."),
+    "board.title": ("{name}{year}年{mon}月道德积分榜", "{name} moral points board, {mon}/{year}"),
+    "board.ranked_by": (
+        "按当月记账积分排名；积分相同者名次并列，按户编号排列。",
+        "Ranked by points booked in the month; equal points share a rank, listed by household code.",
+    ),
+    "board.red": ("红榜", "Red list"),
+    "board.black": ("黑榜（当月扣分）", "Black list (deductions this month)"),
+    "board.empty": ("本月无记录。", "Nothing booked this month."),
+    "board.draft": ("草稿：尚未公布，数字可能变动。", "Draft: not published; the figures may still change."),
+    "board.published_line": (
+        "第 {id} 号榜单，{time}（UTC）由 {operator} 公布；快照哈希 {hash}",
+        "Board #{id}, published {time} (UTC) by {operator}; snapshot hash {hash}",
+    ),
+    "board.checkpoint_line": (
+        "检查点：{village} 村账本第 {seq} 条记录，哈希 {hash}",
+        "Checkpoint: village {village}, ledger entry {seq}, hash {hash}",
+    ),
+    "board.verify_hint": (
+        "核验方法：在村委会运行 moralbank verify（或 moralbank checkpoint），核对上列检查点与账本一致；"
+        "verify 会用账本重新计算每份已公布的榜单。",
+        "To verify: run `moralbank verify` (or `moralbank checkpoint`) at the village committee and compare "
+        "the checkpoint above; verify recomputes every published board from the ledger.",
+    ),
+    "board.need_village": (
+        "请用 --village 指定村，或用 --county 查看全部村",
+        "give --village V, or --county for every village together",
+    ),
+    "board.top_positive": ("--top 须为正整数：{value}", "--top must be a positive whole number: {value}"),
+    "board.not_found": ("找不到第 {id} 号榜单", "no published board #{id}"),
+    "board.county_not_published": (
+        "全县榜单不公布存档，请按村公布",
+        "a county board is not published; publish each village's board",
+    ),
+    "board.future_month": ("{month} 尚未到来，不能公布", "{month} has not begun; it cannot be published"),
+    "board.already_published": (
+        "{village} 村 {month} 的榜单已公布（第 {id} 号），不能重复公布",
+        "the {month} board of village {village} is already published (board #{id})",
+    ),
+    "board.pending": (
+        "{village} 村 {month} 还有 {count} 条拟记积分未入账或作废；请先等公示期满并运行 settle",
+        "village {village} still has {count} proposal(s) booked in {month}; settle them after their notice period first",
+    ),
+    "board.ledger_moved": (
+        "公布期间 {village} 村账本有新记录，未公布；请重试",
+        "the ledger of village {village} changed while publishing; nothing was published, try again",
+    ),
+    "board.published": (
+        "已公布 {village} 村 {month} 榜单（第 {id} 号），该月已封账。检查点：第 {seq} 条；快照哈希 {hash}",
+        "Published the {month} board of village {village} as board #{id}; the month is closed. "
+        "Checkpoint: entry {seq}; snapshot hash {hash}",
+    ),
+    "board.snapshot_altered": (
+        "榜单快照与其哈希或检查点不符（已被改动）",
+        "the stored snapshot does not match its hash or checkpoint (altered)",
+    ),
+    "board.checkpoint_mismatch": (
+        "榜单检查点（账本第 {seq} 条）与账本不符",
+        "its checkpoint (ledger entry {seq}) no longer matches the ledger",
+    ),
+    "board.ledger_differs": (
+        "账本与已公布榜单不符：{household} 公布为 {was} 分，按账本现为 {now} 分",
+        "the ledger no longer matches it: {household} was published with {was} points, the ledger now gives {now}",
+    ),
+    "verify.problem_board": (
+        "第 {board} 号榜单（村 {village}，{month}）：{reason}",
+        "board #{board} (village {village}, {month}): {reason}",
+    ),
+    "verify.boards_ok": ("已公布榜单 {count} 份，均与账本一致。", "{count} published board(s) match the ledger."),
+    "trend.title_village": ("{village} 村每月积分", "Monthly points of village {village}"),
+    "trend.title_household": ("{household} 户每月积分", "Monthly points of household {household}"),
+    "trend.title_all": ("各村每月积分", "Monthly points of every village"),
+    "trend.months_positive": ("--months 须为 1 到 120 之间的整数：{value}", "--months must be between 1 and 120: {value}"),
+    "col.rank": ("名次", "Rank"),
+    "col.board_points": ("积分", "Points"),
+    "col.deducted": ("扣分", "Deducted"),
+    "col.count": ("次数", "Times"),
+    "col.items": ("扣分事项", "Items"),
+    "col.last_day": ("异议截止", "Objections by"),
+    "col.month": ("月份", "Month"),
+    "col.board": ("榜单号", "Board"),
+    "col.snapshot_hash": ("快照哈希", "Snapshot hash"),
+    "col.published_at": ("公布时间（UTC）", "Published (UTC)"),
+    "col.notice_days": ("公示天数", "Notice days"),
+    "col.black_list": ("黑榜", "Black list"),
+    "col.maker_checker": ("审核分离", "Maker-checker"),
+    "help.board": ("月度积分榜（红榜、黑榜）", "Monthly ranking boards (red and black lists)"),
+    "help.board_show": (
+        "显示某村某月的积分榜（已公布的显示存档快照）",
+        "Show a village's board for a month (the stored snapshot once published)",
+    ),
+    "help.board_publish": (
+        "公布某村某月积分榜：保存不可更改的快照并封账该月",
+        "Publish a village's board for a month: store an immutable snapshot and close the month",
+    ),
+    "help.board_list": ("列出已公布的榜单", "List published boards"),
+    "help.board_get": ("查看一份已公布的榜单", "Show one published board"),
+    "help.month": ("月份 YYYY-MM", "Month YYYY-MM"),
+    "help.county": ("全部村合并排名（含村列）", "Every village ranked together (with a village column)"),
+    "help.top": ("只显示前 N 名（并列者一并显示）", "Only ranks 1 to N (ties at N all shown)"),
+    "help.notice": ("拟记积分公示", "Public notice of proposed points"),
+    "help.notice_show": ("显示待公示的拟记积分", "Show the proposals on notice"),
+    "help.object": ("对一条拟记积分提出异议（该条作废）", "Object to a proposal (voids it)"),
+    "help.settle": (
+        "将公示期满且无异议的拟记积分入账",
+        "Post every proposal whose notice period ended without objection",
+    ),
+    "help.settle_as_of": ("按此日期判断公示期是否已满（默认今天）", "Judge notice periods as of this date (default today)"),
+    "help.village_set": ("修改村的公示与榜单设置", "Change a village's notice and board settings"),
+    "help.notice_days": ("公示天数（0 表示直接入账）", "Notice days (0: decisions post at once)"),
+    "help.black_list": ("是否公布黑榜 yes/no", "Publish a black list: yes/no"),
+    "help.maker_checker": ("入账人不得为提出人 yes/no", "The settler must not be the proposer: yes/no"),
+    "help.report": ("统计报表", "Reports"),
+    "help.trend": ("每月积分趋势（终端条形图）", "Monthly points as terminal bars"),
+    "help.months": ("显示的月数", "How many months"),
+    "help.until": ("最后一个月 YYYY-MM（默认本月）", "The last month, YYYY-MM (default this month)"),
+    "help.trend_household": ("只看某户", "Only this household"),
     # --- column headings ---
     "col.code": ("编号", "Code"),
     "col.name": ("名称", "Name"),

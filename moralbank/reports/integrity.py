@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import json
 from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
@@ -10,16 +11,11 @@ from typing import Any
 from sqlalchemy import text
 from sqlmodel import Session
 
+from moralbank.domain.boards import board_from_snapshot, figures, first_difference, text_hash
 from moralbank.domain.chain import CHAIN_FIELDS, GENESIS, canonical_bytes
-
-
-@dataclass(frozen=True)
-class Checkpoint:
-    """The head of one village's chain: its last sequence number and hash."""
-
-    village: str
-    seq: int
-    hash: str
+from moralbank.domain.chain import Checkpoint as Checkpoint  # re-exported: reports name it here
+from moralbank.reports.boards import published_records, village_board
+from moralbank.storage.models import Board
 
 
 @dataclass(frozen=True)
@@ -31,6 +27,7 @@ class Problem:
     entry: int | None
     key: str
     params: dict[str, Any] = field(default_factory=dict)
+    board: int | None = None  # the published board this problem is about
 
 
 @dataclass
@@ -40,6 +37,7 @@ class VerifyReport:
     villages: int = 0
     entries: int = 0
     problems: list[Problem] = field(default_factory=list)
+    boards: int = 0
 
     @property
     def ok(self) -> bool:
@@ -122,6 +120,8 @@ def verify(session: Session, *, saved: list[Checkpoint] | None = None) -> Verify
     if sum(totals.values()) != 0:
         report.problems.append(Problem("", None, None, "ledger.not_zero_sum", {"total": sum(totals.values())}))
     report.problems += _checkpoint_problems(session, saved or [])
+    report.boards, found = board_problems(session)
+    report.problems += found
     return report
 
 
@@ -135,3 +135,43 @@ def _checkpoint_problems(session: Session, saved: list[Checkpoint]) -> list[Prob
         elif row[1] != point.hash:
             problems.append(Problem(point.village, point.seq, row[0], "chain.checkpoint_mismatch", {"seq": point.seq}))
     return problems
+
+
+def board_problems(session: Session) -> tuple[int, list[Problem]]:
+    """Check every published board: its snapshot hash, its checkpoint, and its figures against the ledger.
+
+    Returns how many boards were checked and every problem, each naming its board.
+    """
+    problems: list[Problem] = []
+    records = published_records(session)
+    for record in records:
+        problems += _one_board(session, record)
+    return len(records), problems
+
+
+def _one_board(session: Session, record: Board) -> list[Problem]:
+    assert record.id is not None
+    where = {"board": record.id, "month": record.month}
+
+    def problem(key: str, at: int | None = None, **params: Any) -> Problem:
+        return Problem(record.village, at, None, key, where | params, board=record.id)
+
+    published = board_from_snapshot(json.loads(record.snapshot))
+    stored_point = Checkpoint(record.village, record.seq, record.head_hash)
+    same_place = (published.village, published.month) == (record.village, record.month)
+    if text_hash(record.snapshot) != record.snapshot_hash or published.checkpoint != stored_point or not same_place:
+        return [problem("board.snapshot_altered")]
+    found = []
+    if record.seq > 0:
+        row = session.execute(
+            text("SELECT hash FROM entry WHERE village = :v AND seq = :s"), {"v": record.village, "s": record.seq}
+        ).first()
+        if row is None or row[0] != record.head_hash:
+            found.append(problem("board.checkpoint_mismatch", record.seq, seq=record.seq))
+    now = village_board(
+        session, village=record.village, month=record.month, with_black_list=published.black_list is not None
+    )
+    if differs := first_difference(figures(published), figures(now)):
+        household, was, is_now = differs
+        found.append(problem("board.ledger_differs", household=household, was=was, now=is_now))
+    return found

@@ -92,3 +92,17 @@ class Entry(SQLModel, table=True):
     recorded_at: str
     prev_hash: str
     hash: str
+
+
+class Board(SQLModel, table=True):
+    """A published monthly board: its snapshot, the checkpoint it was made at, and its hash."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    village: str = Field(foreign_key="village.code")
+    month: str
+    seq: int
+    head_hash: str
+    snapshot: str
+    snapshot_hash: str
+    operator: str
+    published_at: str

@@ -1,0 +1,180 @@
+"""Ranking boards as data: competition ranks, masked names, and the canonical published snapshot."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from moralbank.domain.chain import Checkpoint
+from moralbank.domain.identity import mask_name
+
+
+@dataclass(frozen=True)
+class Standing:
+    """A household's points for the month, before ranking."""
+
+    household: str
+    name: str
+    village: str
+    points: int
+
+
+@dataclass(frozen=True)
+class BoardRow:
+    """One line of the red list (红榜)."""
+
+    rank: int
+    household: str
+    name: str
+    village: str
+    points: int
+
+
+@dataclass(frozen=True)
+class BlackRow:
+    """One line of the black list (黑榜): a household's deductions booked in the month."""
+
+    household: str
+    name: str
+    village: str
+    points: int
+    count: int
+    items: str
+
+
+@dataclass(frozen=True)
+class Publication:
+    """How a board was published: its id, when, by whom, and the hash of its snapshot."""
+
+    id: int
+    published_at: str
+    operator: str
+    snapshot_hash: str
+
+
+@dataclass(frozen=True)
+class Board:
+    """A month's board for one village, or for every village (``village`` is None)."""
+
+    village: str | None
+    title: str
+    month: str
+    checkpoint: Checkpoint | list[Checkpoint]
+    rows: list[BoardRow]
+    black_list: list[BlackRow] | None = None
+    published: Publication | None = field(default=None, compare=False)
+
+
+def shown_name(name: str, consent: bool) -> str:
+    """The head's name as a board shows it: masked (``张**``) without consent to be named."""
+    return name if consent else mask_name(name)
+
+
+def competition_ranks(points: list[int]) -> list[int]:
+    """Standard competition ranks (1, 2, 2, 4) of points sorted best first."""
+    ranks: list[int] = []
+    for position, value in enumerate(points):
+        tied = position > 0 and value == points[position - 1]
+        ranks.append(ranks[-1] if tied else position + 1)
+    return ranks
+
+
+def ranked(standings: Iterable[Standing]) -> list[BoardRow]:
+    """Rows ordered by points (highest first), ties in household-code order, with their ranks."""
+    ordered = sorted(standings, key=lambda s: (-s.points, s.household))
+    ranks = competition_ranks([s.points for s in ordered])
+    return [BoardRow(r, s.household, s.name, s.village, s.points) for r, s in zip(ranks, ordered, strict=True)]
+
+
+def top(board: Board, count: int | None) -> Board:
+    """The board cut to ranks 1..count; households tied at the cut all stay."""
+    if count is None:
+        return board
+    rows = [row for row in board.rows if row.rank <= count]
+    return Board(board.village, board.title, board.month, board.checkpoint, rows, board.black_list, board.published)
+
+
+def _checkpoint_dict(point: Checkpoint) -> dict[str, Any]:
+    return {"village": point.village, "seq": point.seq, "hash": point.hash}
+
+
+def snapshot(board: Board) -> dict[str, Any]:
+    """The board as published: plain data, without the publication's own id and time."""
+    marks = board.checkpoint
+    return {
+        "village": board.village,
+        "title": board.title,
+        "month": board.month,
+        "checkpoint": [_checkpoint_dict(m) for m in marks] if isinstance(marks, list) else _checkpoint_dict(marks),
+        "rows": [vars(row) for row in board.rows],
+        "black_list": None if board.black_list is None else [vars(row) for row in board.black_list],
+    }
+
+
+def canonical_text(data: dict[str, Any]) -> str:
+    """Sorted-key compact JSON: the exact text that is stored and hashed."""
+    return json.dumps(data, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+
+
+def text_hash(text: str) -> str:
+    """SHA-256 of a snapshot's stored text."""
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+def _checkpoint(data: dict[str, Any]) -> Checkpoint:
+    return Checkpoint(str(data["village"]), int(data["seq"]), str(data["hash"]))
+
+
+def board_from_snapshot(data: dict[str, Any], published: Publication | None = None) -> Board:
+    """A Board read back from its stored snapshot."""
+    marks = data["checkpoint"]
+    black = data.get("black_list")
+    return Board(
+        village=data["village"],
+        title=data["title"],
+        month=data["month"],
+        checkpoint=[_checkpoint(m) for m in marks] if isinstance(marks, list) else _checkpoint(marks),
+        rows=[BoardRow(**row) for row in data["rows"]],
+        black_list=None if black is None else [BlackRow(**row) for row in black],
+        published=published,
+    )
+
+
+def figures(board: Board) -> list[tuple[str, str, int, int]]:
+    """What the ledger decides on a board (list, household, rank or count, points), names left out.
+
+    Names are not compared: a household may rename its head or withdraw consent after publication,
+    which changes how it is shown but not what it earned.
+    """
+    red = [("red", row.household, row.rank, row.points) for row in board.rows]
+    black = [("black", row.household, row.count, row.points) for row in board.black_list or []]
+    return red + black
+
+
+def first_difference(
+    published: list[tuple[str, str, int, int]], recomputed: list[tuple[str, str, int, int]]
+) -> tuple[str, str, str] | None:
+    """The first household whose points differ between the board and the ledger: (household, was, now).
+
+    Ranks follow from points, so a difference in points is looked for first; "-" means absent.
+    """
+    was = {(kind, household): (points, other) for kind, household, other, points in published}
+    now = {(kind, household): (points, other) for kind, household, other, points in recomputed}
+    keys = sorted(was.keys() | now.keys(), key=lambda k: (k[1], k[0]))
+    for whole in (False, True):
+        for key in keys:
+            before, after = was.get(key), now.get(key)
+            if _compared(before, whole) != _compared(after, whole):
+                return key[1], _points(before), _points(after)
+    return None
+
+
+def _compared(value: tuple[int, int] | None, whole: bool) -> tuple[int, int] | int | None:
+    return value if whole or value is None else value[0]
+
+
+def _points(value: tuple[int, int] | None) -> str:
+    return "-" if value is None else str(value[0])

@@ -1,0 +1,64 @@
+"""The public-notice list (公示): proposed points waiting out their objection period."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlmodel import Session, col, select
+
+from moralbank.domain.boards import shown_name
+from moralbank.services.proposals import last_day, pending
+from moralbank.services.register import get_village
+from moralbank.storage.models import Household
+
+
+@dataclass(frozen=True)
+class NoticeRow:
+    """One proposal as posted on the notice board; ``id`` is the entry to object to."""
+
+    id: int
+    household: str
+    name: str
+    standard: str
+    title: str
+    points: int
+    event_date: str
+    booked_on: str
+    last_day: str
+
+
+@dataclass(frozen=True)
+class Notice:
+    """A village's notice list: every proposal not yet posted or voided, oldest first."""
+
+    village: str
+    title: str
+    notice_days: int
+    rows: list[NoticeRow]
+
+
+def notice(session: Session, *, village: str) -> Notice:
+    """The proposals of a village still waiting to be posted, with their last day for objections."""
+    place = get_village(session, village)
+    waiting = pending(session, village=village)
+    codes = sorted({p.entry.household for p in waiting})
+    query = select(Household.code, Household.head_name, Household.consent_board).where(col(Household.code).in_(codes))
+    names = {code: shown_name(name, bool(consent)) for code, name, consent in session.exec(query).all()}
+    rows = []
+    for p in waiting:
+        entry, std = p.entry, p.standard
+        assert entry.id is not None and entry.qty is not None
+        rows.append(
+            NoticeRow(
+                entry.id,
+                entry.household,
+                names[entry.household],
+                std.code,
+                std.title,
+                std.points * entry.qty,
+                entry.event_date,
+                entry.booked_on,
+                last_day(entry.booked_on, place.notice_days),
+            )
+        )
+    return Notice(village, place.name, place.notice_days, rows)

@@ -1,0 +1,67 @@
+"""Points earned month by month: per village, for every village, or for one household."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import text
+from sqlmodel import Session, col, select
+
+from moralbank.domain.dates import month_bounds, months_back
+from moralbank.services.register import get_household, get_village
+from moralbank.storage.models import Village
+
+
+@dataclass(frozen=True)
+class TrendPoint:
+    """Points earned (booked) in one month."""
+
+    month: str
+    points: int
+
+
+@dataclass(frozen=True)
+class Trend:
+    """One series: a village's or a household's points over consecutive months."""
+
+    village: str
+    household: str | None
+    months: list[TrendPoint]
+
+
+_MONTHLY = """
+SELECT {group} substr(booked_on, 1, 7) AS month, SUM(earned) FROM entry
+WHERE {where} booked_on >= :lo AND booked_on <= :hi
+GROUP BY {group} substr(booked_on, 1, 7)
+"""
+
+
+def _series(found: dict[str, int], months: list[str]) -> list[TrendPoint]:
+    return [TrendPoint(m, found.get(m, 0)) for m in months]
+
+
+def trend(
+    session: Session, *, until: str, months: int = 12, village: str | None = None, household: str | None = None
+) -> list[Trend]:
+    """Monthly points for ``months`` months ending with ``until``; one series per village if none is given.
+
+    Months without entries show 0, so the series are complete and comparable.
+    """
+    span = months_back(until, months)
+    params: dict[str, Any] = {"lo": month_bounds(span[0])[0].isoformat(), "hi": month_bounds(span[-1])[1].isoformat()}
+    if household is not None:
+        owner = get_household(session, household)
+        params["h"] = household
+        rows = session.execute(text(_MONTHLY.format(group="", where="household = :h AND")), params)
+        return [Trend(owner.village, household, _series({m: int(p) for m, p in rows}, span))]
+    if village is not None:
+        get_village(session, village)
+        params["v"] = village
+        rows = session.execute(text(_MONTHLY.format(group="", where="village = :v AND")), params)
+        return [Trend(village, None, _series({m: int(p) for m, p in rows}, span))]
+    found: dict[str, dict[str, int]] = {}
+    for code, month, points in session.execute(text(_MONTHLY.format(group="village,", where="")), params):
+        found.setdefault(code, {})[month] = int(points)
+    codes = session.exec(select(Village.code).order_by(col(Village.code))).all()
+    return [Trend(code, None, _series(found.get(code, {}), span)) for code in codes]

@@ -1,0 +1,96 @@
+"""Proposed points (拟记) in their public-notice period: what is pending, and what it reserves.
+
+A proposal is a ledger entry of kind ``proposal`` that moves nothing (amount, coins and earned
+are 0) but carries the standard, quantity, dates and the direction of the eventual transfer.
+It is resolved exactly once by a later entry whose ``ref_seq`` points at it: a posting (an
+``award`` or ``deduction``) when its notice period ends without objection, or a ``void``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+from typing import Any
+
+from sqlalchemy import text
+from sqlalchemy.orm import aliased
+from sqlmodel import Session, col, exists, func, select
+
+from moralbank.storage.models import Entry, Standard, Village
+
+PROPOSAL = "proposal"
+VOID = "void"
+
+
+@dataclass(frozen=True)
+class Pending:
+    """A proposal not yet posted or voided."""
+
+    entry: Entry
+    standard: Standard
+
+
+def last_day(booked_on: str, notice_days: int) -> str:
+    """The last day on which a proposal booked on ``booked_on`` can be objected to."""
+    return (date.fromisoformat(booked_on) + timedelta(days=notice_days)).isoformat()
+
+
+def noticed_villages(session: Session) -> set[str]:
+    """Villages whose decisions are first proposed and publicly noticed (notice_days > 0)."""
+    return set(session.exec(select(Village.code).where(col(Village.notice_days) > 0)).all())
+
+
+def as_proposal(fields: dict[str, Any]) -> dict[str, Any]:
+    """A decision's entry fields turned into a proposal: same standard, dates and direction, no coins."""
+    return fields | {"kind": PROPOSAL, "amount": 0, "coins": 0, "earned": 0}
+
+
+def _unresolved() -> Any:
+    resolution = aliased(Entry)
+    return ~exists().where(col(resolution.village) == col(Entry.village), col(resolution.ref_seq) == col(Entry.seq))
+
+
+def pending(
+    session: Session, *, village: str, booked_before: str | None = None, month: tuple[str, str] | None = None
+) -> list[Pending]:
+    """A village's pending proposals in booking order, optionally booked before a date or in a month."""
+    query = (
+        select(Entry, Standard)
+        .join(Standard, col(Standard.id) == Entry.standard_id)
+        .where(Entry.village == village, Entry.kind == PROPOSAL, _unresolved())
+    )
+    if booked_before:
+        query = query.where(col(Entry.booked_on) < booked_before)
+    if month:
+        query = query.where(col(Entry.booked_on) >= month[0], col(Entry.booked_on) <= month[1])
+    rows = session.exec(query.order_by(col(Entry.booked_on), col(Entry.seq))).all()
+    return [Pending(entry, standard) for entry, standard in rows]
+
+
+def count_pending(session: Session, village: str) -> int:
+    """How many proposals of a village are still in their notice period (or awaiting settlement)."""
+    query = select(func.count()).select_from(Entry).where(Entry.village == village, Entry.kind == PROPOSAL)
+    return int(session.exec(query.where(_unresolved())).one())
+
+
+def pending_points_since(session: Session, low: str) -> list[tuple[str, str, str, int]]:
+    """(household, standard id, event date, qty) of pending proposals booked on or after ``low``.
+
+    Monthly caps count these as if posted, so proposals cannot together exceed a cap.
+    """
+    query = text(
+        "SELECT p.household, p.standard_id, p.event_date, p.qty FROM entry p "
+        "WHERE p.kind = 'proposal' AND p.booked_on >= :low AND NOT EXISTS "
+        "(SELECT 1 FROM entry r WHERE r.village = p.village AND r.ref_seq = p.seq)"
+    )
+    return [(h, s, e, q) for h, s, e, q in session.execute(query, {"low": low})]
+
+
+def reserved_coins(session: Session, household: str) -> int:
+    """Coins that the household's pending deductions will take: they cannot be redeemed meanwhile."""
+    query = text(
+        "SELECT COALESCE(SUM(-s.points * p.qty), 0) FROM entry p JOIN standard s ON s.id = p.standard_id "
+        "WHERE p.household = :h AND p.kind = 'proposal' AND s.points < 0 AND NOT EXISTS "
+        "(SELECT 1 FROM entry r WHERE r.village = p.village AND r.ref_seq = p.seq)"
+    )
+    return int(session.execute(query, {"h": household}).one()[0])
