@@ -418,7 +418,7 @@ def award(
     from moralbank.errors import InputError
     from moralbank.services import ledger
     from moralbank.services.decisions import Decision
-    from moralbank.storage.db import retrying
+    from moralbank.storage.db import reading, retrying
 
     who = operator(ctx)
     if qty <= 0:
@@ -427,7 +427,9 @@ def award(
     entry_id = retrying(
         engine(ctx), lambda session: ledger.award(session, decision=decision, operator=who, today=today())
     )
-    say(ctx, "entry.recorded", id=entry_id)
+    with reading(engine(ctx)) as session:  # a village with a notice period proposes first (拟记)
+        proposed = ledger.get_entry(session, entry_id).kind == "proposal"
+    say(ctx, "entry.proposed" if proposed else "entry.recorded", id=entry_id)
 
 
 @app.command(help=h("help.reverse"))
@@ -764,16 +766,18 @@ def village_set(
     fmt: FormatOpt = "table",
 ) -> None:
     from moralbank.services.publication import set_village_options
-    from moralbank.storage.db import writing
+    from moralbank.storage.db import retrying
 
     operator(ctx)
     listing, checker = _yes_no(black_list, "--black-list"), _yes_no(maker_checker, "--maker-checker")
     if notice_days is None and listing is None and checker is None:
         raise MoralBankError("village.nothing_to_set")
-    with writing(engine(ctx)) as session:
-        row = set_village_options(
+    row = retrying(
+        engine(ctx),
+        lambda session: set_village_options(
             session, code=code, notice_days=notice_days, black_list=listing, maker_checker=checker
-        )
+        ),
+    )
     say(ctx, "village.updated", code=code)
     show(ctx, row, fmt)
 
@@ -813,12 +817,15 @@ def board_publish(
 ) -> None:
     from moralbank.reports.boards import village_board
     from moralbank.services.publication import publish
-    from moralbank.storage.db import writing
+    from moralbank.storage.db import retrying
 
     who, wanted = operator(ctx), _month(month)
-    with writing(engine(ctx)) as session:
-        board = village_board(session, village=village, month=wanted)
-        done = publish(session, board=board, operator=who, today=today())
+    done = retrying(
+        engine(ctx),
+        lambda session: publish(
+            session, board=village_board(session, village=village, month=wanted), operator=who, today=today()
+        ),
+    )
     say(ctx, "board.published", village=village, month=wanted, id=done.id, seq=done.checkpoint.seq, hash=done.snapshot_hash)
 
 
@@ -882,11 +889,12 @@ def object_to(
     ctx: typer.Context, entry: int, reason: Annotated[str, typer.Option("--reason", help=h("help.reason"))]
 ) -> None:
     from moralbank.services.notice import object_to as void_proposal
-    from moralbank.storage.db import writing
+    from moralbank.storage.db import retrying
 
     who = operator(ctx)
-    with writing(engine(ctx)) as session:
-        void = void_proposal(session, entry_id=entry, reason=reason, operator=who, today=today())
+    void = retrying(
+        engine(ctx), lambda session: void_proposal(session, entry_id=entry, reason=reason, operator=who, today=today())
+    )
     say(ctx, "object.recorded", id=entry, void=void)
 
 
@@ -899,12 +907,13 @@ def settle(
 ) -> None:
     from moralbank.domain.dates import parse_date
     from moralbank.services.notice import settle as post_due
-    from moralbank.storage.db import writing
+    from moralbank.storage.db import retrying
 
     who = operator(ctx)
     on = parse_date(as_of, "--as-of") if as_of else today()
-    with writing(engine(ctx)) as session:
-        done = post_due(session, village=village, as_of=on, operator=who, today=today())
+    done = retrying(
+        engine(ctx), lambda session: post_due(session, village=village, as_of=on, operator=who, today=today())
+    )
     say(ctx, "settle.done", count=len(done.posted), as_of=done.as_of)
     if done.left_to_checker:
         say(ctx, "settle.left", count=done.left_to_checker)
@@ -944,6 +953,8 @@ def report_trend(
 @app.command(help=h("help.demo"))
 @handled
 def demo(ctx: typer.Context) -> None:
+    from moralbank.domain.boards import top as top_of
+    from moralbank.reports.boards import board_for_month
     from moralbank.reports.passbook import balance as household_balance
     from moralbank.reports.passbook import statement as passbook
     from moralbank.reports.registry import household_rows, village_rows
@@ -965,7 +976,9 @@ def demo(ctx: typer.Context) -> None:
         show(ctx, household_rows(session)[:8], "table", title=text("demo.register", lang))
         _show_statement(ctx, passbook(session, household=loaded.featured), "table")
         rows = [household_balance(session, household=r.code) for r in household_rows(session)[:10]]
+        board = board_for_month(session, village=loaded.board_village, month=loaded.board_month)
     show(ctx, rows, "table", title=text("demo.balances", lang))
+    _show_board(ctx, top_of(board, 10), "table", None)
     say(ctx, "demo.done", db=db, household=loaded.featured)
 
 

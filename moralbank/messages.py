@@ -282,6 +282,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
     # --- publication: notice, boards, trend (issue 3) ---
     "value.kind.proposal": ("拟记", "proposed"),
     "value.kind.void": ("作废", "voided"),
+    "entry.proposed": (
+        "已拟记，记录号 {id}：公示期满且无异议后由 settle 入账（moralbank notice show 查看公示）",
+        "Proposed as entry {id}: it posts with `settle` after its notice period if nobody objects (see `notice show`)",
+    ),
     "redeem.reserved": (
         "{household} 余额 {balance} 币，其中 {reserved} 币被公示中的拟扣分冻结，不足兑换 {coins} 币",
         "{household} has {balance} coins, {reserved} of them held by proposed deductions on notice; "

@@ -8,13 +8,13 @@ from datetime import date
 from pathlib import Path
 
 from sqlalchemy import Engine
-from sqlmodel import select
+from sqlmodel import func, select
 
 from moralbank.resources import fixtures_dir
 from moralbank.services import ledger, register, standards
 from moralbank.services.decisions import decisions_from_sheet
 from moralbank.services.sheets import DECISION_COLUMNS, HOUSEHOLD_COLUMNS, VILLAGE_COLUMNS, read_sheet
-from moralbank.storage.db import writing
+from moralbank.storage.db import reading, writing
 from moralbank.storage.models import Entry
 
 DECISION_SHEETS = ("decisions_2026-09.csv", "decisions_2026-10.csv", "decisions_2026-11.xlsx")
@@ -29,6 +29,8 @@ class DemoLoaded:
     households: int
     entries: int
     featured: str
+    board_village: str = ""  # the featured household's village and the latest month booked,
+    board_month: str = ""  # whose ranking board the demo shows
 
 
 def _register(engine: Engine, folder: Path, today: date) -> int:
@@ -91,4 +93,7 @@ def load_demo(engine: Engine, *, operator: str, today: date) -> DemoLoaded:
     households = _register(engine, folder, today)
     entries = _decisions(engine, folder, operator, today)
     featured = _corrections(engine, folder, operator, today)
-    return DemoLoaded(households, entries, featured)
+    with reading(engine) as session:
+        village = register.get_household(session, featured).village
+        latest = session.exec(select(func.max(Entry.booked_on))).one() or ""
+    return DemoLoaded(households, entries, featured, village, latest[:7])
