@@ -1,0 +1,238 @@
+"""Copy a village ledger (e.g. a terminal's SQLite file) into another database, e.g. the county server.
+
+Everything is copied exactly: entries keep their village, sequence and hashes (their ids may
+differ; nothing refers to an entry by id across tables, and hashes do not include ids). What the
+target already holds is skipped, so running the copy twice copies nothing twice; a target whose
+chain for a village has diverged from the source is refused, and so is any other conflict.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import Table, insert, text
+from sqlmodel import Session, SQLModel, col, select
+
+from moralbank.domain.chain import Checkpoint
+from moralbank.errors import Refused
+from moralbank.storage.db import lock_village
+from moralbank.storage.models import Board, Entry, Household, Resolution, Standard, Village
+
+# Checks one side's ledger (every chain, the zero sum, and the given checkpoints); returns the
+# (village, seq) of the first problem found, or None when the ledger is intact.
+ChainCheck = Callable[[Session, list[Checkpoint]], "tuple[str, int | None] | None"]
+
+_BATCH = 2000
+_STANDARD_FIELDS = (
+    "scope",
+    "code",
+    "version",
+    "title",
+    "category",
+    "points",
+    "monthly_cap",
+    "veto",
+    "effective_from",
+    "effective_to",
+)
+
+
+@dataclass
+class Copied:
+    """How many rows of each kind the copy added to the target."""
+
+    villages: int = 0
+    households: int = 0
+    resolutions: int = 0
+    standards: int = 0
+    entries: int = 0
+    boards: int = 0
+    exports: int = 0
+
+
+def _table(model: type[SQLModel]) -> Table:
+    table = model.__table__  # type: ignore[attr-defined]
+    assert isinstance(table, Table)
+    return table
+
+
+def _rows(
+    session: Session, model: type[SQLModel], where: str = "", order: str = "", **params: Any
+) -> Iterator[dict[str, Any]]:
+    """The rows of a table as dicts of their columns, streamed, in key order unless told."""
+    table = _table(model)
+    names = [c.name for c in table.columns]
+    order = order or ", ".join(c.name for c in table.primary_key.columns)
+    query = f"SELECT {', '.join(names)} FROM {table.name} {where} ORDER BY {order}"
+    result = session.connection().execution_options(stream_results=True).execute(text(query), params)
+    for row in result:
+        yield dict(zip(names, row, strict=True))
+
+
+def _without_id(row: dict[str, Any]) -> dict[str, Any]:
+    return {name: value for name, value in row.items() if name != "id"}
+
+
+def _chunks(items: Sequence[Any], size: int = 500) -> Iterator[Sequence[Any]]:
+    for start in range(0, len(items), size):
+        yield items[start : start + size]
+
+
+def heads(session: Session) -> list[Checkpoint]:
+    """Every village's chain head on one side."""
+    query = text(
+        "SELECT e.village, e.seq, e.hash FROM entry e JOIN "
+        "(SELECT village, MAX(seq) AS seq FROM entry GROUP BY village) h "
+        "ON h.village = e.village AND h.seq = e.seq ORDER BY e.village"
+    )
+    return [Checkpoint(v, s, h) for v, s, h in session.execute(query)]
+
+
+def _copy_villages(source: Session, target: Session, copied: Copied) -> list[str]:
+    codes = []
+    known = set(target.exec(select(Village.code)).all())
+    for row in _rows(source, Village):
+        codes.append(row["code"])
+        if row["code"] not in known:
+            target.execute(insert(_table(Village)), [row])
+            copied.villages += 1
+    # Lock every chain the copy touches, in one order, before reading the target's heads.
+    for code in sorted(codes):
+        lock_village(target, code)
+    return codes
+
+
+def _copy_households(source: Session, target: Session, copied: Copied) -> None:
+    rows = list(_rows(source, Household))
+    there: dict[str, str] = {}
+    ids: dict[str, str] = {}
+    for chunk in _chunks([r["code"] for r in rows]):
+        query = select(Household.code, Household.village).where(col(Household.code).in_(chunk))
+        there.update({code: village for code, village in target.exec(query).all()})
+    for row in rows:
+        if row["code"] in there and there[row["code"]] != row["village"]:
+            raise Refused(
+                "copy.household_elsewhere", code=row["code"], village=row["village"], other=there[row["code"]]
+            )
+    fresh = [r for r in rows if r["code"] not in there]
+    for chunk in _chunks([r["id_number"] for r in fresh]):
+        query = select(Household.id_number, Household.code).where(col(Household.id_number).in_(chunk))
+        ids.update({number: code for number, code in target.exec(query).all()})
+    for row in fresh:
+        if row["id_number"] in ids:
+            raise Refused("copy.id_taken", code=row["code"], other=ids[row["id_number"]])
+    if fresh:
+        target.execute(insert(_table(Household)), fresh)
+    copied.households += len(fresh)
+
+
+def _resolution_id(target: Session, resolution: dict[str, Any], copied: Copied) -> int:
+    """The target's id of the same meeting record, copying it first if it is not there."""
+    content = _without_id(resolution)
+    for row in target.execute(_table(Resolution).select()).mappings():
+        if _without_id(dict(row)) == content:
+            return int(row["id"])
+    new_id = target.execute(insert(_table(Resolution)).returning(_table(Resolution).c.id), [content]).scalar_one()
+    copied.resolutions += 1
+    return int(new_id)
+
+
+def _copy_standards(source: Session, target: Session, copied: Copied) -> None:
+    resolutions = {r["id"]: r for r in _rows(source, Resolution)}
+    mapped: dict[int, int] = {}
+    for row in _rows(source, Standard):
+        existing = target.get(Standard, row["id"])
+        if existing is not None:
+            if any(getattr(existing, name) != row[name] for name in _STANDARD_FIELDS):
+                raise Refused("copy.standard_differs", id=row["id"])
+            continue
+        source_id = row["resolution_id"]
+        if source_id not in mapped:
+            mapped[source_id] = _resolution_id(target, resolutions[source_id], copied)
+        target.execute(insert(_table(Standard)), [row | {"resolution_id": mapped[source_id]}])
+        copied.standards += 1
+
+
+def _first_difference(source: Session, target: Session, village: str, upto: int) -> int | None:
+    """The first chain position up to ``upto`` where the two sides' hashes differ."""
+    query = text("SELECT seq, hash FROM entry WHERE village = :v AND seq <= :s ORDER BY seq")
+    params = {"v": village, "s": upto}
+    if source.execute(text("SELECT hash FROM entry WHERE village = :v AND seq = :s"), params).scalar() == (
+        target.execute(text("SELECT hash FROM entry WHERE village = :v AND seq = :s"), params).scalar()
+    ):
+        return None  # one hash covers the whole chain before it
+    theirs = dict(target.execute(query, params).tuples().all())
+    for seq, digest in source.execute(query, params):
+        if theirs.get(seq) != digest:
+            return int(seq)
+    return upto
+
+
+def _check_keys(target: Session, village: str, batch: list[dict[str, Any]]) -> None:
+    keys = [row["idem_key"] for row in batch if row["idem_key"]]
+    for chunk in _chunks(keys):
+        query = select(Entry.idem_key, Entry.village).where(col(Entry.idem_key).in_(chunk))
+        for key, other in target.exec(query).all():
+            raise Refused("copy.key_taken", key=key, village=village, other=other)
+
+
+def _copy_entries(source: Session, target: Session, village: str, source_head: Checkpoint, copied: Copied) -> None:
+    row = target.execute(
+        text("SELECT seq, hash FROM entry WHERE village = :v ORDER BY seq DESC LIMIT 1"), {"v": village}
+    ).first()
+    have = int(row[0]) if row else 0
+    if have and (seq := _first_difference(source, target, village, min(have, source_head.seq))) is not None:
+        raise Refused("copy.diverged", village=village, seq=seq)
+    batch: list[dict[str, Any]] = []
+    for entry in _rows(source, Entry, "WHERE village = :v AND seq > :s", "seq", v=village, s=have):
+        batch.append(_without_id(entry))
+        if len(batch) == _BATCH:
+            _insert_entries(target, village, batch, copied)
+    _insert_entries(target, village, batch, copied)
+
+
+def _insert_entries(target: Session, village: str, batch: list[dict[str, Any]], copied: Copied) -> None:
+    if not batch:
+        return
+    _check_keys(target, village, batch)
+    target.execute(insert(_table(Entry)), batch)
+    copied.entries += len(batch)
+    batch.clear()
+
+
+def _copy_keyed(source: Session, target: Session, model: type[SQLModel], key: tuple[str, ...]) -> int:
+    """Append the rows of an append-only table that the target lacks, matched on ``key``."""
+    table = _table(model)
+    count = 0
+    for row in _rows(source, model):
+        match = table.select().where(*(table.c[name] == row[name] for name in key))
+        there = target.execute(match).mappings().first()
+        if there is None:
+            target.execute(insert(table), [_without_id(row)])
+            count += 1
+        elif _without_id(dict(there)) != _without_id(row):
+            raise Refused("copy.row_differs", table=table.name, row=" ".join(str(row[name]) for name in key))
+    return count
+
+
+def copy_ledger(source: Session, target: Session, *, check: ChainCheck) -> Copied:
+    """Copy the register, standards, entries and boards from ``source`` into ``target``.
+
+    The source is checked whole before anything is copied, and the target after (with the
+    source's chain heads as checkpoints) inside the same transaction: any problem refuses the copy.
+    """
+    if (problem := check(source, [])) is not None:
+        raise Refused("copy.source_broken", village=problem[0] or "-", seq=problem[1] or "-")
+    copied = Copied()
+    _copy_villages(source, target, copied)
+    _copy_households(source, target, copied)
+    _copy_standards(source, target, copied)
+    source_heads = heads(source)
+    for head in source_heads:
+        _copy_entries(source, target, head.village, head, copied)
+    copied.boards = _copy_keyed(source, target, Board, ("village", "month"))
+    if (problem := check(target, source_heads)) is not None:
+        raise Refused("copy.target_broken", village=problem[0] or "-", seq=problem[1] or "-")
+    return copied
