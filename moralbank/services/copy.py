@@ -163,7 +163,7 @@ def _first_difference(source: Session, target: Session, village: str, upto: int)
         target.execute(text("SELECT hash FROM entry WHERE village = :v AND seq = :s"), params).scalar()
     ):
         return None  # one hash covers the whole chain before it
-    theirs = dict(target.execute(query, params).tuples().all())
+    theirs = {seq: digest for seq, digest in target.execute(query, params)}
     for seq, digest in source.execute(query, params):
         if theirs.get(seq) != digest:
             return int(seq)
