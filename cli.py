@@ -190,7 +190,7 @@ def init(
     app_role: Annotated[str | None, typer.Option("--app-role", help=h("help.init_app_role"))] = None,
     apply: Annotated[bool, typer.Option("--apply", help=h("help.init_apply"))] = False,
 ) -> None:
-    from moralbank.storage.db import database_url
+    from moralbank.storage.db import database_url, shown_db
     from moralbank.storage.roles import apply_grants, grant_script
     from moralbank.storage.schema import apply_schema
 
@@ -204,7 +204,7 @@ def init(
     apply_schema(engine(ctx))
     if app_role:
         apply_grants(engine(ctx), app_role)
-    say(ctx, "init.done", db=settings(ctx).db)
+    say(ctx, "init.done", db=shown_db(settings(ctx).db))
     if app_role:
         say(ctx, "role.granted", role=app_role)
 

@@ -32,7 +32,7 @@ from moralbank.services.sheets import Sheet
 from moralbank.storage.db import Contention, lock_village, open_engine, reading, retrying, writing
 from moralbank.storage.models import Entry
 from moralbank.storage.roles import append_only_tables, grant_statements, tables, truncate_guarded_tables
-from moralbank.storage.schema import schema_sections
+from moralbank.storage.schema import apply_schema, schema_sections
 
 REPO = Path(__file__).resolve().parent.parent
 TODAY = date(2026, 6, 30)
@@ -67,7 +67,7 @@ def app_role(pg_url: str) -> Iterator[str]:
 
 def seed(engine: Engine, villages: tuple[str, ...] = ("VA", "VB"), households: int = 10) -> None:
     """Villages with households and one county-wide standard worth one point, no cap."""
-    rng = random.Random(5)
+    rng = random.Random("".join(villages))
     with writing(engine) as session:
         rows = [{"code": v, "name": f"村{v}", "town": "镇", "county": "县"} for v in villages]
         register.add_villages(session, sheet=Sheet("", list(enumerate(rows, start=1))))
@@ -141,6 +141,14 @@ def test_init_app_role_prints_grants_or_refuses_sqlite(run: Any, db_url: str) ->
     assert "--app-role" in run("init", "--apply").output
 
 
+def test_init_never_prints_the_password(pg_url: str) -> None:
+    with_password = make_url(pg_url).set(password="s3cret-pw").render_as_string(hide_password=False)
+    result = CliRunner().invoke(cli.app, ["--db", with_password, "--lang", "en", "init"])
+    assert result.exit_code == 0, result.output  # the test server trusts loopback, password or not
+    assert "s3cret-pw" not in result.output
+    assert "Database ready: postgresql://postgres:***@" in result.output
+
+
 # --- the application role reads and appends, and nothing more ---------------------------------
 
 
@@ -171,6 +179,20 @@ def test_app_role_appends_but_cannot_update_delete_or_truncate(run: Any, pg_url:
                 conn.execute(statement)
         conn.execute("UPDATE household SET members = 4 WHERE code = 'VA001'")  # the register may change
     assert entry_count(open_engine(pg_url)) == 2
+
+
+def test_app_role_can_copy_a_village_file_in(run: Any, pg_url: str, app_role: str, tmp_path: Path) -> None:
+    assert run("init", "--app-role", app_role, "--apply").exit_code == 0
+    terminal = open_engine(str(tmp_path / "vc.db"))
+    apply_schema(terminal)
+    seed(terminal, villages=("VC",))
+    for n in range(3):
+        retrying(
+            terminal, lambda s, n=n: ledger.award(s, decision=decision("VC", n, f"vc-{n}"), operator="t", today=TODAY)
+        )
+    result = CliRunner().invoke(cli.app, ["copy", "--from", str(tmp_path / "vc.db"), "--to", as_role(pg_url, app_role)])
+    assert result.exit_code == 0, result.output
+    assert entry_count(open_engine(pg_url), "VC") == 3
 
 
 def test_even_the_owner_cannot_rewrite_history(pg_url: str) -> None:

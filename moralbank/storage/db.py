@@ -9,7 +9,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, TypeVar
 
-from sqlalchemy import Engine, create_engine, event, text
+from sqlalchemy import Engine, create_engine, event, make_url, text
 from sqlalchemy.exc import DBAPIError, OperationalError
 from sqlmodel import Session
 
@@ -38,6 +38,13 @@ def database_url(db: str) -> str:
     if "://" in db:
         return db
     return f"sqlite:///{Path(db).expanduser()}"
+
+
+def shown_db(db: str) -> str:
+    """``--db`` as it may be printed: a URL's password is hidden."""
+    if "://" not in db:
+        return db
+    return make_url(db).render_as_string(hide_password=True)
 
 
 def _sqlite_events(engine: Engine) -> None:
