@@ -58,6 +58,8 @@ def ratio(row: dict[str, Any]) -> str:
         text += f" (last 3 months: {row['ratio_last']:.1f}×)"
     if "query" in row:
         text += " (query part)"
+    if "ratio_end_to_end" in row:
+        text += f"; {row['ratio_end_to_end']:.1f}× end to end"
     return text
 
 

@@ -6,6 +6,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
+from operator import itemgetter
 from typing import Any
 
 from sqlalchemy import text
@@ -23,6 +24,7 @@ from moralbank.storage.models import Board, Entry, Household, Standard
 
 # Every column an append writes (the id is assigned by the database).
 _ENTRY_COLUMNS = (*CHAIN_FIELDS, "prev_hash", "hash")
+_entry_values = itemgetter(*_ENTRY_COLUMNS)
 
 # What a user calls each stored column when a retry's content differs from the original.
 _FIELD_NAMES = {
@@ -100,7 +102,7 @@ class Chain:
         connection = self.session.connection()
         mark = "?" if connection.dialect.paramstyle == "qmark" else "%s"
         sql = f"INSERT INTO entry ({', '.join(_ENTRY_COLUMNS)}) VALUES ({', '.join([mark] * len(_ENTRY_COLUMNS))})"
-        connection.exec_driver_sql(sql, [tuple(row[name] for name in _ENTRY_COLUMNS) for row in rows])
+        connection.exec_driver_sql(sql, [_entry_values(row) for row in rows])
         # Find the ids by chain position, which this transaction holds the lock for; ids alone
         # could interleave with another village's writer on PostgreSQL.
         spans: dict[str, tuple[int, int]] = {}
