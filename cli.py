@@ -778,7 +778,8 @@ def village_set(
             session, code=code, notice_days=notice_days, black_list=listing, maker_checker=checker
         ),
     )
-    say(ctx, "village.updated", code=code)
+    if fmt == "table":
+        say(ctx, "village.updated", code=code)
     show(ctx, row, fmt)
 
 

@@ -1,0 +1,232 @@
+"""The public-notice cycle: propose, object, settle, post exactly once; reservations, caps, maker-checker."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import pytest
+from sqlalchemy import Engine, text
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import func, select
+
+import cli
+from moralbank.reports.integrity import verify
+from moralbank.services.ledger import Chain, get_entry
+from moralbank.services.notice import posting_fields
+from moralbank.storage.db import Contention, reading, writing
+from moralbank.storage.models import Entry, Standard
+from tests.publication_town import OCTOBER, TODAY, book, build_town, invoke
+
+
+@pytest.fixture
+def town(engine: Engine, monkeypatch: pytest.MonkeyPatch) -> Engine:
+    """The synthetic town with October booked at once; the CLI's today is fixed at 2026-11-29."""
+    monkeypatch.setattr(cli, "today", lambda: TODAY)
+    build_town(engine)
+    book(engine, OCTOBER, "2026-10-25")
+    return engine
+
+
+@pytest.fixture
+def noticed(run: Any, town: Engine) -> Any:
+    """From now on village DZ posts its decisions on notice for 7 days."""
+    invoke(run, "village", "set", "DZ", "--notice-days", "7")
+    return run
+
+
+def propose(run: Any, household: str, standard: str, booked: str, *extra: str, operator: str = "tester") -> int:
+    """Record a decision in a noticed village; returns the proposal's entry id."""
+    result = invoke(run, "award", household, standard, "--on", booked, "--booked", booked, *extra, operator=operator)
+    assert result.stdout.startswith("Proposed as entry ")
+    return int(result.stdout.split()[3].rstrip(":"))
+
+
+def coins(run: Any, household: str) -> tuple[int, int]:
+    data = json.loads(invoke(run, "balance", household, "-f", "json").stdout)
+    return data["coins"], data["earned"]
+
+
+def notice_rows(run: Any, village: str = "DZ") -> list[dict[str, Any]]:
+    return list(json.loads(invoke(run, "notice", "show", "--village", village, "-f", "json").stdout)["rows"])
+
+
+def test_notice_cycle_end_to_end(noticed: Any, town: Engine) -> None:
+    run = noticed
+    due = propose(run, "DZ05", "ZY01", "2026-11-20")  # objections until 11-27: due on the 29th
+    waiting = propose(run, "DZ06", "ZY01", "2026-11-25")  # objections until 12-02
+    disputed = propose(run, "DZ04", "ZY01", "2026-11-26")
+    assert coins(run, "DZ05") == (3, 3)  # nothing counts yet
+    assert (
+        invoke(run, "board", "show", "--village", "DZ", "--month", "2026-11", "-f", "json").stdout.count('"rank"') == 0
+    )
+    rows = notice_rows(run)
+    assert [
+        (r["id"], r["household"], r["name"], r["title"], r["points"], r["booked_on"], r["last_day"]) for r in rows
+    ] == [
+        (due, "DZ05", "徐**", "参加志愿义务劳动", 5, "2026-11-20", "2026-11-27"),
+        (waiting, "DZ06", "李秀梅", "参加志愿义务劳动", 5, "2026-11-25", "2026-12-02"),
+        (disputed, "DZ04", "高新华", "参加志愿义务劳动", 5, "2026-11-26", "2026-12-03"),
+    ]
+
+    objected = invoke(run, "object", str(disputed), "--reason", "邻居反映当天不在村")
+    assert f"proposal #{disputed} is voided" in objected.stdout
+    again = run("object", str(disputed), "--reason", "再次")
+    assert again.exit_code == 1 and "already settled or voided" in again.output
+    assert [r["id"] for r in notice_rows(run)] == [due, waiting]
+
+    early = invoke(run, "settle", "--village", "DZ", "--as-of", "2026-11-27")  # the last day is not over yet
+    assert early.stdout.startswith("0 proposal(s) posted")
+    assert invoke(run, "settle", "--village", "DZ").stdout.startswith("1 proposal(s) posted")
+    assert invoke(run, "settle", "--village", "DZ").stdout.startswith("0 proposal(s) posted")
+    assert coins(run, "DZ05") == (8, 8)
+    assert [r["id"] for r in notice_rows(run)] == [waiting]
+
+    with reading(town) as session:
+        proposal = get_entry(session, due)
+        postings = session.exec(select(Entry).where(Entry.village == "DZ", Entry.ref_seq == proposal.seq)).all()
+        assert [(p.kind, p.amount, p.earned, p.booked_on, p.event_date) for p in postings] == [
+            ("award", 5, 5, "2026-11-20", "2026-11-20")
+        ]
+        void = session.exec(select(Entry).where(Entry.ref_seq == get_entry(session, disputed).seq)).one()
+        assert (void.kind, void.amount, void.note) == ("void", 0, "邻居反映当天不在村")
+        assert verify(session).ok  # amount-0 proposals and voids keep every check whole
+    board = json.loads(invoke(run, "board", "show", "--village", "DZ", "--month", "2026-11", "-f", "json").stdout)
+    assert [(r["household"], r["points"]) for r in board["rows"]] == [("DZ05", 5)]
+
+    lines = json.loads(invoke(run, "statement", "DZ05", "--from", "2026-11-01", "-f", "json").stdout)["lines"]
+    assert [(line["kind"], line["coins"], line["balance"]) for line in lines] == [("proposal", 0, 3), ("award", 5, 8)]
+    journal = invoke(run, "export", "journal").stdout
+    assert "proposal" not in journal and "void" not in journal  # they move no coins
+
+
+def test_publishing_waits_for_the_notice_period(noticed: Any) -> None:
+    run = noticed
+    propose(run, "DZ05", "ZY01", "2026-11-25")
+    held = run("board", "publish", "--village", "DZ", "--month", "2026-11")
+    assert held.exit_code == 1 and "1 proposal(s) booked in 2026-11" in held.output
+    invoke(run, "village", "set", "XZ", "--notice-days", "1")
+    propose(run, "XZ04", "ZY01", "2026-11-20")
+    invoke(run, "settle", "--village", "XZ")
+    invoke(run, "board", "publish", "--village", "XZ", "--month", "2026-11")
+    closed = run("award", "XZ04", "ZY01", "--on", "2026-11-26", "--booked", "2026-11-26")
+    assert closed.exit_code == 1 and "2026-11 is closed" in closed.output
+
+
+def test_maker_checker_leaves_own_proposals_to_another_operator(noticed: Any) -> None:
+    run = noticed
+    invoke(run, "village", "set", "DZ", "--maker-checker", "yes")
+    propose(run, "DZ01", "ZY01", "2026-11-10", operator="王委员")
+    propose(run, "DZ02", "ZY01", "2026-11-10", operator="王委员")
+    propose(run, "DZ03", "ZY01", "2026-11-10", operator="李委员")
+    first = invoke(run, "settle", "--village", "DZ", operator="王委员")
+    assert first.stdout.splitlines() == [
+        "1 proposal(s) posted: their notice period ended by 2026-11-29 without objection.",
+        "2 more were proposed by you and must be settled by another operator (maker-checker).",
+    ]
+    alone = run("settle", "--village", "DZ", operator="王委员")
+    assert alone.exit_code == 1 and "requires maker-checker" in alone.output and "王委员" in alone.output
+    assert invoke(run, "settle", "--village", "DZ", operator="李委员").stdout.startswith("2 proposal(s) posted")
+    assert coins(run, "DZ01") == (17, 17) and coins(run, "DZ03") == (15, 15)
+
+
+def test_pending_deductions_reserve_coins(noticed: Any) -> None:
+    run = noticed
+    assert coins(run, "DZ01") == (12, 12)
+    deduction = propose(run, "DZ01", "LL03", "2026-11-26")  # -10, pending
+    assert notice_rows(run)[0]["points"] == -10
+    refused = run("redeem", "DZ01", "3", "--item", "香皂", "--booked", "2026-11-28")
+    assert refused.exit_code == 1 and "12 coins, 10 of them held by proposed deductions" in refused.output
+    invoke(run, "redeem", "DZ01", "2", "--item", "香皂", "--booked", "2026-11-28")
+    invoke(run, "object", str(deduction), "--reason", "调解后双方和解")
+    invoke(run, "redeem", "DZ01", "10", "--item", "洗衣粉", "--booked", "2026-11-28")
+    assert coins(run, "DZ01") == (0, 12)
+
+
+def test_pending_proposals_count_against_monthly_caps(noticed: Any) -> None:
+    run = noticed
+    propose(run, "DZ02", "HJ01", "2026-11-05")  # 2 of the cap of 4
+    propose(run, "DZ02", "HJ01", "2026-11-06")  # 4 of 4
+    over = run("award", "DZ02", "HJ01", "--on", "2026-11-07", "--booked", "2026-11-07")
+    assert over.exit_code == 1 and "monthly cap of 4 (already 4 this month, this one 2)" in over.output
+
+
+def test_objections_refused_where_they_do_not_apply(noticed: Any, town: Engine) -> None:
+    run = noticed
+    late = propose(run, "DZ05", "ZY01", "2026-11-20")
+    too_late = run("object", str(late), "--reason", "迟到的异议")
+    assert too_late.exit_code == 1 and "ended on 2026-11-27" in too_late.output
+    no_reason = run("object", str(late), "--reason", "  ")
+    assert no_reason.exit_code == 1 and "needs a reason" in no_reason.output
+    with reading(town) as session:
+        posted_award = session.exec(select(Entry.id).where(Entry.kind == "award")).first()
+    not_proposal = run("object", str(posted_award), "--reason", "x")
+    assert not_proposal.exit_code == 1 and "is not a proposal" in not_proposal.output
+    missing = run("object", "9999", "--reason", "x")
+    assert missing.exit_code == 1 and "no entry #9999" in missing.output
+    reversing = run("reverse", str(late), "--reason", "x")
+    assert reversing.exit_code == 1 and "cannot be reversed" in reversing.output
+    outputs = too_late.output + no_reason.output + not_proposal.output + missing.output + reversing.output
+    assert "Traceback" not in outputs
+
+
+def test_notice_period_cannot_change_while_proposals_wait(noticed: Any) -> None:
+    run = noticed
+    pending = propose(run, "DZ05", "ZY01", "2026-11-26")
+    changed = run("village", "set", "DZ", "--notice-days", "0")
+    assert changed.exit_code == 1 and "1 proposal(s) not yet posted or voided" in changed.output
+    invoke(run, "village", "set", "DZ", "--notice-days", "7", "--black-list", "no")  # same period: fine
+    invoke(run, "object", str(pending), "--reason", "撤回")
+    invoke(run, "village", "set", "DZ", "--notice-days", "0")
+    result = invoke(run, "award", "DZ05", "ZY01", "--on", "2026-11-28", "--booked", "2026-11-28")
+    assert result.stdout.startswith("Recorded as entry")
+
+
+def test_retried_key_returns_the_same_proposal(noticed: Any) -> None:
+    run = noticed
+    first = propose(run, "DZ05", "ZY01", "2026-11-26", "--key", "2026-11-0001")
+    assert propose(run, "DZ05", "ZY01", "2026-11-26", "--key", "2026-11-0001") == first
+    differs = run("award", "DZ05", "ZY02", "--on", "2026-11-26", "--booked", "2026-11-26", "--key", "2026-11-0001")
+    assert differs.exit_code == 1 and "standard" in differs.output
+
+
+def test_a_sheet_in_a_noticed_village_is_proposed(noticed: Any, tmp_path: Any, town: Engine) -> None:
+    sheet = tmp_path / "november.csv"
+    sheet.write_text(
+        "household,standard,qty,event_date,booked_on\nDZ01,ZY01,1,2026-11-20,2026-11-25\nXZ01,ZY01,1,2026-11-20,2026-11-25\n",
+        encoding="utf-8",
+    )
+    invoke(noticed, "import", "decisions", str(sheet))
+    with reading(town) as session:
+        kinds = dict(session.execute(text("SELECT household, kind FROM entry WHERE booked_on = '2026-11-25'")).all())
+    assert kinds == {"DZ01": "proposal", "XZ01": "award"}  # XZ has no notice period
+
+
+def test_the_database_refuses_a_second_posting(noticed: Any, town: Engine) -> None:
+    proposal_id = propose(noticed, "DZ05", "ZY01", "2026-11-20")
+    invoke(noticed, "settle", "--village", "DZ")
+    # SQLite's guard aborts the insert; PostgreSQL's unique index entry_ref refuses it.
+    with pytest.raises((IntegrityError, Contention)), writing(town) as session:
+        proposal = get_entry(session, proposal_id)
+        standard = session.get(Standard, proposal.standard_id)
+        assert standard is not None
+        Chain(session, "someone").write_one(posting_fields(proposal, standard))
+    with reading(town) as session:
+        count = session.exec(
+            select(func.count()).select_from(Entry).where(Entry.kind == "award", Entry.household == "DZ05")
+        )
+        assert count.one() == 2  # October's and the one posting
+
+
+def test_notice_prints_for_the_notice_board(noticed: Any) -> None:
+    propose(noticed, "DZ05", "LL03", "2026-11-26")
+    md = invoke(noticed, "notice", "show", "--village", "DZ", "-f", "md", lang="zh").stdout
+    assert md.startswith("# 东庄村拟记积分公示")
+    assert "| 徐** | 打架斗殴 | -10 | 2026-11-26 | 2026-11-26 | 2026-12-03 |" in md
+    page = invoke(noticed, "notice", "show", "--village", "DZ", "-f", "html", lang="zh").stdout
+    assert page.startswith("<!DOCTYPE html>") and "<title>东庄村拟记积分公示</title>" in page and "徐**" in page
+    assert "徐光成" not in md + page
+    empty = invoke(noticed, "notice", "show", "--village", "XZ", lang="en").stdout
+    assert "西庄村: proposed points on public notice" in empty
+    bad = noticed("notice", "show", "--village", "DZ", "-f", "csv")
+    assert bad.exit_code == 1 and "md" in bad.output
