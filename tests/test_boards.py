@@ -274,3 +274,38 @@ def test_county_and_village_boards_agree(bare_town: Engine, decisions: list[tupl
             expected.get(household, 0) + {"ZY01": 5, "ZY02": 1, "LL03": -10, "HJ04": -5}[standard] * qty
         )
     assert {r.household: r.points for r in county.rows} == {h: p for h, p in expected.items() if p > 0}
+
+
+# --- trend ------------------------------------------------------------------------------------
+
+
+def test_trend_per_village_household_and_all(run: Any, town: Engine) -> None:
+    book(town, [("DZ01", "ZY01", 1), ("DZ06", "HJ04", 2)], "2026-11-10")
+    one = json.loads(invoke(run, "report", "trend", "--village", "DZ", "--months", "3", "-f", "json").stdout)
+    # October: 12 + 10 + 10 + (5 - 10) + 3 - 5 = 25; November: 5 - 10 = -5.
+    assert one == [
+        {
+            "village": "DZ",
+            "household": None,
+            "months": [
+                {"month": "2026-09", "points": 0},
+                {"month": "2026-10", "points": 25},
+                {"month": "2026-11", "points": -5},
+            ],
+        }
+    ]
+    mine = json.loads(invoke(run, "report", "trend", "--household", "DZ01", "--months", "2", "-f", "json").stdout)
+    assert [(m["month"], m["points"]) for m in mine[0]["months"]] == [("2026-10", 12), ("2026-11", 5)]
+    every = json.loads(invoke(run, "report", "trend", "--months", "1", "--until", "2026-10", "-f", "json").stdout)
+    assert [(s["village"], s["months"][0]["points"]) for s in every] == [("DZ", 25), ("XZ", 28)]
+
+
+def test_trend_draws_bars_and_refuses_bad_input(run: Any, town: Engine) -> None:
+    table = invoke(run, "report", "trend", "--village", "DZ", "--months", "2", "--until", "2026-10").stdout
+    lines = {line.split("│")[1].strip(): line for line in table.splitlines() if line.startswith("│")}
+    assert lines["2026-09"].count("█") == 0 and lines["2026-10"].count("█") == 40  # the largest month fills the bar
+    assert run("report", "trend", "--months", "0").exit_code == 1
+    bad = run("report", "trend", "--until", "2026-13")
+    assert bad.exit_code == 1 and "--until" in bad.output
+    missing = run("report", "trend", "--household", "NOPE")
+    assert missing.exit_code == 1 and "no household NOPE" in missing.output
