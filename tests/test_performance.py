@@ -14,6 +14,7 @@ from hypothesis import strategies as st
 from sqlalchemy import Engine, text
 
 import moralbank.reports.integrity as integrity
+import moralbank.services.ledger as ledger
 from moralbank.domain.chain import canonical_text
 from moralbank.domain.identity import synthetic_id
 from moralbank.storage.db import reading, writing
@@ -46,6 +47,13 @@ code = "ZY01"
 title = "参加志愿义务劳动"
 category = "志愿服务"
 points = 5
+
+[[standards]]
+code = "HJ01"
+title = "门前三包、庭院整洁"
+category = "环境卫生"
+points = 2
+monthly_cap = 4
 
 [[standards]]
 code = "HJ03"
@@ -143,3 +151,17 @@ def test_a_bulk_import_writes_every_row_once_in_chain_order(
     again = run("import", "decisions", str(paths["october"]))
     assert "0 entries recorded (150 repeated" in again.output
     assert _verify(engine) == []
+
+
+@pytest.mark.parametrize("few", [500, 0])
+def test_caps_count_earlier_entries_for_a_small_batch_and_a_county_batch(
+    run: Callable[..., Any], tmp_path: Path, monkeypatch: pytest.MonkeyPatch, few: int
+) -> None:
+    _ledger(run, tmp_path)
+    monkeypatch.setattr(ledger, "_FEW_HOUSEHOLDS", few)
+    award = ("award", "NL002", "HJ01", "--on", "2026-09-05", "--booked", "2026-10-01")
+    assert run(*award).exit_code == 0
+    assert run(*award).exit_code == 0
+    refused = run(*award)
+    assert refused.exit_code == 1
+    assert "monthly cap of 4 (already 4 this month, this one 2)" in refused.output

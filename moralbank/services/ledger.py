@@ -9,7 +9,7 @@ from datetime import date
 from operator import itemgetter
 from typing import Any
 
-from sqlalchemy import text
+from sqlalchemy import bindparam, text
 from sqlmodel import Session, col, func, select
 
 from moralbank.domain.chain import CHAIN_FIELDS, GENESIS, entry_hash
@@ -168,6 +168,25 @@ def _date_problems(decision: Decision, today: date, number: int) -> list[RowProb
     return problems
 
 
+_EARNED_SINCE = (
+    "SELECT household, standard_id, event_date, earned FROM entry "
+    "WHERE booked_on >= :low AND event_date >= :low AND standard_id IS NOT NULL"
+)
+_FEW_HOUSEHOLDS = 500
+
+
+def _earned_since(session: Session, low: str, decisions: list[Decision]) -> list[Any]:
+    """Entries for events since ``low``: of the batch's households, or of the county for a big batch."""
+    households = sorted({d.household for d in decisions})
+    if len(households) > _FEW_HOUSEHOLDS:
+        # A whole county's month: one pass over the month is cheaper than an index probe per household.
+        return list(session.execute(text(_EARNED_SINCE), {"low": low}))
+    # One award, or one village's sheet: only these households, through entry_household, so the
+    # cost stays flat however many entries the county booked that month (bench/RESULTS.md).
+    query = text(_EARNED_SINCE + " AND household IN :households").bindparams(bindparam("households", expanding=True))
+    return list(session.execute(query, {"low": low, "households": households}))
+
+
 class CapTracker:
     """Points already earned per (household, standard code, event month) for capped standards."""
 
@@ -179,11 +198,7 @@ class CapTracker:
             return
         low = month_bounds(min(dates)[:7])[0].isoformat()
         codes = {s.id: s.code for s in capped}
-        query = text(
-            "SELECT household, standard_id, event_date, earned FROM entry "
-            "WHERE booked_on >= :low AND event_date >= :low AND standard_id IS NOT NULL"
-        )
-        for household, standard_id, event_date, earned in session.execute(query, {"low": low}):
+        for household, standard_id, event_date, earned in _earned_since(session, low, decisions):
             if standard_id in codes:
                 self.used[(household, codes[standard_id], event_date[:7])] += earned
         points = {s.id: s.points for s in capped}
