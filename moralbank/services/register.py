@@ -9,7 +9,7 @@ from sqlalchemy import insert
 from sqlmodel import Session, col, select
 
 from moralbank.domain.identity import id_problem, normalise_id, phone_problem
-from moralbank.errors import InputError, NotFound, RowProblem, SheetError
+from moralbank.errors import NotFound, RowProblem, SheetError
 from moralbank.services.sheets import Row, Sheet, parse_bool
 from moralbank.storage.models import Household, Village
 
@@ -65,12 +65,12 @@ def add_villages(session: Session, *, sheet: Sheet) -> int:
 
 def add_village(session: Session, *, code: str, name: str, town: str, county: str) -> Village:
     """Add one village."""
-    row = {"code": code, "name": name, "town": town, "county": county}
-    problems = _village_problems(row, 1, set(session.exec(select(Village.code)).all()))
-    if problems:
-        first = problems[0]
-        raise InputError(first.key, field=first.field, **first.params)
-    village = Village(code=code, name=name, town=town, county=county, created_at=now_utc())
+    # Trimmed as a sheet's cells are, so a blank typed value is refused as missing.
+    row = {"code": code.strip(), "name": name.strip(), "town": town.strip(), "county": county.strip()}
+    problems = _village_problems(row, 0, set(session.exec(select(Village.code)).all()))
+    if problems:  # typed on the command line: each problem names its field
+        raise SheetError("", problems)
+    village = Village(**row, created_at=now_utc())
     session.add(village)
     return village
 
@@ -156,4 +156,5 @@ def households_of(session: Session, village: str | None) -> list[Household]:
 
 def add_household(session: Session, *, row: Row, today: str) -> None:
     """Add one household typed on the command line (reported as row 0: fields only)."""
-    add_households(session, sheet=Sheet("", [(0, row)]), today=today)
+    trimmed = {name: value.strip() for name, value in row.items()}  # as a sheet's cells are
+    add_households(session, sheet=Sheet("", [(0, trimmed)]), today=today)
