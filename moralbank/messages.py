@@ -204,6 +204,11 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "另一终端同时在写入，本次操作已整体撤销，请重试：{reason}",
         "Another terminal was writing at the same time; nothing was written, please try again: {reason}",
     ),
+    "db.not_owner": (
+        "只有数据表的所有者才能建库或升级：请以所有者角色连接（应用角色不能改动表结构）",
+        "Only the owner of the tables may create or upgrade the schema: connect as the owner role "
+        "(the application role cannot change tables)",
+    ),
     "role.invalid": (
         "角色名“{role}”无效：只能用小写字母、数字和下划线，且不能以数字开头",
         "“{role}” is not a valid role name: use lower-case letters, digits and underscores, not starting with a digit",

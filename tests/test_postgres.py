@@ -165,6 +165,8 @@ def test_app_role_appends_but_cannot_update_delete_or_truncate(run: Any, pg_url:
     assert award.exit_code == 0, award.output
     assert runner.invoke(cli.app, [*head, "reverse", "1", "--reason", "错记"]).exit_code == 0
     assert runner.invoke(cli.app, [*head, "verify"]).exit_code == 0
+    upgrade = runner.invoke(cli.app, [*head, "init"])
+    assert upgrade.exit_code == 1 and "Only the owner of the tables may create or upgrade" in upgrade.output
     with psycopg.connect(app_url, autocommit=True) as conn:
         for statement in (
             "UPDATE entry SET amount = 100",

@@ -86,8 +86,8 @@ def is_postgresql(session: Session) -> bool:
 
 
 @contextmanager
-def _translated() -> Iterator[None]:
-    # The database's own complaints that a user can act on become messages; the rest propagate.
+def translated() -> Iterator[None]:
+    """Turn the database's own complaints that a user can act on into messages; the rest propagate."""
     try:
         yield
     except DBAPIError as exc:
@@ -104,7 +104,7 @@ def _translated() -> Iterator[None]:
 @contextmanager
 def reading(engine: Engine) -> Iterator[Session]:
     """A read-only session over one consistent snapshot."""
-    with _translated(), Session(engine) as session, session.begin():
+    with translated(), Session(engine) as session, session.begin():
         yield session
 
 
@@ -112,7 +112,7 @@ def reading(engine: Engine) -> Iterator[Session]:
 def writing(engine: Engine) -> Iterator[Session]:
     """One write operation: one transaction, committed once at the end or not at all."""
     bound = engine.execution_options(**{_WRITE: True})
-    with _translated(), Session(bound) as session, session.begin():
+    with translated(), Session(bound) as session, session.begin():
         yield session
 
 

@@ -6,7 +6,9 @@ import re
 
 from sqlalchemy import Engine
 
+from moralbank.errors import MoralBankError
 from moralbank.resources import schema_path
+from moralbank.storage.db import translated
 
 _SECTION = re.compile(r"^-- @(\w+)\s*$", re.MULTILINE)
 _AUTO_ID = {
@@ -29,16 +31,22 @@ def schema_script(dialect: str) -> str:
 
 
 def apply_schema(engine: Engine) -> None:
-    """Create every table, index and guard; safe to run on an existing database."""
+    """Create every table, index and guard; safe to run on an existing database.
+
+    On PostgreSQL only the tables' owner may: the application role is refused with a message.
+    """
     script = schema_script(engine.dialect.name)
-    raw = engine.raw_connection()
-    try:
-        if engine.dialect.name == "sqlite":
-            raw.driver_connection.executescript(script)  # type: ignore[union-attr]
-        else:
-            cursor = raw.cursor()
-            cursor.execute(script)
-            cursor.close()
-            raw.commit()
-    finally:
-        raw.close()
+    with translated(), engine.connect() as connection:
+        raw = connection.connection  # the driver's own connection runs the script as written
+        try:
+            if engine.dialect.name == "sqlite":
+                raw.driver_connection.executescript(script)  # type: ignore[union-attr]
+            else:
+                cursor = raw.cursor()
+                cursor.execute(script)
+                cursor.close()
+                raw.commit()
+        except Exception as exc:
+            if getattr(exc, "sqlstate", None) == "42501":  # insufficient_privilege
+                raise MoralBankError("db.not_owner") from exc
+            raise
