@@ -415,14 +415,14 @@ def award(
     note: Annotated[str, typer.Option("--note", help=h("help.note"))] = "",
     key: Annotated[str | None, typer.Option("--key", help=h("help.key"))] = None,
 ) -> None:
-    from moralbank.errors import InputError
+    from moralbank.errors import RowProblem, SheetError
     from moralbank.services import ledger
     from moralbank.services.decisions import Decision
     from moralbank.storage.db import reading, retrying
 
     who = operator(ctx)
-    if qty <= 0:
-        raise InputError("field.not_positive", value=qty)
+    if qty <= 0:  # named as a sheet names it: "field qty: ..."
+        raise SheetError("", [RowProblem(0, "qty", "field.not_positive", {"value": qty})])
     decision = Decision(household, standard, qty, day(on, "--on"), day(booked, "--booked"), note, key)
     entry_id = retrying(
         engine(ctx), lambda session: ledger.award(session, decision=decision, operator=who, today=today())

@@ -132,10 +132,15 @@ def write_csv(path: Path, header: Sequence[str], rows: Iterable[Sequence[Any]], 
     return path
 
 
+def row_count(engine: Engine, table: str) -> int:
+    """How many rows one table holds."""
+    with reading(engine) as session:
+        return int(session.execute(text(f"SELECT COUNT(*) FROM {table}")).scalar_one())
+
+
 def entry_count(engine: Engine) -> int:
     """How many entries the ledger holds."""
-    with reading(engine) as session:
-        return int(session.execute(text("SELECT COUNT(*) FROM entry")).scalar_one())
+    return row_count(engine, "entry")
 
 
 def table_count(db: str, table: str) -> int:

@@ -20,6 +20,8 @@ from moralbank.storage.models import Resolution, Standard
 
 COUNTY = "*"
 _RESOLUTION_INTS = ("members", "present", "in_favour", "against", "abstain")
+# The count each quorum problem is about (the rest are about attendance).
+_QUORUM_FIELDS = {"quorum.not_passed": "in_favour", "quorum.votes_exceed": "in_favour", "quorum.negative": "members"}
 
 
 @dataclass(frozen=True)
@@ -68,7 +70,9 @@ def _resolution(data: dict[str, Any], today: date, problems: list[RowProblem]) -
             value = 0
         counts[name] = value
     if not problems:
-        problems += [_problem(0, "present", key, **counts) for key in quorum_problems(**counts)]
+        problems += [
+            _problem(0, _QUORUM_FIELDS.get(key, "present"), key, **counts) for key in quorum_problems(**counts)
+        ]
     body = str(res.get("body", "")).strip()
     if not body:
         problems.append(_problem(0, "body", "field.required"))
@@ -143,7 +147,7 @@ def adopt(session: Session, *, data: dict[str, Any], source: str, operator: str,
     scope = res.get("village") or COUNTY
     _check_versions(session, scope, items, problems)
     if problems:
-        raise SheetError(source, problems)
+        raise SheetError(source, sorted(problems, key=lambda p: p.row))  # item by item, as the file reads
     resolution = Resolution(**res, operator=operator, recorded_at=now_utc())
     session.add(resolution)
     session.flush()
