@@ -10,7 +10,8 @@ from sqlalchemy import Engine, text
 from sqlalchemy.exc import DBAPIError
 
 import cli
-from moralbank.domain.boards import canonical_text, text_hash
+from moralbank.domain.boards import canonical_text, tally, text_hash
+from moralbank.reports.boards import ledger_tallies, village_board
 from moralbank.reports.integrity import verify
 from moralbank.storage.db import reading
 from tests.publication_town import OCTOBER, TODAY, book, build_town, invoke
@@ -238,3 +239,24 @@ def test_village_set_refuses_bad_input(run: Any, town: Engine) -> None:
     missing = run("village", "set", "NOPE", "--notice-days", "3")
     assert missing.exit_code == 1 and "no village NOPE" in missing.output
     assert "Traceback" not in bad.output + nothing.output + negative.output + missing.output
+
+
+def test_set_based_recompute_agrees_with_the_board_report(run: Any, town: Engine) -> None:
+    # A deduction reversed within October leaves the black list; one reversed in November stays.
+    with reading(town) as session:
+        ids = dict(session.execute(text("SELECT household, id FROM entry WHERE kind = 'deduction'")).all())
+    invoke(run, "reverse", str(ids["DZ06"]), "--reason", "误记", "--booked", "2026-10-30")
+    invoke(run, "reverse", str(ids["DZ04"]), "--reason", "误记", "--booked", "2026-11-02")
+    invoke(run, "village", "set", "XZ", "--black-list", "yes")
+    for village, month in [("DZ", "2026-10"), ("XZ", "2026-10"), ("DZ", "2026-09"), ("XZ", "2026-11")]:
+        invoke(run, "board", "publish", "--village", village, "--month", month)
+    with reading(town) as session:
+        recomputed = ledger_tallies(session, first=1, last=4)
+        for number, (village, month) in enumerate([("DZ", "2026-10"), ("XZ", "2026-10")], start=1):
+            red, black = recomputed[number]
+            assert tally(village_board(session, village=village, month=month)) == red | black
+        assert 3 not in recomputed  # September: nothing booked, an empty board
+        dz = village_board(session, village="DZ", month="2026-10")
+        assert [b.household for b in dz.black_list or []] == ["DZ04"]
+        assert verify(session).ok
+    assert "4 published board(s) match the ledger." in invoke(run, "verify").stdout

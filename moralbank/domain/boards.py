@@ -143,30 +143,38 @@ def board_from_snapshot(data: dict[str, Any], published: Publication | None = No
     )
 
 
-def figures(board: Board) -> list[tuple[str, str, int, int]]:
-    """What the ledger decides on a board (list, household, rank or count, points), names left out.
+# What the ledger decides on a board: (list, household) -> (points, deductions counted; 0 on the red list).
+Tally = dict[tuple[str, str], tuple[int, int]]
 
-    Names are not compared: a household may rename its head or withdraw consent after publication,
+
+def tally(board: Board) -> Tally:
+    """A board's lines without names or ranks.
+
+    Ranks follow from points and household codes, and the snapshot's hash vouches for them; names
+    are left out because a household may rename its head or withdraw consent after publication,
     which changes how it is shown but not what it earned.
     """
-    red = [("red", row.household, row.rank, row.points) for row in board.rows]
-    black = [("black", row.household, row.count, row.points) for row in board.black_list or []]
-    return red + black
+    lines = {("red", row.household): (row.points, 0) for row in board.rows}
+    return lines | {("black", row.household): (row.points, row.count) for row in board.black_list or []}
 
 
-def first_difference(
-    published: list[tuple[str, str, int, int]], recomputed: list[tuple[str, str, int, int]]
-) -> tuple[str, str, str] | None:
-    """The first household whose points differ between the board and the ledger: (household, was, now).
+def snapshot_tally(data: dict[str, Any]) -> Tally:
+    """The tally of a stored snapshot, read straight from its JSON (no row objects: verify reads thousands)."""
+    lines = {("red", row["household"]): (row["points"], 0) for row in data["rows"]}
+    return lines | {("black", row["household"]): (row["points"], row["count"]) for row in data["black_list"] or []}
 
-    Ranks follow from points, so a difference in points is looked for first; "-" means absent.
+
+def first_difference(published: Tally, ledger: Tally) -> tuple[str, str, str] | None:
+    """The first household whose line differs between the board and the ledger: (household, was, now).
+
+    A difference in points is looked for before one in the count of deductions; "-" means absent.
     """
-    was = {(kind, household): (points, other) for kind, household, other, points in published}
-    now = {(kind, household): (points, other) for kind, household, other, points in recomputed}
-    keys = sorted(was.keys() | now.keys(), key=lambda k: (k[1], k[0]))
+    if published == ledger:
+        return None
+    keys = sorted(published.keys() | ledger.keys(), key=lambda k: (k[1], k[0]))
     for whole in (False, True):
         for key in keys:
-            before, after = was.get(key), now.get(key)
+            before, after = published.get(key), ledger.get(key)
             if _compared(before, whole) != _compared(after, whole):
                 return key[1], _points(before), _points(after)
     return None

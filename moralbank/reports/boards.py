@@ -15,6 +15,7 @@ from moralbank.domain.boards import (
     Board,
     Publication,
     Standing,
+    Tally,
     board_from_snapshot,
     ranked,
     shown_name,
@@ -94,13 +95,10 @@ def village_checkpoint(session: Session, village: str) -> Checkpoint:
     return Checkpoint(village, int(row[0]), str(row[1])) if row else Checkpoint(village, 0, GENESIS)
 
 
-def village_board(session: Session, *, village: str, month: str, with_black_list: bool | None = None) -> Board:
-    """One village's board for a month, computed from the ledger now.
-
-    ``with_black_list`` overrides the village's setting (to recompute a published board).
-    """
+def village_board(session: Session, *, village: str, month: str) -> Board:
+    """One village's board for a month, computed from the ledger now; the black list if the village keeps one."""
     place = get_village(session, village)
-    black = bool(place.black_list) if with_black_list is None else with_black_list
+    black = bool(place.black_list)
     return Board(
         village=village,
         title=place.name,
@@ -147,13 +145,43 @@ def board_for_month(session: Session, *, village: str, month: str) -> Board:
     return _published(record) if record else village_board(session, village=village, month=month)
 
 
-def published_records(session: Session, *, village: str | None = None) -> list[BoardTable]:
-    """The stored rows of published boards, oldest first, of one village or all."""
-    query = select(BoardTable).order_by(col(BoardTable.id))
-    if village is not None:
-        get_village(session, village)
-        query = query.where(BoardTable.village == village)
+def published_batch(session: Session, *, after: int, size: int) -> list[BoardTable]:
+    """Up to ``size`` stored boards with ids above ``after``, in id order (keeps memory bounded)."""
+    query = select(BoardTable).where(col(BoardTable.id) > after).order_by(col(BoardTable.id)).limit(size)
     return list(session.exec(query).all())
+
+
+# The figures of a range of published boards recomputed at once, for verify: the same sums as
+# _STANDINGS and _DEDUCTIONS, joined to each board's village and month instead of one at a time.
+# No date is later than the 31st, so "month-31" bounds every month.
+_PUBLISHED_STANDINGS = """
+SELECT b.id, e.household, SUM(e.earned)
+FROM board b JOIN entry e ON e.village = b.village
+     AND e.booked_on >= (b.month || '-01') AND e.booked_on <= (b.month || '-31')
+WHERE b.id >= :first AND b.id <= :last AND e.earned <> 0
+GROUP BY b.id, e.household HAVING SUM(e.earned) > 0
+"""
+_PUBLISHED_DEDUCTIONS = """
+SELECT b.id, e.household, SUM(e.earned), COUNT(*)
+FROM board b JOIN entry e ON e.village = b.village
+     AND e.booked_on >= (b.month || '-01') AND e.booked_on <= (b.month || '-31')
+WHERE b.id >= :first AND b.id <= :last AND e.kind = 'deduction'
+  AND NOT EXISTS (SELECT 1 FROM entry r WHERE r.village = e.village AND r.ref_seq = e.seq
+                  AND r.kind = 'reversal' AND r.booked_on <= (b.month || '-31'))
+GROUP BY b.id, e.household
+"""
+
+
+def ledger_tallies(session: Session, *, first: int, last: int) -> dict[int, tuple[Tally, Tally]]:
+    """For published boards ``first``..``last``: their red and black lines as the ledger gives them now."""
+    params = {"first": first, "last": last}
+    red: dict[int, Tally] = defaultdict(dict)
+    for board_id, household, points in session.execute(text(_PUBLISHED_STANDINGS), params).all():
+        red[board_id][("red", household)] = (int(points), 0)
+    black: dict[int, Tally] = defaultdict(dict)
+    for board_id, household, points, count in session.execute(text(_PUBLISHED_DEDUCTIONS), params).all():
+        black[board_id][("black", household)] = (int(points), int(count))
+    return {board_id: (red.get(board_id, {}), black.get(board_id, {})) for board_id in red.keys() | black.keys()}
 
 
 @dataclass(frozen=True)
@@ -171,15 +199,19 @@ class PublishedRow:
     published_at: str
 
 
+_LISTED = (
+    "SELECT id, village, month, snapshot, seq, head_hash, snapshot_hash, operator, published_at FROM board "
+    "{where} ORDER BY id"
+)
+
+
 def published_boards(session: Session, *, village: str | None = None) -> list[PublishedRow]:
     """Published boards, oldest first, with how many households each ranks."""
-    rows = []
-    for r in published_records(session, village=village):
-        assert r.id is not None
-        ranked_count = len(json.loads(r.snapshot)["rows"])
-        rows.append(
-            PublishedRow(
-                r.id, r.village, r.month, ranked_count, r.seq, r.head_hash, r.snapshot_hash, r.operator, r.published_at
-            )
-        )
-    return rows
+    if village is not None:
+        get_village(session, village)
+    query = text(_LISTED.format(where="WHERE village = :v" if village is not None else ""))
+    result = session.connection().execution_options(stream_results=True).execute(query, {"v": village})
+    return [
+        PublishedRow(board, code, month, len(json.loads(snap)["rows"]), seq, head, digest, who, when)
+        for board, code, month, snap, seq, head, digest, who, when in result
+    ]

@@ -12,10 +12,10 @@ from typing import Any
 from sqlalchemy import text
 from sqlmodel import Session
 
-from moralbank.domain.boards import board_from_snapshot, figures, first_difference, text_hash
+from moralbank.domain.boards import Tally, first_difference, snapshot_tally, text_hash
 from moralbank.domain.chain import CHAIN_FIELDS, GENESIS, canonical_text, entry_hash
 from moralbank.domain.chain import Checkpoint as Checkpoint  # re-exported: reports name it here
-from moralbank.reports.boards import published_records, village_board
+from moralbank.reports.boards import ledger_tallies, published_batch
 from moralbank.storage.db import is_postgresql
 from moralbank.storage.models import Board
 
@@ -171,35 +171,41 @@ def board_problems(session: Session) -> tuple[int, list[Problem]]:
     Returns how many boards were checked and every problem, each naming its board.
     """
     problems: list[Problem] = []
-    records = published_records(session)
-    for record in records:
-        problems += _one_board(session, record)
-    return len(records), problems
+    checked = after = 0
+    while batch := published_batch(session, after=after, size=200):
+        first, last = batch[0].id, batch[-1].id
+        assert first is not None and last is not None
+        now = ledger_tallies(session, first=first, last=last)  # set-based, not board by board
+        for record in batch:
+            assert record.id is not None
+            problems += _one_board(session, record, now.get(record.id, ({}, {})))
+        checked, after = checked + len(batch), last
+    return checked, problems
 
 
-def _one_board(session: Session, record: Board) -> list[Problem]:
+def _one_board(session: Session, record: Board, now: tuple[Tally, Tally]) -> list[Problem]:
     assert record.id is not None
     where = {"board": record.id, "month": record.month}
 
     def problem(key: str, at: int | None = None, **params: Any) -> Problem:
         return Problem(record.village, at, None, key, where | params, board=record.id)
 
-    published = board_from_snapshot(json.loads(record.snapshot))
-    stored_point = Checkpoint(record.village, record.seq, record.head_hash)
-    same_place = (published.village, published.month) == (record.village, record.month)
-    if text_hash(record.snapshot) != record.snapshot_hash or published.checkpoint != stored_point or not same_place:
+    data = json.loads(record.snapshot)
+    stored = {"village": record.village, "seq": record.seq, "hash": record.head_hash}
+    same = (data["village"], data["month"], data["checkpoint"]) == (record.village, record.month, stored)
+    if text_hash(record.snapshot) != record.snapshot_hash or not same:
         return [problem("board.snapshot_altered")]
     found = []
     if record.seq > 0:
-        row = session.execute(
-            text("SELECT hash FROM entry WHERE village = :v AND seq = :s"), {"v": record.village, "s": record.seq}
-        ).first()
+        row = session.execute(_HEAD_AT, {"v": record.village, "s": record.seq}).first()
         if row is None or row[0] != record.head_hash:
             found.append(problem("board.checkpoint_mismatch", record.seq, seq=record.seq))
-    now = village_board(
-        session, village=record.village, month=record.month, with_black_list=published.black_list is not None
-    )
-    if differs := first_difference(figures(published), figures(now)):
+    red, black = now
+    ledger = red | black if data["black_list"] is not None else red
+    if differs := first_difference(snapshot_tally(data), ledger):
         household, was, is_now = differs
         found.append(problem("board.ledger_differs", household=household, was=was, now=is_now))
     return found
+
+
+_HEAD_AT = text("SELECT hash FROM entry WHERE village = :v AND seq = :s")
