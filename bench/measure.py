@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import platform
+import shutil
 import sqlite3
 import statistics
 import subprocess
@@ -22,6 +23,7 @@ class Sample:
     wall: float
     peak_mb: float
     stdout: str
+    cpu: float = 0.0  # user + system seconds of the process itself
 
 
 @dataclass
@@ -30,11 +32,18 @@ class Figure:
 
     runs: list[float] = field(default_factory=list)
     peaks: list[float] = field(default_factory=list)
+    cpus: list[float] = field(default_factory=list)
 
     def add(self, sample: Sample) -> None:
         """Count one run."""
         self.runs.append(sample.wall)
         self.peaks.append(sample.peak_mb)
+        self.cpus.append(sample.cpu)
+
+    @property
+    def cpu(self) -> float:
+        """The median CPU time in seconds (steadier than wall time on a shared machine)."""
+        return statistics.median(self.cpus) if self.cpus else 0.0
 
     @property
     def wall(self) -> float:
@@ -73,7 +82,7 @@ def run(cmd: list[str], *, env: dict[str, str] | None = None, cwd: Path | None =
             detail = err.read().decode("utf-8", "replace")[-2000:] or stdout[-2000:]
             raise Failed(f"{' '.join(cmd)} exited {proc.returncode}: {detail}")
     # Linux reports ru_maxrss in kilobytes.
-    return Sample(wall, usage.ru_maxrss / 1024, stdout)
+    return Sample(wall, usage.ru_maxrss / 1024, stdout, usage.ru_utime + usage.ru_stime)
 
 
 def repeat(cmd: list[str], runs: int, *, warm: bool = False, **kwargs: Any) -> Figure:
@@ -98,7 +107,8 @@ def _cpu_model() -> str:
 
 def machine() -> dict[str, str]:
     """What the numbers were measured on."""
-    sqlite_cli = subprocess.run(["sqlite3", "--version"], capture_output=True, text=True, check=False)
+    shell = shutil.which("sqlite3")
+    version = subprocess.run([shell, "--version"], capture_output=True, text=True, check=False) if shell else None
     return {
         "cpus": str(os.cpu_count()),
         "cpu": _cpu_model(),
@@ -106,7 +116,7 @@ def machine() -> dict[str, str]:
         "os": platform.platform(),
         "python": sys.version.split()[0],
         "sqlite (Python)": sqlite3.sqlite_version,
-        "sqlite3 CLI": sqlite_cli.stdout.split()[0] if sqlite_cli.stdout else "absent",
+        "sqlite3 CLI": version.stdout.split()[0] if version and version.stdout else "absent",
         "load average at start": " ".join(f"{x:.2f}" for x in os.getloadavg()),
     }
 

@@ -28,6 +28,8 @@ def measured(row: dict[str, Any]) -> str:
     if "wall" not in row:
         return "—"
     peak = f", {row['peak_mb']:.0f} MB" if row.get("peak_mb") else ""
+    if row.get("cpu"):
+        peak += f", CPU {seconds(row['cpu'])}"
     if row["id"] == "import":
         return f"**{row['rate']:,.0f} rows/s** (median sheet {row['rows']:,.0f} rows in {seconds(row['wall'])}){peak}"
     if row["id"] == "verify":
@@ -56,6 +58,8 @@ def ratio(row: dict[str, Any]) -> str:
     text = f"{row['ratio']:.1f}×"
     if row["id"] == "import":
         text += f" (last 3 months: {row['ratio_last']:.1f}×)"
+        if row.get("cpu_ratio"):
+            text += f"; CPU time {row['cpu_ratio']:.1f}×"
     if "query" in row:
         text += " (query part)"
     if "ratio_end_to_end" in row:

@@ -129,8 +129,10 @@ def import_sheets(bench: Bench, sheets: list[str]) -> list[dict[str, Any]]:
                 "sheet": sheet,
                 "rows": rows,
                 "wall": ours.wall,
+                "cpu": ours.cpu,
                 "peak_mb": ours.peak_mb,
                 "floor_wall": floor.wall,
+                "floor_cpu": floor.cpu,
                 "floor_peak_mb": floor.peak_mb,
             }
         )
@@ -207,13 +209,16 @@ def bench_size(size: Size, *, runs: int, rebuild: bool, smoke: bool, log: Log) -
     else:
         log(f"reusing the {size.name} build of {previous['measured_at']} (--rebuild to rebuild)")
         built = previous["build"]
+    host = machine()
+    operations = measure_all(bench, built, smoke=smoke)
+    host["load average at end"] = " ".join(f"{x:.2f}" for x in os.getloadavg())
     result = {
         "size": size.name,
         "measured_at": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()),
-        "machine": machine(),
+        "machine": host,
         "runs": runs,
         "build": built,
-        "operations": measure_all(bench, built, smoke=smoke),
+        "operations": operations,
     }
     saved.write_text(json.dumps(result, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
     return result
