@@ -256,7 +256,6 @@ def test_a_real_deadlock_is_retried_and_each_writer_writes_once(pg_url: str) -> 
         def op(session: Session) -> int:
             nonlocal tries
             tries += 1
-            session.execute(text("SET LOCAL deadlock_timeout = '20ms'"))
             lock_village(session, first)
             if tries == 1:
                 both_locked.wait()  # each holds one chain and wants the other's: a deadlock
