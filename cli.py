@@ -579,6 +579,8 @@ def _problem_text(problem: Any, lang: str) -> str:
         return text("verify.problem_board", lang, board=problem.board, village=problem.village, month=problem.params["month"], reason=reason)
     if not problem.village:
         return text("verify.problem_global", lang, reason=reason)
+    if problem.entry is None:  # a checkpoint's entry that is no longer there
+        return text("verify.problem_seq", lang, village=problem.village, seq=problem.seq, reason=reason)
     return text("verify.problem", lang, village=problem.village, seq=problem.seq, entry=problem.entry, reason=reason)
 
 

@@ -459,6 +459,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "help.months": ("显示的月数", "How many months"),
     "help.until": ("最后一个月 YYYY-MM（默认本月）", "The last month, YYYY-MM (default this month)"),
     "help.trend_household": ("只看某户", "Only this household"),
+    # --- ledger core tests (issue 2) ---
+    "verify.problem_seq": ("村 {village}，第 {seq} 条：{reason}", "village {village}, seq {seq}: {reason}"),
     # --- column headings ---
     "col.code": ("编号", "Code"),
     "col.name": ("名称", "Name"),

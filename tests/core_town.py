@@ -173,3 +173,17 @@ def ok(result: Result) -> str:
 def one_line(message: str) -> str:
     """A message as printed: rich may wrap long lines on a narrow terminal."""
     return " ".join(message.split())
+
+
+def book(engine: Engine, rows: Iterable[tuple[str, str, int, str]], *, booked: str = "2026-10-25") -> list[int]:
+    """Record (household, standard, qty, key) decisions dated in October 2026; returns the entry ids."""
+    from moralbank.services.decisions import Decision
+    from moralbank.services.ledger import record_decisions
+
+    decisions = [
+        (number, Decision(household, std, qty, "2026-10-05", booked, f"note {key}", key))
+        for number, (household, std, qty, key) in enumerate(rows, start=2)
+    ]
+    with writing(engine) as session:
+        written = record_decisions(session, decisions=decisions, operator=OPERATOR, today=TODAY, source="test")
+    return written.ids
