@@ -576,7 +576,14 @@ def verify(
 def _problem_text(problem: Any, lang: str) -> str:
     reason = text(problem.key, lang, **problem.params)
     if getattr(problem, "board", None) is not None:
-        return text("verify.problem_board", lang, board=problem.board, village=problem.village, month=problem.params["month"], reason=reason)
+        return text(
+            "verify.problem_board",
+            lang,
+            board=problem.board,
+            village=problem.village,
+            month=problem.params["month"],
+            reason=reason,
+        )
     if not problem.village:
         return text("verify.problem_global", lang, reason=reason)
     if problem.entry is None:  # a checkpoint's entry that is no longer there
@@ -829,7 +836,15 @@ def board_publish(
             session, board=village_board(session, village=village, month=wanted), operator=who, today=today()
         ),
     )
-    say(ctx, "board.published", village=village, month=wanted, id=done.id, seq=done.checkpoint.seq, hash=done.snapshot_hash)
+    say(
+        ctx,
+        "board.published",
+        village=village,
+        month=wanted,
+        id=done.id,
+        seq=done.checkpoint.seq,
+        hash=done.snapshot_hash,
+    )
 
 
 @board_app.command("list", help=h("help.board_list"))
@@ -850,7 +865,9 @@ def board_list(
 
 @board_app.command("get", help=h("help.board_get"))
 @handled
-def board_get(ctx: typer.Context, board_id: int, top: TopOpt = None, fmt: FormatOpt = "table", out: OutOpt = None) -> None:
+def board_get(
+    ctx: typer.Context, board_id: int, top: TopOpt = None, fmt: FormatOpt = "table", out: OutOpt = None
+) -> None:
     from moralbank.domain.boards import top as cut
     from moralbank.reports.boards import published_board
     from moralbank.storage.db import reading

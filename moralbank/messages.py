@@ -296,7 +296,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "{household} has {balance} coins, {reserved} of them held by proposed deductions on notice; "
         "not enough to redeem {coins}",
     ),
-    "village.bad_notice_days": ("公示天数须为不小于 0 的整数：{value}", "notice days must be a whole number ≥ 0: {value}"),
+    "village.bad_notice_days": (
+        "公示天数须为不小于 0 的整数：{value}",
+        "notice days must be a whole number ≥ 0: {value}",
+    ),
     "village.notice_pending": (
         "{village} 村还有 {count} 条拟记积分未入账或作废，暂不能修改公示天数",
         "village {village} has {count} proposal(s) not yet posted or voided; the notice period cannot change now",
@@ -414,7 +417,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "trend.title_village": ("{village} 村每月积分", "Monthly points of village {village}"),
     "trend.title_household": ("{household} 户每月积分", "Monthly points of household {household}"),
     "trend.title_all": ("各村每月积分", "Monthly points of every village"),
-    "trend.months_positive": ("--months 须为 1 到 120 之间的整数：{value}", "--months must be between 1 and 120: {value}"),
+    "trend.months_positive": (
+        "--months 须为 1 到 120 之间的整数：{value}",
+        "--months must be between 1 and 120: {value}",
+    ),
     "col.rank": ("名次", "Rank"),
     "col.board_points": ("积分", "Points"),
     "col.deducted": ("扣分", "Deducted"),
@@ -449,7 +455,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "将公示期满且无异议的拟记积分入账",
         "Post every proposal whose notice period ended without objection",
     ),
-    "help.settle_as_of": ("按此日期判断公示期是否已满（默认今天）", "Judge notice periods as of this date (default today)"),
+    "help.settle_as_of": (
+        "按此日期判断公示期是否已满（默认今天）",
+        "Judge notice periods as of this date (default today)",
+    ),
     "help.village_set": ("修改村的公示与榜单设置", "Change a village's notice and board settings"),
     "help.notice_days": ("公示天数（0 表示直接入账）", "Notice days (0: decisions post at once)"),
     "help.black_list": ("是否公布黑榜 yes/no", "Publish a black list: yes/no"),
