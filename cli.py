@@ -934,9 +934,11 @@ def settle(
     done = retrying(
         engine(ctx), lambda session: post_due(session, village=village, as_of=on, operator=who, today=today())
     )
-    say(ctx, "settle.done", count=len(done.posted), as_of=done.as_of)
+    say(ctx, "settle.done" if done.posted else "settle.none", count=len(done.posted), as_of=done.as_of)
     if done.left_to_checker:
         say(ctx, "settle.left", count=done.left_to_checker)
+    if done.still_on_notice:
+        say(ctx, "settle.waiting", count=done.still_on_notice)
 
 
 @report_app.command("trend", help=h("help.trend"))

@@ -335,6 +335,14 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "已入账 {count} 条公示期满且无异议的拟记积分（截至 {as_of}）。",
         "{count} proposal(s) posted: their notice period ended by {as_of} without objection.",
     ),
+    "settle.none": (
+        "没有可入账的拟记积分：截至 {as_of} 没有公示期已满的拟记（{count} 条入账）。",
+        "Nothing to post: no proposal's notice period had ended by {as_of} ({count} posted).",
+    ),
+    "settle.waiting": (
+        "另有 {count} 条仍在公示期内，期满后再运行 settle。",
+        "{count} more are still on notice; run settle again after their last day.",
+    ),
     "settle.left": (
         "另有 {count} 条由你本人提出，须由另一位经办人入账（审核分离）。",
         "{count} more were proposed by you and must be settled by another operator (maker-checker).",

@@ -76,9 +76,10 @@ def test_notice_cycle_end_to_end(noticed: Any, town: Engine) -> None:
     assert [r["id"] for r in notice_rows(run)] == [due, waiting]
 
     early = invoke(run, "settle", "--village", "DZ", "--as-of", "2026-11-27")  # the last day is not over yet
-    assert early.stdout.startswith("0 proposal(s) posted")
+    assert early.stdout.startswith("Nothing to post: no proposal's notice period had ended by 2026-11-27")
+    assert "3 more are still on notice" not in early.stdout and "2 more are still on notice" in early.stdout
     assert invoke(run, "settle", "--village", "DZ").stdout.startswith("1 proposal(s) posted")
-    assert invoke(run, "settle", "--village", "DZ").stdout.startswith("0 proposal(s) posted")
+    assert invoke(run, "settle", "--village", "DZ").stdout.startswith("Nothing to post")
     assert coins(run, "DZ05") == (8, 8)
     assert [r["id"] for r in notice_rows(run)] == [waiting]
 

@@ -187,7 +187,8 @@ section.red h2 { color: #b71c1c; }
 table { width: 100%; border-collapse: collapse; }
 thead { display: table-header-group; }
 tr { break-inside: avoid; }
-th, td { border: 1px solid #999; padding: 0.5mm 2.5mm; text-align: left; }
+th, td { border: 1px solid #999; padding: 0.5mm 2.5mm; text-align: left; white-space: nowrap; }
+td.text { white-space: normal; }
 th { background: #fbe9e7; }
 section.black th { background: #e8e8e8; }
 .num { text-align: right; font-variant-numeric: tabular-nums; }
@@ -213,13 +214,18 @@ def _html_table(rows: Sequence[Any], columns: list[Column], lang: str, *, podium
     )
     body = []
     for row in rows:
-        cells = "".join(
-            f'<td class="num">{_e(getattr(row, n))}</td>' if r else f"<td>{_e(getattr(row, n))}</td>"
-            for n, _h, r in columns
-        )
+        cells = "".join(f"<td{_cell_class(n, r)}>{_e(getattr(row, n))}</td>" for n, _h, r in columns)
         first = podium and getattr(row, "rank", 0) <= 3
         body.append(f'<tr class="first">{cells}</tr>' if first else f"<tr>{cells}</tr>")
     return f"<table><thead><tr>{head}</tr></thead><tbody>\n" + "\n".join(body) + "\n</tbody></table>"
+
+
+def _cell_class(name: str, numeric: bool) -> str:
+    # Numbers align right; titles and items may wrap; codes, names and dates stay on one line.
+    return ' class="num"' if numeric else ' class="text"' if name in _WRAPPING else ""
+
+
+_WRAPPING = frozenset({"title", "items"})
 
 
 def _page(title: str, lang: str, body: str) -> str:

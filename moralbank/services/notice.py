@@ -10,7 +10,7 @@ from sqlmodel import Session, select
 
 from moralbank.errors import InputError, Refused
 from moralbank.services.ledger import Chain, get_entry
-from moralbank.services.proposals import PROPOSAL, VOID, Pending, last_day, pending
+from moralbank.services.proposals import PROPOSAL, VOID, Pending, count_pending, last_day, pending
 from moralbank.services.register import get_village
 from moralbank.storage.models import Entry, Standard
 
@@ -84,6 +84,7 @@ class Settled:
     as_of: str
     posted: list[int]
     left_to_checker: int
+    still_on_notice: int
 
 
 def settle(session: Session, *, village: str, as_of: date, operator: str, today: date) -> Settled:
@@ -103,4 +104,5 @@ def settle(session: Session, *, village: str, as_of: date, operator: str, today:
     if mine and len(mine) == len(due):
         raise Refused("settle.maker_checker", village=village, count=len(mine), operator=operator)
     postings = [chain.seal(posting_fields(p.entry, p.standard)) for p in due if p.entry.seq not in mine]
-    return Settled(village, as_of.isoformat(), chain.write_many(postings), len(mine))
+    waiting = count_pending(session, village) - len(due)
+    return Settled(village, as_of.isoformat(), chain.write_many(postings), len(mine), waiting)
