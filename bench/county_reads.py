@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import json
+from datetime import date
 from typing import TYPE_CHECKING
 
-from measure import repeat
+from measure import Figure, repeat, run
 from operations import (
     BOARD_QUERY_LIMIT,
+    CREDIT_LIMIT,
+    EXPORT_MB,
     NOT_AVAILABLE,
     READ_RATIO,
     Op,
@@ -93,11 +96,67 @@ def measure_boards(bench: Bench) -> list[Op]:
     return [one, county]
 
 
+def _window_start(as_of: date, months: int) -> str:
+    """The first day of a policy window of ``months`` ending on ``as_of``."""
+    index = as_of.year * 12 + as_of.month - 1 - months
+    return date(index // 12, index % 12 + 1, min(as_of.day, 28)).isoformat()
+
+
+def _rating_sql(as_of: date) -> str:
+    """The raw queries a county rating needs: points in the window per household, and vetoes."""
+    hi, lo, veto_lo = as_of.isoformat(), _window_start(as_of, 12), _window_start(as_of, 24)
+    points = (
+        f"SELECT household, SUM(CASE WHEN booked_on >= '{lo}' THEN earned ELSE 0 END) AS points, "
+        f"MIN(booked_on) AS first_booked FROM entry WHERE booked_on <= '{hi}' GROUP BY household"
+    )
+    households = (
+        "SELECT h.code, h.village, h.head_name, h.registered_on, h.consent_bank, p.points, p.first_booked "
+        f"FROM household h LEFT JOIN ({points}) p ON p.household = h.code ORDER BY h.code;"
+    )
+    vetoes = (
+        "SELECT e.household, e.id FROM entry e JOIN standard s ON s.id = e.standard_id "
+        f"WHERE e.kind = 'deduction' AND s.veto = 1 AND e.booked_on >= '{veto_lo}' AND e.booked_on <= '{hi}' "
+        "AND NOT EXISTS (SELECT 1 FROM entry r WHERE r.village = e.village AND r.ref_seq = e.seq "
+        f"AND r.kind = 'reversal' AND r.booked_on <= '{hi}');"
+    )
+    return households + vetoes
+
+
 def measure_credit(bench: Bench) -> list[Op]:
-    """Filled in once ``credit rate`` lands."""
-    del bench
-    return [
-        missing("credit_rate", "`credit rate` whole county", CREDIT_TARGET),
-        missing("credit_summary", "`credit summary` whole county", CREDIT_TARGET),
-        missing("credit_export", "`credit export` whole county", EXPORT_TARGET),
-    ]
+    """``credit rate`` and ``credit summary`` of the whole county, and a signed bank export."""
+    as_of = date.today()
+    when = ["--as-of", as_of.isoformat()]
+    floor = sqlite_cli(bench, _rating_sql(as_of))
+    rows = []
+    for key, args in (("credit_rate", ["credit", "rate"]), ("credit_summary", ["credit", "summary"])):
+        figure = repeat(bench.mb(*args, *when, "--format", "csv"), bench.runs, warm=True, env=bench.env, cwd=bench.repo)
+        label = f"`{' '.join(args)}` whole county (`--as-of {as_of} --format csv`)"
+        row = op(key, label, CREDIT_TARGET, figure)
+        if floor is not None:
+            row |= {"floor": "`sqlite3` CLI: points per household and vetoes", "floor_wall": floor.wall}
+            row["ratio"] = figure.wall / floor.wall
+        row["verdict"] = verdict(figure.wall < CREDIT_LIMIT and row.get("ratio", 0) <= READ_RATIO)
+        rows.append(row)
+    rows.append(export(bench, when, rows[0]))
+    return rows
+
+
+def export(bench: Bench, when: list[str], rating: Op) -> Op:
+    """A signed export of every consenting credit household for one bank, streamed to a file."""
+    keys = bench.home / "keys"
+    if not (keys / "moralbank_signing.key").is_file():
+        run(bench.mb("keys", "generate", "--out", str(keys)), env=bench.env, cwd=bench.repo)
+    figure = Figure()
+    for n in range(bench.runs):
+        out = bench.home / f"export-{n}.csv"
+        for old in bench.home.glob(f"export-{n}.csv*"):
+            old.unlink()
+        args = ["credit", "export", *when, "--bank", "高密农商银行", "--out", str(out)]
+        figure.add(
+            run(bench.mb(*args, "--signing-key", str(keys / "moralbank_signing.key")), env=bench.env, cwd=bench.repo)
+        )
+    ratio = figure.wall / rating["wall"]
+    row = op("credit_export", f"`credit export` whole county (`{' '.join(when)}`, signed CSV)", EXPORT_TARGET, figure)
+    row |= {"floor": "`credit rate` above", "floor_wall": rating["wall"], "ratio": ratio}
+    row["verdict"] = verdict(figure.peak_mb < EXPORT_MB and ratio <= READ_RATIO)
+    return row
