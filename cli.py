@@ -969,6 +969,194 @@ def report_trend(
         out_console().print(trend_table(series, settings(ctx).lang))
 
 
+# --- credit: ratings, village-wide figures, signed bank exports (issue 4) ---
+
+credit_app = typer.Typer(help=h("help.credit"), no_args_is_help=True)
+keys_app = typer.Typer(help=h("help.keys"), no_args_is_help=True)
+app.add_typer(credit_app, name="credit")
+app.add_typer(keys_app, name="keys")
+
+AsOfOpt = Annotated[str, typer.Option("--as-of", help=h("help.as_of_required"))]
+PolicyOpt = Annotated[Path | None, typer.Option("--policy", help=h("help.policy"))]
+
+
+def _policy(path: Path | None) -> Any:
+    """The credit policy in ``--policy``, or the packaged one."""
+    from moralbank.domain.credit_policy import load_policy
+    from moralbank.resources import fixtures_dir
+
+    return load_policy(path or fixtures_dir() / "credit_policy.toml")
+
+
+def _as_of(value: str) -> date:
+    """The rating date: a valid date, not in the future (a rating vouches for what has happened)."""
+    from moralbank.domain.dates import parse_date
+    from moralbank.errors import InputError
+
+    on = parse_date(value, "--as-of")
+    if on > today():
+        raise InputError("date.future_field", field="--as-of", value=value)
+    return on
+
+
+@credit_app.command("rate", help=h("help.credit_rate"))
+@handled
+def credit_rate(
+    ctx: typer.Context,
+    as_of: AsOfOpt,
+    village: Annotated[str | None, typer.Option("--village", help=h("help.village_filter"))] = None,
+    policy: PolicyOpt = None,
+    fmt: FormatOpt = "table",
+) -> None:
+    from moralbank.render import credit as rc
+    from moralbank.render.formats import FORMATS, render_json
+    from moralbank.reports.credit import rate
+    from moralbank.storage.db import reading
+
+    check_format(fmt, FORMATS)
+    rules, on = _policy(policy), _as_of(as_of)
+    with reading(engine(ctx)) as session:
+        report = rate(session, rules, as_of=on, village=village)
+    renderers: dict[str, Callable[[], str | list[Any]]] = {
+        "table": lambda: rc.ratings_renderables(report, settings(ctx).lang),
+        "json": lambda: render_json(report),
+        "csv": lambda: rc.ratings_csv(report),
+    }
+    _emit(ctx, None, renderers[fmt]())
+
+
+@credit_app.command("explain", help=h("help.credit_explain"))
+@handled
+def credit_explain(
+    ctx: typer.Context, household: str, as_of: AsOfOpt, policy: PolicyOpt = None, fmt: FormatOpt = "table"
+) -> None:
+    from moralbank.render import credit as rc
+    from moralbank.render.formats import render_json
+    from moralbank.reports.credit import explain
+    from moralbank.storage.db import reading
+
+    check_format(fmt, ("table", "json"))
+    rules, on = _policy(policy), _as_of(as_of)
+    with reading(engine(ctx)) as session:
+        why = explain(session, rules, household=household, as_of=on)
+    _emit(ctx, None, render_json(why) if fmt == "json" else rc.explain_renderables(why, settings(ctx).lang))
+
+
+@credit_app.command("summary", help=h("help.credit_summary"))
+@handled
+def credit_summary(ctx: typer.Context, as_of: AsOfOpt, policy: PolicyOpt = None, fmt: FormatOpt = "table") -> None:
+    from moralbank.render import credit as rc
+    from moralbank.render.formats import FORMATS, render_json
+    from moralbank.reports.credit import summary
+    from moralbank.storage.db import reading
+
+    check_format(fmt, FORMATS)
+    rules, on = _policy(policy), _as_of(as_of)
+    with reading(engine(ctx)) as session:
+        report = summary(session, rules, as_of=on)
+    renderers: dict[str, Callable[[], str | list[Any]]] = {
+        "table": lambda: rc.summary_renderables(report, settings(ctx).lang),
+        "json": lambda: render_json(report),
+        "csv": lambda: rc.summary_csv(report),
+    }
+    _emit(ctx, None, renderers[fmt]())
+
+
+@credit_app.command("export", help=h("help.credit_export"))
+@handled
+def credit_export(
+    ctx: typer.Context,
+    as_of: AsOfOpt,
+    bank: Annotated[str, typer.Option("--bank", help=h("help.bank"))],
+    out: Annotated[Path, typer.Option("--out", help=h("help.export_out"))],
+    signing_key: Annotated[Path, typer.Option("--signing-key", help=h("help.signing_key"))],
+    fmt: Annotated[str, typer.Option("--format", "-f", help=h("help.format"))] = "csv",
+    full_id: Annotated[bool, typer.Option("--full-id", help=h("help.full_id"))] = False,
+    policy: PolicyOpt = None,
+) -> None:
+    from dataclasses import asdict
+
+    from moralbank.render import bank_export as bx
+    from moralbank.reports.credit import bank_rows
+    from moralbank.reports.integrity import checkpoints
+    from moralbank.services.export_log import record_export
+    from moralbank.services.register import now_utc
+    from moralbank.services.signing import Manifest, key_id, load_private_key, sign
+    from moralbank.storage.db import reading, retrying
+
+    who = operator(ctx)
+    check_format(fmt, bx.EXPORT_FORMATS)
+    if not bank.strip():
+        raise MoralBankError("credit.bank_required")
+    rules, on, key, bank = _policy(policy), _as_of(as_of), load_private_key(signing_key), bank.strip()
+    header = bx.Header(bank, on.isoformat(), rules.hash, full_id)
+    with reading(engine(ctx)) as session:
+        marks = [asdict(mark) for mark in checkpoints(session)]
+        written = bx.write_export(bank_rows(session, rules, as_of=on, full_id=full_id), out, fmt, header)
+    manifest = Manifest(
+        file=out.name,
+        file_format=fmt,
+        sha256=written.sha256,
+        rows=written.rows,
+        as_of=on.isoformat(),
+        bank=bank,
+        full_id=full_id,
+        policy_hash=rules.hash,
+        checkpoints=marks,
+        signed_at=now_utc(),
+        key_id=key_id(key.public_key()),
+    )
+    bx.place(written, out, sign(manifest, key))
+    try:
+        number = retrying(engine(ctx), lambda session: record_export(session, manifest=manifest, operator=who))
+    except BaseException:
+        bx.withdraw(out)  # an export the log does not know of must not leave the office
+        raise
+    sig = str(bx.signature_path(out))
+    say(ctx, "credit.exported", rows=written.rows, path=str(out), format=fmt, sig=sig, id=number)
+    if full_id:
+        say(ctx, "credit.full_id_warning", bank=bank)
+
+
+@credit_app.command("exports", help=h("help.credit_exports"))
+@handled
+def credit_exports(ctx: typer.Context, fmt: FormatOpt = "table") -> None:
+    from moralbank.reports.credit import export_log
+    from moralbank.storage.db import reading
+
+    with reading(engine(ctx)) as session:
+        rows = export_log(session)
+    if not rows and fmt == "table":
+        say(ctx, "credit.no_exports")
+        return
+    shown = ["id", "exported_at", "operator", "bank", "as_of", "format", "rows", "full_id", "file", "sha256"]
+    show(ctx, rows, fmt, columns=shown if fmt == "table" else None)
+
+
+@credit_app.command("verify", help=h("help.credit_verify"))
+@handled
+def credit_verify(
+    ctx: typer.Context,
+    file: Path,
+    public_key: Annotated[Path, typer.Option("--public-key", help=h("help.public_key"))],
+    signature: Annotated[Path | None, typer.Option("--signature", help=h("help.signature"))] = None,
+) -> None:
+    from moralbank.render.bank_export import signature_path, verify_export
+    from moralbank.render.credit import verified_lines
+
+    manifest = verify_export(file, signature or signature_path(file), public_key)
+    typer.echo("\n".join(verified_lines(manifest, settings(ctx).lang)))
+
+
+@keys_app.command("generate", help=h("help.keys_generate"))
+@handled
+def keys_generate(ctx: typer.Context, out: Annotated[Path, typer.Option("--out", help=h("help.keys_out"))]) -> None:
+    from moralbank.services.signing import generate_keys
+
+    pair = generate_keys(out)
+    say(ctx, "keys.generated", private=str(pair.private), public=str(pair.public), key_id=pair.key_id)
+
+
 # --- demo -------------------------------------------------------------------------------------
 
 

@@ -107,6 +107,8 @@ CREATE INDEX IF NOT EXISTS entry_village_month ON entry (village, booked_on, hou
 CREATE INDEX IF NOT EXISTS entry_month ON entry (booked_on, household, earned);
 -- Proposals (拟记) waiting out their public-notice period; a partial index keeps it small.
 CREATE INDEX IF NOT EXISTS entry_proposal ON entry (village, booked_on) WHERE kind = 'proposal';
+-- Posted deductions by booking date, for the credit rating's veto check; a partial index keeps it small.
+CREATE INDEX IF NOT EXISTS entry_deduction ON entry (booked_on) WHERE kind = 'deduction';
 
 -- A published monthly board: an immutable snapshot (canonical JSON) with the village checkpoint
 -- (seq, head hash; seq 0 for an empty chain) it was made at. Publishing closes the month for
@@ -122,6 +124,23 @@ CREATE TABLE IF NOT EXISTS board (
     operator      TEXT NOT NULL,
     published_at  TEXT NOT NULL,
     UNIQUE (village, month)
+);
+
+-- Every signed credit export handed to a bank (信): who, when, which bank, how many rows, the
+-- file's hash and the policy and key it was made with. Append-only.
+CREATE TABLE IF NOT EXISTS export_log (
+    id           {auto_id},
+    exported_at  TEXT NOT NULL,
+    operator     TEXT NOT NULL,
+    bank         TEXT NOT NULL,
+    as_of        TEXT NOT NULL,
+    format       TEXT NOT NULL,
+    row_count    INTEGER NOT NULL CHECK (row_count >= 0),
+    full_id      INTEGER NOT NULL CHECK (full_id IN (0, 1)),
+    file_name    TEXT NOT NULL,
+    file_sha256  TEXT NOT NULL,
+    policy_hash  TEXT NOT NULL,
+    key_id       TEXT NOT NULL
 );
 
 -- @sqlite
@@ -161,6 +180,13 @@ BEGIN SELECT RAISE(ABORT, 'moralbank: published boards are append-only (DELETE r
 CREATE TRIGGER IF NOT EXISTS board_no_replace BEFORE INSERT ON board
 WHEN EXISTS (SELECT 1 FROM board WHERE id = NEW.id OR (village = NEW.village AND month = NEW.month))
 BEGIN SELECT RAISE(ABORT, 'moralbank: published boards are append-only (REPLACE refused)'); END;
+CREATE TRIGGER IF NOT EXISTS export_log_no_update BEFORE UPDATE ON export_log
+BEGIN SELECT RAISE(ABORT, 'moralbank: the export log is append-only (UPDATE refused)'); END;
+CREATE TRIGGER IF NOT EXISTS export_log_no_delete BEFORE DELETE ON export_log
+BEGIN SELECT RAISE(ABORT, 'moralbank: the export log is append-only (DELETE refused)'); END;
+CREATE TRIGGER IF NOT EXISTS export_log_no_replace BEFORE INSERT ON export_log
+WHEN EXISTS (SELECT 1 FROM export_log WHERE id = NEW.id)
+BEGIN SELECT RAISE(ABORT, 'moralbank: the export log is append-only (REPLACE refused)'); END;
 
 -- @postgresql
 
@@ -187,4 +213,8 @@ CREATE OR REPLACE TRIGGER resolution_no_truncate BEFORE TRUNCATE ON resolution
 CREATE OR REPLACE TRIGGER board_append_only BEFORE UPDATE OR DELETE ON board
     FOR EACH ROW EXECUTE FUNCTION moralbank_append_only();
 CREATE OR REPLACE TRIGGER board_no_truncate BEFORE TRUNCATE ON board
+    FOR EACH STATEMENT EXECUTE FUNCTION moralbank_append_only();
+CREATE OR REPLACE TRIGGER export_log_append_only BEFORE UPDATE OR DELETE ON export_log
+    FOR EACH ROW EXECUTE FUNCTION moralbank_append_only();
+CREATE OR REPLACE TRIGGER export_log_no_truncate BEFORE TRUNCATE ON export_log
     FOR EACH STATEMENT EXECUTE FUNCTION moralbank_append_only();

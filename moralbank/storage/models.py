@@ -106,3 +106,22 @@ class Board(SQLModel, table=True):
     snapshot_hash: str
     operator: str
     published_at: str
+
+
+class ExportLog(SQLModel, table=True):
+    """One signed credit export handed to a bank; the log is append-only."""
+
+    __tablename__ = "export_log"
+
+    id: int | None = Field(default=None, primary_key=True)
+    exported_at: str
+    operator: str
+    bank: str
+    as_of: str
+    format: str
+    row_count: int
+    full_id: int
+    file_name: str
+    file_sha256: str
+    policy_hash: str
+    key_id: str

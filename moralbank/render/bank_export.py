@@ -1,0 +1,212 @@
+"""Credit-household lists for banks (CSV, JSON, xlsx), written row by row, and their verification."""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+import json
+import os
+from collections.abc import Iterable
+from dataclasses import asdict, astuple, dataclass
+from pathlib import Path
+from typing import IO
+
+from moralbank.errors import MoralBankError
+from moralbank.reports.credit import BANK_COLUMNS, BankRow
+from moralbank.services.signing import (
+    Manifest,
+    SignatureProblem,
+    check_signature,
+    load_public_key,
+    read_signature,
+)
+
+EXPORT_FORMATS = ("csv", "json", "xlsx")
+LIST_FORMAT = "moralbank-credit-list/1"
+_RATED_ON, _POLICY = BANK_COLUMNS.index("rated_on"), BANK_COLUMNS.index("policy_hash")
+
+
+@dataclass(frozen=True)
+class Header:
+    """What a JSON export states about itself (CSV and xlsx carry only the rows)."""
+
+    bank: str
+    as_of: str
+    policy_hash: str
+    full_id: bool
+
+
+@dataclass(frozen=True)
+class Written:
+    """A finished export file (not yet in place): where it is, its rows and its SHA-256."""
+
+    partial: Path
+    rows: int
+    sha256: str
+
+
+def _csv(rows: Iterable[BankRow], stream: IO[str]) -> int:
+    # UTF-8 with a BOM and CRLF: what Excel and WPS open as Unicode without an import dialog.
+    writer = csv.writer(stream, lineterminator="\r\n")
+    writer.writerow(BANK_COLUMNS)
+    count = 0
+    for row in rows:
+        writer.writerow(astuple(row))
+        count += 1
+    return count
+
+
+def _json(rows: Iterable[BankRow], stream: IO[str], header: Header) -> int:
+    head = {"format": LIST_FORMAT, **asdict(header), "columns": list(BANK_COLUMNS)}
+    stream.write(json.dumps(head, ensure_ascii=False, indent=2)[:-2] + ',\n  "rows": [')
+    count = 0
+    for row in rows:
+        stream.write(
+            ("," if count else "")
+            + "\n    "
+            + json.dumps(dict(zip(BANK_COLUMNS, astuple(row), strict=True)), ensure_ascii=False)
+        )
+        count += 1
+    stream.write("\n  ]\n}\n")
+    return count
+
+
+def _xlsx(rows: Iterable[BankRow], path: Path) -> int:
+    from openpyxl import Workbook
+
+    book = Workbook(write_only=True)  # rows go straight to the file, a county fits in little memory
+    sheet = book.create_sheet("credit")
+    sheet.append(list(BANK_COLUMNS))
+    count = 0
+    for row in rows:
+        sheet.append(list(astuple(row)))
+        count += 1
+    book.save(path)
+    return count
+
+
+def file_sha256(path: Path) -> str:
+    """SHA-256 of a file, read in blocks."""
+    digest = hashlib.sha256()
+    with path.open("rb") as stream:
+        for block in iter(lambda: stream.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def write_export(rows: Iterable[BankRow], path: Path, fmt: str, header: Header) -> Written:
+    """Write the list beside ``path`` under a temporary name; ``place`` puts it where it belongs."""
+    partial = path.with_name(path.name + ".partial")
+    try:
+        if fmt == "xlsx":
+            count = _xlsx(rows, partial)
+        else:
+            encoding = "utf-8-sig" if fmt == "csv" else "utf-8"
+            with partial.open("w", encoding=encoding, newline="") as stream:
+                count = _csv(rows, stream) if fmt == "csv" else _json(rows, stream, header)
+    except OSError as exc:
+        partial.unlink(missing_ok=True)
+        raise MoralBankError("file.write_failed", path=str(path), reason=exc.strerror) from exc
+    except BaseException:
+        partial.unlink(missing_ok=True)
+        raise
+    return Written(partial, count, file_sha256(partial))
+
+
+def signature_path(path: Path) -> Path:
+    """Where the detached signature of an export lives: beside it, with ``.sig`` added."""
+    return path.with_name(path.name + ".sig")
+
+
+def place(written: Written, path: Path, signature: str) -> None:
+    """Put the export and its signature in place (the signature first: a file never lacks one)."""
+    sig = signature_path(path)
+    try:
+        sig.write_text(signature, encoding="utf-8")
+        os.replace(written.partial, path)
+    except OSError as exc:
+        written.partial.unlink(missing_ok=True)
+        raise MoralBankError("file.write_failed", path=str(path), reason=exc.strerror) from exc
+
+
+def withdraw(path: Path) -> None:
+    """Remove an export and its signature again (the export log could not record it)."""
+    path.unlink(missing_ok=True)
+    signature_path(path).unlink(missing_ok=True)
+
+
+# --- verification -------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Content:
+    """What an export file holds, as far as verification needs: rows, dates and policies named."""
+
+    rows: int
+    as_of: set[str]
+    policies: set[str]
+
+
+def _csv_content(data: bytes) -> Content:
+    records = [r for r in csv.reader(io.StringIO(data.decode("utf-8-sig"), newline="")) if r]
+    if not records or tuple(records[0]) != BANK_COLUMNS or any(len(r) != len(BANK_COLUMNS) for r in records):
+        raise ValueError("not a credit list")
+    body = records[1:]
+    return Content(len(body), {r[_RATED_ON] for r in body}, {r[_POLICY] for r in body})
+
+
+def _json_content(data: bytes) -> Content:
+    doc = json.loads(data.decode("utf-8"))
+    rows = doc["rows"]
+    return Content(len(rows), {str(doc["as_of"])}, {str(doc["policy_hash"])})
+
+
+def _xlsx_content(data: bytes) -> Content:
+    from openpyxl import load_workbook
+
+    book = load_workbook(io.BytesIO(data), read_only=True)
+    records = [r for r in book.active.iter_rows(values_only=True) if any(v is not None for v in r)]
+    if not records or tuple(records[0]) != BANK_COLUMNS:
+        raise ValueError("not a credit list")
+    body = records[1:]
+    return Content(len(body), {str(r[_RATED_ON]) for r in body}, {str(r[_POLICY]) for r in body})
+
+
+def read_content(data: bytes, fmt: str) -> Content | None:
+    """The rows of an export file, or None when it cannot be read as a credit list of ``fmt``."""
+    readers = {"csv": _csv_content, "json": _json_content, "xlsx": _xlsx_content}
+    try:
+        return readers[fmt](data)
+    except Exception:  # whatever a damaged file makes the parser raise, it is not a readable list
+        return None
+
+
+def _diagnose(data: bytes, manifest: Manifest) -> SignatureProblem:
+    """Say how a file whose hash differs from the signed one differs."""
+    content = read_content(data, manifest.file_format)
+    if content is None:
+        return SignatureProblem("credit_verify.unreadable", format=manifest.file_format)
+    if content.rows != manifest.rows:
+        return SignatureProblem("credit_verify.row_count", found=content.rows, signed=manifest.rows)
+    if content.as_of - {manifest.as_of} or content.policies - {manifest.policy_hash}:
+        found = ", ".join(sorted(content.as_of)) or "?"
+        return SignatureProblem("credit_verify.other_export", found=found, signed=manifest.as_of)
+    return SignatureProblem("credit_verify.changed")
+
+
+def verify_export(path: Path, signature: Path, public_key: Path) -> Manifest:
+    """The signed manifest when the file, its signature and the public key all agree.
+
+    Otherwise a SignatureProblem naming the first thing wrong: the key, the signature, the rows,
+    another export in place of this one, or changed bytes.
+    """
+    manifest, raw = read_signature(signature)
+    check_signature(manifest, raw, load_public_key(public_key))
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise MoralBankError("file.not_found", path=str(path)) from exc
+    if hashlib.sha256(data).hexdigest() != manifest.sha256:
+        raise _diagnose(data, manifest)
+    return manifest

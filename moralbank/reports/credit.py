@@ -1,0 +1,414 @@
+"""Civilised-credit ratings (文明信用户) from the ledger: per household, per village, for banks."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from sqlalchemy import text
+from sqlmodel import Session, col, select
+
+from moralbank.domain.credit_policy import VETO, CreditPolicy, VillageCounts, months_between, share_text
+from moralbank.domain.identity import mask_id
+from moralbank.services.register import get_household, get_village
+from moralbank.storage.models import ExportLog, Village
+
+# Per household: earned points booked in the window, how many entries moved them, and the first
+# booking ever (a household is known to the scheme from then, even if registered here later).
+# One pass in household order over the covering index entry_household (household, booked_on,
+# coins, earned), or entry_village_month for one village: no sort, no table lookups.
+_POINTS = """
+SELECT household,
+       SUM(CASE WHEN booked_on >= :lo THEN earned ELSE 0 END) AS points,
+       SUM(CASE WHEN booked_on >= :lo AND earned <> 0 THEN 1 ELSE 0 END) AS counted,
+       MIN(booked_on) AS first_booked
+FROM entry WHERE {where} booked_on <= :hi
+GROUP BY household
+"""
+
+_HOUSEHOLDS = """
+SELECT h.code, h.village, h.head_name, h.registered_on, h.consent_bank, {id_number}, p.points, p.counted, p.first_booked
+FROM household h LEFT JOIN ({points}) p ON p.household = h.code
+{where}
+ORDER BY h.code
+"""
+
+# Posted deductions under a veto standard booked in the veto window and not reversed by then,
+# newest first; the partial index entry_deduction keeps this to the deductions alone.
+_VETOES = """
+SELECT e.household, e.id, e.seq, e.booked_on, e.earned, s.code, s.title
+FROM entry e JOIN standard s ON s.id = e.standard_id
+WHERE e.kind = 'deduction' AND e.booked_on >= :lo AND e.booked_on <= :hi AND s.veto = 1 {where}
+  AND NOT EXISTS (SELECT 1 FROM entry r WHERE r.village = e.village AND r.ref_seq = e.seq
+                  AND r.kind = 'reversal' AND r.booked_on <= :hi)
+ORDER BY e.booked_on DESC, e.id DESC
+"""
+
+_COUNTING = """
+SELECT e.id, e.seq, e.booked_on, e.kind, COALESCE(s.code, ''), COALESCE(s.title, ''), e.earned
+FROM entry e LEFT JOIN standard s ON s.id = e.standard_id
+WHERE e.household = :h AND e.booked_on >= :lo AND e.booked_on <= :hi AND e.earned <> 0
+ORDER BY e.booked_on, e.seq
+"""
+
+
+@dataclass(frozen=True, slots=True)
+class VetoEntry:
+    """The deduction that stops a household's rating."""
+
+    id: int
+    seq: int
+    booked_on: str
+    earned: int
+    standard: str
+    title: str
+
+
+@dataclass(frozen=True, slots=True)
+class Rating:
+    """One household's rating as of a date; ``reason`` says why it is not rated (tier None)."""
+
+    household: str
+    village: str
+    head_name: str
+    points: int
+    tier: str | None
+    credit_line: int
+    reason: str | None
+    veto_entry: int | None
+    veto_standard: str | None
+    since: str  # on the register (or in the ledger) since
+    valid_until: str | None
+
+
+@dataclass(frozen=True)
+class Ratings:
+    """The ratings of households with earned points in the window (or a veto), and what made them."""
+
+    as_of: str
+    policy: str
+    policy_hash: str
+    window_from: str
+    window_to: str
+    ratings: list[Rating]
+
+
+@dataclass(frozen=True, slots=True)
+class _Facts:
+    rating: Rating
+    counted: int  # entries that moved earned points in the window
+    consent_bank: bool
+    id_number: str
+
+
+def _since(registered_on: str, first_booked: str | None) -> str:
+    return min(registered_on, first_booked) if first_booked else registered_on
+
+
+def vetoes(session: Session, policy: CreditPolicy, as_of: date, household: str | None = None) -> dict[str, VetoEntry]:
+    """The latest standing veto deduction of each household that has one."""
+    lo, hi = policy.veto_window(as_of)
+    params: dict[str, Any] = {"lo": lo.isoformat(), "hi": hi.isoformat()}
+    where = ""
+    if household is not None:
+        where, params["h"] = "AND e.household = :h", household
+    found: dict[str, VetoEntry] = {}
+    for code, *rest in session.execute(text(_VETOES.format(where=where)), params):
+        found.setdefault(code, VetoEntry(*rest))
+    return found
+
+
+def _facts(
+    session: Session,
+    policy: CreditPolicy,
+    as_of: date,
+    *,
+    village: str | None = None,
+    household: str | None = None,
+    with_id: bool = False,
+) -> Iterator[_Facts]:
+    """Every household (of a village, or one) with its rating, streamed in household order."""
+    lo, hi = policy.window(as_of)
+    params: dict[str, Any] = {"lo": lo.isoformat(), "hi": hi.isoformat()}
+    inner, outer = "", ""
+    if village is not None:
+        inner, outer, params["v"] = "village = :v AND", "WHERE h.village = :v", village
+    if household is not None:
+        inner, outer, params["h"] = "household = :h AND", "WHERE h.code = :h", household
+    query = _HOUSEHOLDS.format(
+        id_number="h.id_number" if with_id else "''", points=_POINTS.format(where=inner), where=outer
+    )
+    stopped = vetoes(session, policy, as_of, household)
+    until = policy.valid_until(as_of).isoformat()
+    connection = session.connection().execution_options(stream_results=True, yield_per=5000)
+    for code, place, head, registered, consent, id_number, points, counted, first in connection.execute(
+        text(query), params
+    ):
+        since = _since(registered, first)
+        veto = stopped.get(code)
+        outcome = policy.assess(
+            points=int(points or 0), since=date.fromisoformat(since), vetoed=veto is not None, as_of=as_of
+        )
+        rating = Rating(
+            code,
+            place,
+            head,
+            int(points or 0),
+            outcome.tier,
+            outcome.credit_line,
+            outcome.reason,
+            veto.id if veto else None,
+            veto.standard if veto else None,
+            since,
+            until if outcome.tier else None,
+        )
+        yield _Facts(rating, int(counted or 0), bool(consent), id_number)
+
+
+def rate(session: Session, policy: CreditPolicy, *, as_of: date, village: str | None = None) -> Ratings:
+    """Every household with earned points in the window or a standing veto, rated."""
+    if village is not None:
+        get_village(session, village)
+    lo, hi = policy.window(as_of)
+    rows = [f.rating for f in _facts(session, policy, as_of, village=village) if f.counted or f.rating.reason == VETO]
+    return Ratings(as_of.isoformat(), policy.name, policy.hash, lo.isoformat(), hi.isoformat(), rows)
+
+
+# --- explain ------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class CountingEntry:
+    """An entry whose earned points count towards the rating."""
+
+    id: int
+    seq: int
+    booked_on: str
+    kind: str
+    standard: str
+    title: str
+    earned: int
+
+
+@dataclass(frozen=True, slots=True)
+class Threshold:
+    """A tier of the policy as it applies to this household."""
+
+    tier: str
+    min_points: int
+    credit_line: int
+    step_points: int | None
+    step_credit: int | None
+    max_credit: int | None
+    reached: bool
+
+
+@dataclass(frozen=True)
+class Explanation:
+    """Why a household has its tier: the counting entries, the thresholds, any veto."""
+
+    as_of: str
+    policy: str
+    policy_hash: str
+    window_from: str
+    window_to: str
+    veto_from: str
+    months_registered: int
+    min_months_registered: int
+    rating: Rating
+    entries: list[CountingEntry]
+    thresholds: list[Threshold]
+    veto: VetoEntry | None
+
+
+def explain(session: Session, policy: CreditPolicy, *, household: str, as_of: date) -> Explanation:
+    """One household's rating with everything it rests on."""
+    get_household(session, household)
+    facts = next(_facts(session, policy, as_of, household=household))
+    lo, hi = policy.window(as_of)
+    params = {"h": household, "lo": lo.isoformat(), "hi": hi.isoformat()}
+    entries = [CountingEntry(*row) for row in session.execute(text(_COUNTING), params)]
+    points = facts.rating.points
+    thresholds = [
+        Threshold(
+            t.code, t.min_points, t.credit_line, t.step_points, t.step_credit, t.max_credit, points >= t.min_points
+        )
+        for t in policy.tiers
+    ]
+    return Explanation(
+        as_of.isoformat(),
+        policy.name,
+        policy.hash,
+        lo.isoformat(),
+        hi.isoformat(),
+        policy.veto_window(as_of)[0].isoformat(),
+        months_between(date.fromisoformat(facts.rating.since), as_of),
+        policy.min_months_registered,
+        facts.rating,
+        entries,
+        thresholds,
+        vetoes(session, policy, as_of, household).get(household),
+    )
+
+
+# --- summary ------------------------------------------------------------------------------------
+
+
+@dataclass
+class VillageSummary:
+    """One village's figures: households, rated households, tiers, authorized credit, title."""
+
+    village: str
+    name: str
+    households: int = 0
+    rated: int = 0
+    share: str = "0.0%"
+    tiers: dict[str, int] = field(default_factory=dict)
+    credit_total: int = 0
+    vetoed: int = 0
+    designation: str | None = None
+
+
+@dataclass
+class CountyTotal:
+    """The county's figures: the sums over villages, and how many villages hold each title."""
+
+    villages: int = 0
+    households: int = 0
+    rated: int = 0
+    share: str = "0.0%"
+    tiers: dict[str, int] = field(default_factory=dict)
+    credit_total: int = 0
+    vetoed: int = 0
+    designations: dict[str, int] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class CreditSummary:
+    """Village-wide credit figures (整村授信) as of a date, under one policy."""
+
+    as_of: str
+    policy: str
+    policy_hash: str
+    villages: list[VillageSummary]
+    total: CountyTotal
+
+
+def _add(place: VillageSummary, rating: Rating) -> None:
+    place.households += 1
+    place.vetoed += rating.reason == VETO
+    if rating.tier is not None:
+        place.rated += 1
+        place.tiers[rating.tier] += 1
+        place.credit_total += rating.credit_line
+
+
+def summary(session: Session, policy: CreditPolicy, *, as_of: date) -> CreditSummary:
+    """Per village and for the county: households on the register, rated, per tier, credit, title."""
+    codes = [t.code for t in policy.tiers]
+    villages = session.exec(select(Village).order_by(col(Village.code))).all()
+    places = {v.code: VillageSummary(v.code, v.name, tiers=dict.fromkeys(codes, 0)) for v in villages}
+    on = as_of.isoformat()
+    for facts in _facts(session, policy, as_of):
+        if facts.rating.since <= on:  # on the register by then
+            _add(places[facts.rating.village], facts.rating)
+    total = CountyTotal(len(places), tiers=dict.fromkeys(codes, 0))
+    total.designations = {d.code: 0 for d in policy.designations}
+    for place in places.values():
+        place.share = share_text(place.rated, place.households)
+        counts = VillageCounts(place.households, place.rated, place.tiers, place.vetoed)
+        place.designation = policy.designation_for(counts)
+        total.households += place.households
+        total.rated += place.rated
+        total.credit_total += place.credit_total
+        total.vetoed += place.vetoed
+        for code in codes:
+            total.tiers[code] += place.tiers[code]
+        if place.designation is not None:
+            total.designations[place.designation] += 1
+    total.share = share_text(total.rated, total.households)
+    return CreditSummary(on, policy.name, policy.hash, list(places.values()), total)
+
+
+# --- for banks ----------------------------------------------------------------------------------
+
+# The only columns a bank receives, in this order (PIPL: the minimum necessary).
+BANK_COLUMNS = (
+    "household",
+    "village",
+    "head_name",
+    "id_number",
+    "tier",
+    "credit_line",
+    "rated_on",
+    "valid_until",
+    "policy_hash",
+)
+
+
+@dataclass(frozen=True, slots=True)
+class BankRow:
+    """One credit household as a bank receives it; ``id_number`` is masked unless asked otherwise."""
+
+    household: str
+    village: str
+    head_name: str
+    id_number: str
+    tier: str
+    credit_line: int
+    rated_on: str
+    valid_until: str
+    policy_hash: str
+
+
+def bank_rows(session: Session, policy: CreditPolicy, *, as_of: date, full_id: bool = False) -> Iterator[BankRow]:
+    """Rated households that consented to sharing with banks, streamed in household order."""
+    on = as_of.isoformat()
+    for facts in _facts(session, policy, as_of, with_id=True):
+        r = facts.rating
+        if r.tier is None or r.valid_until is None or not facts.consent_bank:
+            continue
+        shown = facts.id_number if full_id else mask_id(facts.id_number)
+        yield BankRow(r.household, r.village, r.head_name, shown, r.tier, r.credit_line, on, r.valid_until, policy.hash)
+
+
+@dataclass(frozen=True, slots=True)
+class ExportRow:
+    """One entry of the export log."""
+
+    id: int
+    exported_at: str
+    operator: str
+    bank: str
+    as_of: str
+    format: str
+    rows: int
+    full_id: bool
+    file: str
+    sha256: str
+    policy_hash: str
+    key: str
+
+
+def export_log(session: Session) -> list[ExportRow]:
+    """Every credit export made from this database, oldest first."""
+    records = session.exec(select(ExportLog).order_by(col(ExportLog.id))).all()
+    return [
+        ExportRow(
+            r.id or 0,
+            r.exported_at,
+            r.operator,
+            r.bank,
+            r.as_of,
+            r.format,
+            r.row_count,
+            bool(r.full_id),
+            r.file_name,
+            r.file_sha256,
+            r.policy_hash,
+            r.key_id,
+        )
+        for r in records
+    ]
