@@ -70,7 +70,7 @@ def add_village(session: Session, *, code: str, name: str, town: str, county: st
     problems = _village_problems(row, 0, set(session.exec(select(Village.code)).all()))
     if problems:  # typed on the command line: each problem names its field
         raise SheetError("", problems)
-    village = Village(**row, created_at=now_utc())
+    village = Village(code=row["code"], name=row["name"], town=row["town"], county=row["county"], created_at=now_utc())
     session.add(village)
     return village
 
