@@ -7,6 +7,7 @@ import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, timedelta
+from functools import lru_cache
 from itertools import pairwise
 from pathlib import Path
 from typing import Any
@@ -136,6 +137,9 @@ def meets(policy: CreditPolicy, wanted: Designation, counts: VillageCounts) -> b
     return True
 
 
+# A county rating asks this once per household, with few distinct dates; relativedelta costs
+# about 10 µs a call, most of a 125,000-household rating (bench/RESULTS.md).
+@lru_cache(maxsize=4096)
 def months_between(since: date, as_of: date) -> int:
     """Whole months from ``since`` to ``as_of`` (negative when ``since`` is later)."""
     gap = relativedelta(as_of, since)
