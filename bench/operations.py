@@ -190,6 +190,7 @@ def verify(bench: Bench) -> Op:
         figure,
         entries=report["entries"],
         rate=rate,
+        cpu_rate=report["entries"] / max(figure.cpu, 1e-9),
         floor="Python sqlite3 re-check of every chain (whole process)",
         floor_wall=recheck.wall,
         ratio=figure.wall / recheck.wall,

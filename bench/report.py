@@ -33,7 +33,8 @@ def measured(row: dict[str, Any]) -> str:
     if row["id"] == "import":
         return f"**{row['rate']:,.0f} rows/s** (median sheet {row['rows']:,.0f} rows in {seconds(row['wall'])}){peak}"
     if row["id"] == "verify":
-        return f"**{row['rate']:,.0f} entries/s** ({seconds(row['wall'])}){peak}"
+        per_cpu = f"; {row['cpu_rate']:,.0f} per CPU-second" if row.get("cpu_rate") else ""
+        return f"**{row['rate']:,.0f} entries/s** ({seconds(row['wall'])}{per_cpu}){peak}"
     if "query" in row:
         return f"**{seconds(row['wall'])}** end to end, query part {seconds(row['query'])}{peak}"
     return f"**{seconds(row['wall'])}**{peak}"
