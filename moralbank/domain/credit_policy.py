@@ -104,11 +104,15 @@ class CreditPolicy:
         """The highest tier whose minimum ``points`` reach, or None."""
         return next((tier for tier in self.tiers if points >= tier.min_points), None)
 
-    def assess(self, *, points: int, since: date | None, vetoed: bool, as_of: date) -> Outcome:
-        """Rate one household from its points in the window, its register date and any veto."""
+    def long_enough(self, since: date, as_of: date) -> bool:
+        """Whether a household on the register since ``since`` has the months the policy asks for."""
+        return months_between(since, as_of) >= self.min_months_registered
+
+    def assess(self, *, points: int, registered: bool, vetoed: bool) -> Outcome:
+        """Rate one household: a veto first, then time on the register, then its points."""
         if vetoed:
             return Outcome(None, 0, VETO)
-        if since is None or months_between(since, as_of) < self.min_months_registered:
+        if not registered:
             return Outcome(None, 0, TOO_NEW)
         tier = self.tier_for(points)
         if tier is None:

@@ -67,8 +67,11 @@ def ratings_renderables(report: Ratings, lang: str) -> list[RenderableType]:
     """The ratings table, the policy line under it, and the count."""
     names = ["household", "village", "head_name", "points", "tier", "credit_line", "valid_until", "reason"]
     numeric = {"points", "credit_line"}
+    # The points here are earned points (积分), not a standard's value (分值).
+    heading = {"points": "col.earned"}
     table = _table(
-        text("credit.rate_title", lang, as_of=report.as_of), [(text(f"col.{n}", lang), n in numeric) for n in names]
+        text("credit.rate_title", lang, as_of=report.as_of),
+        [(text(heading.get(n, f"col.{n}"), lang), n in numeric) for n in names],
     )
     for r in report.ratings:
         line = yuan(r.credit_line) if r.tier else ""

@@ -140,31 +140,41 @@ def _facts(
     query = _HOUSEHOLDS.format(
         id_number="h.id_number" if with_id else "''", points=_POINTS.format(where=inner), where=outer
     )
-    stopped = vetoes(session, policy, as_of, household)
-    until = policy.valid_until(as_of).isoformat()
+    rating = _Rater(policy, as_of, vetoes(session, policy, as_of, household))
     connection = session.connection().execution_options(stream_results=True, yield_per=5000)
-    for code, place, head, registered, consent, id_number, points, counted, first in connection.execute(
-        text(query), params
-    ):
-        since = _since(registered, first)
-        veto = stopped.get(code)
-        outcome = policy.assess(
-            points=int(points or 0), since=date.fromisoformat(since), vetoed=veto is not None, as_of=as_of
-        )
-        rating = Rating(
+    for chunk in connection.execute(text(query), params).partitions():
+        for code, place, head, registered, consent, id_number, points, counted, first in chunk:
+            facts = (code, place, head, int(points or 0), _since(registered, first))
+            yield _Facts(rating(*facts), int(counted or 0), bool(consent), id_number)
+
+
+class _Rater:
+    """Rates households one after another under one policy and date."""
+
+    def __init__(self, policy: CreditPolicy, as_of: date, stopped: dict[str, VetoEntry]) -> None:
+        self.policy, self.as_of, self.stopped = policy, as_of, stopped
+        self.until = policy.valid_until(as_of).isoformat()
+        self.registered: dict[str, bool] = {}  # by register date: a county has few distinct ones
+
+    def __call__(self, code: str, village: str, head: str, points: int, since: str) -> Rating:
+        registered = self.registered.get(since)
+        if registered is None:
+            registered = self.registered[since] = self.policy.long_enough(date.fromisoformat(since), self.as_of)
+        veto = self.stopped.get(code)
+        outcome = self.policy.assess(points=points, registered=registered, vetoed=veto is not None)
+        return Rating(
             code,
-            place,
+            village,
             head,
-            int(points or 0),
+            points,
             outcome.tier,
             outcome.credit_line,
             outcome.reason,
             veto.id if veto else None,
             veto.standard if veto else None,
             since,
-            until if outcome.tier else None,
+            self.until if outcome.tier else None,
         )
-        yield _Facts(rating, int(counted or 0), bool(consent), id_number)
 
 
 def rate(session: Session, policy: CreditPolicy, *, as_of: date, village: str | None = None) -> Ratings:
