@@ -1,0 +1,290 @@
+"""Every issue-2 command through the CLI, in Chinese and in English: what it says, what it refuses."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import tempfile
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+from sqlalchemy import Engine, text
+from typer.testing import CliRunner, Result
+
+import cli
+from moralbank.messages import text as say
+from moralbank.resources import fixtures_dir
+from moralbank.storage.db import reading
+from tests.core_town import TODAY, failed, ok
+
+Run = Callable[..., Result]
+FIXTURES = fixtures_dir()
+LANGS = ["zh", "en"]
+
+
+def message(lang: str, key: str, **params: Any) -> str:
+    """A catalogue message as the command prints it on stdout."""
+    return say(key, lang, **params) + "\n"
+
+
+def error(lang: str, key: str, **params: Any) -> str:
+    """A catalogue message as the error handler prints it on stderr."""
+    return say("error.prefix", lang) + say(key, lang, **params) + "\n"
+
+
+def fixture(name: str) -> str:
+    return str(FIXTURES / name)
+
+
+def invoke(*args: str, env: dict[str, str] | None = None) -> Result:
+    """The CLI without the fixture's database (for init, demo and the environment variables)."""
+    return CliRunner().invoke(cli.app, list(args), env={"MORALBANK_OPERATOR": "", **(env or {})})
+
+
+@pytest.fixture(autouse=True)
+def fixed_today(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(cli, "today", lambda: TODAY)
+
+
+@pytest.fixture
+def demo_town(run: Run) -> Run:
+    """The demo register, both resolutions, and September and November's sheets (390 entries)."""
+    for args in (
+        ("import", "villages", fixture("villages.csv")),
+        ("import", "households", fixture("households.csv")),
+        ("import", "households", fixture("households_gbk.csv")),
+        ("standard", "adopt", fixture("standards.toml")),
+        ("standard", "adopt", fixture("standards_revision.toml")),
+        ("import", "decisions", fixture("decisions_2026-09.csv")),
+        ("import", "decisions", fixture("decisions_2026-11.xlsx")),
+    ):
+        ok(run(*args))
+    return run
+
+
+# --- setup and register ---------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_init_twice(tmp_path: Path, lang: str) -> None:
+    db = str(tmp_path / "新.db")
+    for _ in range(2):
+        assert ok(invoke("--db", db, "--lang", lang, "init")) == message(lang, "init.done", db=db)
+    assert ok(invoke("--db", db, "village", "list", "-f", "json")) == "[]\n"
+    missing = str(tmp_path / "no" / "x.db")
+    assert failed(invoke("--db", missing, "--lang", lang, "init")) == error(
+        lang, "db.no_folder", path=str(tmp_path / "no")
+    )
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_an_uninitialised_database_is_named(tmp_path: Path, lang: str) -> None:
+    db = str(tmp_path / "empty.db")
+    for args in (["village", "list"], ["verify"], ["balance", "NL001"], ["checkpoint"], ["export", "journal"]):
+        assert failed(invoke("--db", db, "--lang", lang, *args)) == error(lang, "db.not_initialised")
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_register_commands(demo_town: Run, lang: str) -> None:
+    run = demo_town
+    add = ["village", "add", "DZ", "--name", "东庄村", "--town", "于河街道", "--county", "潍坊市潍城区"]
+    assert ok(run(*add, lang=lang)) == message(lang, "village.added", code="DZ")
+    assert failed(run(*add, lang=lang)) == (
+        say("error.prefix", lang)
+        + say("sheet.field_problem", lang, field="code", reason=say("village.exists", lang, code="DZ"))
+        + "\n"
+    )
+    villages = json.loads(ok(run("village", "list", "-f", "json", lang=lang)))
+    assert [(v["code"], v["households"]) for v in villages] == [("BG", 48), ("DZ", 0), ("NL", 62), ("XY", 55)]
+    listed = json.loads(ok(run("household", "list", "--village", "XY", "-f", "json", lang=lang)))
+    assert len(listed) == 55 and {h["village"] for h in listed} == {"XY"} and all("code" in h for h in listed)
+    assert all("********" in h["id_number"] for h in listed)
+    shown = ok(run("household", "show", "XY001", lang=lang))
+    assert say("col.id_number", lang) in shown and "XY001" in shown
+    rows = list(csv.DictReader(io.StringIO(ok(run("household", "list", "-f", "csv", lang=lang)))))
+    assert len(rows) == 165 and rows[0]["code"] == "BG001"
+    assert failed(run("household", "show", "XY999", lang=lang)) == error(lang, "household.not_found", code="XY999")
+    assert failed(run("household", "list", "--village", "QQ", lang=lang)) == error(lang, "village.not_found", code="QQ")
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_import_commands(run: Run, lang: str, tmp_path: Path) -> None:
+    assert ok(run("import", "villages", fixture("villages.csv"), lang=lang)) == message(
+        lang, "villages.imported", count=3
+    )
+    assert ok(run("import", "households", fixture("households.csv"), lang=lang)) == (
+        message(lang, "households.imported", count=110)
+    )
+    again = failed(run("import", "households", fixture("households.csv"), lang=lang)).splitlines()
+    assert again[0] == error(lang, "sheet.rejected", source="households.csv", count=220).rstrip("\n")
+    assert ok(run("import", "households", fixture("households_gbk.csv"), lang=lang)) == (
+        message(lang, "households.imported", count=55)
+    )
+    ok(run("standard", "adopt", fixture("standards.toml")))
+    for sheet, count in (("decisions_2026-09.csv", 214), ("decisions_2026-10.csv", 182)):
+        assert ok(run("import", "decisions", fixture(sheet), lang=lang)) == (
+            message(lang, "decisions.imported", count=count, repeated=0)
+        )
+    assert ok(run("import", "decisions", fixture("decisions_2026-10.csv"), lang=lang)) == (
+        message(lang, "decisions.imported", count=0, repeated=182)
+    )
+    missing = str(tmp_path / "无.csv")
+    assert failed(run("import", "villages", missing, lang=lang)) == error(lang, "file.not_found", path=missing)
+    (tmp_path / "v.ods").write_text("x", encoding="utf-8")
+    assert failed(run("import", "decisions", str(tmp_path / "v.ods"), lang=lang)) == (
+        error(lang, "sheet.bad_type", path=str(tmp_path / "v.ods"))
+    )
+
+
+# --- standards, decisions, corrections, spending ----------------------------------------------------
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_standard_commands(run: Run, lang: str, tmp_path: Path) -> None:
+    codes = ", ".join(f"*:{code}:1" for code in ("XL01", "XL02", "XL03", "XL04", "LL01", "LL02", "LL03", "HJ01",
+                                                  "HJ02", "HJ03", "HJ04", "YF01", "YF02", "YF03", "YF04", "ZY01",
+                                                  "ZY02", "ZF01", "ZF02", "ZF03", "ZF04", "WH01", "WH02", "WH03"))  # fmt: skip
+    assert ok(run("standard", "adopt", fixture("standards.toml"), lang=lang)) == (
+        message(lang, "standards.adopted", id=1, count=24, codes=codes)
+    )
+    assert ok(run("standard", "adopt", fixture("standards_revision.toml"), lang=lang)) == (
+        message(lang, "standards.adopted", id=2, count=1, codes="*:ZY01:2")
+    )
+    october = json.loads(ok(run("standard", "list", "--as-of", "2026-10-31", "-f", "json", lang=lang)))
+    november = json.loads(ok(run("standard", "list", "--as-of", "2026-11-01", "-f", "json", lang=lang)))
+    assert len(october) == len(november) == 24
+    assert [(s["code"], s["points"]) for s in october if s["code"] == "ZY01"] == [("ZY01", 5)]
+    assert [(s["code"], s["points"]) for s in november if s["code"] == "ZY01"] == [("ZY01", 6)]
+    assert sum(1 for s in november if s["veto"]) == 2
+    assert len(ok(run("standard", "list", "-f", "csv", lang=lang)).splitlines()) == 1 + 25
+    assert say("col.points", lang) in ok(run("standard", "list", lang=lang))
+    refused = failed(run("standard", "adopt", fixture("standards.toml"), lang=lang)).splitlines()
+    assert refused[0] == error(lang, "sheet.rejected", source="standards.toml", count=24).rstrip("\n")
+    assert failed(run("standard", "list", "--as-of", "11/01/2026", lang=lang)) == (
+        error(lang, "date.invalid", field="--as-of", value="11/01/2026")
+    )
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_award_reverse_redeem(demo_town: Run, engine: Engine, lang: str) -> None:
+    run = demo_town
+    award = ["award", "NL001", "ZY01", "--on", "2026-11-02", "--booked", "2026-11-25", "--note", "清扫", "--key", "c-1"]
+    assert ok(run(*award, lang=lang)) == message(lang, "entry.recorded", id=391)
+    assert ok(run(*award, lang=lang)) == message(lang, "entry.recorded", id=391)
+    reverse = ["reverse", "391", "--reason", "重复登记", "--booked", "2026-11-26"]
+    assert ok(run(*reverse, lang=lang)) == message(lang, "entry.recorded", id=392)
+    assert failed(run(*reverse, lang=lang)) == error(lang, "reverse.already", id=391, by=392)
+    coins = json.loads(ok(run("balance", "NL001", "-f", "json")))["coins"]
+    assert ok(run("redeem", "NL001", str(coins), "--item", "洗衣粉", "--booked", "2026-11-27", lang=lang)) == (
+        message(lang, "entry.recorded", id=393)
+    )
+    assert failed(run("redeem", "NL001", "1", "--item", "香皂", lang=lang)) == (
+        error(lang, "redeem.insufficient", household="NL001", coins=1, available=0)
+    )
+    assert failed(run("reverse", "999", "--reason", "x", lang=lang)) == error(lang, "entry.not_found", id=999)
+    assert failed(run("award", "NL001", "QQ99", lang=lang)) == (
+        say("error.prefix", lang)
+        + say("sheet.field_problem", lang, field="standard", reason=say("standard.not_found", lang, code="QQ99"))
+        + "\n"
+    )
+    assert failed(run("award", "NL001", "ZY01", lang=lang, operator=None)) == error(lang, "operator.required")
+    with reading(engine) as session:  # everything NL001 had was spent
+        assert session.execute(text("SELECT SUM(coins) FROM entry WHERE household = 'NL001'")).scalar_one() == 0
+
+
+# --- passbook, integrity, interop ---------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_balance_and_statement(demo_town: Run, engine: Engine, lang: str) -> None:
+    run = demo_town
+    with reading(engine) as session:
+        coins, earned = session.execute(
+            text("SELECT SUM(coins), SUM(earned) FROM entry WHERE household = 'NL008'")
+        ).one()
+        before_november = session.execute(
+            text("SELECT SUM(coins) FROM entry WHERE household = 'NL008' AND booked_on < '2026-11-01'")
+        ).scalar_one()
+    shown = json.loads(ok(run("balance", "NL008", "-f", "json", lang=lang)))
+    assert {k: shown[k] for k in ("household", "coins", "earned")} == {
+        "household": "NL008",
+        "coins": coins,
+        "earned": earned,
+    }
+    assert json.loads(ok(run("balance", "NL008", "--as-of", "2026-10-31", "-f", "json")))["coins"] == before_november
+    assert ok(run("balance", "NL008", "-f", "csv")).splitlines()[1].startswith("NL008,NL,")
+    assert str(coins) in ok(run("balance", "NL008", lang=lang))
+    table = ok(run("statement", "NL008", "--from", "2026-11-01", "--to", "2026-11-30", lang=lang))
+    assert table.startswith(message(lang, "statement.opening", coins=before_november))
+    assert table.endswith(message(lang, "statement.closing", coins=coins))
+    lines = json.loads(ok(run("statement", "NL008", "-f", "json")))["lines"]
+    assert lines[-1]["balance"] == coins and all("title" in line and "operator" in line for line in lines)
+    assert failed(run("balance", "NL404", lang=lang)) == error(lang, "household.not_found", code="NL404")
+    assert failed(run("statement", "NL008", "--from", "2026-13-01", lang=lang)) == (
+        error(lang, "date.invalid", field="--from", value="2026-13-01")
+    )
+    assert failed(run("balance", "NL008", "-f", "xml", lang=lang)) == (
+        error(lang, "format.invalid", value="xml", choices="table, json, csv")
+    )
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_verify_checkpoint_and_journal(demo_town: Run, lang: str, tmp_path: Path) -> None:
+    run = demo_town
+    assert ok(run("verify", lang=lang)) == message(lang, "verify.ok", villages=3, entries=390)
+    points = json.loads(ok(run("checkpoint", "--format", "json", lang=lang)))
+    assert [(p["village"], len(p["hash"])) for p in points] == [("BG", 64), ("NL", 64), ("XY", 64)]
+    assert sum(p["seq"] for p in points) == 390
+    saved = tmp_path / "cp.json"
+    saved.write_text(json.dumps(points), encoding="utf-8")
+    assert ok(run("verify", "--checkpoint", str(saved), lang=lang)) == message(
+        lang, "verify.ok", villages=3, entries=390
+    )
+    report = json.loads(ok(run("verify", "-f", "json")))
+    assert (report["ok"], report["villages"], report["entries"], report["problems"]) == (True, 3, 390, [])
+    assert ok(run("checkpoint", "-f", "csv")).splitlines()[0] == "village,seq,hash"
+    assert say("col.hash", lang) in ok(run("checkpoint", lang=lang))
+    journal = ok(run("export", "journal", lang=lang))
+    assert journal.count("\n\n") == 390 + 1 and "households:NL:NL001" in journal
+    out = tmp_path / "j.journal"
+    assert ok(run("export", "journal", "--out", str(out), lang=lang)) == message(
+        lang, "journal.written", count=390, path=str(out)
+    )
+    assert failed(run("checkpoint", "-f", "md", lang=lang)) == error(
+        lang, "format.invalid", value="md", choices="table, json, csv"
+    )
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_demo(tmp_path: Path, lang: str) -> None:
+    db = str(tmp_path / "demo.db")
+    out = ok(invoke("--db", db, "--lang", lang, "demo"))
+    assert out.startswith(message(lang, "demo.db", db=db))
+    assert out.endswith(message(lang, "demo.done", db=db, household="BG030"))
+    assert say("demo.register", lang) in out and say("demo.balances", lang) in out
+    assert ok(invoke("--db", db, "--lang", lang, "verify")) == message(lang, "verify.ok", villages=3, entries=579)
+    assert failed(invoke("--db", str(tmp_path / "no" / "d.db"), "--lang", lang, "demo")) == (
+        error(lang, "db.no_folder", path=str(tmp_path / "no"))
+    )
+
+
+def test_demo_without_db_uses_a_temporary_folder(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
+    out = ok(invoke("--lang", "en", "demo"))
+    made = list(tmp_path.glob("moralbank-demo-*/demo.db"))
+    assert len(made) == 1 and out.startswith(f"Demo database: {made[0]}\n")
+
+
+def test_environment_variables(tmp_path: Path) -> None:
+    db = str(tmp_path / "env.db")
+    env = {"MORALBANK_DB": db, "MORALBANK_LANG": "zh", "MORALBANK_OPERATOR": "王会计"}
+    assert ok(invoke("init", env=env)) == f"数据库已就绪：{db}\n"
+    assert ok(invoke("village", "add", "NL", "--name", "南伦村", "--town", "于河", "--county", "潍城", env=env)) == (
+        "已添加村 NL。\n"
+    )
+    assert ok(invoke("--lang", "en", "village", "list", "-f", "csv", env=env)).startswith("code,name,town,county")
+    result = invoke("--lang", "fr", "village", "list", env=env)
+    assert result.exit_code == 2 and "The language must be zh or en: fr" in result.output
