@@ -1164,7 +1164,9 @@ def keys_generate(ctx: typer.Context, out: Annotated[Path, typer.Option("--out",
 @handled
 def demo(ctx: typer.Context) -> None:
     from moralbank.domain.boards import top as top_of
+    from moralbank.render.credit import summary_renderables
     from moralbank.reports.boards import board_for_month
+    from moralbank.reports.credit import summary as credit_summary
     from moralbank.reports.passbook import balance as household_balance
     from moralbank.reports.passbook import statement as passbook
     from moralbank.reports.registry import household_rows, village_rows
@@ -1187,8 +1189,10 @@ def demo(ctx: typer.Context) -> None:
         _show_statement(ctx, passbook(session, household=loaded.featured), "table")
         rows = [household_balance(session, household=r.code) for r in household_rows(session)[:10]]
         board = board_for_month(session, village=loaded.board_village, month=loaded.board_month)
+        figures = credit_summary(session, _policy(None), as_of=today())
     show(ctx, rows, "table", title=text("demo.balances", lang))
     _show_board(ctx, top_of(board, 10), "table", None)
+    _emit(ctx, None, summary_renderables(figures, lang))
     say(ctx, "demo.done", db=db, household=loaded.featured)
 
 

@@ -187,11 +187,11 @@ def _diagnose(data: bytes, manifest: Manifest) -> SignatureProblem:
     content = read_content(data, manifest.file_format)
     if content is None:
         return SignatureProblem("credit_verify.unreadable", format=manifest.file_format)
-    if content.rows != manifest.rows:
-        return SignatureProblem("credit_verify.row_count", found=content.rows, signed=manifest.rows)
     if content.as_of - {manifest.as_of} or content.policies - {manifest.policy_hash}:
         found = ", ".join(sorted(content.as_of)) or "?"
         return SignatureProblem("credit_verify.other_export", found=found, signed=manifest.as_of)
+    if content.rows != manifest.rows:
+        return SignatureProblem("credit_verify.row_count", found=content.rows, signed=manifest.rows)
     return SignatureProblem("credit_verify.changed")
 
 
