@@ -481,7 +481,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
     # --- credit: ratings, village-wide figures, signed bank exports (issue 4) ---
     "credit.unknown_setting": ("不是可识别的设置项（请检查拼写）", "is not a known setting (check the spelling)"),
     "credit.not_text": ("“{value}”应为文字", "“{value}” should be text"),
-    "credit.out_of_range": ("{value} 须为 {low} 到 {high} 之间的整数", "{value} must be a whole number from {low} to {high}"),
+    "credit.out_of_range": (
+        "{value} 须为 {low} 到 {high} 之间的整数",
+        "{value} must be a whole number from {low} to {high}",
+    ),
     "credit.tiers_required": ("至少需要一个档次 [[tiers]]", "at least one tier ([[tiers]]) is needed"),
     "credit.duplicate_code": ("编号 {code} 重复", "the code {code} is used twice"),
     "credit.tier_order": (
@@ -555,7 +558,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
     ),
     "credit.entries_title": ("计入评定的记录", "Entries that count"),
     "credit.thresholds_title": ("档次标准", "Tiers"),
-    "credit.step_rule": ("每多 {points} 分加 {credit} 元，最高 {cap} 元", "+{credit} yuan per further {points} points, up to {cap}"),
+    "credit.step_rule": (
+        "每多 {points} 分加 {credit} 元，最高 {cap} 元",
+        "+{credit} yuan per further {points} points, up to {cap}",
+    ),
     "credit.no_cap": ("不设上限", "no cap"),
     "credit.bank_required": ("须用 --bank 写明接收名单的银行", "Name the bank receiving the list with --bank"),
     "credit.exported": (
@@ -604,7 +610,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "文件内容与签名时不同（SHA-256 不符）：有字节被改动，或换成了另一份文件",
         "The file differs from the one signed (SHA-256 mismatch): a byte was changed, or it is another file",
     ),
-    "credit_verify.ok": ("验证通过：{file} 与签名一致，未被改动。", "Verified: {file} matches its signature and is unaltered."),
+    "credit_verify.ok": (
+        "验证通过：{file} 与签名一致，未被改动。",
+        "Verified: {file} matches its signature and is unaltered.",
+    ),
     "credit_verify.ok_rows": (
         "{rows} 户，评定日期 {as_of}，报送 {bank}，{ids}",
         "{rows} households, rated as of {as_of}, for {bank}; {ids}",
@@ -612,8 +621,14 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "credit_verify.ok_full_id": ("含完整身份证号", "with full ID numbers"),
     "credit_verify.ok_masked": ("身份证号已脱敏", "ID numbers masked"),
     "credit_verify.ok_policy": ("评定政策 SHA-256：{hash}", "Policy SHA-256: {hash}"),
-    "credit_verify.ok_key": ("签名密钥指纹：{key}；签名时间（UTC）：{at}", "Signing key fingerprint: {key}; signed at (UTC): {at}"),
-    "credit_verify.ok_checkpoint": ("台账检查点：{village} 序号 {seq} 哈希 {hash}", "Ledger checkpoint: {village} seq {seq} hash {hash}"),
+    "credit_verify.ok_key": (
+        "签名密钥指纹：{key}；签名时间（UTC）：{at}",
+        "Signing key fingerprint: {key}; signed at (UTC): {at}",
+    ),
+    "credit_verify.ok_checkpoint": (
+        "台账检查点：{village} 序号 {seq} 哈希 {hash}",
+        "Ledger checkpoint: {village} seq {seq} hash {hash}",
+    ),
     "credit_verify.ok_sha": ("文件 SHA-256：{sha}", "File SHA-256: {sha}"),
     "col.tier": ("档次", "Tier"),
     "col.credit_line": ("授信额度（元）", "Credit line (yuan)"),
@@ -658,7 +673,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "help.keys": ("签名密钥", "Signing keys"),
     "help.keys_generate": ("生成签名办公室的 Ed25519 密钥对", "Generate the signing office's Ed25519 key pair"),
     "help.keys_out": ("密钥存放文件夹", "Folder for the keys"),
-    "help.policy": ("评定政策文件（TOML），默认随软件提供的示例政策", "Credit policy file (TOML); default the packaged one"),
+    "help.policy": (
+        "评定政策文件（TOML），默认随软件提供的示例政策",
+        "Credit policy file (TOML); default the packaged one",
+    ),
     "help.as_of_required": ("评定日期 YYYY-MM-DD", "Rating date YYYY-MM-DD"),
     "help.bank": ("接收名单的银行", "The bank receiving the list"),
     "help.signing_key": ("签名私钥文件（PEM）", "Signing private key (PEM)"),

@@ -15,6 +15,7 @@ import pytest
 from openpyxl import load_workbook
 from sqlalchemy import Engine, text
 from sqlalchemy.exc import DBAPIError
+from typer.testing import CliRunner
 
 import cli
 from moralbank.domain.credit_policy import load_policy
@@ -218,6 +219,17 @@ def test_verify_accepts_an_untouched_export_with_its_summary(run: Any, office: d
     assert f"Policy SHA-256: {POLICY_HASH}" in result.stdout and "Ledger checkpoint: DZ seq" in result.stdout
     zh = verify(run, office, path, lang="zh")
     assert zh.exit_code == 0 and "验证通过：list.csv 与签名一致" in zh.stdout
+    # A bank has no moralbank database: verify never opens one.
+    away = [
+        "--db",
+        str(office["dir"] / "no" / "such.db"),
+        "credit",
+        "verify",
+        str(path),
+        "--public-key",
+        str(office["pub"]),
+    ]
+    assert CliRunner().invoke(cli.app, away).exit_code == 0
 
 
 def test_verify_catches_one_changed_byte(run: Any, office: dict[str, Path]) -> None:
