@@ -109,7 +109,7 @@ def entry_count(engine: Engine, village: str | None = None) -> int:
 
 def test_every_append_only_table_is_guarded_on_postgresql_too() -> None:
     sqlite_guarded = set(re.findall(r"BEFORE UPDATE ON (\w+)", schema_sections()["sqlite"]))
-    assert {"entry", "standard", "resolution", "board"} <= sqlite_guarded
+    assert {"entry", "standard", "resolution", "board", "export_log"} <= sqlite_guarded
     assert sqlite_guarded <= set(append_only_tables())
     assert sqlite_guarded <= set(truncate_guarded_tables())
 
@@ -175,6 +175,9 @@ def test_app_role_appends_but_cannot_update_delete_or_truncate(run: Any, pg_url:
             "UPDATE standard SET points = 100",
             "DELETE FROM resolution",
             "TRUNCATE board",
+            "UPDATE board SET snapshot = ''",
+            "DELETE FROM export_log",
+            "TRUNCATE export_log",
             "ALTER TABLE entry DISABLE TRIGGER USER",
         ):
             with pytest.raises(psycopg.errors.InsufficientPrivilege):

@@ -18,7 +18,10 @@ from sqlmodel import Session, SQLModel, col, select
 from moralbank.domain.chain import Checkpoint
 from moralbank.errors import Refused
 from moralbank.storage.db import lock_village
-from moralbank.storage.models import Board, Entry, Household, Resolution, Standard, Village
+from moralbank.storage.models import Board, Entry, ExportLog, Household, Resolution, Standard, Village
+
+# Every table schema.sql creates, in the order the copy fills it (a test keeps this complete).
+TABLES = ("village", "household", "resolution", "standard", "entry", "board", "export_log")
 
 # Checks one side's ledger (every chain, the zero sum, and the given checkpoints); returns the
 # (village, seq) of the first problem found, or None when the ledger is intact.
@@ -218,7 +221,7 @@ def _copy_keyed(source: Session, target: Session, model: type[SQLModel], key: tu
 
 
 def copy_ledger(source: Session, target: Session, *, check: ChainCheck) -> Copied:
-    """Copy the register, standards, entries and boards from ``source`` into ``target``.
+    """Copy the register, standards, entries, boards and export log from ``source`` into ``target``.
 
     The source is checked whole before anything is copied, and the target after (with the
     source's chain heads as checkpoints) inside the same transaction: any problem refuses the copy.
@@ -233,6 +236,7 @@ def copy_ledger(source: Session, target: Session, *, check: ChainCheck) -> Copie
     for head in source_heads:
         _copy_entries(source, target, head.village, head, copied)
     copied.boards = _copy_keyed(source, target, Board, ("village", "month"))
+    copied.exports = _copy_keyed(source, target, ExportLog, ("exported_at", "file_sha256"))
     if (problem := check(target, source_heads)) is not None:
         raise Refused("copy.target_broken", village=problem[0] or "-", seq=problem[1] or "-")
     return copied
