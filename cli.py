@@ -1081,7 +1081,7 @@ def credit_export(
     from moralbank.reports.integrity import checkpoints
     from moralbank.services.export_log import record_export
     from moralbank.services.register import now_utc
-    from moralbank.services.signing import Manifest, key_id, load_private_key, sign
+    from moralbank.services.signing import key_id, load_private_key, sign
     from moralbank.storage.db import reading, retrying
 
     who = operator(ctx)
@@ -1093,19 +1093,7 @@ def credit_export(
     with reading(engine(ctx)) as session:
         marks = [asdict(mark) for mark in checkpoints(session)]
         written = bx.write_export(bank_rows(session, rules, as_of=on, full_id=full_id), out, fmt, header)
-    manifest = Manifest(
-        file=out.name,
-        file_format=fmt,
-        sha256=written.sha256,
-        rows=written.rows,
-        as_of=on.isoformat(),
-        bank=bank,
-        full_id=full_id,
-        policy_hash=rules.hash,
-        checkpoints=marks,
-        signed_at=now_utc(),
-        key_id=key_id(key.public_key()),
-    )
+    manifest = bx.manifest_for(written, out, fmt, header, marks, key_id=key_id(key.public_key()), at=now_utc())
     bx.place(written, out, sign(manifest, key))
     try:
         number = retrying(engine(ctx), lambda session: record_export(session, manifest=manifest, operator=who))

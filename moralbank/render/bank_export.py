@@ -10,7 +10,7 @@ import os
 from collections.abc import Iterable
 from dataclasses import asdict, astuple, dataclass
 from pathlib import Path
-from typing import IO
+from typing import IO, Any
 
 from moralbank.errors import MoralBankError
 from moralbank.reports.credit import BANK_COLUMNS, BankRow
@@ -112,6 +112,25 @@ def write_export(rows: Iterable[BankRow], path: Path, fmt: str, header: Header) 
         partial.unlink(missing_ok=True)
         raise
     return Written(partial, count, file_sha256(partial))
+
+
+def manifest_for(
+    written: Written, path: Path, fmt: str, header: Header, checkpoints: list[dict[str, Any]], *, key_id: str, at: str
+) -> Manifest:
+    """What the signature over a finished export vouches for."""
+    return Manifest(
+        file=path.name,
+        file_format=fmt,
+        sha256=written.sha256,
+        rows=written.rows,
+        as_of=header.as_of,
+        bank=header.bank,
+        full_id=header.full_id,
+        policy_hash=header.policy_hash,
+        checkpoints=checkpoints,
+        signed_at=at,
+        key_id=key_id,
+    )
 
 
 def signature_path(path: Path) -> Path:

@@ -12,7 +12,15 @@ from rich.table import Table
 from rich.text import Text
 
 from moralbank.messages import MESSAGES, text
-from moralbank.reports.credit import CreditSummary, Explanation, Rating, Ratings, Threshold
+from moralbank.reports.credit import (
+    CountyTotal,
+    CreditSummary,
+    Explanation,
+    Rating,
+    Ratings,
+    Threshold,
+    VillageSummary,
+)
 from moralbank.services.signing import Manifest
 
 _RATING_CSV = (
@@ -85,15 +93,15 @@ def ratings_renderables(report: Ratings, lang: str) -> list[RenderableType]:
             r.valid_until or "",
             reason_text(r, lang),
         )
+    return [table, *(Text(line) for line in ratings_notes(report, lang))]
+
+
+def ratings_notes(report: Ratings, lang: str) -> list[str]:
+    """How many households are listed and rated, with their credit; and the policy and window."""
     rated = [r for r in report.ratings if r.tier]
+    amount = yuan(sum(r.credit_line for r in rated))
     count = (
-        text(
-            "credit.listed",
-            lang,
-            count=len(report.ratings),
-            rated=len(rated),
-            amount=yuan(sum(r.credit_line for r in rated)),
-        )
+        text("credit.listed", lang, count=len(report.ratings), rated=len(rated), amount=amount)
         if report.ratings
         else text("credit.none_listed", lang)
     )
@@ -105,7 +113,7 @@ def ratings_renderables(report: Ratings, lang: str) -> list[RenderableType]:
         lo=report.window_from,
         hi=report.window_to,
     )
-    return [table, Text(count), Text(policy)]
+    return [count, policy]
 
 
 def _cell(value: Any) -> str:
@@ -122,47 +130,36 @@ def ratings_csv(report: Ratings) -> str:
     return out.getvalue()
 
 
+def _figures(place: VillageSummary | CountyTotal, tiers: list[str]) -> list[Any]:
+    """Households, rated, share, each tier, credit and vetoed: the columns villages and total share."""
+    return [
+        place.households,
+        place.rated,
+        place.share,
+        *(place.tiers[t] for t in tiers),
+        place.credit_total,
+        place.vetoed,
+    ]
+
+
 def summary_renderables(report: CreditSummary, lang: str) -> list[RenderableType]:
     """The per-village table with a total row, then the county sentence, titles and policy."""
     tiers = list(report.total.tiers)
+    names = ["households", "rated", "share", *tiers, "credit_total", "vetoed"]
     headings = [
         (text("col.village", lang), False),
         (text("col.name", lang), False),
-        (text("col.households", lang), True),
-        (text("col.rated", lang), True),
-        (text("col.share", lang), True),
-        *((tier, True) for tier in tiers),
-        (text("col.credit_total", lang), True),
-        (text("col.vetoed", lang), True),
+        *((n if n in tiers else text(f"col.{n}", lang), True) for n in names),
         (text("col.designation", lang), False),
     ]
     table = _table(text("credit.summary_title", lang, as_of=report.as_of), headings)
     for v in report.villages:
-        counts = [str(v.tiers[t]) for t in tiers]
-        table.add_row(
-            v.village,
-            v.name,
-            str(v.households),
-            str(v.rated),
-            v.share,
-            *counts,
-            yuan(v.credit_total),
-            str(v.vetoed),
-            designation_text(v.designation, lang),
-        )
-    t = report.total
-    table.add_row(
-        text("credit.total_label", lang),
-        "",
-        str(t.households),
-        str(t.rated),
-        t.share,
-        *(str(t.tiers[k]) for k in tiers),
-        yuan(t.credit_total),
-        str(t.vetoed),
-        "",
-        style="bold",
-    )
+        cells = [yuan(x) if n == "credit_total" else str(x) for n, x in zip(names, _figures(v, tiers), strict=True)]
+        table.add_row(v.village, v.name, *cells, designation_text(v.designation, lang))
+    totals = [
+        yuan(x) if n == "credit_total" else str(x) for n, x in zip(names, _figures(report.total, tiers), strict=True)
+    ]
+    table.add_row(text("credit.total_label", lang), "", *totals, "", style="bold")
     return [table, *(Text(line) for line in summary_lines(report, lang))]
 
 
@@ -198,53 +195,12 @@ def summary_csv(report: CreditSummary) -> str:
     tiers = list(report.total.tiers)
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(
-        [
-            "village",
-            "name",
-            "households",
-            "rated",
-            "share",
-            *(f"tier_{t}" for t in tiers),
-            "credit_total",
-            "vetoed",
-            "designation",
-            "as_of",
-            "policy_hash",
-        ]
-    )
+    figures = ["households", "rated", "share", *(f"tier_{t}" for t in tiers), "credit_total", "vetoed"]
+    writer.writerow(["village", "name", *figures, "designation", "as_of", "policy_hash"])
+    tail = [report.as_of, report.policy_hash]
     for v in report.villages:
-        writer.writerow(
-            [
-                v.village,
-                v.name,
-                v.households,
-                v.rated,
-                v.share,
-                *(v.tiers[t] for t in tiers),
-                v.credit_total,
-                v.vetoed,
-                v.designation or "",
-                report.as_of,
-                report.policy_hash,
-            ]
-        )
-    t = report.total
-    writer.writerow(
-        [
-            "total",
-            "",
-            t.households,
-            t.rated,
-            t.share,
-            *(t.tiers[k] for k in tiers),
-            t.credit_total,
-            t.vetoed,
-            "",
-            report.as_of,
-            report.policy_hash,
-        ]
-    )
+        writer.writerow([v.village, v.name, *_figures(v, tiers), v.designation or "", *tail])
+    writer.writerow(["total", "", *_figures(report.total, tiers), "", *tail])
     return out.getvalue()
 
 
@@ -262,10 +218,9 @@ def _result(e: Explanation, lang: str) -> str:
     return text("credit.explain_not_rated", lang, reason=reason_text(r, lang))
 
 
-def explain_renderables(e: Explanation, lang: str) -> list[RenderableType]:
-    """Why the household has its tier: result, points, register, veto, entries and tiers."""
+def explain_lines(e: Explanation, lang: str) -> list[str]:
+    """The result and what it rests on: points in the window, time on the register, any veto."""
     r = e.rating
-    head = text("credit.explain_title", lang, household=r.household, name=r.head_name, village=r.village, as_of=e.as_of)
     lines = [
         _result(e, lang),
         text("credit.explain_points", lang, lo=e.window_from, hi=e.window_to, points=r.points, count=len(e.entries)),
@@ -273,44 +228,34 @@ def explain_renderables(e: Explanation, lang: str) -> list[RenderableType]:
             "credit.explain_register", lang, since=r.since, months=e.months_registered, needed=e.min_months_registered
         ),
     ]
-    if e.veto is not None:
-        v = e.veto
-        lines.append(
-            text(
-                "credit.explain_veto",
-                lang,
-                id=v.id,
-                booked_on=v.booked_on,
-                standard=v.standard,
-                title=v.title,
-                earned=v.earned,
-                lo=e.veto_from,
-            )
-        )
-    else:
+    if e.veto is None:
         lines.append(text("credit.explain_no_veto", lang, lo=e.veto_from))
+    else:
+        v = e.veto
+        veto = {"id": v.id, "booked_on": v.booked_on, "standard": v.standard, "title": v.title, "earned": v.earned}
+        lines.append(text("credit.explain_veto", lang, lo=e.veto_from, **veto))
     lines.append(text("credit.summary_policy", lang, name=e.policy, hash=e.policy_hash))
+    return lines
+
+
+def explain_renderables(e: Explanation, lang: str) -> list[RenderableType]:
+    """Why the household has its tier: the lines above, the counting entries and the tiers."""
+    r = e.rating
+    head = text("credit.explain_title", lang, household=r.household, name=r.head_name, village=r.village, as_of=e.as_of)
+    columns = ("id", "booked_on", "kind", "standard", "title", "earned")
     entries = _table(
-        text("credit.entries_title", lang),
-        [
-            (text(f"col.{n}", lang), n in {"id", "earned"})
-            for n in ("id", "booked_on", "kind", "standard", "title", "earned")
-        ],
+        text("credit.entries_title", lang), [(text(f"col.{n}", lang), n in {"id", "earned"}) for n in columns]
     )
     for c in e.entries:
         kind = text(f"value.kind.{c.kind}", lang) if f"value.kind.{c.kind}" in MESSAGES else c.kind
         entries.add_row(str(c.id), c.booked_on, kind, c.standard, c.title, str(c.earned))
-    tiers = _table(
-        text("credit.thresholds_title", lang),
-        [
-            (text(f"col.{n}", lang), n in {"min_points", "credit_line"})
-            for n in ("tier", "min_points", "credit_line", "step", "reached")
-        ],
-    )
+    shown = ("tier", "min_points", "credit_line", "step", "reached")
+    numeric = {"min_points", "credit_line"}
+    tiers = _table(text("credit.thresholds_title", lang), [(text(f"col.{n}", lang), n in numeric) for n in shown])
     for t in e.thresholds:
         reached = text("value.yes" if t.reached else "value.no", lang)
         tiers.add_row(t.tier, str(t.min_points), yuan(t.credit_line), _step(t, lang), reached)
-    return [Text(head, style="bold"), *(Text(line) for line in lines), entries, tiers]
+    return [Text(head, style="bold"), *(Text(line) for line in explain_lines(e, lang)), entries, tiers]
 
 
 def verified_lines(manifest: Manifest, lang: str) -> list[str]:
