@@ -10,7 +10,6 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-import pytest
 from sqlalchemy import Engine, text
 from typer.testing import Result
 
@@ -132,6 +131,18 @@ def write_csv(path: Path, header: Sequence[str], rows: Iterable[Sequence[Any]], 
     return path
 
 
+def fresh_sqlite(folder: Path) -> str:
+    """A fresh, initialised SQLite ledger file in ``folder``."""
+    from moralbank.storage.db import open_engine
+    from moralbank.storage.schema import apply_schema
+
+    path = str(folder / "ledger.db")
+    engine = open_engine(path)
+    apply_schema(engine)
+    engine.dispose()
+    return path
+
+
 def row_count(engine: Engine, table: str) -> int:
     """How many rows one table holds."""
     with reading(engine) as session:
@@ -147,13 +158,6 @@ def table_count(db: str, table: str) -> int:
     """Rows in one table of a SQLite file, read with the sqlite3 module."""
     with sqlite3.connect(db) as conn:
         return int(conn.execute(f"SELECT COUNT(*) FROM {table}").fetchone()[0])
-
-
-def sqlite_path(db_url: str) -> str:
-    """The SQLite file of this test; the test is skipped on PostgreSQL."""
-    if "://" in db_url:
-        pytest.skip("a SQLite file is needed (raw sqlite3 access)")
-    return db_url
 
 
 def failed(result: Result) -> str:

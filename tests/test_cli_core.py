@@ -18,7 +18,7 @@ import cli
 from moralbank.messages import text as say
 from moralbank.resources import fixtures_dir
 from moralbank.storage.db import reading
-from tests.core_town import TODAY, failed, ok
+from tests.core_town import TODAY, failed, fresh_sqlite, ok
 
 Run = Callable[..., Result]
 FIXTURES = fixtures_dir()
@@ -42,6 +42,12 @@ def fixture(name: str) -> str:
 def invoke(*args: str, env: dict[str, str] | None = None) -> Result:
     """The CLI without the fixture's database (for init, demo and the environment variables)."""
     return CliRunner().invoke(cli.app, list(args), env={"MORALBANK_OPERATOR": "", **(env or {})})
+
+
+@pytest.fixture
+def db_url(tmp_path: Path) -> str:
+    """What the commands print does not depend on the database: SQLite only (the ledger tests run on both)."""
+    return fresh_sqlite(tmp_path)
 
 
 @pytest.fixture(autouse=True)

@@ -12,7 +12,7 @@ from sqlalchemy import Engine
 from typer.testing import Result
 
 import cli
-from tests.core_town import TODAY, book, build_register, failed, ok, sqlite_path
+from tests.core_town import TODAY, book, build_register, failed, fresh_sqlite, ok
 
 Run = Callable[..., Result]
 ENTRY_TRIGGERS = ("entry_no_update", "entry_no_delete", "entry_no_replace")
@@ -28,9 +28,15 @@ DECISIONS = [
 
 
 @pytest.fixture
+def db_url(tmp_path: Path) -> str:
+    """This module works on the SQLite file itself (raw sqlite3, hex edits): SQLite only, on every run."""
+    return fresh_sqlite(tmp_path)
+
+
+@pytest.fixture
 def ledger_file(run: Run, engine: Engine, db_url: str, monkeypatch: pytest.MonkeyPatch) -> str:
     """A SQLite ledger with six entries in two villages; the engine is closed so raw access is alone."""
-    path = sqlite_path(db_url)
+    path = db_url
     monkeypatch.setattr(cli, "today", lambda: TODAY)
     build_register(engine)
     assert book(engine, DECISIONS) == [1, 2, 3, 4, 5, 6]

@@ -108,18 +108,15 @@ def test_household_add_list_show(town: Run) -> None:
     assert csv_out[1].startswith(f"NL001,NL,王建国,{expected['id_number']},{expected['phone']},4,")
 
 
-@pytest.mark.parametrize(
-    ("args", "expected_en", "expected_zh"),
-    [
+def test_register_lookups_that_fail(town: Run) -> None:
+    for args, expected_en, expected_zh in [
         (["household", "show", "NL404"], "Error: no household NL404\n", "错误：找不到农户 NL404\n"),
         (["household", "list", "--village", "ZZ"], "Error: no village ZZ\n", "错误：找不到村 ZZ\n"),
         (["village", "list", "-f", "xml"], "Error: Unsupported format xml; choose one of: table, json, csv\n",
          "错误：不支持的输出格式 xml；可选：table, json, csv\n"),
-    ],
-)  # fmt: skip
-def test_register_lookups_that_fail(town: Run, args: list[str], expected_en: str, expected_zh: str) -> None:
-    assert failed(town(*args)) == expected_en
-    assert failed(town(*args, lang="zh")) == expected_zh
+    ]:  # fmt: skip
+        assert failed(town(*args)) == expected_en
+        assert failed(town(*args, lang="zh")) == expected_zh
 
 
 def test_household_in_an_unknown_village_or_with_bad_members(town: Run) -> None:

@@ -14,12 +14,18 @@ from typer.testing import Result
 import cli
 from moralbank.errors import InputError, SheetError
 from moralbank.services.sheets import DECISION_COLUMNS, HOUSEHOLD_COLUMNS, VILLAGE_COLUMNS, parse_bool, read_sheet
-from tests.core_town import TODAY, failed, household_rows, ok, write_csv
+from tests.core_town import TODAY, failed, fresh_sqlite, household_rows, ok, write_csv
 
 Run = Callable[..., Result]
 ENGLISH = list(HOUSEHOLD_COLUMNS)
 CHINESE = list(HOUSEHOLD_COLUMNS.values())
 REQUIRED = ("code", "village", "head_name", "id_number")
+
+
+@pytest.fixture
+def db_url(tmp_path: Path) -> str:
+    """Reading sheets happens above the database: SQLite only (the ledger tests run on both)."""
+    return fresh_sqlite(tmp_path)
 
 
 def households_csv(path: Path, encoding: str, header: list[str]) -> Path:
@@ -129,13 +135,18 @@ def villages(run: Run, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Run:
     return run
 
 
-@pytest.mark.parametrize(("board", "bank"), [("yes", "no"), ("true", "false"), ("1", "0"), ("是", "否")])
-def test_imported_booleans_are_stored(villages: Run, tmp_path: Path, board: str, bank: str) -> None:
-    rows = [dict(row, consent_board=board, consent_bank=bank) for row in household_rows(["NL001", "NL002"])]
+def test_imported_booleans_are_stored(villages: Run, tmp_path: Path) -> None:
+    spellings = [("yes", "no"), ("true", "false"), ("1", "0"), ("是", "否"), ("否", "是"), ("No", "TRUE")]
+    rows = [
+        dict(row, consent_board=board, consent_bank=bank)
+        for row, (board, bank) in zip(household_rows([f"NL00{n}" for n in range(1, 7)]), spellings, strict=True)
+    ]
     sheet = write_csv(tmp_path / "h.csv", ENGLISH, [list(r.values()) for r in rows], "gb18030")
-    assert ok(villages("import", "households", str(sheet), lang="zh")) == "已导入 2 户。\n"
+    assert ok(villages("import", "households", str(sheet), lang="zh")) == "已导入 6 户。\n"
     listed = json.loads(ok(villages("household", "list", "-f", "json")))
-    assert [(h["consent_board"], h["consent_bank"]) for h in listed] == [(True, False), (True, False)]
+    stored = {h["code"]: (h["consent_board"], h["consent_bank"]) for h in listed}
+    expected = [(True, False)] * 4 + [(False, True)] * 2
+    assert [stored[row["code"]] for row in rows] == expected
 
 
 def test_import_households_from_xlsx_with_chinese_headers(villages: Run, tmp_path: Path) -> None:

@@ -76,39 +76,37 @@ def test_votes_cannot_exceed_attendance() -> None:
     assert quorum_problems(30, 25, 20, 4, 2) == ["quorum.votes_exceed"]
 
 
-@pytest.mark.parametrize(
-    ("present", "in_favour", "lang", "expected"),
-    [
+# (present of 30, in favour, language, the problems listed): each resolution is refused whole.
+FAILED_VOTES = [
         (20, 15, "en", ["field present: only 20 of 30 members present; more than two thirds must attend"]),
         (20, 15, "zh", ["字段 present：实到 20 人，未超过应到 30 人的三分之二，会议不能举行"]),
         (22, 11, "en", ["field in_favour: 11 in favour of 22 present; more than half must vote for it"]),
         (22, 11, "zh", ["字段 in_favour：赞成 11 票，未超过实到 22 人的半数，决议未通过"]),
         (20, 10, "en", ["field present: only 20 of 30 members present; more than two thirds must attend",
                         "field in_favour: 10 in favour of 20 present; more than half must vote for it"]),
-    ],
-)  # fmt: skip
-def test_adopt_refuses_a_failed_vote_and_writes_nothing(
-    run: Run, engine: Engine, tmp_path: Path, present: int, in_favour: int, lang: str, expected: list[str]
-) -> None:
-    path = resolution(tmp_path / "决议.toml", members=30, present=present, in_favour=in_favour)
-    err = failed(run("standard", "adopt", path, lang=lang))
-    heading = (
-        "决议.toml：发现 {} 处问题，未写入任何数据。"
-        if lang == "zh"
-        else "决议.toml: {} problem(s) found; nothing was written."
-    )
-    prefix = "错误：" if lang == "zh" else "Error: "
-    assert err.splitlines() == [prefix + heading.format(len(expected)), *("  " + line for line in expected)]
+]  # fmt: skip
+
+
+def test_adopt_refuses_a_failed_vote_and_writes_nothing(run: Run, engine: Engine, tmp_path: Path) -> None:
+    for present, in_favour, lang, expected in FAILED_VOTES:
+        path = resolution(tmp_path / "决议.toml", members=30, present=present, in_favour=in_favour)
+        err = failed(run("standard", "adopt", path, lang=lang))
+        heading = (
+            "决议.toml：发现 {} 处问题，未写入任何数据。"
+            if lang == "zh"
+            else "决议.toml: {} problem(s) found; nothing was written."
+        )
+        prefix = "错误：" if lang == "zh" else "Error: "
+        assert err.splitlines() == [prefix + heading.format(len(expected)), *("  " + line for line in expected)]
     assert (row_count(engine, "resolution"), row_count(engine, "standard")) == (0, 0)
 
 
-@pytest.mark.parametrize(("present", "in_favour"), [(21, 11), (22, 12)])
-def test_adopt_accepts_just_above_the_boundaries(run: Run, tmp_path: Path, present: int, in_favour: int) -> None:
-    path = resolution(tmp_path / "r.toml", members=30, present=present, in_favour=in_favour)
-    assert ok(run("standard", "adopt", path)) == "Resolution #1 recorded; 1 standard(s) adopted: *:HJ01:1\n"
-    assert ok(run("standard", "adopt", resolution(tmp_path / "r2.toml", held="2026-04-01"), lang="zh")) == (
-        "决议 #2 已记录，通过标准 1 项：*:HJ01:2\n"
-    )
+def test_adopt_accepts_just_above_the_boundaries(run: Run, tmp_path: Path) -> None:
+    # 21 of 30 present (63 > 60) with 11 for (22 > 21); then 22 present with 12 for (24 > 22).
+    first = resolution(tmp_path / "r.toml", members=30, present=21, in_favour=11)
+    assert ok(run("standard", "adopt", first)) == "Resolution #1 recorded; 1 standard(s) adopted: *:HJ01:1\n"
+    second = resolution(tmp_path / "r2.toml", members=30, present=22, in_favour=12, held="2026-04-01")
+    assert ok(run("standard", "adopt", second, lang="zh")) == "决议 #2 已记录，通过标准 1 项：*:HJ01:2\n"
 
 
 def test_adopt_refuses_bad_items_naming_each(town: Run, tmp_path: Path) -> None:
