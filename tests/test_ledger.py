@@ -266,3 +266,22 @@ def test_balance_as_of_and_statement_between_dates(town: Run) -> None:
     table = ok(town("statement", "NL003", lang="zh"))
     assert table.startswith("期初余额：0 币\n") and table.endswith("期末余额：7 币\n")
     assert "冲正" in table and "兑换" in table and "食用油" in table
+
+
+def test_a_retry_after_the_month_closed_returns_the_original(town: Run, engine: Engine, tmp_path: Path) -> None:
+    rows = [[code, "ZY01", "1", "2026-10-05", "2026-10-25", "", f"oct-{code}"] for code in HOUSEHOLD_CODES]
+    sheet = write_csv(tmp_path / "十月.csv", HEADER, rows)
+    ok(town("import", "decisions", str(sheet)))
+    first = recorded(town(*AWARD, "--key", "late-retry"))
+    ok(town("board", "publish", "--village", "NL", "--month", "2026-10"))
+    assert recorded(town(*AWARD, "--key", "late-retry")) == first
+    assert (
+        ok(town("import", "decisions", str(sheet))) == "0 entries recorded (6 repeated rows were already recorded).\n"
+    )
+    assert failed(town(*AWARD, "--key", "new-key")) == (
+        "Error: field booked_on: 2026-10 is closed: its board is published; book into an open month\n"
+    )
+    assert failed(town(*AWARD, "--qty", "1", "--key", "late-retry")) == (
+        "Error: field qty: key late-retry was already used for a different decision\n"
+    )
+    assert entry_count(engine) == 7

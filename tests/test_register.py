@@ -148,6 +148,23 @@ def test_household_sheet_lists_every_bad_row_and_writes_none(town: Run, tmp_path
     assert ok(town("household", "list", "-f", "json")) == "[]\n"
 
 
+def test_missing_codes_and_ids_are_reported_once_each(town: Run, tmp_path: Path) -> None:
+    rows = [dict(row, code="", id_number="") for row in household_rows(["NL001", "NL002"])]
+    villages = write_csv(
+        tmp_path / "v.csv", VILLAGE_HEADER, [["", "甲村", "于河街道", "潍城区"], ["", "乙村", "于河街道", "潍城区"]]
+    )
+    assert failed(town("import", "villages", str(villages))).splitlines()[1:] == [
+        "  row 2, field code: is required",
+        "  row 3, field code: is required",
+    ]
+    assert failed(town("import", "households", households_sheet(tmp_path, rows))).splitlines()[1:] == [
+        "  row 2, field code: is required",
+        "  row 2, field id_number: is required",
+        "  row 3, field code: is required",
+        "  row 3, field id_number: is required",
+    ]
+
+
 def test_household_sheet_imports_and_counts(town: Run, tmp_path: Path, engine: Engine) -> None:
     rows = household_rows()
     assert ok(town("import", "households", households_sheet(tmp_path, rows), lang="zh")) == "已导入 6 户。\n"

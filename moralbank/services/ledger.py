@@ -257,7 +257,9 @@ class DecisionBatch:
                 RowProblem(number, "standard", key, {"code": decision.standard, "date": decision.event_date})
             )
             return None, problems
-        if (village, month_of(date.fromisoformat(decision.booked_on))) in self.closed:
+        # A retry of a recorded key is answered with the original entry even once its month has closed.
+        closed = (village, month_of(date.fromisoformat(decision.booked_on))) in self.closed
+        if closed and decision.key not in self.existing:
             problems.append(RowProblem(number, "booked_on", "month.closed", {"month": decision.booked_on[:7]}))
         if problems:
             return None, problems

@@ -41,7 +41,7 @@ def _village_problems(row: Row, number: int, known: set[str]) -> list[RowProblem
     problems = [
         RowProblem(number, name, "field.required") for name in ("code", "name", "town", "county") if not row.get(name)
     ]
-    if row.get("code") in known:
+    if row.get("code") and row.get("code") in known:
         problems.append(RowProblem(number, "code", "village.exists", {"code": row["code"]}))
     return problems
 
@@ -129,9 +129,9 @@ def add_households(session: Session, *, sheet: Sheet, today: str, progress: Prog
         record = _household_record(row, number, problems, today)
         if record["village"] and record["village"] not in villages:
             problems.append(RowProblem(number, "village", "village.not_found", {"code": record["village"]}))
-        if record["code"] in codes:
+        if record["code"] and record["code"] in codes:  # a missing value is reported as required, once
             problems.append(RowProblem(number, "code", "household.exists", {"code": record["code"]}))
-        if record["id_number"] in ids:
+        if record["id_number"] and record["id_number"] in ids:
             problems.append(RowProblem(number, "id_number", "household.id_taken"))
         codes.add(str(record["code"]))
         ids.add(str(record["id_number"]))
