@@ -294,3 +294,23 @@ def test_environment_variables(tmp_path: Path) -> None:
     assert ok(invoke("--lang", "en", "village", "list", "-f", "csv", env=env)).startswith("code,name,town,county")
     result = invoke("--lang", "fr", "village", "list", env=env)
     assert result.exit_code == 2 and "The language must be zh or en: fr" in result.output
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_imports_show_a_progress_bar_on_a_terminal_only(run: Run, db_url: str, lang: str) -> None:
+    ok(run("import", "villages", fixture("villages.csv")))
+    ok(run("standard", "adopt", fixture("standards.toml")))
+    head = ["--db", db_url, "--lang", lang, "--operator", "会计", "import"]
+    terminal = {"TTY_COMPATIBLE": "1"}  # rich then treats stderr as a terminal
+    shown = invoke(*head, "households", fixture("households.csv"), env=terminal)
+    assert shown.stdout == message(lang, "households.imported", count=110)
+    assert say("progress.checking", lang, source="households.csv") in shown.stderr and "100%" in shown.stderr
+    shown = invoke(*head, "decisions", fixture("decisions_2026-09.csv"), env=terminal)
+    assert say("progress.checking", lang, source="decisions_2026-09.csv") in shown.stderr
+    assert shown.exit_code == 1  # XY is not registered here: the bar is gone and the problems follow
+    with open(fixture("decisions_2026-09.csv"), encoding="utf-8-sig") as sheet:
+        unregistered = sum(1 for row in csv.DictReader(sheet) if row["household"].startswith("XY"))
+    rejected = say("sheet.rejected", lang, source="decisions_2026-09.csv", count=unregistered)
+    assert unregistered > 0 and rejected in shown.stderr
+    piped = invoke(*head, "households", fixture("households_gbk.csv"))
+    assert (piped.stdout, piped.stderr) == (message(lang, "households.imported", count=55), "")
