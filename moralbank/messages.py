@@ -70,6 +70,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "id.check_digit": ("身份证号校验位错误", "the ID number's check digit is wrong"),
     "phone.invalid": ("手机号应为 11 位、以 1 开头", "a mobile number has 11 digits starting with 1"),
     # --- register ---
+    "code.invalid": (
+        "编号“{value}”只能由字母、数字、-、_、. 组成（不含空格、冒号），最长 40 个字符",
+        "code “{value}” may hold only letters, digits, -, _ and . (no spaces or colons), up to 40 characters",
+    ),
     "village.exists": ("村编号 {code} 已存在", "village {code} already exists"),
     "village.not_found": ("找不到村 {code}", "no village {code}"),
     "village.added": ("已添加村 {code}。", "Village {code} added."),

@@ -191,3 +191,26 @@ def test_writes_need_an_operator(town: Run, tmp_path: Path) -> None:
         "错误：写入操作须注明经办人：使用 --operator 或设置 MORALBANK_OPERATOR。\n"
     )
     assert ok(town("household", "list", "-f", "json")) == "[]\n"
+
+
+def test_codes_that_would_break_account_names_are_refused(run) -> None:  # type: ignore[no-untyped-def]
+    """A household code becomes part of a ledger account name: no spaces or colons."""
+    result = run("village", "add", "N L", "--name", "南伦村", "--town", "于河街道", "--county", "潍城区")
+    assert result.exit_code == 1
+    assert "field code: code “N L” may hold only letters" in result.output
+    assert run("village", "list", "--format", "json").output.strip() == "[]"
+    run("village", "add", "NL", "--name", "南伦村", "--town", "于河街道", "--county", "潍城区")
+    bad = run(
+        "household",
+        "add",
+        "NL:001",
+        "--village",
+        "NL",
+        "--head-name",
+        "张三",
+        "--id-number",
+        "370702196209033332",
+        lang="zh",
+    )
+    assert bad.exit_code == 1
+    assert "字段 code：编号“NL:001”只能由字母" in bad.output

@@ -73,9 +73,8 @@ def rich_table(
     names = _fields(rows, columns)
     table = Table(title=title, show_lines=False)
     for name in names:
-        numeric = (
-            bool(rows) and isinstance(getattr(rows[0], name), int) and not isinstance(getattr(rows[0], name), bool)
-        )
+        values = [getattr(row, name) for row in rows if getattr(row, name) is not None]
+        numeric = bool(values) and all(isinstance(v, int) and not isinstance(v, bool) for v in values)
         table.add_column(text(f"col.{name}", lang), justify="right" if numeric else "left")
     for row in rows:
         table.add_row(*(_display(name, getattr(row, name), lang) for name in names))

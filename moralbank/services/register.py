@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from datetime import UTC, datetime
 
@@ -37,12 +38,22 @@ def get_household(session: Session, code: str) -> Household:
     return household
 
 
+_CODE = re.compile(r"^[\w.-]{1,40}$")
+
+
+def code_problem(code: str, number: int) -> RowProblem | None:
+    """Codes become account names (``households:NL:NL001``): letters, digits, ``-``, ``_``, ``.`` only."""
+    return RowProblem(number, "code", "code.invalid", {"value": code}) if code and not _CODE.match(code) else None
+
+
 def _village_problems(row: Row, number: int, known: set[str]) -> list[RowProblem]:
     problems = [
         RowProblem(number, name, "field.required") for name in ("code", "name", "town", "county") if not row.get(name)
     ]
     if row.get("code") and row.get("code") in known:
         problems.append(RowProblem(number, "code", "village.exists", {"code": row["code"]}))
+    if bad := code_problem(row.get("code", ""), number):
+        problems.append(bad)
     return problems
 
 
@@ -103,6 +114,8 @@ def _household_record(row: Row, number: int, problems: list[RowProblem], today: 
         problems.append(RowProblem(number, "id_number", why))
     if why := phone_problem(row.get("phone", "")):
         problems.append(RowProblem(number, "phone", why))
+    if bad := code_problem(row.get("code", ""), number):
+        problems.append(bad)
     return {
         "code": row.get("code", ""),
         "village": row.get("village", ""),
