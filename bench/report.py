@@ -75,7 +75,10 @@ def table(result: dict[str, Any]) -> list[str]:
         "| --- | --- | --- | --- | --- | --- |",
     ]
     for row in result["operations"]:
-        cells = (row["operation"], row["target"], measured(row), floor(row), ratio(row), row.get("verdict", ""))
+        result_text = row.get("verdict", "")
+        if result["size"] != "L" and result_text in ("pass", "miss"):
+            result_text = f"({result_text} at {result['size']})"  # the targets are set for L
+        cells = (row["operation"], row["target"], measured(row), floor(row), ratio(row), result_text)
         lines.append("| " + " | ".join(cells) + " |")
     return lines
 
