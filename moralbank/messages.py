@@ -691,6 +691,15 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "help.public_key": ("签名办公室的公钥文件（PEM）", "The signing office's public key (PEM)"),
     "help.signature": ("签名文件（默认 FILE.sig）", "Signature file (default FILE.sig)"),
     "help.export_out": ("导出文件", "Export file"),
+    # --- review fixes ---
+    "sheet.not_workbook": (
+        "无法读取 {path}：不是有效的 .xlsx 工作簿（请用 Excel 或 WPS 另存为 .xlsx）",
+        "Cannot read {path}: not a valid .xlsx workbook (save it again as .xlsx in Excel or WPS)",
+    ),
+    "sheet.bad_encoding": (
+        "无法识别 {path} 的编码（请另存为 UTF-8 或 GBK 编码的 CSV）",
+        "Cannot tell the encoding of {path} (save it as CSV in UTF-8 or GBK)",
+    ),
     # --- column headings ---
     "col.code": ("编号", "Code"),
     "col.name": ("名称", "Name"),

@@ -8,6 +8,7 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
+from zipfile import BadZipFile
 
 from moralbank.errors import InputError, RowProblem, SheetError
 
@@ -63,7 +64,7 @@ def decode_csv(data: bytes) -> str:
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError:
-        return data.decode("gb18030")
+        return data.decode("gb18030")  # a UnicodeDecodeError here is reported by the caller
 
 
 def _cell(value: object) -> str:
@@ -81,15 +82,23 @@ def _cell(value: object) -> str:
 def _raw_rows(path: Path) -> Iterator[list[str]]:
     if path.suffix.lower() == ".xlsx":
         from openpyxl import load_workbook  # only when a workbook is read: it is slow to import
+        from openpyxl.utils.exceptions import InvalidFileException
 
-        book = load_workbook(path, read_only=True, data_only=True)
+        try:
+            book = load_workbook(path, read_only=True, data_only=True)
+        except (BadZipFile, InvalidFileException, KeyError) as exc:
+            raise InputError("sheet.not_workbook", path=path.name) from exc
         try:
             for values in book.active.iter_rows(values_only=True):
                 yield [_cell(v) for v in values]
         finally:
             book.close()
         return
-    yield from csv.reader(io.StringIO(decode_csv(path.read_bytes()), newline=""))
+    try:
+        content = decode_csv(path.read_bytes())
+    except UnicodeDecodeError as exc:
+        raise InputError("sheet.bad_encoding", path=path.name) from exc
+    yield from csv.reader(io.StringIO(content, newline=""))
 
 
 def _header_map(header: list[str], columns: Mapping[str, str], source: str) -> list[str | None]:
