@@ -562,6 +562,7 @@ def verify(
     from moralbank.reports.integrity import verify as verify_ledger
     from moralbank.storage.db import reading
 
+    check_format(fmt, ("table", "json"))
     saved = _saved_checkpoints(checkpoint_file)
     with reading(engine(ctx)) as session:
         report = verify_ledger(session, saved=saved)
