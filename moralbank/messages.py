@@ -692,6 +692,14 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "help.signature": ("签名文件（默认 FILE.sig）", "Signature file (default FILE.sig)"),
     "help.export_out": ("导出文件", "Export file"),
     # --- review fixes ---
+    "db.bad_url": (
+        "无法识别的数据库地址（--db 应为 SQLite 文件路径或 postgresql:// 地址）",
+        "Unrecognised database address (--db takes a SQLite file path or a postgresql:// URL)",
+    ),
+    "db.not_sqlite": (
+        "--db 指向的文件不是 SQLite 数据库，请检查路径",
+        "The file named by --db is not a SQLite database; check the path",
+    ),
     "sheet.not_workbook": (
         "无法读取 {path}：不是有效的 .xlsx 工作簿（请用 Excel 或 WPS 另存为 .xlsx）",
         "Cannot read {path}: not a valid .xlsx workbook (save it again as .xlsx in Excel or WPS)",

@@ -37,3 +37,31 @@ def test_verify_refuses_a_format_it_cannot_write(run: Any, fmt: str) -> None:
     result = run("verify", "--format", fmt)
     assert result.exit_code == 1
     assert text("format.invalid", "en", value=fmt, choices="table, json") in result.output
+
+
+def _cli(*args: str) -> Any:
+    from typer.testing import CliRunner
+
+    import cli
+
+    return CliRunner().invoke(cli.app, list(args), env={"MORALBANK_OPERATOR": ""})
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+@pytest.mark.parametrize("command", [["balance", "BG001"], ["init"], ["--operator", "o", "award", "BG001", "ZY01"]])
+def test_a_db_file_that_is_not_sqlite_is_named_not_a_traceback(tmp_path: Path, lang: str, command: list[str]) -> None:
+    other = tmp_path / "notes.db"
+    other.write_text("not a database, just a text file long enough to have a header\n" * 4)
+    result = _cli("--db", str(other), "--lang", lang, *command)
+    assert result.exit_code == 1
+    assert isinstance(result.exception, SystemExit)
+    assert text("db.not_sqlite", lang) in result.output
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_an_unknown_database_scheme_is_refused_without_echoing_a_password(lang: str) -> None:
+    result = _cli("--db", "mysql+nodriver://clerk:s3cret@host/db", "--lang", lang, "balance", "BG001")
+    assert result.exit_code == 1
+    assert isinstance(result.exception, SystemExit)
+    assert text("db.bad_url", lang) in result.output
+    assert "s3cret" not in result.output

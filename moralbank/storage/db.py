@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from sqlalchemy import Engine, create_engine, event, make_url, text
-from sqlalchemy.exc import DBAPIError, OperationalError
+from sqlalchemy.exc import ArgumentError, DBAPIError, NoSuchModuleError, OperationalError
 from sqlmodel import Session
 
 from moralbank.errors import MoralBankError
@@ -77,7 +77,10 @@ def open_engine(db: str) -> Engine:
         engine = create_engine(url, connect_args={"timeout": 60})
         _sqlite_events(engine)
         return engine
-    return create_engine(url, pool_pre_ping=True)
+    try:
+        return create_engine(url, pool_pre_ping=True)
+    except (ArgumentError, NoSuchModuleError) as exc:  # a scheme SQLAlchemy has no driver for
+        raise MoralBankError("db.bad_url") from exc
 
 
 def is_postgresql(session: Session) -> bool:
@@ -98,6 +101,8 @@ def translated() -> Iterator[None]:
             raise MoralBankError("db.not_initialised") from exc
         if isinstance(exc, OperationalError):
             raise MoralBankError("db.unreachable", reason=reason.splitlines()[0]) from exc
+        if "file is not a database" in reason:  # SQLite, when --db names some other file
+            raise MoralBankError("db.not_sqlite") from exc
         raise
 
 
