@@ -10,7 +10,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from sqlmodel import Session, col, func, select
+from sqlmodel import Session, col, select
 
 from moralbank.domain.dates import parse_date
 from moralbank.domain.quorum import quorum_problems
@@ -210,8 +210,3 @@ def standards_as_of(session: Session, on: str | None) -> list[Standard]:
         if std is not None and std.scope == scope:
             found.append(std)
     return found
-
-
-def count_standards(session: Session) -> int:
-    """How many standard versions exist."""
-    return int(session.exec(select(func.count()).select_from(Standard)).one())
