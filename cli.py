@@ -624,7 +624,7 @@ def _print_verify(ctx: typer.Context, report: Any) -> None:
 @app.command(help=h("help.checkpoint"))
 @handled
 def checkpoint(ctx: typer.Context, fmt: FormatOpt = "table") -> None:
-    from moralbank.reports.integrity import checkpoints
+    from moralbank.reports.heads import checkpoints
     from moralbank.storage.db import reading
 
     with reading(engine(ctx)) as session:
@@ -1079,7 +1079,7 @@ def credit_export(
 
     from moralbank.render import bank_export as bx
     from moralbank.reports.credit import bank_rows
-    from moralbank.reports.integrity import checkpoints
+    from moralbank.reports.heads import checkpoints
     from moralbank.services.export_log import record_export
     from moralbank.services.register import now_utc
     from moralbank.services.signing import key_id, load_private_key, sign

@@ -14,7 +14,8 @@ from sqlalchemy import text
 from typer.testing import CliRunner, Result
 
 import cli
-from moralbank.reports.integrity import checkpoints, verify
+from moralbank.reports.heads import checkpoints
+from moralbank.reports.integrity import verify
 from moralbank.reports.passbook import balance
 from moralbank.reports.registry import household_rows
 from moralbank.services import copy

@@ -6,6 +6,7 @@ import hashlib
 import json
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from operator import attrgetter
 from typing import Any
 
 from moralbank.domain.chain import Checkpoint
@@ -84,7 +85,9 @@ def competition_ranks(points: list[int]) -> list[int]:
 
 def ranked(standings: Iterable[Standing]) -> list[BoardRow]:
     """Rows ordered by points (highest first), ties in household-code order, with their ranks."""
-    ordered = sorted(standings, key=lambda s: (-s.points, s.household))
+    # Two stable passes with C-level keys: a county board ranks tens of thousands of households.
+    ordered = sorted(standings, key=attrgetter("household"))
+    ordered.sort(key=attrgetter("points"), reverse=True)
     ranks = competition_ranks([s.points for s in ordered])
     return [BoardRow(r, s.household, s.name, s.village, s.points) for r, s in zip(ranks, ordered, strict=True)]
 

@@ -46,11 +46,6 @@ def canonical_text(values: Sequence[object]) -> str:
     return "".join(_C_ENCODE(items, 0)) if _C_ENCODE else _ENCODER.encode(list(items))
 
 
-def canonical_bytes(values: Sequence[object]) -> bytes:
-    """The values of CHAIN_FIELDS, in order, as compact UTF-8 JSON."""
-    return canonical_text(values).encode()
-
-
 def entry_hash(prev_hash: str, values: Sequence[object]) -> str:
     """The hash of one entry: SHA-256 over the previous hash and the entry's canonical bytes."""
     return hashlib.sha256((prev_hash + canonical_text(values)).encode()).hexdigest()

@@ -7,6 +7,7 @@ import dataclasses
 import io
 import json
 from collections.abc import Sequence
+from operator import attrgetter
 from typing import Any
 
 from rich.table import Table
@@ -52,8 +53,15 @@ def render_csv(rows: Sequence[Any], columns: Sequence[str] | None = None) -> str
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(names)
+    # Only None and booleans need spelling out; everything else the csv module writes as str().
+    fetch = attrgetter(*names) if len(names) > 1 else (lambda row: (getattr(row, names[0]),))
+    plain_types = (str, int)
     for row in rows:
-        writer.writerow([_cell(getattr(row, name)) for name in names])
+        values = fetch(row)
+        if all(type(v) in plain_types for v in values):
+            writer.writerow(values)
+        else:
+            writer.writerow([_cell(v) for v in values])
     return out.getvalue()
 
 

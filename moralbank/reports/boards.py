@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import gc
 import json
 from collections import defaultdict
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
@@ -20,9 +23,9 @@ from moralbank.domain.boards import (
     ranked,
     shown_name,
 )
-from moralbank.domain.chain import GENESIS, Checkpoint
 from moralbank.domain.dates import month_bounds
 from moralbank.errors import NotFound
+from moralbank.reports.heads import checkpoints, village_checkpoint
 from moralbank.services.register import get_village
 from moralbank.storage.models import Board as BoardTable
 from moralbank.storage.models import Village
@@ -36,6 +39,7 @@ FROM (SELECT household, SUM(earned) AS points FROM entry
       WHERE {village} booked_on >= :lo AND booked_on <= :hi AND earned <> 0
       GROUP BY household HAVING SUM(earned) > 0) m
 JOIN household h ON h.code = m.household
+ORDER BY m.points DESC, m.household
 """
 
 # Deductions booked in the month and not reversed within it.
@@ -62,7 +66,8 @@ def standings(session: Session, *, month: str, village: str | None = None) -> li
     where = ""
     if village is not None:
         where, params["v"] = "village = :v AND", village
-    rows = session.execute(text(_STANDINGS.format(village=where)), params)
+    # fetchall in one call: iterating a result fetches row by row, which a county's month feels.
+    rows = session.execute(text(_STANDINGS.format(village=where)), params).all()
     return [Standing(code, shown_name(name, bool(consent)), v, int(points)) for code, name, consent, v, points in rows]
 
 
@@ -88,13 +93,6 @@ def black_list(session: Session, *, month: str, villages: list[str]) -> list[Bla
     return sorted(rows, key=lambda r: (r.points, r.household))
 
 
-def village_checkpoint(session: Session, village: str) -> Checkpoint:
-    """The head of one village's chain now (seq 0 and the genesis hash when it has no entries)."""
-    query = text("SELECT seq, hash FROM entry WHERE village = :v ORDER BY seq DESC LIMIT 1")
-    row = session.execute(query, {"v": village}).first()
-    return Checkpoint(village, int(row[0]), str(row[1])) if row else Checkpoint(village, 0, GENESIS)
-
-
 def village_board(session: Session, *, village: str, month: str) -> Board:
     """One village's board for a month, computed from the ledger now; the black list if the village keeps one."""
     place = get_village(session, village)
@@ -114,14 +112,29 @@ def county_board(session: Session, *, month: str) -> Board:
     places = session.exec(select(Village).order_by(col(Village.code))).all()
     counties = sorted({p.county for p in places})
     listing = [p.code for p in places if p.black_list]
+    with _without_cycle_collection():
+        rows = ranked(standings(session, month=month))
     return Board(
         village=None,
         title="、".join(counties),
         month=month,
-        checkpoint=[village_checkpoint(session, p.code) for p in places],
-        rows=ranked(standings(session, month=month)),
+        checkpoint=checkpoints(session, [p.code for p in places]),
+        rows=rows,
         black_list=black_list(session, month=month, villages=listing) if listing else None,
     )
+
+
+@contextmanager
+def _without_cycle_collection() -> Iterator[None]:
+    # A county's month builds ~100,000 small acyclic objects; reference counting frees them, and
+    # the cyclic collector's passes over them cost about a third of the board (bench/RESULTS.md).
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
 
 
 def _published(record: BoardTable) -> Board:

@@ -59,16 +59,6 @@ _ENTRIES_JSON = (
 )
 
 
-def checkpoints(session: Session) -> list[Checkpoint]:
-    """Every village's chain head, in village order."""
-    query = text(
-        "SELECT e.village, e.seq, e.hash FROM entry e JOIN "
-        "(SELECT village, MAX(seq) AS seq FROM entry GROUP BY village) h "
-        "ON h.village = e.village AND h.seq = e.seq ORDER BY e.village"
-    )
-    return [Checkpoint(v, s, h) for v, s, h in session.execute(query)]
-
-
 class _ChainCheck:
     """Walks one village's entries in order and keeps the first problem."""
 
