@@ -299,14 +299,9 @@ def household_show(ctx: typer.Context, code: str, fmt: FormatOpt = "table") -> N
 
 
 def _read(path: Path, kind: str) -> Any:
-    from moralbank.services import sheets
+    from moralbank.services.sheets import read_kind
 
-    columns = {
-        "villages": (sheets.VILLAGE_COLUMNS, ("code", "name", "town", "county")),
-        "households": (sheets.HOUSEHOLD_COLUMNS, ("code", "village", "head_name", "id_number")),
-        "decisions": (sheets.DECISION_COLUMNS, ("household", "standard")),
-    }[kind]
-    return sheets.read_sheet(path, *columns)
+    return read_kind(path, kind)
 
 
 @import_app.command("villages", help=h("help.import_villages"))

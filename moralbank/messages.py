@@ -70,6 +70,18 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "id.check_digit": ("身份证号校验位错误", "the ID number's check digit is wrong"),
     "phone.invalid": ("手机号应为 11 位、以 1 开头", "a mobile number has 11 digits starting with 1"),
     # --- register ---
+    "date.range_reversed": (
+        "起始日期 {date_from} 晚于截止日期 {date_to}",
+        "--from {date_from} is after --to {date_to}",
+    ),
+    "text.personal_number": (
+        "不得含身份证号或手机号：备注会出现在存折、公示和导出中",
+        "must not contain an ID or mobile number: notes appear on passbooks, notices and exports",
+    ),
+    "text.personal_number_field": (
+        "{field} 不得含身份证号或手机号：该内容会出现在存折、公示和导出中",
+        "{field} must not contain an ID or mobile number: it appears on passbooks, notices and exports",
+    ),
     "code.invalid": (
         "编号“{value}”只能由字母、数字、-、_、. 组成（不含空格、冒号），最长 40 个字符",
         "code “{value}” may hold only letters, digits, -, _ and . (no spaces or colons), up to 40 characters",

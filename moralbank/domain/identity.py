@@ -46,6 +46,19 @@ def phone_problem(phone: str) -> str | None:
     return None
 
 
+# The shapes the privacy scan looks for: an ID number anywhere, a mobile number anywhere.
+_PERSONAL_NUMBER = re.compile(r"\d{17}[\dXx]|1\d{10}")
+
+
+def has_personal_number(text: str) -> bool:
+    """Whether free text carries something shaped like an ID or mobile number.
+
+    Notes and reasons are hash-chained and shown on passbooks, notices and exports, so such text
+    is refused when written rather than masked afterwards.
+    """
+    return bool(_PERSONAL_NUMBER.search(text))
+
+
 def mask_id(id_number: str) -> str:
     """Keep the region code and the last four characters: ``370702********1234``."""
     if len(id_number) < 10:

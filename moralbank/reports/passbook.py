@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from sqlalchemy import text
 from sqlmodel import Session
 
+from moralbank.errors import InputError
 from moralbank.services.register import get_household
 
 
@@ -84,6 +85,8 @@ def statement(
     session: Session, *, household: str, date_from: str | None = None, date_to: str | None = None
 ) -> Statement:
     """Every entry of a household between two booking dates, with the running coin balance."""
+    if date_from and date_to and date_from > date_to:
+        raise InputError("date.range_reversed", date_from=date_from, date_to=date_to)
     owner = get_household(session, household)
     opening = 0
     if date_from:

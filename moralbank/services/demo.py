@@ -13,7 +13,7 @@ from sqlmodel import func, select
 from moralbank.resources import fixtures_dir
 from moralbank.services import ledger, register, standards
 from moralbank.services.decisions import decisions_from_sheet
-from moralbank.services.sheets import DECISION_COLUMNS, HOUSEHOLD_COLUMNS, VILLAGE_COLUMNS, read_sheet
+from moralbank.services.sheets import read_kind
 from moralbank.storage.db import reading, writing
 from moralbank.storage.models import Entry
 
@@ -35,10 +35,10 @@ class DemoLoaded:
 
 def _register(engine: Engine, folder: Path, today: date) -> int:
     with writing(engine) as session:
-        register.add_villages(session, sheet=read_sheet(folder / "villages.csv", VILLAGE_COLUMNS, ("code",)))
+        register.add_villages(session, sheet=read_kind(folder / "villages.csv", "villages"))
     count = 0
     for name in HOUSEHOLD_SHEETS:
-        sheet = read_sheet(folder / name, HOUSEHOLD_COLUMNS, ("code", "village"))
+        sheet = read_kind(folder / name, "households")
         with writing(engine) as session:
             count += register.add_households(session, sheet=sheet, today=today.isoformat())
     return count
@@ -51,7 +51,7 @@ def _decisions(engine: Engine, folder: Path, operator: str, today: date) -> int:
             standards.adopt(session, data=data, source=name, operator=operator, today=today)
     count = 0
     for name in DECISION_SHEETS:
-        sheet = read_sheet(folder / name, DECISION_COLUMNS, ("household", "standard"))
+        sheet = read_kind(folder / name, "decisions")
         decisions, problems = decisions_from_sheet(sheet, today)
         with writing(engine) as session:
             written = ledger.record_decisions(

@@ -14,6 +14,7 @@ from sqlmodel import Session, col, func, select
 
 from moralbank.domain.chain import CHAIN_FIELDS, GENESIS, entry_hash
 from moralbank.domain.dates import month_bounds, month_of
+from moralbank.domain.identity import has_personal_number
 from moralbank.errors import InputError, NotFound, Refused, RowProblem, SheetError
 from moralbank.services.decisions import Decision
 from moralbank.services.proposals import as_proposal, noticed_villages, pending_points_since, reserved_coins
@@ -250,6 +251,8 @@ class DecisionBatch:
         if village is None:
             return None, [RowProblem(number, "household", "household.not_found", {"code": decision.household})]
         problems = _date_problems(decision, self.today, number)
+        if has_personal_number(decision.note):
+            problems.append(RowProblem(number, "note", "text.personal_number"))
         std = self.book.in_force(decision.standard, village, decision.event_date)
         if std is None:
             key = "standard.not_in_force" if self.book.knows(decision.standard, village) else "standard.not_found"
@@ -376,6 +379,8 @@ def reverse(
     session: Session, *, entry_id: int, reason: str, operator: str, booked_on: str, today: date, key: str | None = None
 ) -> int:
     """Reverse an entry once, with a reason; returns the reversal's id."""
+    if has_personal_number(reason):
+        raise InputError("text.personal_number_field", field="reason")
     if not reason.strip():
         raise InputError("reverse.no_reason")
     original = get_entry(session, entry_id)
@@ -424,6 +429,8 @@ def redeem(
     """Spend coins in the points supermarket; never below zero. Returns the entry id."""
     if coins <= 0:
         raise InputError("redeem.not_positive", value=coins)
+    if has_personal_number(item):
+        raise InputError("text.personal_number_field", field="item")
     if not item.strip():
         raise InputError("redeem.no_item")
     owner = get_household(session, household)

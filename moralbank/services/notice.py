@@ -8,6 +8,7 @@ from typing import Any
 
 from sqlmodel import Session, select
 
+from moralbank.domain.identity import has_personal_number
 from moralbank.errors import InputError, Refused
 from moralbank.services.ledger import Chain, get_entry
 from moralbank.services.proposals import PROPOSAL, VOID, Pending, count_pending, last_day, pending
@@ -22,6 +23,8 @@ def _resolved_by(session: Session, proposal: Entry) -> int | None:
 
 def object_to(session: Session, *, entry_id: int, reason: str, operator: str, today: date) -> int:
     """Void a proposal during its notice period; the reason stays in the record. Returns the void's id."""
+    if has_personal_number(reason):
+        raise InputError("text.personal_number_field", field="reason")
     if not reason.strip():
         raise InputError("object.no_reason")
     proposal = get_entry(session, entry_id)

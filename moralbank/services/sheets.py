@@ -37,6 +37,17 @@ DECISION_COLUMNS = {
     "key": "幂等键",
 }
 
+# The sheets a committee imports: their columns and which must be present in the header. A
+# household's consents are never defaulted: sharing with a bank needs the household's own yes.
+SHEETS: dict[str, tuple[dict[str, str], tuple[str, ...]]] = {
+    "villages": (VILLAGE_COLUMNS, ("code", "name", "town", "county")),
+    "households": (
+        HOUSEHOLD_COLUMNS,
+        ("code", "village", "head_name", "id_number", "members", "consent_board", "consent_bank"),
+    ),
+    "decisions": (DECISION_COLUMNS, ("household", "standard")),
+}
+
 _TRUE = {"yes", "y", "true", "t", "1", "是", "同意"}
 _FALSE = {"no", "n", "false", "f", "0", "否", "不同意"}
 
@@ -117,6 +128,12 @@ def _header_map(header: list[str], columns: Mapping[str, str], source: str) -> l
     if problems:
         raise SheetError(source, problems)
     return mapped
+
+
+def read_kind(path: Path, kind: str) -> Sheet:
+    """A villages, households or decisions sheet, with that kind's columns checked."""
+    columns, required = SHEETS[kind]
+    return read_sheet(path, columns, required)
 
 
 def read_sheet(path: Path, columns: Mapping[str, str], required: tuple[str, ...]) -> Sheet:
