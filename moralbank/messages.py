@@ -542,7 +542,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "credit.county_line": (
         "全部 {villages} 个村：文明信用户 {rated} 户（占农户 {share}），授信总额 {amount} 元（{yi} 亿元）",
         "All {villages} villages: {rated} credit households ({share} of households), {amount} yuan of credit "
-        "({yi} hundred million yuan)",
+        "({yi} × 100 million yuan, 亿元)",
     ),
     "credit.designations_line": ("称号：{list}", "Designations: {list}"),
     "credit.designation_count": ("{name} {count} 个", "{count} {name}(s)"),
