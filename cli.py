@@ -1169,7 +1169,7 @@ def demo(ctx: typer.Context) -> None:
     loaded = load_demo(demo_engine, operator=settings(ctx).operator or "demo", today=today())
     with reading(demo_engine) as session:
         show(ctx, village_rows(session), "table", title=text("demo.register", lang))
-        show(ctx, household_rows(session)[:8], "table", title=text("demo.register", lang))
+        show(ctx, household_rows(session)[:8], "table", title=text("demo.households", lang))
         _show_statement(ctx, passbook(session, household=loaded.featured), "table")
         rows = [household_balance(session, household=r.code) for r in household_rows(session)[:10]]
         board = board_for_month(session, village=loaded.board_village, month=loaded.board_month)

@@ -209,6 +209,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
     ),
     "demo.db": ("演示数据库：{db}", "Demo database: {db}"),
     "demo.register": ("户籍登记", "The register"),
+    "demo.households": (
+        "农户（前八户，身份证号与电话已脱敏）",
+        "Households (first eight; ID numbers and phones masked)",
+    ),
     "demo.passbook": ("农户存折", "A household's passbook"),
     "demo.balances": ("余额（前十户）", "Balances (first ten households)"),
     "demo.done": (
