@@ -25,7 +25,8 @@ from moralbank.domain.boards import (
 )
 from moralbank.domain.dates import month_bounds
 from moralbank.errors import NotFound
-from moralbank.reports.heads import checkpoints, village_checkpoint
+from moralbank.reports.heads import checkpoints
+from moralbank.services.ledger import chain_head
 from moralbank.services.register import get_village
 from moralbank.storage.models import Board as BoardTable
 from moralbank.storage.models import Village
@@ -101,7 +102,7 @@ def village_board(session: Session, *, village: str, month: str) -> Board:
         village=village,
         title=place.name,
         month=month,
-        checkpoint=village_checkpoint(session, village),
+        checkpoint=chain_head(session, village),
         rows=ranked(standings(session, month=month, village=village)),
         black_list=black_list(session, month=month, villages=[village]) if black else None,
     )

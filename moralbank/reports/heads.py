@@ -27,10 +27,3 @@ def checkpoints(session: Session, villages: list[str] | None = None) -> list[Che
         return heads
     by_village = {point.village: point for point in heads}
     return [by_village.get(code, Checkpoint(code, 0, GENESIS)) for code in villages]
-
-
-def village_checkpoint(session: Session, village: str) -> Checkpoint:
-    """The head of one village's chain now (seq 0 and the genesis hash when it has no entries)."""
-    query = text("SELECT seq, hash FROM entry WHERE village = :v ORDER BY seq DESC LIMIT 1")
-    row = session.execute(query, {"v": village}).first()
-    return Checkpoint(village, int(row[0]), str(row[1])) if row else Checkpoint(village, 0, GENESIS)

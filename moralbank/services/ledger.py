@@ -12,7 +12,7 @@ from typing import Any
 from sqlalchemy import bindparam, text
 from sqlmodel import Session, col, func, select
 
-from moralbank.domain.chain import CHAIN_FIELDS, GENESIS, entry_hash
+from moralbank.domain.chain import CHAIN_FIELDS, GENESIS, Checkpoint, entry_hash
 from moralbank.domain.dates import month_bounds, month_of
 from moralbank.domain.identity import has_personal_number
 from moralbank.errors import InputError, NotFound, Refused, RowProblem, SheetError
@@ -59,6 +59,13 @@ def village_account(village: str, purpose: str) -> str:
     return f"village:{village}:{purpose}"
 
 
+def chain_head(session: Session, village: str) -> Checkpoint:
+    """The head of one village's chain now (seq 0 and the genesis hash when it has no entries)."""
+    query = select(Entry.seq, Entry.hash).where(Entry.village == village)
+    row = session.exec(query.order_by(col(Entry.seq).desc()).limit(1)).first()
+    return Checkpoint(village, row[0], row[1]) if row else Checkpoint(village, 0, GENESIS)
+
+
 class Chain:
     """Appends entries to village chains inside the caller's transaction."""
 
@@ -72,9 +79,8 @@ class Chain:
         """The (seq, hash) of the village's last entry; locks the village's chain first."""
         if village not in self._heads:
             lock_village(self.session, village)
-            query = select(Entry.seq, Entry.hash).where(Entry.village == village)
-            row = self.session.exec(query.order_by(col(Entry.seq).desc()).limit(1)).first()
-            self._heads[village] = (row[0], row[1]) if row else (0, GENESIS)
+            head = chain_head(self.session, village)
+            self._heads[village] = (head.seq, head.hash)
         return self._heads[village]
 
     def seal(self, fields: dict[str, Any]) -> dict[str, Any]:

@@ -5,17 +5,18 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from sqlmodel import Session, col, select
+from sqlmodel import Session, select
 
 from moralbank.domain.boards import Board, canonical_text, snapshot, text_hash
-from moralbank.domain.chain import GENESIS, Checkpoint
+from moralbank.domain.chain import Checkpoint
 from moralbank.domain.dates import month_bounds, month_of
 from moralbank.errors import InputError, Refused
+from moralbank.services.ledger import chain_head
 from moralbank.services.proposals import count_pending, pending
 from moralbank.services.register import get_village, now_utc
 from moralbank.storage.db import lock_village
 from moralbank.storage.models import Board as BoardTable
-from moralbank.storage.models import Entry, Village
+from moralbank.storage.models import Village
 
 
 @dataclass(frozen=True)
@@ -27,12 +28,6 @@ class Published:
     month: str
     snapshot_hash: str
     checkpoint: Checkpoint
-
-
-def _head(session: Session, village: str) -> Checkpoint:
-    query = select(Entry.seq, Entry.hash).where(Entry.village == village).order_by(col(Entry.seq).desc())
-    row = session.exec(query.limit(1)).first()
-    return Checkpoint(village, row[0], row[1]) if row else Checkpoint(village, 0, GENESIS)
 
 
 def _check_publishable(session: Session, board: Board, today: date) -> str:
@@ -49,7 +44,7 @@ def _check_publishable(session: Session, board: Board, today: date) -> str:
     if waiting:
         raise Refused("board.pending", village=board.village, month=board.month, count=len(waiting))
     # The board was computed in this transaction; on PostgreSQL it may predate the lock.
-    if _head(session, board.village) != board.checkpoint:
+    if chain_head(session, board.village) != board.checkpoint:
         raise Refused("board.ledger_moved", village=board.village)
     return board.village
 
