@@ -193,7 +193,7 @@ def test_writes_need_an_operator(town: Run, tmp_path: Path) -> None:
     assert ok(town("household", "list", "-f", "json")) == "[]\n"
 
 
-def test_codes_that_would_break_account_names_are_refused(run) -> None:  # type: ignore[no-untyped-def]
+def test_codes_that_would_break_account_names_are_refused(run: Run) -> None:
     """A household code becomes part of a ledger account name: no spaces or colons."""
     result = run("village", "add", "N L", "--name", "南伦村", "--town", "于河街道", "--county", "潍城区")
     assert result.exit_code == 1
