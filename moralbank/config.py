@@ -7,6 +7,7 @@ import os
 from dataclasses import dataclass
 
 LANGS = ("zh", "en")
+DEFAULT_TZ = "Asia/Shanghai"
 
 
 def default_lang() -> str:
@@ -32,3 +33,9 @@ class Settings:
     db: str = "moralbank.db"
     lang: str = "en"
     operator: str | None = None
+    tz: str = DEFAULT_TZ  # the business timezone: what "today" means, how times are shown
+
+
+def default_tz() -> str:
+    """``MORALBANK_TZ`` if set, else Asia/Shanghai (never the host's own zone)."""
+    return os.environ.get("MORALBANK_TZ", "").strip() or DEFAULT_TZ

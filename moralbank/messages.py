@@ -32,6 +32,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "value.kind.deduction": ("扣分", "deduction"),
     "value.kind.reversal": ("冲正", "reversal"),
     "value.kind.redemption": ("兑换", "redemption"),
+    "tz.invalid": (
+        "无法识别的时区：{value}（例如 Asia/Shanghai）",
+        "Unknown timezone: {value} (e.g. Asia/Shanghai)",
+    ),
     # --- input sheets ---
     "sheet.rejected": (
         "{source}：发现 {count} 处问题，未写入任何数据。",

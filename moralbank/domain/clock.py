@@ -1,0 +1,43 @@
+"""The business clock: today and readable times in the village's timezone, whatever the host's."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from moralbank.config import DEFAULT_TZ
+from moralbank.errors import InputError
+
+
+def utc_now() -> datetime:
+    """The current instant in UTC (the one place the host clock is read; tests replace it)."""
+    return datetime.now(UTC)
+
+
+def zone(name: str) -> ZoneInfo:
+    """The IANA timezone ``name`` (e.g. ``Asia/Shanghai``), or an error naming it."""
+    try:
+        return ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError) as exc:
+        raise InputError("tz.invalid", value=name) from exc
+
+
+def today(tz: str = DEFAULT_TZ) -> date:
+    """Today's date in the business timezone: the bound for event and booking dates."""
+    return utc_now().astimezone(zone(tz)).date()
+
+
+def stamp() -> str:
+    """A stored timestamp: ISO 8601 in UTC, to the second."""
+    return utc_now().replace(microsecond=0).isoformat()
+
+
+def local_time(stored: str, tz: str = DEFAULT_TZ) -> str:
+    """A stored UTC timestamp as a person reads it in the business timezone: ``2026-12-02 04:03``."""
+    try:
+        moment = datetime.fromisoformat(stored)
+    except ValueError:
+        return stored
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    return moment.astimezone(zone(tz)).strftime("%Y-%m-%d %H:%M")
