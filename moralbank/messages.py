@@ -9,6 +9,11 @@ MESSAGES: dict[str, tuple[str, str]] = {
     # --- general ---
     "error.generic": ("出错了。", "Something went wrong."),
     "error.prefix": ("错误：", "Error: "),
+    "error.internal": (
+        "内部错误：程序出了故障（不是您的操作有误），本次操作未完成。错误报告已保存到 {path}，请交给技术人员。",
+        "Internal error: the program failed (not your input) and the operation did not complete. "
+        "A report for the developers was saved to {path}.",
+    ),
     "db.no_folder": ("数据库所在文件夹不存在：{path}", "The database folder does not exist: {path}"),
     "db.not_initialised": (
         "数据库尚未初始化，请先运行 moralbank init。",

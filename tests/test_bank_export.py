@@ -22,6 +22,7 @@ from moralbank.domain.credit_policy import load_policy
 from moralbank.reports.credit import BANK_COLUMNS
 from moralbank.resources import fixtures_dir
 from moralbank.storage.db import reading, writing
+from tests.clock import freeze_today
 from tests.credit_town import AS_OF, EXPECTED, HOUSEHOLDS, TODAY, build_town, id_numbers
 from tests.publication_town import invoke
 
@@ -33,7 +34,7 @@ POLICY_HASH = load_policy(fixtures_dir() / "credit_policy.toml").hash
 @pytest.fixture
 def office(run: Any, engine: Engine, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> dict[str, Path]:
     """The credit town, a signing key pair and a second (foreign) key pair."""
-    monkeypatch.setattr(cli, "today", lambda: TODAY)
+    freeze_today(monkeypatch, TODAY)
     build_town(engine)
     invoke(run, "keys", "generate", "--out", str(tmp_path / "keys"))
     invoke(run, "keys", "generate", "--out", str(tmp_path / "other"))

@@ -21,6 +21,7 @@ import cli
 from moralbank.domain.boards import Standing, competition_ranks, ranked, top
 from moralbank.reports.boards import county_board, village_board
 from moralbank.storage.db import reading
+from tests.clock import freeze_today
 from tests.publication_town import HOUSEHOLDS, OCTOBER, TODAY, book, build_town, invoke, normalised
 
 GOLDEN = Path(__file__).parent / "golden"
@@ -30,7 +31,7 @@ REGENERATE = os.environ.get("MORALBANK_REGEN_GOLDEN") == "1"  # rewrite the gold
 @pytest.fixture
 def town(engine: Engine, monkeypatch: pytest.MonkeyPatch) -> Engine:
     """The synthetic town with October 2026 booked on the 25th; the CLI's today is fixed."""
-    monkeypatch.setattr(cli, "today", lambda: TODAY)
+    freeze_today(monkeypatch, TODAY)
     build_town(engine)
     book(engine, OCTOBER, "2026-10-25")
     return engine

@@ -18,6 +18,7 @@ import cli
 from moralbank.messages import text as say
 from moralbank.resources import fixtures_dir
 from moralbank.storage.db import reading
+from tests.clock import freeze_today
 from tests.core_town import TODAY, failed, fresh_sqlite, ok
 
 Run = Callable[..., Result]
@@ -52,7 +53,7 @@ def db_url(tmp_path: Path) -> str:
 
 @pytest.fixture(autouse=True)
 def fixed_today(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(cli, "today", lambda: TODAY)
+    freeze_today(monkeypatch, TODAY)
 
 
 @pytest.fixture

@@ -20,6 +20,7 @@ import cli
 from moralbank.services.sheets import DECISION_COLUMNS
 from moralbank.storage.db import open_engine, reading
 from moralbank.storage.schema import apply_schema
+from tests.clock import freeze_today
 from tests.core_town import HOUSEHOLD_CODES, TODAY, build_register, entry_count, ok, write_csv
 
 Run = Callable[..., Result]
@@ -96,7 +97,7 @@ def chain_is_whole(engine: Engine, village: str, count: int) -> None:
 
 @pytest.fixture
 def town(run: Run, engine: Engine, monkeypatch: pytest.MonkeyPatch) -> Run:
-    monkeypatch.setattr(cli, "today", lambda: TODAY)
+    freeze_today(monkeypatch, TODAY)
     build_register(engine)
     return run
 
@@ -202,7 +203,7 @@ def kill_during_import(path: str, sheet: str, moment: Callable[[str], bool], gra
 @pytest.fixture
 def sqlite_town(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> tuple[str, Engine, Run]:
     """The core town in a SQLite file (whatever backends the suite runs): its path, an engine, a CLI on it."""
-    monkeypatch.setattr(cli, "today", lambda: TODAY)
+    freeze_today(monkeypatch, TODAY)
     path = str(tmp_path / "village.db")
     engine = open_engine(path)
     apply_schema(engine)

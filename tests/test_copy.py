@@ -23,6 +23,7 @@ from moralbank.services.demo import load_demo
 from moralbank.storage.db import open_engine, reading
 from moralbank.storage.roles import tables
 from moralbank.storage.schema import apply_schema
+from tests.clock import freeze_today
 
 TODAY = date(2026, 11, 29)
 EXPORT_COLUMNS = (
@@ -39,7 +40,7 @@ def invoke(db: str, *args: str) -> Result:
 @pytest.fixture
 def village_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     """A terminal's SQLite ledger: the demo villages, corrections, and two months' boards published."""
-    monkeypatch.setattr(cli, "today", lambda: TODAY)
+    freeze_today(monkeypatch, TODAY)
     path = tmp_path / "village.db"
     engine = open_engine(str(path))
     apply_schema(engine)

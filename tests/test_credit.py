@@ -16,7 +16,6 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import Engine
 
-import cli
 from moralbank.domain.credit_policy import VillageCounts, load_policy, months_between, parse_policy, share_text
 from moralbank.domain.identity import synthetic_id
 from moralbank.errors import SheetError
@@ -26,6 +25,7 @@ from moralbank.services import ledger, register
 from moralbank.services.sheets import Sheet
 from moralbank.storage.db import open_engine, reading, writing
 from moralbank.storage.schema import apply_schema
+from tests.clock import freeze_today
 from tests.credit_town import AS_OF, EXPECTED, OPERATOR, TODAY, book, build_town, entry_id, register_town
 from tests.publication_town import invoke, normalised
 
@@ -37,7 +37,7 @@ REGENERATE = os.environ.get("MORALBANK_REGEN_GOLDEN") == "1"
 @pytest.fixture
 def town(engine: Engine, monkeypatch: pytest.MonkeyPatch) -> Engine:
     """The credit town (tests/credit_town.py); the CLI's today is 2026-11-29."""
-    monkeypatch.setattr(cli, "today", lambda: TODAY)
+    freeze_today(monkeypatch, TODAY)
     build_town(engine)
     return engine
 

@@ -11,7 +11,7 @@ import pytest
 from sqlalchemy import Engine
 from typer.testing import Result
 
-import cli
+from tests.clock import freeze_today
 from tests.core_town import TODAY, book, build_register, failed, fresh_sqlite, ok
 
 Run = Callable[..., Result]
@@ -37,7 +37,7 @@ def db_url(tmp_path: Path) -> str:
 def ledger_file(run: Run, engine: Engine, db_url: str, monkeypatch: pytest.MonkeyPatch) -> str:
     """A SQLite ledger with six entries in two villages; the engine is closed so raw access is alone."""
     path = db_url
-    monkeypatch.setattr(cli, "today", lambda: TODAY)
+    freeze_today(monkeypatch, TODAY)
     build_register(engine)
     assert book(engine, DECISIONS) == [1, 2, 3, 4, 5, 6]
     engine.dispose()

@@ -16,11 +16,11 @@ import pytest
 from sqlalchemy import Engine, text
 from typer.testing import Result
 
-import cli
 from moralbank.reports.passbook import balance
 from moralbank.reports.registry import household_rows
 from moralbank.services.demo import load_demo
 from moralbank.storage.db import reading
+from tests.clock import freeze_today
 from tests.core_town import HOUSEHOLD_CODES, TODAY, book, build_register, ok
 
 Run = Callable[..., Result]
@@ -77,7 +77,7 @@ def account_totals(transactions: list[Transaction]) -> dict[str, int]:
 @pytest.fixture
 def small(run: Run, engine: Engine, monkeypatch: pytest.MonkeyPatch) -> Run:
     """Six decisions, a reversal, a redemption and a note that could break a journal line."""
-    monkeypatch.setattr(cli, "today", lambda: TODAY)
+    freeze_today(monkeypatch, TODAY)
     build_register(engine)
     book(engine, [("NL001", "ZY01", 2, "a"), ("NL002", "XL01", 1, "b"), ("BG001", "LL03", 1, "c")])
     book(engine, [("NL001", "XL01", 2, "d"), ("BG002", "ZY01", 1, "e"), ("NL003", "ZY01", 3, "f")], booked="2026-10-26")

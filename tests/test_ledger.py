@@ -10,8 +10,8 @@ import pytest
 from sqlalchemy import Engine
 from typer.testing import Result
 
-import cli
 from moralbank.services.sheets import DECISION_COLUMNS
+from tests.clock import freeze_today
 from tests.core_town import HOUSEHOLD_CODES, TODAY, build_register, entry_count, failed, ok, write_csv
 
 Run = Callable[..., Result]
@@ -20,7 +20,7 @@ HEADER = list(DECISION_COLUMNS)
 
 @pytest.fixture
 def town(run: Run, engine: Engine, monkeypatch: pytest.MonkeyPatch) -> Run:
-    monkeypatch.setattr(cli, "today", lambda: TODAY)
+    freeze_today(monkeypatch, TODAY)
     build_register(engine)
     return run
 

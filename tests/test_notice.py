@@ -10,19 +10,19 @@ from sqlalchemy import Engine, text
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import func, select
 
-import cli
 from moralbank.reports.integrity import verify
 from moralbank.services.ledger import Chain, get_entry
 from moralbank.services.notice import posting_fields
 from moralbank.storage.db import Contention, reading, writing
 from moralbank.storage.models import Entry, Standard
+from tests.clock import freeze_today
 from tests.publication_town import OCTOBER, TODAY, book, build_town, invoke
 
 
 @pytest.fixture
 def town(engine: Engine, monkeypatch: pytest.MonkeyPatch) -> Engine:
     """The synthetic town with October booked at once; the CLI's today is fixed at 2026-11-29."""
-    monkeypatch.setattr(cli, "today", lambda: TODAY)
+    freeze_today(monkeypatch, TODAY)
     build_town(engine)
     book(engine, OCTOBER, "2026-10-25")
     return engine

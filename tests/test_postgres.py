@@ -33,6 +33,7 @@ from moralbank.storage.db import Contention, lock_village, open_engine, reading,
 from moralbank.storage.models import Entry
 from moralbank.storage.roles import append_only_tables, grant_statements, tables, truncate_guarded_tables
 from moralbank.storage.schema import apply_schema, schema_sections
+from tests.clock import freeze_today
 
 REPO = Path(__file__).resolve().parent.parent
 TODAY = date(2026, 6, 30)
@@ -419,7 +420,7 @@ def test_killed_writer_leaves_nothing_and_its_retry_writes_each_entry_once(
         writer.wait()
     assert entry_count(engine) == 0
 
-    monkeypatch.setattr(cli, "today", lambda: TODAY)
+    freeze_today(monkeypatch, TODAY)
     runner = CliRunner()
     head = ["--db", pg_url, "--lang", "en", "--operator", "t", "import", "decisions", str(sheet)]
     first = runner.invoke(cli.app, head)  # the village's lock went with the killed connection

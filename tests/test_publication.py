@@ -9,18 +9,18 @@ import pytest
 from sqlalchemy import Engine, text
 from sqlalchemy.exc import DBAPIError
 
-import cli
 from moralbank.domain.boards import canonical_text, tally, text_hash
 from moralbank.reports.boards import ledger_tallies, village_board
 from moralbank.reports.integrity import verify
 from moralbank.storage.db import reading
+from tests.clock import freeze_today
 from tests.publication_town import OCTOBER, TODAY, book, build_town, invoke
 
 
 @pytest.fixture
 def town(engine: Engine, monkeypatch: pytest.MonkeyPatch) -> Engine:
     """The synthetic town with October 2026 booked; the CLI's today is fixed at 2026-11-29."""
-    monkeypatch.setattr(cli, "today", lambda: TODAY)
+    freeze_today(monkeypatch, TODAY)
     build_town(engine)
     book(engine, OCTOBER, "2026-10-25")
     return engine

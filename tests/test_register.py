@@ -10,8 +10,8 @@ import pytest
 from sqlalchemy import Engine
 from typer.testing import Result
 
-import cli
 from moralbank.services.sheets import HOUSEHOLD_COLUMNS
+from tests.clock import freeze_today
 from tests.core_town import TODAY, failed, household_rows, ok, write_csv
 
 Run = Callable[..., Result]
@@ -21,7 +21,7 @@ VILLAGE_HEADER = ["code", "name", "town", "county"]
 @pytest.fixture
 def town(run: Run, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Run:
     """Two villages imported from a sheet."""
-    monkeypatch.setattr(cli, "today", lambda: TODAY)
+    freeze_today(monkeypatch, TODAY)
     rows = [["NL", "南伦村", "于河街道", "潍城区"], ["BG", "北宫村", "于河街道", "潍城区"]]
     assert ok(run("import", "villages", str(write_csv(tmp_path / "v.csv", VILLAGE_HEADER, rows)))) == (
         "2 village(s) imported.\n"

@@ -11,9 +11,9 @@ import pytest
 from openpyxl import Workbook
 from typer.testing import Result
 
-import cli
 from moralbank.errors import InputError, SheetError
 from moralbank.services.sheets import DECISION_COLUMNS, HOUSEHOLD_COLUMNS, VILLAGE_COLUMNS, parse_bool, read_sheet
+from tests.clock import freeze_today
 from tests.core_town import TODAY, failed, fresh_sqlite, household_rows, ok, write_csv
 
 Run = Callable[..., Result]
@@ -127,7 +127,7 @@ def test_booleans(value: str, expected: bool | None) -> None:
 
 @pytest.fixture
 def villages(run: Run, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Run:
-    monkeypatch.setattr(cli, "today", lambda: TODAY)
+    freeze_today(monkeypatch, TODAY)
     sheet = write_csv(
         tmp_path / "村.csv", list(VILLAGE_COLUMNS.values()), [["NL", "南伦村", "于河街道", "潍城区"]], "gb18030"
     )

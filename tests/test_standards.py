@@ -10,8 +10,8 @@ import pytest
 from sqlalchemy import Engine
 from typer.testing import Result
 
-import cli
 from moralbank.domain.quorum import quorum_problems
+from tests.clock import freeze_today
 from tests.core_town import TODAY, build_register, entry_count, failed, ok, row_count
 
 Run = Callable[..., Result]
@@ -43,7 +43,7 @@ def resolution(
 @pytest.fixture
 def town(run: Run, engine: Engine, monkeypatch: pytest.MonkeyPatch) -> Run:
     """The core town: NL and BG, six households, the 2026-01-10 standards and the ZY01 revision."""
-    monkeypatch.setattr(cli, "today", lambda: TODAY)
+    freeze_today(monkeypatch, TODAY)
     build_register(engine)
     return run
 

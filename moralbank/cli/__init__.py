@@ -1,0 +1,52 @@
+"""The moralbank command, one module per command group; ``cli.py`` at the top is its entry point."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from moralbank import __version__
+from moralbank.cli.common import app, h
+from moralbank.config import LANGS, Settings, default_lang, default_tz
+from moralbank.messages import text
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"moralbank {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def main_options(
+    ctx: typer.Context,
+    db: Annotated[str, typer.Option("--db", envvar="MORALBANK_DB", help=h("help.db"))] = "moralbank.db",
+    lang: Annotated[str | None, typer.Option("--lang", envvar="MORALBANK_LANG", help=h("help.lang"))] = None,
+    operator_name: Annotated[
+        str | None, typer.Option("--operator", envvar="MORALBANK_OPERATOR", help=h("help.operator"))
+    ] = None,
+    version: Annotated[
+        bool, typer.Option("--version", callback=_version, is_eager=True, help=h("help.version"))
+    ] = False,
+) -> None:
+    """moralbank."""
+    chosen = (lang or default_lang()).lower()
+    if chosen not in LANGS:
+        typer.echo(text("lang.invalid", "en", value=lang), err=True)
+        raise typer.Exit(2)
+    ctx.obj = Settings(db=db, lang=chosen, operator=operator_name, tz=default_tz())
+
+
+# The groups register their commands on import, in the order a user meets them.
+from moralbank.cli import admin, credit, ledger, publication, register, standards  # noqa: E402
+
+GROUPS = (register, standards, ledger, publication, credit, admin)
+
+
+def main() -> None:
+    """Entry point of the installed ``moralbank`` command."""
+    app()
+
+
+__all__ = ["GROUPS", "app", "main"]

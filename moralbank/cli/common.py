@@ -1,0 +1,228 @@
+"""What every command shares: settings, the one error handler, output, dates and the root app."""
+
+from __future__ import annotations
+
+import functools
+import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from datetime import date
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, TypeVar
+
+import typer
+from rich.console import Console
+
+from moralbank.config import Settings, default_lang, default_tz
+from moralbank.errors import MoralBankError
+from moralbank.messages import text
+
+if TYPE_CHECKING:  # the library is imported inside commands, keeping --help fast
+    from sqlalchemy import Engine
+
+HELP_LANG = default_lang()
+F = TypeVar("F", bound=Callable[..., Any])
+HANDLED = "__moralbank_handled__"
+
+
+def h(key: str) -> str:
+    """Help text in the language of the environment (options are parsed after help is built)."""
+    return text(key, HELP_LANG)
+
+
+def settings(ctx: typer.Context | None) -> Settings:
+    """The settings the top-level callback stored for this invocation."""
+    obj = ctx.find_root().obj if ctx is not None else None
+    return obj if isinstance(obj, Settings) else Settings(lang=default_lang(), tz=default_tz())
+
+
+def say(ctx: typer.Context, key: str, **params: Any) -> None:
+    """A message from the catalogue on stdout."""
+    typer.echo(text(key, settings(ctx).lang, **params))
+
+
+def handled(func: F) -> F:
+    """The one error handler: a MoralBankError becomes a clear message on stderr and exit 1.
+
+    Anything else is a bug: one line in the user's language says so and where the report went
+    (exit 70, EX_SOFTWARE). Click's own exits and usage errors pass through untouched.
+    """
+
+    @functools.wraps(func)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        ctx = kwargs.get("ctx")
+        try:
+            return func(*args, **kwargs)
+        except MoralBankError as exc:
+            lang = settings(ctx).lang
+            complain(text("error.prefix", lang) + exc.message(lang))
+            raise typer.Exit(1) from None
+        except (typer.Exit, typer.Abort, typer.TyperException):
+            raise
+        except Exception as exc:
+            from moralbank.cli.crash import write_report
+
+            lang = settings(ctx).lang
+            complain(text("error.internal", lang, path=str(write_report(exc))))
+            raise typer.Exit(70) from None
+
+    setattr(wrapper, HANDLED, True)
+    return wrapper  # type: ignore[return-value]
+
+
+def complain(message: str) -> None:
+    """A message on stderr, printed as it is (no rich markup read into it)."""
+    Console(stderr=True, highlight=False).print(message, markup=False, soft_wrap=True)
+
+
+class App(typer.Typer):
+    """A command group whose every command runs inside the one error handler, by construction."""
+
+    def command(self, *args: Any, **kwargs: Any) -> Callable[[F], F]:
+        register = super().command(*args, **kwargs)
+
+        def decorator(func: F) -> F:
+            register(handled(func))
+            return func
+
+        return decorator
+
+
+def group(help_key: str) -> App:
+    """A command group with translated help that shows its help when run bare."""
+    return App(help=h(help_key), no_args_is_help=True)
+
+
+# A crash must never print local variables: they may hold ID numbers and phones.
+app = App(help=h("help.app"), no_args_is_help=True, add_completion=False, pretty_exceptions_show_locals=False)
+
+
+def operator(ctx: typer.Context) -> str:
+    """The operator for a write, required."""
+    name = settings(ctx).operator
+    if not name or not name.strip():
+        raise MoralBankError("operator.required")
+    return name.strip()
+
+
+def engine(ctx: typer.Context) -> Engine:
+    """The engine for ``--db``."""
+    from moralbank.storage.db import open_engine
+
+    return open_engine(settings(ctx).db)
+
+
+def check_format(fmt: str, choices: tuple[str, ...]) -> str:
+    """The format, or an error listing the choices."""
+    if fmt not in choices:
+        raise MoralBankError("format.invalid", value=fmt, choices=", ".join(choices))
+    return fmt
+
+
+def out_console() -> Console:
+    """Stdout for tables: wide enough when piped that tables are not cut."""
+    console = Console(highlight=False)
+    return console if console.is_terminal else Console(highlight=False, width=200)
+
+
+def show(
+    ctx: typer.Context, rows: Any, fmt: str, *, title: str | None = None, columns: list[str] | None = None
+) -> None:
+    """Render report rows as a table, JSON or CSV on stdout."""
+    from moralbank.render.formats import FORMATS, render_csv, render_json, rich_table
+
+    check_format(fmt, FORMATS)
+    if fmt == "json":
+        sys.stdout.write(render_json(rows))
+    elif fmt == "csv":
+        sys.stdout.write(render_csv(rows if isinstance(rows, list) else [rows], columns))
+    else:
+        out_console().print(
+            rich_table(rows if isinstance(rows, list) else [rows], settings(ctx).lang, title=title, columns=columns)
+        )
+
+
+@contextmanager
+def progress_bar(label: str, total: int, quiet: bool = False) -> Iterator[Callable[[int], None] | None]:
+    """A rich progress bar on a terminal's stderr; nothing when piped or quiet."""
+    err = Console(stderr=True)
+    if quiet or not err.is_terminal:
+        yield None
+        return
+    from rich.progress import Progress
+
+    with Progress(console=err, transient=True) as progress:
+        task = progress.add_task(label, total=total)
+        yield lambda n: progress.advance(task, n)
+
+
+def today(ctx: typer.Context | None = None) -> date:
+    """Today in the business timezone: the upper bound for event and booking dates."""
+    from moralbank.domain.clock import today as business_today
+
+    return business_today(settings(ctx).tz)
+
+
+def day(value: str | None, field: str, ctx: typer.Context | None = None) -> str:
+    """An ISO date option, today when omitted."""
+    from moralbank.domain.dates import parse_date
+
+    return parse_date(value, field).isoformat() if value else today(ctx).isoformat()
+
+
+def month_option(value: str, field: str = "--month") -> str:
+    """A ``YYYY-MM`` option, checked."""
+    from moralbank.domain.dates import parse_month
+
+    return parse_month(value, field)
+
+
+def yes_no(value: str | None, option: str) -> bool | None:
+    """A yes/no option (是/否, yes/no, true/false, 1/0), or None when not given."""
+    from moralbank.errors import RowProblem, SheetError
+    from moralbank.services.sheets import parse_bool
+
+    if value is None:
+        return None
+    parsed = parse_bool(value)
+    if parsed is None:
+        raise SheetError("", [RowProblem(0, option, "field.not_boolean", {"value": value})])
+    return parsed
+
+
+def print_lang(ctx: typer.Context) -> str:
+    """Printed boards and notices are in Chinese unless a language was asked for (--lang or env)."""
+    source = ctx.find_root().get_parameter_source("lang")
+    given = source is not None and source.name != "DEFAULT"
+    return settings(ctx).lang if given else "zh"
+
+
+@contextmanager
+def output(path: Path | None) -> Iterator[Any]:
+    """A text stream: stdout, or the file ``--out`` names."""
+    if path is None:
+        yield sys.stdout
+        return
+    try:
+        with path.open("w", encoding="utf-8", newline="\n") as stream:
+            yield stream
+    except OSError as exc:
+        raise MoralBankError("file.write_failed", path=str(path), reason=exc.strerror) from exc
+
+
+def emit(out: Path | None, body: str | list[Any]) -> None:
+    """Text to stdout or ``--out``; a list is rich renderables, printed as a table would be."""
+    with output(out) as stream:
+        if isinstance(body, str):
+            stream.write(body)
+            return
+        console = out_console() if out is None else Console(file=stream, highlight=False, width=200)
+        for part in body:
+            console.print(part)
+
+
+def read_sheet(path: Path, kind: str) -> Any:
+    """An input sheet of one kind (villages, households, decisions), read and checked by column."""
+    from moralbank.services.sheets import read_kind
+
+    return read_kind(path, kind)

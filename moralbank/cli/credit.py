@@ -1,0 +1,196 @@
+"""Credit (信): ratings, village-wide figures, signed bank exports and signing keys."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+
+from moralbank.cli.common import (
+    app,
+    check_format,
+    emit,
+    engine,
+    group,
+    h,
+    operator,
+    say,
+    settings,
+    show,
+    today,
+)
+from moralbank.cli.options import (
+    FormatOpt,
+    PolicyOpt,
+    RatingDateOpt,
+    VillageFilterOpt,
+)
+from moralbank.errors import MoralBankError
+
+credit_app = group("help.credit")
+keys_app = group("help.keys")
+app.add_typer(credit_app, name="credit")
+app.add_typer(keys_app, name="keys")
+
+
+def credit_policy(path: Path | None) -> Any:
+    """The credit policy in ``--policy``, or the packaged one."""
+    from moralbank.domain.credit_policy import load_policy
+    from moralbank.resources import fixtures_dir
+
+    return load_policy(path or fixtures_dir() / "credit_policy.toml")
+
+
+def rating_date(ctx: typer.Context, value: str) -> date:
+    """The rating date: a valid date, not in the future (a rating vouches for what has happened)."""
+    from moralbank.domain.dates import parse_date
+    from moralbank.errors import InputError
+
+    on = parse_date(value, "--as-of")
+    if on > today(ctx):
+        raise InputError("date.future_field", field="--as-of", value=value)
+    return on
+
+
+@credit_app.command("rate", help=h("help.credit_rate"))
+def credit_rate(
+    ctx: typer.Context,
+    as_of: RatingDateOpt,
+    village: VillageFilterOpt = None,
+    policy: PolicyOpt = None,
+    fmt: FormatOpt = "table",
+) -> None:
+    from moralbank.render import credit as rc
+    from moralbank.render.formats import FORMATS, render_json
+    from moralbank.reports.credit import rate
+    from moralbank.storage.db import reading
+
+    check_format(fmt, FORMATS)
+    rules, on = credit_policy(policy), rating_date(ctx, as_of)
+    with reading(engine(ctx)) as session:
+        report = rate(session, rules, as_of=on, village=village)
+    renderers: dict[str, Callable[[], str | list[Any]]] = {
+        "table": lambda: rc.ratings_renderables(report, settings(ctx).lang),
+        "json": lambda: render_json(report),
+        "csv": lambda: rc.ratings_csv(report),
+    }
+    emit(None, renderers[fmt]())
+
+
+@credit_app.command("explain", help=h("help.credit_explain"))
+def credit_explain(
+    ctx: typer.Context, household: str, as_of: RatingDateOpt, policy: PolicyOpt = None, fmt: FormatOpt = "table"
+) -> None:
+    from moralbank.render import credit as rc
+    from moralbank.render.formats import render_json
+    from moralbank.reports.credit import explain
+    from moralbank.storage.db import reading
+
+    check_format(fmt, ("table", "json"))
+    rules, on = credit_policy(policy), rating_date(ctx, as_of)
+    with reading(engine(ctx)) as session:
+        why = explain(session, rules, household=household, as_of=on)
+    emit(None, render_json(why) if fmt == "json" else rc.explain_renderables(why, settings(ctx).lang))
+
+
+@credit_app.command("summary", help=h("help.credit_summary"))
+def credit_summary(
+    ctx: typer.Context, as_of: RatingDateOpt, policy: PolicyOpt = None, fmt: FormatOpt = "table"
+) -> None:
+    from moralbank.render import credit as rc
+    from moralbank.render.formats import FORMATS, render_json
+    from moralbank.reports.credit import summary
+    from moralbank.storage.db import reading
+
+    check_format(fmt, FORMATS)
+    rules, on = credit_policy(policy), rating_date(ctx, as_of)
+    with reading(engine(ctx)) as session:
+        report = summary(session, rules, as_of=on)
+    renderers: dict[str, Callable[[], str | list[Any]]] = {
+        "table": lambda: rc.summary_renderables(report, settings(ctx).lang),
+        "json": lambda: render_json(report),
+        "csv": lambda: rc.summary_csv(report),
+    }
+    emit(None, renderers[fmt]())
+
+
+@credit_app.command("export", help=h("help.credit_export"))
+def credit_export(
+    ctx: typer.Context,
+    as_of: RatingDateOpt,
+    bank: Annotated[str, typer.Option("--bank", help=h("help.bank"))],
+    out: Annotated[Path, typer.Option("--out", help=h("help.export_out"))],
+    signing_key: Annotated[Path, typer.Option("--signing-key", help=h("help.signing_key"))],
+    fmt: Annotated[str, typer.Option("--format", "-f", help=h("help.format"))] = "csv",
+    full_id: Annotated[bool, typer.Option("--full-id", help=h("help.full_id"))] = False,
+    policy: PolicyOpt = None,
+) -> None:
+    from dataclasses import asdict
+
+    from moralbank.render import bank_export as bx
+    from moralbank.reports.credit import bank_rows
+    from moralbank.reports.heads import checkpoints
+    from moralbank.services.export_log import record_export
+    from moralbank.services.register import now_utc
+    from moralbank.services.signing import key_id, load_private_key, sign
+    from moralbank.storage.db import reading, retrying
+
+    who = operator(ctx)
+    check_format(fmt, bx.EXPORT_FORMATS)
+    if not bank.strip():
+        raise MoralBankError("credit.bank_required")
+    rules, on, key, bank = credit_policy(policy), rating_date(ctx, as_of), load_private_key(signing_key), bank.strip()
+    header = bx.Header(bank, on.isoformat(), rules.hash, full_id)
+    with reading(engine(ctx)) as session:
+        marks = [asdict(mark) for mark in checkpoints(session)]
+        written = bx.write_export(bank_rows(session, rules, as_of=on, full_id=full_id), out, fmt, header)
+    manifest = bx.manifest_for(written, out, fmt, header, marks, key_id=key_id(key.public_key()), at=now_utc())
+    bx.place(written, out, sign(manifest, key))
+    try:
+        number = retrying(engine(ctx), lambda session: record_export(session, manifest=manifest, operator=who))
+    except BaseException:
+        bx.withdraw(out)  # an export the log does not know of must not leave the office
+        raise
+    sig = str(bx.signature_path(out))
+    say(ctx, "credit.exported", rows=written.rows, path=str(out), format=fmt, sig=sig, id=number)
+    if full_id:
+        say(ctx, "credit.full_id_warning", bank=bank)
+
+
+@credit_app.command("exports", help=h("help.credit_exports"))
+def credit_exports(ctx: typer.Context, fmt: FormatOpt = "table") -> None:
+    from moralbank.reports.credit import export_log
+    from moralbank.storage.db import reading
+
+    with reading(engine(ctx)) as session:
+        rows = export_log(session)
+    if not rows and fmt == "table":
+        say(ctx, "credit.no_exports")
+        return
+    shown = ["id", "exported_at", "operator", "bank", "as_of", "format", "rows", "full_id", "file", "sha256"]
+    show(ctx, rows, fmt, columns=shown if fmt == "table" else None)
+
+
+@credit_app.command("verify", help=h("help.credit_verify"))
+def credit_verify(
+    ctx: typer.Context,
+    file: Path,
+    public_key: Annotated[Path, typer.Option("--public-key", help=h("help.public_key"))],
+    signature: Annotated[Path | None, typer.Option("--signature", help=h("help.signature"))] = None,
+) -> None:
+    from moralbank.render.bank_export import signature_path, verify_export
+    from moralbank.render.credit import verified_lines
+
+    manifest = verify_export(file, signature or signature_path(file), public_key)
+    typer.echo("\n".join(verified_lines(manifest, settings(ctx).lang)))
+
+
+@keys_app.command("generate", help=h("help.keys_generate"))
+def keys_generate(ctx: typer.Context, out: Annotated[Path, typer.Option("--out", help=h("help.keys_out"))]) -> None:
+    from moralbank.services.signing import generate_keys
+
+    pair = generate_keys(out)
+    say(ctx, "keys.generated", private=str(pair.private), public=str(pair.public), key_id=pair.key_id)

@@ -1,0 +1,233 @@
+"""Publication (晾): the public notice, objections, boards and trends."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+
+from moralbank.cli.common import (
+    app,
+    check_format,
+    emit,
+    engine,
+    group,
+    h,
+    month_option,
+    operator,
+    out_console,
+    print_lang,
+    say,
+    settings,
+    show,
+    today,
+)
+from moralbank.cli.options import (
+    FormatOpt,
+    MonthOpt,
+    OutOpt,
+    ReasonOpt,
+    TopOpt,
+    VillageFilterOpt,
+    VillageOpt,
+)
+from moralbank.errors import MoralBankError
+
+board_app = group("help.board")
+notice_app = group("help.notice")
+report_app = group("help.report")
+app.add_typer(board_app, name="board")
+app.add_typer(notice_app, name="notice")
+app.add_typer(report_app, name="report")
+
+
+def show_board(ctx: typer.Context, board: Any, fmt: str, out: Path | None) -> None:
+    from moralbank.render import boards as rb
+    from moralbank.render.formats import render_json
+
+    check_format(fmt, rb.BOARD_FORMATS)
+    renderers: dict[str, Callable[[], str | list[Any]]] = {
+        "table": lambda: rb.board_renderables(board, settings(ctx).lang),
+        "json": lambda: render_json(board),
+        "csv": lambda: rb.board_csv(board),
+        "md": lambda: rb.board_markdown(board, print_lang(ctx)),
+        "html": lambda: rb.board_html(board, print_lang(ctx)),
+    }
+    emit(out, renderers[fmt]())
+
+
+def _top(value: int | None) -> int | None:
+    if value is not None and value <= 0:
+        raise MoralBankError("board.top_positive", value=value)
+    return value
+
+
+@board_app.command("show", help=h("help.board_show"))
+def board_show(
+    ctx: typer.Context,
+    month: MonthOpt,
+    village: VillageFilterOpt = None,
+    county: Annotated[bool, typer.Option("--county", help=h("help.county"))] = False,
+    top: TopOpt = None,
+    fmt: FormatOpt = "table",
+    out: OutOpt = None,
+) -> None:
+    from moralbank.domain.boards import top as cut
+    from moralbank.reports.boards import board_for_month, county_board
+    from moralbank.storage.db import reading
+
+    if county == (village is not None):
+        raise MoralBankError("board.need_village")
+    wanted, count = month_option(month), _top(top)
+    with reading(engine(ctx)) as session:
+        if village is None:
+            board = county_board(session, month=wanted)
+        else:
+            board = board_for_month(session, village=village, month=wanted)
+    show_board(ctx, cut(board, count), fmt, out)
+
+
+@board_app.command("publish", help=h("help.board_publish"))
+def board_publish(
+    ctx: typer.Context,
+    village: VillageOpt,
+    month: MonthOpt,
+) -> None:
+    from moralbank.reports.boards import village_board
+    from moralbank.services.publication import publish
+    from moralbank.storage.db import retrying
+
+    who, wanted = operator(ctx), month_option(month)
+    done = retrying(
+        engine(ctx),
+        lambda session: publish(
+            session, board=village_board(session, village=village, month=wanted), operator=who, today=today(ctx)
+        ),
+    )
+    say(
+        ctx,
+        "board.published",
+        village=village,
+        month=wanted,
+        id=done.id,
+        seq=done.checkpoint.seq,
+        hash=done.snapshot_hash,
+    )
+
+
+@board_app.command("list", help=h("help.board_list"))
+def board_list(
+    ctx: typer.Context,
+    village: VillageFilterOpt = None,
+    fmt: FormatOpt = "table",
+) -> None:
+    from moralbank.reports.boards import published_boards
+    from moralbank.storage.db import reading
+
+    with reading(engine(ctx)) as session:
+        rows = published_boards(session, village=village)
+    columns = ["board", "village", "month", "households", "seq", "operator", "published_at"] if fmt == "table" else None
+    show(ctx, rows, fmt, columns=columns)
+
+
+@board_app.command("get", help=h("help.board_get"))
+def board_get(
+    ctx: typer.Context, board_id: int, top: TopOpt = None, fmt: FormatOpt = "table", out: OutOpt = None
+) -> None:
+    from moralbank.domain.boards import top as cut
+    from moralbank.reports.boards import published_board
+    from moralbank.storage.db import reading
+
+    count = _top(top)
+    with reading(engine(ctx)) as session:
+        board = published_board(session, board_id)
+    show_board(ctx, cut(board, count), fmt, out)
+
+
+@notice_app.command("show", help=h("help.notice_show"))
+def notice_show(
+    ctx: typer.Context,
+    village: VillageOpt,
+    fmt: FormatOpt = "table",
+    out: OutOpt = None,
+) -> None:
+    from moralbank.render import boards as rb
+    from moralbank.render.formats import render_json
+    from moralbank.reports.notice import notice
+    from moralbank.storage.db import reading
+
+    check_format(fmt, rb.NOTICE_FORMATS)
+    with reading(engine(ctx)) as session:
+        listing = notice(session, village=village)
+    renderers: dict[str, Callable[[], str | list[Any]]] = {
+        "table": lambda: rb.notice_renderables(listing, settings(ctx).lang),
+        "json": lambda: render_json(listing),
+        "md": lambda: rb.notice_markdown(listing, print_lang(ctx)),
+        "html": lambda: rb.notice_html(listing, print_lang(ctx)),
+    }
+    emit(out, renderers[fmt]())
+
+
+@app.command("object", help=h("help.object"))
+def object_to(ctx: typer.Context, entry: int, reason: ReasonOpt) -> None:
+    from moralbank.services.notice import object_to as void_proposal
+    from moralbank.storage.db import retrying
+
+    who = operator(ctx)
+    void = retrying(
+        engine(ctx),
+        lambda session: void_proposal(session, entry_id=entry, reason=reason, operator=who, today=today(ctx)),
+    )
+    say(ctx, "object.recorded", id=entry, void=void)
+
+
+@app.command(help=h("help.settle"))
+def settle(
+    ctx: typer.Context,
+    village: VillageOpt,
+    as_of: Annotated[str | None, typer.Option("--as-of", help=h("help.settle_as_of"))] = None,
+) -> None:
+    from moralbank.domain.dates import parse_date
+    from moralbank.services.notice import settle as post_due
+    from moralbank.storage.db import retrying
+
+    who = operator(ctx)
+    on = parse_date(as_of, "--as-of") if as_of else today(ctx)
+    done = retrying(
+        engine(ctx), lambda session: post_due(session, village=village, as_of=on, operator=who, today=today(ctx))
+    )
+    say(ctx, "settle.done" if done.posted else "settle.none", count=len(done.posted), as_of=done.as_of)
+    if done.left_to_checker:
+        say(ctx, "settle.left", count=done.left_to_checker)
+    if done.still_on_notice:
+        say(ctx, "settle.waiting", count=done.still_on_notice)
+
+
+@report_app.command("trend", help=h("help.trend"))
+def report_trend(
+    ctx: typer.Context,
+    village: VillageFilterOpt = None,
+    household: Annotated[str | None, typer.Option("--household", help=h("help.trend_household"))] = None,
+    months: Annotated[int, typer.Option("--months", help=h("help.months"))] = 12,
+    until: Annotated[str | None, typer.Option("--until", help=h("help.until"))] = None,
+    fmt: FormatOpt = "table",
+) -> None:
+    from moralbank.domain.dates import month_of, parse_month
+    from moralbank.render.formats import render_json
+    from moralbank.render.trend import TREND_FORMATS, trend_table
+    from moralbank.reports.trend import trend
+    from moralbank.storage.db import reading
+
+    check_format(fmt, TREND_FORMATS)
+    if not 1 <= months <= 120:
+        raise MoralBankError("trend.months_positive", value=months)
+    last = parse_month(until, "--until") if until else month_of(today(ctx))
+    with reading(engine(ctx)) as session:
+        series = trend(session, until=last, months=months, village=village, household=household)
+    if fmt == "json":
+        sys.stdout.write(render_json(series))
+    else:
+        out_console().print(trend_table(series, settings(ctx).lang))

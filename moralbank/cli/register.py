@@ -1,0 +1,171 @@
+"""The register: villages, households and their sheets."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from moralbank.cli.common import (
+    app,
+    engine,
+    group,
+    h,
+    operator,
+    progress_bar,
+    read_sheet,
+    say,
+    settings,
+    show,
+    today,
+    yes_no,
+)
+from moralbank.cli.options import (
+    FormatOpt,
+    VillageFilterOpt,
+)
+from moralbank.errors import MoralBankError
+from moralbank.messages import text
+
+village_app = group("help.village")
+household_app = group("help.household")
+import_app = group("help.import")
+app.add_typer(village_app, name="village")
+app.add_typer(household_app, name="household")
+app.add_typer(import_app, name="import")
+
+
+@village_app.command("add", help=h("help.village_add"))
+def village_add(
+    ctx: typer.Context,
+    code: str,
+    name: Annotated[str, typer.Option("--name")],
+    town: Annotated[str, typer.Option("--town")],
+    county: Annotated[str, typer.Option("--county")],
+) -> None:
+    from moralbank.services.register import add_village
+    from moralbank.storage.db import retrying
+
+    operator(ctx)
+    retrying(engine(ctx), lambda session: add_village(session, code=code, name=name, town=town, county=county))
+    say(ctx, "village.added", code=code)
+
+
+@village_app.command("list", help=h("help.village_list"))
+def village_list(ctx: typer.Context, fmt: FormatOpt = "table") -> None:
+    from moralbank.reports.registry import village_rows
+    from moralbank.storage.db import reading
+
+    with reading(engine(ctx)) as session:
+        show(ctx, village_rows(session), fmt)
+
+
+@village_app.command("set", help=h("help.village_set"))
+def village_set(
+    ctx: typer.Context,
+    code: str,
+    notice_days: Annotated[int | None, typer.Option("--notice-days", help=h("help.notice_days"))] = None,
+    black_list: Annotated[str | None, typer.Option("--black-list", help=h("help.black_list"))] = None,
+    maker_checker: Annotated[str | None, typer.Option("--maker-checker", help=h("help.maker_checker"))] = None,
+    fmt: FormatOpt = "table",
+) -> None:
+    from moralbank.services.publication import set_village_options
+    from moralbank.storage.db import retrying
+
+    operator(ctx)
+    listing, checker = yes_no(black_list, "--black-list"), yes_no(maker_checker, "--maker-checker")
+    if notice_days is None and listing is None and checker is None:
+        raise MoralBankError("village.nothing_to_set")
+    row = retrying(
+        engine(ctx),
+        lambda session: set_village_options(
+            session, code=code, notice_days=notice_days, black_list=listing, maker_checker=checker
+        ),
+    )
+    if fmt == "table":
+        say(ctx, "village.updated", code=code)
+    show(ctx, row, fmt)
+
+
+@household_app.command("add", help=h("help.household_add"))
+def household_add(
+    ctx: typer.Context,
+    code: str,
+    village: Annotated[str, typer.Option("--village")],
+    head_name: Annotated[str, typer.Option("--head-name")],
+    id_number: Annotated[str, typer.Option("--id-number")],
+    members: Annotated[str, typer.Option("--members")] = "1",
+    phone: Annotated[str, typer.Option("--phone")] = "",
+    grid: Annotated[str, typer.Option("--grid")] = "",
+    address: Annotated[str, typer.Option("--address")] = "",
+    consent_board: Annotated[str, typer.Option("--consent-board")] = "yes",
+    consent_bank: Annotated[str, typer.Option("--consent-bank")] = "no",
+) -> None:
+    from moralbank.services.register import add_household
+    from moralbank.storage.db import retrying
+
+    operator(ctx)
+    row = {
+        "code": code,
+        "village": village,
+        "head_name": head_name,
+        "id_number": id_number,
+        "phone": phone,
+        "members": members,
+        "grid": grid,
+        "address": address,
+        "consent_board": consent_board,
+        "consent_bank": consent_bank,
+    }
+    retrying(engine(ctx), lambda session: add_household(session, row=row, today=today(ctx).isoformat()))
+    say(ctx, "household.added", code=code)
+
+
+@household_app.command("list", help=h("help.household_list"))
+def household_list(
+    ctx: typer.Context,
+    village: VillageFilterOpt = None,
+    fmt: FormatOpt = "table",
+) -> None:
+    from moralbank.reports.registry import household_rows
+    from moralbank.storage.db import reading
+
+    with reading(engine(ctx)) as session:
+        show(ctx, household_rows(session, village=village), fmt)
+
+
+@household_app.command("show", help=h("help.household_show"))
+def household_show(ctx: typer.Context, code: str, fmt: FormatOpt = "table") -> None:
+    from moralbank.reports.registry import household_detail
+    from moralbank.storage.db import reading
+
+    with reading(engine(ctx)) as session:
+        show(ctx, household_detail(session, code=code), fmt)
+
+
+@import_app.command("villages", help=h("help.import_villages"))
+def import_villages(ctx: typer.Context, file: Path) -> None:
+    from moralbank.services.register import add_villages
+    from moralbank.storage.db import retrying
+
+    operator(ctx)
+    sheet = read_sheet(file, "villages")
+    count = retrying(engine(ctx), lambda session: add_villages(session, sheet=sheet))
+    say(ctx, "villages.imported", count=count)
+
+
+@import_app.command("households", help=h("help.import_households"))
+def import_households(ctx: typer.Context, file: Path) -> None:
+    from moralbank.services.register import add_households
+    from moralbank.storage.db import retrying
+
+    operator(ctx)
+    sheet = read_sheet(file, "households")
+    label = text("progress.checking", settings(ctx).lang, source=sheet.source)
+    with progress_bar(label, len(sheet.rows)) as advance:
+        count = retrying(
+            engine(ctx),
+            lambda session: add_households(session, sheet=sheet, today=today(ctx).isoformat(), progress=advance),
+        )
+    say(ctx, "households.imported", count=count)
