@@ -14,6 +14,7 @@ from moralbank.domain.credit_policy import VETO, CreditPolicy, VillageCounts, mo
 from moralbank.domain.identity import mask_id
 from moralbank.services.register import get_household, get_village
 from moralbank.storage.models import ExportLog, Village
+from moralbank.storage.predicates import standing_deduction
 
 # Per household: earned points booked in the window, how many entries moved them, and the first
 # booking ever (a household is known to the scheme from then, even if registered here later).
@@ -37,12 +38,10 @@ ORDER BY h.code
 
 # Posted deductions under a veto standard booked in the veto window and not reversed by then,
 # newest first; the partial index entry_deduction keeps this to the deductions alone.
-_VETOES = """
+_VETOES = f"""
 SELECT e.household, e.id, e.seq, e.booked_on, e.earned, s.code, s.title
 FROM entry e JOIN standard s ON s.id = e.standard_id
-WHERE e.kind = 'deduction' AND e.booked_on >= :lo AND e.booked_on <= :hi AND s.veto = 1 {where}
-  AND NOT EXISTS (SELECT 1 FROM entry r WHERE r.village = e.village AND r.ref_seq = e.seq
-                  AND r.kind = 'reversal' AND r.booked_on <= :hi)
+WHERE e.booked_on >= :lo AND e.booked_on <= :hi AND s.veto = 1 {{where}} AND {standing_deduction("e", ":hi")}
 ORDER BY e.booked_on DESC, e.id DESC
 """
 
