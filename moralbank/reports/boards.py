@@ -103,9 +103,7 @@ def black_list(session: Session, *, month: str, villages: list[str]) -> list[Bla
         row[3] += 1
         if title and title not in items[code]:
             items[code].append(title)
-    rows = [
-        BlackRow(code, n, v, points, count, "、".join(items[code])) for code, (n, v, points, count) in found.items()
-    ]
+    rows = [BlackRow(code, n, v, points, count, tuple(items[code])) for code, (n, v, points, count) in found.items()]
     return sorted(rows, key=lambda r: (r.points, r.household))
 
 

@@ -10,7 +10,7 @@ from typing import Any
 from sqlalchemy import text
 from sqlmodel import Session, col, select
 
-from moralbank.domain.credit_policy import VETO, CreditPolicy, VillageCounts, months_between, share_text
+from moralbank.domain.credit_policy import VETO, CreditPolicy, VillageCounts, months_between, share_permille
 from moralbank.domain.identity import mask_id
 from moralbank.services.register import get_household, get_village
 from moralbank.storage.models import ExportLog, Village
@@ -273,7 +273,7 @@ class VillageSummary:
     name: str
     households: int = 0
     rated: int = 0
-    share: str = "0.0%"
+    share_permille: int = 0  # rated households per thousand on the register, rounded half up
     tiers: dict[str, int] = field(default_factory=dict)
     credit_total: int = 0
     vetoed: int = 0
@@ -287,7 +287,7 @@ class CountyTotal:
     villages: int = 0
     households: int = 0
     rated: int = 0
-    share: str = "0.0%"
+    share_permille: int = 0  # rated households per thousand on the register, rounded half up
     tiers: dict[str, int] = field(default_factory=dict)
     credit_total: int = 0
     vetoed: int = 0
@@ -326,7 +326,7 @@ def summary(session: Session, policy: CreditPolicy, *, as_of: date) -> CreditSum
     total = CountyTotal(len(places), tiers=dict.fromkeys(codes, 0))
     total.designations = {d.code: 0 for d in policy.designations}
     for place in places.values():
-        place.share = share_text(place.rated, place.households)
+        place.share_permille = share_permille(place.rated, place.households)
         counts = VillageCounts(place.households, place.rated, place.tiers, place.vetoed)
         place.designation = policy.designation_for(counts)
         total.households += place.households
@@ -337,7 +337,7 @@ def summary(session: Session, policy: CreditPolicy, *, as_of: date) -> CreditSum
             total.tiers[code] += place.tiers[code]
         if place.designation is not None:
             total.designations[place.designation] += 1
-    total.share = share_text(total.rated, total.households)
+    total.share_permille = share_permille(total.rated, total.households)
     return CreditSummary(on, policy.name, policy.hash, list(places.values()), total)
 
 
