@@ -554,6 +554,7 @@ def verify(
     checkpoint_file: Annotated[Path | None, typer.Option("--checkpoint", help=h("help.checkpoint_file"))] = None,
     fmt: FormatOpt = "table",
 ) -> None:
+    from moralbank.render.verify import verify_json, verify_lines
     from moralbank.reports.integrity import verify as verify_ledger
     from moralbank.storage.db import reading
 
@@ -561,59 +562,13 @@ def verify(
     saved = _saved_checkpoints(checkpoint_file)
     with reading(engine(ctx)) as session:
         report = verify_ledger(session, saved=saved)
+    lang = settings(ctx).lang
     if fmt == "json":
-        sys.stdout.write(json.dumps(_verify_json(ctx, report), ensure_ascii=False, indent=2) + "\n")
+        sys.stdout.write(verify_json(report, lang))
     else:
-        _print_verify(ctx, report)
+        typer.echo("\n".join(verify_lines(report, lang)), err=not report.ok)
     if not report.ok:
         raise typer.Exit(1)
-
-
-def _problem_text(problem: Any, lang: str) -> str:
-    reason = text(problem.key, lang, **problem.params)
-    if getattr(problem, "board", None) is not None:
-        return text(
-            "verify.problem_board",
-            lang,
-            board=problem.board,
-            village=problem.village,
-            month=problem.params["month"],
-            reason=reason,
-        )
-    if not problem.village:
-        return text("verify.problem_global", lang, reason=reason)
-    if problem.entry is None:  # a checkpoint's entry that is no longer there
-        return text("verify.problem_seq", lang, village=problem.village, seq=problem.seq, reason=reason)
-    return text("verify.problem", lang, village=problem.village, seq=problem.seq, entry=problem.entry, reason=reason)
-
-
-def _verify_json(ctx: typer.Context, report: Any) -> dict[str, Any]:
-    lang = settings(ctx).lang
-    problems = [
-        {
-            "village": p.village,
-            "seq": p.seq,
-            "entry": p.entry,
-            "board": p.board,
-            "problem": p.key,
-            "message": _problem_text(p, lang),
-        }
-        for p in report.problems
-    ]
-    counts = {"villages": report.villages, "entries": report.entries, "boards": report.boards}
-    return {"ok": report.ok, **counts, "problems": problems}
-
-
-def _print_verify(ctx: typer.Context, report: Any) -> None:
-    lang = settings(ctx).lang
-    if report.ok:
-        say(ctx, "verify.ok", villages=report.villages, entries=report.entries)
-        if report.boards:
-            say(ctx, "verify.boards_ok", count=report.boards)
-        return
-    lines = [text("verify.failed", lang, count=len(report.problems))]
-    lines += ["  " + _problem_text(p, lang) for p in report.problems]
-    typer.echo("\n".join(lines), err=True)
 
 
 @app.command(help=h("help.checkpoint"))
@@ -1070,36 +1025,25 @@ def credit_export(
     full_id: Annotated[bool, typer.Option("--full-id", help=h("help.full_id"))] = False,
     policy: PolicyOpt = None,
 ) -> None:
-    from dataclasses import asdict
-
-    from moralbank.render import bank_export as bx
-    from moralbank.reports.credit import bank_rows
-    from moralbank.reports.heads import checkpoints
-    from moralbank.services.export_log import record_export
-    from moralbank.services.register import now_utc
-    from moralbank.services.signing import key_id, load_private_key, sign
-    from moralbank.storage.db import reading, retrying
+    from moralbank.render.bank_export import EXPORT_FORMATS
+    from moralbank.services.credit_export import export_signed
 
     who = operator(ctx)
-    check_format(fmt, bx.EXPORT_FORMATS)
-    if not bank.strip():
-        raise MoralBankError("credit.bank_required")
-    rules, on, key, bank = _policy(policy), _as_of(as_of), load_private_key(signing_key), bank.strip()
-    header = bx.Header(bank, on.isoformat(), rules.hash, full_id)
-    with reading(engine(ctx)) as session:
-        marks = [asdict(mark) for mark in checkpoints(session)]
-        written = bx.write_export(bank_rows(session, rules, as_of=on, full_id=full_id), out, fmt, header)
-    manifest = bx.manifest_for(written, out, fmt, header, marks, key_id=key_id(key.public_key()), at=now_utc())
-    bx.place(written, out, sign(manifest, key))
-    try:
-        number = retrying(engine(ctx), lambda session: record_export(session, manifest=manifest, operator=who))
-    except BaseException:
-        bx.withdraw(out)  # an export the log does not know of must not leave the office
-        raise
-    sig = str(bx.signature_path(out))
-    say(ctx, "credit.exported", rows=written.rows, path=str(out), format=fmt, sig=sig, id=number)
+    check_format(fmt, EXPORT_FORMATS)
+    done = export_signed(
+        engine=engine(ctx),
+        policy=_policy(policy),
+        as_of=_as_of(as_of),
+        bank=bank,
+        out=out,
+        file_format=fmt,
+        signing_key=signing_key,
+        operator=who,
+        full_id=full_id,
+    )
+    say(ctx, "credit.exported", rows=done.rows, path=str(out), format=fmt, sig=str(done.signature), id=done.id)
     if full_id:
-        say(ctx, "credit.full_id_warning", bank=bank)
+        say(ctx, "credit.full_id_warning", bank=done.bank)
 
 
 @credit_app.command("exports", help=h("help.credit_exports"))
