@@ -25,8 +25,7 @@ from moralbank.domain.boards import (
 )
 from moralbank.domain.dates import month_bounds
 from moralbank.errors import NotFound
-from moralbank.reports.heads import checkpoints
-from moralbank.services.ledger import chain_head
+from moralbank.services.ledger import chain_head, chain_heads
 from moralbank.services.register import get_village
 from moralbank.storage.models import Board as BoardTable
 from moralbank.storage.models import Village
@@ -132,7 +131,7 @@ def county_board(session: Session, *, month: str) -> Board:
         village=None,
         title="、".join(counties),
         month=month,
-        checkpoint=checkpoints(session, [p.code for p in places]),
+        checkpoint=chain_heads(session, [p.code for p in places]),
         rows=rows,
         black_list=black_list(session, month=month, villages=listing) if listing else None,
     )

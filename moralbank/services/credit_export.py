@@ -16,8 +16,8 @@ from moralbank.domain.credit_policy import CreditPolicy
 from moralbank.errors import InputError
 from moralbank.render import bank_export as bx
 from moralbank.reports.credit import bank_rows
-from moralbank.reports.heads import checkpoints
 from moralbank.services.export_log import record_export
+from moralbank.services.ledger import chain_heads
 from moralbank.services.register import now_utc
 from moralbank.services.signing import key_id, load_private_key, sign
 from moralbank.storage.db import reading, retrying
@@ -59,7 +59,7 @@ def export_signed(
     key, bank = load_private_key(signing_key), bank.strip()
     header = bx.Header(bank, as_of.isoformat(), policy.hash, full_id)
     with reading(engine) as session:
-        marks = [asdict(mark) for mark in checkpoints(session)]
+        marks = [asdict(mark) for mark in chain_heads(session)]
         written = bx.write_export(bank_rows(session, policy, as_of=as_of, full_id=full_id), out, file_format, header)
     manifest = bx.manifest_for(written, out, file_format, header, marks, key_id=key_id(key.public_key()), at=now_utc())
     bx.place(written, out, sign(manifest, key))
