@@ -66,6 +66,6 @@ def export_signed(
     try:
         number = retrying(engine, lambda session: record_export(session, manifest=manifest, operator=operator))
     except BaseException:
-        bx.withdraw(out)
+        bx.withdraw(out)  # an export the log does not know of must not leave the office
         raise
     return ExportResult(number, written.rows, out, bx.signature_path(out), file_format, bank, full_id)
