@@ -8,6 +8,7 @@ import io
 import json
 import os
 import stat
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -19,9 +20,12 @@ from typer.testing import CliRunner
 
 import cli
 from moralbank.domain.credit_policy import load_policy
-from moralbank.reports.credit import BANK_COLUMNS
+from moralbank.errors import InputError, Refused
+from moralbank.reports.credit import BANK_COLUMNS, export_log
 from moralbank.resources import fixtures_dir
+from moralbank.services.signing import read_signature
 from moralbank.storage.db import reading, writing
+from moralbank.workflows import credit_export
 from tests.clock import freeze_today
 from tests.credit_town import AS_OF, EXPECTED, HOUSEHOLDS, TODAY, build_town, id_numbers
 from tests.publication_town import invoke
@@ -206,6 +210,65 @@ def test_the_export_log_is_append_only(run: Any, office: dict[str, Path], engine
         with pytest.raises(DBAPIError, match="append-only"), writing(engine) as session:
             session.execute(text(statement))
     assert len(json.loads(invoke(run, "credit", "exports", "-f", "json").stdout)) == 1
+
+
+def _export_signed(engine: Engine, office: dict[str, Path], name: str, bank: str = f" {BANK} ") -> Any:
+    return credit_export.export_signed(
+        engine=engine,
+        policy=load_policy(fixtures_dir() / "credit_policy.toml"),
+        as_of=date.fromisoformat(AS_OF),
+        bank=bank,
+        out=office["dir"] / name,
+        file_format="csv",
+        signing_key=office["key"],
+        operator="clerk",
+    )
+
+
+def test_export_signed_places_signs_and_logs_one_export(office: dict[str, Path], engine: Engine) -> None:
+    done = _export_signed(engine, office, "list.csv")
+    out = office["dir"] / "list.csv"
+    assert (done.id, done.rows, done.path, done.signature) == (
+        1,
+        len(CONSENTING_RATED),
+        out,
+        office["dir"] / "list.csv.sig",
+    )
+    assert (done.bank, done.full_id, done.file_format) == (BANK, False, "csv")
+    assert [row[0] for row in csv_rows(out)[1:]] == CONSENTING_RATED
+    with reading(engine) as session:
+        (logged,) = export_log(session)
+    assert (logged.id, logged.bank, logged.operator, logged.rows, logged.sha256) == (
+        1,
+        BANK,
+        "clerk",
+        done.rows,
+        hashlib.sha256(out.read_bytes()).hexdigest(),
+    )
+    manifest, _ = read_signature(done.signature)
+    assert (manifest.sha256, manifest.rows, manifest.bank, manifest.file) == (
+        logged.sha256,
+        done.rows,
+        BANK,
+        "list.csv",
+    )
+
+
+def test_export_signed_takes_the_file_back_when_the_log_cannot_record_it(
+    office: dict[str, Path], engine: Engine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def refuse(session: Any, **_: Any) -> int:
+        raise Refused("month.closed", month="2026-11")
+
+    monkeypatch.setattr(credit_export, "record_export", refuse)
+    with pytest.raises(Refused):
+        _export_signed(engine, office, "list.csv")
+    assert list(office["dir"].glob("list.csv*")) == []  # neither the list, its signature nor a partial file
+    monkeypatch.undo()
+    with pytest.raises(InputError) as blank:
+        _export_signed(engine, office, "other.csv", bank=" ")
+    assert blank.value.message("en") == "Name the bank receiving the list with --bank"
+    assert list(office["dir"].glob("other.csv*")) == []
 
 
 # --- verify --------------------------------------------------------------------------------------

@@ -18,7 +18,19 @@ from sqlalchemy import Engine
 from typer.testing import CliRunner
 
 import cli
-from moralbank.domain.boards import Standing, competition_ranks, ranked, top
+from moralbank.domain.boards import (
+    BlackRow,
+    Board,
+    Standing,
+    board_from_snapshot,
+    canonical_text,
+    competition_ranks,
+    ranked,
+    snapshot,
+    top,
+)
+from moralbank.domain.chain import GENESIS, Checkpoint
+from moralbank.render.boards import board_csv, board_html, board_markdown
 from moralbank.reports.boards import county_board, village_board
 from moralbank.storage.db import reading
 from tests.clock import freeze_today
@@ -58,8 +70,8 @@ def test_village_board_ranks_ties_and_masks(town: Engine) -> None:
     assert board.title == "东庄村"
     assert board.black_list is not None
     assert [(b.household, b.points, b.count, b.items) for b in board.black_list] == [
-        ("DZ04", -10, 1, "打架斗殴"),
-        ("DZ06", -5, 1, "焚烧秸秆、垃圾"),
+        ("DZ04", -10, 1, ("打架斗殴",)),
+        ("DZ06", -5, 1, ("焚烧秸秆、垃圾",)),
     ]
 
 
@@ -102,6 +114,30 @@ def test_points_count_in_the_month_they_are_booked(town: Engine) -> None:
         assert rows_of(village_board(session, village="DZ", month="2026-11")) == [(1, "DZ05", "徐**", 5)]
         assert rows_of(village_board(session, village="DZ", month="2026-10"))[3] == (4, "DZ05", "徐**", 3)
         assert village_board(session, village="DZ", month="2026-09").rows == []
+
+
+def _two_item_board() -> Board:
+    black = [BlackRow("DZ04", "王**", "DZ", -15, 2, ("打架斗殴", "乱倒垃圾"))]
+    return Board("DZ", "东庄村", "2026-10", Checkpoint("DZ", 0, GENESIS), [], black)
+
+
+def test_black_list_items_stay_a_list_until_a_renderer_joins_them() -> None:
+    board = _two_item_board()
+    assert json.loads(canonical_text(snapshot(board)))["black_list"][0]["items"] == ["打架斗殴", "乱倒垃圾"]
+    assert board_from_snapshot(json.loads(canonical_text(snapshot(board)))) == board
+    assert "| 打架斗殴、乱倒垃圾 |" in board_markdown(board, "zh")
+    assert "| 打架斗殴, 乱倒垃圾 |" in board_markdown(board, "en")
+    assert '<td class="text">打架斗殴, 乱倒垃圾</td>' in board_html(board, "en")
+    assert board_csv(board).splitlines()[1].endswith(",-15,2,打架斗殴、乱倒垃圾")
+    assert board_csv(board, "en").splitlines()[1].endswith(',-15,2,"打架斗殴, 乱倒垃圾"')
+
+
+def test_a_board_published_with_joined_items_reads_back_as_published() -> None:
+    stored = json.loads(canonical_text(snapshot(_two_item_board())))
+    stored["black_list"][0]["items"] = "打架斗殴、乱倒垃圾"  # how boards stored them before items were a list
+    black = board_from_snapshot(stored).black_list
+    assert black is not None and black[0].items == ("打架斗殴、乱倒垃圾",)
+    assert "| 打架斗殴、乱倒垃圾 |" in board_markdown(board_from_snapshot(stored), "en")
 
 
 def test_board_show_cli_refuses_bad_input(run: Any, town: Engine) -> None:

@@ -16,9 +16,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import Engine
 
-from moralbank.domain.credit_policy import VillageCounts, load_policy, months_between, parse_policy, share_text
+from moralbank.domain.credit_policy import VillageCounts, load_policy, months_between, parse_policy, share_permille
 from moralbank.domain.identity import synthetic_id
 from moralbank.errors import SheetError
+from moralbank.render.credit import percent
 from moralbank.reports.credit import rate, summary
 from moralbank.resources import fixtures_dir
 from moralbank.services import ledger, register
@@ -117,12 +118,10 @@ def test_months_on_the_register_are_whole_months() -> None:
 
 
 def test_share_is_rounded_half_up_from_whole_numbers() -> None:
-    assert [share_text(7, 10), share_text(2, 3), share_text(1, 8), share_text(0, 0)] == [
-        "70.0%",
-        "66.7%",
-        "12.5%",
-        "0.0%",
-    ]
+    shares = [share_permille(7, 10), share_permille(2, 3), share_permille(1, 8), share_permille(0, 0)]
+    assert shares == [700, 667, 125, 0]
+    assert [percent(s) for s in shares] == ["70.0%", "66.7%", "12.5%", "0.0%"]
+    assert (share_permille(1, 2000), share_permille(1, 2001), percent(1000)) == (1, 0, "100.0%")
 
 
 BAD_POLICY = """
@@ -341,17 +340,17 @@ def test_explain_counts_the_reversal_and_leaves_out_redemptions(run: Any, town: 
 def test_summary_per_village_and_county(run: Any, town: Engine) -> None:
     out = json.loads(invoke(run, "credit", "summary", "--as-of", AS_OF, "-f", "json").stdout)
     dz, xz = out["villages"]
-    assert (dz["village"], dz["households"], dz["rated"], dz["share"], dz["credit_total"]) == (
+    assert (dz["village"], dz["households"], dz["rated"], dz["share_permille"], dz["credit_total"]) == (
         "DZ",
         10,
         7,
-        "70.0%",
+        700,
         520_000,
     )
     assert dz["tiers"] == {"AAA": 2, "AA": 2, "A": 3} and dz["vetoed"] == 1 and dz["designation"] == "credit"
     assert (xz["households"], xz["rated"], xz["credit_total"], xz["designation"]) == (4, 4, 450_000, "benchmark")
     total = out["total"]
-    assert (total["villages"], total["households"], total["rated"], total["share"]) == (2, 14, 11, "78.6%")
+    assert (total["villages"], total["households"], total["rated"], total["share_permille"]) == (2, 14, 11, 786)
     assert total["credit_total"] == 970_000 and total["tiers"] == {"AAA": 3, "AA": 2, "A": 6}
     assert total["designations"] == {"model": 0, "benchmark": 1, "credit": 1}
     assert out["policy_hash"] == load_policy(POLICY).hash and out["as_of"] == AS_OF
@@ -360,7 +359,7 @@ def test_summary_per_village_and_county(run: Any, town: Engine) -> None:
 def test_credit_village_exactly_at_and_just_below_seventy_percent(run: Any, town: Engine) -> None:
     invoke(run, "reverse", str(entry_id(town, "DZ05", "ZY01")), "--reason", "重复录入", "--booked", "2026-11-29")
     dz = json.loads(invoke(run, "credit", "summary", "--as-of", AS_OF, "-f", "json").stdout)["villages"][0]
-    assert (dz["rated"], dz["share"], dz["designation"]) == (6, "60.0%", None)
+    assert (dz["rated"], dz["share_permille"], dz["designation"]) == (6, 600, None)
 
 
 def test_designation_rules() -> None:

@@ -7,12 +7,16 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from sqlalchemy import Engine
+from sqlalchemy import Engine, text
 from typer.testing import Result
 
+from moralbank.errors import InputError
+from moralbank.services.ledger import differing_field, free_text, get_entry, holdings, inverse_fields
 from moralbank.services.sheets import DECISION_COLUMNS
+from moralbank.storage.db import reading
+from moralbank.storage.predicates import standing_deduction
 from tests.clock import freeze_today
-from tests.core_town import HOUSEHOLD_CODES, TODAY, build_register, entry_count, failed, ok, write_csv
+from tests.core_town import HOUSEHOLD_CODES, TODAY, book, build_register, entry_count, failed, ok, write_csv
 
 Run = Callable[..., Result]
 HEADER = list(DECISION_COLUMNS)
@@ -285,3 +289,59 @@ def test_a_retry_after_the_month_closed_returns_the_original(town: Run, engine: 
         "Error: field qty: key late-retry was already used for a different decision\n"
     )
     assert entry_count(engine) == 7
+
+
+# --- the ledger's single homes --------------------------------------------------------------------
+
+
+def test_free_text_is_stripped_and_refused_empty_or_with_a_personal_number() -> None:
+    assert free_text("  重复录入 ", field="reason", missing="reverse.no_reason") == "重复录入"
+    with pytest.raises(InputError) as empty:
+        free_text("   ", field="reason", missing="reverse.no_reason")
+    assert empty.value.key == "reverse.no_reason"
+    with pytest.raises(InputError) as personal:
+        free_text("联系 13912345678", field="item", missing="redeem.no_item")
+    assert (personal.value.key, personal.value.params) == ("text.personal_number_field", {"field": "item"})
+
+
+def test_inverse_fields_undo_the_transfer_and_link_to_it(town: Run, engine: Engine) -> None:
+    (entry_id,) = book(engine, [("NL001", "ZY01", 2, "k1")])
+    with reading(engine) as session:
+        original = get_entry(session, entry_id)
+        undo = inverse_fields(original)
+        expected = (original.credit, original.debit, original.standard_id, original.seq)
+    assert (undo["debit"], undo["credit"], undo["standard_id"], undo["ref_seq"]) == expected
+    assert (undo["amount"], undo["coins"], undo["earned"]) == (8, -8, -8)  # ZY01 is worth 4 in October
+    assert (undo["household"], undo["qty"], undo["event_date"]) == ("NL001", 2, "2026-10-05")
+    assert "kind" not in undo and "booked_on" not in undo  # the caller says what kind of undoing it is
+
+
+def test_differing_field_reads_a_stored_entry_and_a_batch_row_alike(town: Run, engine: Engine) -> None:
+    (entry_id,) = book(engine, [("NL001", "ZY01", 2, "k1")])
+    with reading(engine) as session:
+        stored = get_entry(session, entry_id)
+        row = {name: getattr(stored, name) for name in ("household", "standard_id", "qty", "note", "amount")}
+        assert differing_field(stored, row) is None and differing_field(row, dict(row)) is None
+        assert differing_field(stored, row | {"qty": 3}) == differing_field(row, row | {"qty": 3}) == "qty"
+        assert differing_field(stored, row | {"amount": 9}) == "coins"  # named as the user knows it
+        assert differing_field(stored, {"kind": "reversal"}) == "kind"  # only the fields a retry names
+
+
+def test_holdings_through_and_before_a_date(town: Run, engine: Engine) -> None:
+    book(engine, [("NL001", "ZY01", 2, "a")], booked="2026-10-10")
+    book(engine, [("NL001", "LL03", 1, "b")], booked="2026-10-20")
+    with reading(engine) as session:
+        assert holdings(session, household="NL001") == (-2, -2)
+        assert holdings(session, household="NL001", through="2026-10-10") == (8, 8)
+        assert holdings(session, household="NL001", before="2026-10-10") == (0, 0)
+        assert holdings(session, household="NL001", before="2026-10-21") == (-2, -2)
+        assert holdings(session, household="NL002") == (0, 0)
+
+
+def test_a_deduction_stands_until_the_day_its_reversal_is_booked(town: Run, engine: Engine) -> None:
+    (deduction,) = book(engine, [("NL001", "LL03", 1, "d")], booked="2026-10-20")
+    ok(town("reverse", str(deduction), "--reason", "误记", "--booked", "2026-11-03"))
+    query = text(f"SELECT e.id FROM entry e WHERE {standing_deduction('e', ':by')}")
+    with reading(engine) as session:
+        standing = {by: [i for (i,) in session.execute(query, {"by": by})] for by in ("2026-10-31", "2026-11-03")}
+    assert standing == {"2026-10-31": [deduction], "2026-11-03": []}

@@ -231,3 +231,26 @@ def test_notice_prints_for_the_notice_board(noticed: Any) -> None:
     assert "西庄村: proposed points on public notice" in empty
     bad = noticed("notice", "show", "--village", "DZ", "-f", "csv")
     assert bad.exit_code == 1 and "md" in bad.output
+
+
+_TRANSFER = ("kind", "household", "debit", "credit", "amount", "coins", "earned", "standard_id", "qty", "note")
+
+
+def test_a_posting_moves_what_a_direct_decision_would_and_a_void_moves_nothing(noticed: Any, town: Engine) -> None:
+    posted = propose(noticed, "DZ05", "ZY01", "2026-11-20", "--note", "扫雪")
+    voided = propose(noticed, "DZ04", "ZY01", "2026-11-28")
+    invoke(noticed, "object", str(voided), "--reason", "  不属实 ")
+    invoke(noticed, "settle", "--village", "DZ", "--as-of", "2026-11-28")
+    invoke(noticed, "award", "XZ01", "ZY01", "--on", "2026-11-20", "--booked", "2026-11-20", "--note", "扫雪")
+    with reading(town) as session:
+        proposal = get_entry(session, posted)
+        (posting,) = session.exec(select(Entry).where(Entry.ref_seq == proposal.seq, Entry.village == "DZ")).all()
+        (direct,) = session.exec(select(Entry).where(Entry.household == "XZ01", Entry.booked_on == "2026-11-20"))
+        (void,) = session.exec(select(Entry).where(Entry.kind == "void")).all()
+        got = {name: getattr(posting, name) for name in _TRANSFER}
+        want = {name: getattr(direct, name) for name in _TRANSFER}
+        swap = {"households:XZ:XZ01": "households:DZ:DZ05", "village:XZ:issuance": "village:DZ:issuance"}
+        assert got == want | {"household": "DZ05", "debit": swap[direct.debit], "credit": swap[direct.credit]}
+        assert (posting.booked_on, posting.kind, posting.amount) == ("2026-11-20", "award", direct.amount)
+        assert (void.amount, void.coins, void.earned, void.note, void.booked_on) == (0, 0, 0, "不属实", "2026-11-28")
+        assert (void.debit, void.credit) == ("households:DZ:DZ04", "village:DZ:issuance")  # the proposal's, swapped

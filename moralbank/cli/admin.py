@@ -77,6 +77,7 @@ def verify(
     checkpoint_file: Annotated[Path | None, typer.Option("--checkpoint", help=h("help.checkpoint_file"))] = None,
     fmt: FormatOpt = "table",
 ) -> None:
+    from moralbank.render.verify import verify_json, verify_lines
     from moralbank.reports.integrity import verify as verify_ledger
     from moralbank.storage.db import reading
 
@@ -84,59 +85,13 @@ def verify(
     saved = _saved_checkpoints(checkpoint_file)
     with reading(engine(ctx)) as session:
         report = verify_ledger(session, saved=saved)
+    lang = settings(ctx).lang
     if fmt == "json":
-        sys.stdout.write(json.dumps(_verify_json(ctx, report), ensure_ascii=False, indent=2) + "\n")
+        sys.stdout.write(verify_json(report, lang))
     else:
-        _print_verify(ctx, report)
+        typer.echo("\n".join(verify_lines(report, lang)), err=not report.ok)
     if not report.ok:
         raise typer.Exit(1)
-
-
-def _problem_text(problem: Any, lang: str) -> str:
-    reason = text(problem.key, lang, **problem.params)
-    if getattr(problem, "board", None) is not None:
-        return text(
-            "verify.problem_board",
-            lang,
-            board=problem.board,
-            village=problem.village,
-            month=problem.params["month"],
-            reason=reason,
-        )
-    if not problem.village:
-        return text("verify.problem_global", lang, reason=reason)
-    if problem.entry is None:  # a checkpoint's entry that is no longer there
-        return text("verify.problem_seq", lang, village=problem.village, seq=problem.seq, reason=reason)
-    return text("verify.problem", lang, village=problem.village, seq=problem.seq, entry=problem.entry, reason=reason)
-
-
-def _verify_json(ctx: typer.Context, report: Any) -> dict[str, Any]:
-    lang = settings(ctx).lang
-    problems = [
-        {
-            "village": p.village,
-            "seq": p.seq,
-            "entry": p.entry,
-            "board": p.board,
-            "problem": p.key,
-            "message": _problem_text(p, lang),
-        }
-        for p in report.problems
-    ]
-    counts = {"villages": report.villages, "entries": report.entries, "boards": report.boards}
-    return {"ok": report.ok, **counts, "problems": problems}
-
-
-def _print_verify(ctx: typer.Context, report: Any) -> None:
-    lang = settings(ctx).lang
-    if report.ok:
-        say(ctx, "verify.ok", villages=report.villages, entries=report.entries)
-        if report.boards:
-            say(ctx, "verify.boards_ok", count=report.boards)
-        return
-    lines = [text("verify.failed", lang, count=len(report.problems))]
-    lines += ["  " + _problem_text(p, lang) for p in report.problems]
-    typer.echo("\n".join(lines), err=True)
 
 
 @app.command(help=h("help.checkpoint"))

@@ -28,7 +28,6 @@ from moralbank.cli.options import (
     RatingDateOpt,
     VillageFilterOpt,
 )
-from moralbank.errors import MoralBankError
 
 credit_app = group("help.credit")
 keys_app = group("help.keys")
@@ -128,36 +127,25 @@ def credit_export(
     full_id: Annotated[bool, typer.Option("--full-id", help=h("help.full_id"))] = False,
     policy: PolicyOpt = None,
 ) -> None:
-    from dataclasses import asdict
-
-    from moralbank.render import bank_export as bx
-    from moralbank.reports.credit import bank_rows
-    from moralbank.reports.heads import checkpoints
-    from moralbank.services.export_log import record_export
-    from moralbank.services.register import now_utc
-    from moralbank.services.signing import key_id, load_private_key, sign
-    from moralbank.storage.db import reading, retrying
+    from moralbank.render.bank_export import EXPORT_FORMATS
+    from moralbank.workflows.credit_export import export_signed
 
     who = operator(ctx)
-    check_format(fmt, bx.EXPORT_FORMATS)
-    if not bank.strip():
-        raise MoralBankError("credit.bank_required")
-    rules, on, key, bank = credit_policy(policy), rating_date(ctx, as_of), load_private_key(signing_key), bank.strip()
-    header = bx.Header(bank, on.isoformat(), rules.hash, full_id)
-    with reading(engine(ctx)) as session:
-        marks = [asdict(mark) for mark in checkpoints(session)]
-        written = bx.write_export(bank_rows(session, rules, as_of=on, full_id=full_id), out, fmt, header)
-    manifest = bx.manifest_for(written, out, fmt, header, marks, key_id=key_id(key.public_key()), at=now_utc())
-    bx.place(written, out, sign(manifest, key))
-    try:
-        number = retrying(engine(ctx), lambda session: record_export(session, manifest=manifest, operator=who))
-    except BaseException:
-        bx.withdraw(out)  # an export the log does not know of must not leave the office
-        raise
-    sig = str(bx.signature_path(out))
-    say(ctx, "credit.exported", rows=written.rows, path=str(out), format=fmt, sig=sig, id=number)
+    check_format(fmt, EXPORT_FORMATS)
+    done = export_signed(
+        engine=engine(ctx),
+        policy=credit_policy(policy),
+        as_of=rating_date(ctx, as_of),
+        bank=bank,
+        out=out,
+        file_format=fmt,
+        signing_key=signing_key,
+        operator=who,
+        full_id=full_id,
+    )
+    say(ctx, "credit.exported", rows=done.rows, path=str(out), format=fmt, sig=str(done.signature), id=done.id)
     if full_id:
-        say(ctx, "credit.full_id_warning", bank=bank)
+        say(ctx, "credit.full_id_warning", bank=done.bank)
 
 
 @credit_app.command("exports", help=h("help.credit_exports"))

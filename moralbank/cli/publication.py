@@ -52,7 +52,7 @@ def show_board(ctx: typer.Context, board: Any, fmt: str, out: Path | None) -> No
     renderers: dict[str, Callable[[], str | list[Any]]] = {
         "table": lambda: rb.board_renderables(board, settings(ctx).lang),
         "json": lambda: render_json(board),
-        "csv": lambda: rb.board_csv(board),
+        "csv": lambda: rb.board_csv(board, print_lang(ctx)),
         "md": lambda: rb.board_markdown(board, print_lang(ctx)),
         "html": lambda: rb.board_html(board, print_lang(ctx)),
     }

@@ -36,14 +36,25 @@ class BoardRow:
 
 @dataclass(frozen=True)
 class BlackRow:
-    """One line of the black list (黑榜): a household's deductions booked in the month."""
+    """One line of the black list (黑榜): a household's deductions booked in the month.
+
+    ``items`` are the titles of the standards deducted under, each once, in booking order; a
+    renderer joins them for its language.
+    """
 
     household: str
     name: str
     village: str
     points: int
     count: int
-    items: str
+    items: tuple[str, ...]
+
+    def __post_init__(self) -> None:
+        # Read back from a snapshot, items are a JSON list; boards published before items were
+        # kept apart stored them joined, and are shown exactly as they were published.
+        items: Any = self.items
+        if not isinstance(items, tuple):
+            object.__setattr__(self, "items", (items,) if isinstance(items, str) and items else tuple(items or ()))
 
 
 @dataclass(frozen=True)

@@ -150,12 +150,11 @@ def months_between(since: date, as_of: date) -> int:
     return gap.years * 12 + gap.months
 
 
-def share_text(part: int, whole: int) -> str:
-    """``part`` of ``whole`` as a percentage with one decimal, rounded half up: ``72.5%``."""
+def share_permille(part: int, whole: int) -> int:
+    """``part`` of ``whole`` in thousandths, rounded half up (725 is 72.5%); 0 when ``whole`` is 0."""
     if whole == 0:
-        return "0.0%"
-    tenths = (2000 * part + whole) // (2 * whole)
-    return f"{tenths // 10}.{tenths % 10}%"
+        return 0
+    return (2000 * part + whole) // (2 * whole)
 
 
 # --- parsing ------------------------------------------------------------------------------------

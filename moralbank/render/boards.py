@@ -84,7 +84,14 @@ def board_footer(board: Board, lang: str) -> list[str]:
     return lines
 
 
-def _cell(value: Any) -> str:
+def joined(items: Sequence[str], lang: str) -> str:
+    """A list of titles as one cell: ``A、B`` in Chinese, ``A, B`` in English."""
+    return ("、" if lang == "zh" else ", ").join(items)
+
+
+def _cell(value: Any, lang: str = "zh") -> str:
+    if isinstance(value, tuple | list):
+        return joined(value, lang)
     return "" if value is None else str(value)
 
 
@@ -96,7 +103,7 @@ def _rich(rows: Sequence[Any], columns: list[Column], lang: str, title: str) -> 
     for _name, heading, numeric in columns:
         table.add_column(text(heading, lang), justify="right" if numeric else "left")
     for row in rows:
-        table.add_row(*(_cell(getattr(row, name)) for name, _h, _n in columns))
+        table.add_row(*(_cell(getattr(row, name), lang) for name, _h, _n in columns))
     return table
 
 
@@ -121,15 +128,18 @@ def notice_renderables(notice: Notice, lang: str) -> list[RenderableType]:
 BOARD_CSV = ("list", "rank", "household", "name", "village", "points", "count", "items")
 
 
-def board_csv(board: Board) -> str:
-    """One row per line of the board; ``list`` is ``red`` or ``black`` (black rows have no rank)."""
+def board_csv(board: Board, lang: str = "zh") -> str:
+    """One row per line of the board; ``list`` is ``red`` or ``black`` (black rows have no rank).
+
+    A black row's items are joined in ``lang``, as the printed board joins them.
+    """
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(BOARD_CSV)
     for r in board.rows:
         writer.writerow(["red", r.rank, r.household, r.name, r.village, r.points, "", ""])
     for b in board.black_list or []:
-        writer.writerow(["black", "", b.household, b.name, b.village, b.points, b.count, b.items])
+        writer.writerow(["black", "", b.household, b.name, b.village, b.points, b.count, joined(b.items, lang)])
     return out.getvalue()
 
 
@@ -140,7 +150,7 @@ def _md_table(rows: Sequence[Any], columns: list[Column], lang: str) -> list[str
     lines = ["| " + " | ".join(text(h, lang) for _n, h, _r in columns) + " |"]
     lines.append("|" + "|".join("---:" if numeric else "---" for _n, _h, numeric in columns) + "|")
     for row in rows:
-        cells = (_cell(getattr(row, name)).replace("|", "\\|") for name, _h, _r in columns)
+        cells = (_cell(getattr(row, name), lang).replace("|", "\\|") for name, _h, _r in columns)
         lines.append("| " + " | ".join(cells) + " |")
     return lines
 
@@ -202,8 +212,8 @@ code { font-family: "DejaVu Sans Mono", monospace; font-size: 7.5pt; word-break:
 """
 
 
-def _e(value: Any) -> str:
-    return html.escape(_cell(value))
+def _e(value: Any, lang: str = "zh") -> str:
+    return html.escape(_cell(value, lang))
 
 
 def _html_table(rows: Sequence[Any], columns: list[Column], lang: str, *, podium: bool = False) -> str:
@@ -214,7 +224,7 @@ def _html_table(rows: Sequence[Any], columns: list[Column], lang: str, *, podium
     )
     body = []
     for row in rows:
-        cells = "".join(f"<td{_cell_class(n, r)}>{_e(getattr(row, n))}</td>" for n, _h, r in columns)
+        cells = "".join(f"<td{_cell_class(n, r)}>{_e(getattr(row, n), lang)}</td>" for n, _h, r in columns)
         first = podium and getattr(row, "rank", 0) <= 3
         body.append(f'<tr class="first">{cells}</tr>' if first else f"<tr>{cells}</tr>")
     return f"<table><thead><tr>{head}</tr></thead><tbody>\n" + "\n".join(body) + "\n</tbody></table>"

@@ -43,6 +43,11 @@ def yuan(amount: int) -> str:
     return f"{amount:,}"
 
 
+def percent(permille: int) -> str:
+    """A share in thousandths as a percentage with one decimal: ``72.5%``."""
+    return f"{permille // 10}.{permille % 10}%"
+
+
 def reason_text(rating: Rating, lang: str) -> str:
     """Why a household is not rated, in words; empty when it is rated."""
     if rating.reason is None:
@@ -135,7 +140,7 @@ def _figures(place: VillageSummary | CountyTotal, tiers: list[str]) -> list[Any]
     return [
         place.households,
         place.rated,
-        place.share,
+        percent(place.share_permille),
         *(place.tiers[t] for t in tiers),
         place.credit_total,
         place.vetoed,
@@ -179,7 +184,7 @@ def summary_lines(report: CreditSummary, lang: str) -> list[str]:
             lang,
             villages=t.villages,
             rated=t.rated,
-            share=t.share,
+            share=percent(t.share_permille),
             amount=yuan(t.credit_total),
             yi=yi,
         )

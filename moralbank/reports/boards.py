@@ -25,33 +25,46 @@ from moralbank.domain.boards import (
 )
 from moralbank.domain.dates import month_bounds
 from moralbank.errors import NotFound
-from moralbank.reports.heads import checkpoints
-from moralbank.services.ledger import chain_head
+from moralbank.services.ledger import chain_head, chain_heads
 from moralbank.services.register import get_village
 from moralbank.storage.models import Board as BoardTable
 from moralbank.storage.models import Village
+from moralbank.storage.predicates import standing_deduction
 
-# Points earned per household in a month, summed over the covering index
-# entry_village_month (village, booked_on, household, earned), or entry_month for the county.
-# The red list honours households that gained points; a net loss belongs on the black list.
+
+def _gains(*, keys: str, source: str, where: str, lo: str, hi: str) -> str:
+    """SQL: each household's points earned (net) between two booking dates, where they are a gain.
+
+    The red list honours households that gained points; a net loss belongs on the black list.
+    ``keys`` are extra grouping columns (``b.id,``), ``source`` the FROM clause with ``entry e``.
+    """
+    return (
+        f"SELECT {keys} e.household, SUM(e.earned) AS points FROM {source} "
+        f"WHERE {where} e.booked_on >= {lo} AND e.booked_on <= {hi} AND e.earned <> 0 "
+        f"GROUP BY {keys} e.household HAVING SUM(e.earned) > 0"
+    )
+
+
+def _deductions(lo: str, hi: str) -> str:
+    """SQL condition: ``e`` is a deduction booked between two dates and still standing on the last."""
+    return f"e.booked_on >= {lo} AND e.booked_on <= {hi} AND {standing_deduction('e', hi)}"
+
+
+# Summed over the covering index entry_village_month (village, booked_on, household, earned), or
+# entry_month for the county.
 _STANDINGS = """
 SELECT m.household, h.head_name, h.consent_board, h.village, m.points
-FROM (SELECT household, SUM(earned) AS points FROM entry
-      WHERE {village} booked_on >= :lo AND booked_on <= :hi AND earned <> 0
-      GROUP BY household HAVING SUM(earned) > 0) m
+FROM ({gains}) m
 JOIN household h ON h.code = m.household
 ORDER BY m.points DESC, m.household
 """
 
-# Deductions booked in the month and not reversed within it.
-_DEDUCTIONS = """
+_DEDUCTIONS = f"""
 SELECT e.household, h.head_name, h.consent_board, h.village, e.earned, COALESCE(s.title, '')
 FROM entry e
 JOIN household h ON h.code = e.household
 LEFT JOIN standard s ON s.id = e.standard_id
-WHERE e.village IN ({villages}) AND e.booked_on >= :lo AND e.booked_on <= :hi AND e.kind = 'deduction'
-  AND NOT EXISTS (SELECT 1 FROM entry r WHERE r.village = e.village AND r.ref_seq = e.seq
-                  AND r.kind = 'reversal' AND r.booked_on <= :hi)
+WHERE e.village IN ({{villages}}) AND {_deductions(":lo", ":hi")}
 ORDER BY e.household, e.seq
 """
 
@@ -66,9 +79,10 @@ def standings(session: Session, *, month: str, village: str | None = None) -> li
     params: dict[str, Any] = _bounds(month)
     where = ""
     if village is not None:
-        where, params["v"] = "village = :v AND", village
+        where, params["v"] = "e.village = :v AND", village
+    gains = _gains(keys="", source="entry e", where=where, lo=":lo", hi=":hi")
     # fetchall in one call: iterating a result fetches row by row, which a county's month feels.
-    rows = session.execute(text(_STANDINGS.format(village=where)), params).all()
+    rows = session.execute(text(_STANDINGS.format(gains=gains)), params).all()
     return [Standing(code, shown_name(name, bool(consent)), v, int(points)) for code, name, consent, v, points in rows]
 
 
@@ -88,9 +102,7 @@ def black_list(session: Session, *, month: str, villages: list[str]) -> list[Bla
         row[3] += 1
         if title and title not in items[code]:
             items[code].append(title)
-    rows = [
-        BlackRow(code, n, v, points, count, "、".join(items[code])) for code, (n, v, points, count) in found.items()
-    ]
+    rows = [BlackRow(code, n, v, points, count, tuple(items[code])) for code, (n, v, points, count) in found.items()]
     return sorted(rows, key=lambda r: (r.points, r.household))
 
 
@@ -119,7 +131,7 @@ def county_board(session: Session, *, month: str) -> Board:
         village=None,
         title="、".join(counties),
         month=month,
-        checkpoint=checkpoints(session, [p.code for p in places]),
+        checkpoint=chain_heads(session, [p.code for p in places]),
         rows=rows,
         black_list=black_list(session, month=month, villages=listing) if listing else None,
     )
@@ -165,23 +177,18 @@ def published_batch(session: Session, *, after: int, size: int) -> list[BoardTab
     return list(session.exec(query).all())
 
 
-# The figures of a range of published boards recomputed at once, for verify: the same sums as
-# _STANDINGS and _DEDUCTIONS, joined to each board's village and month instead of one at a time.
-# No date is later than the 31st, so "month-31" bounds every month.
-_PUBLISHED_STANDINGS = """
-SELECT b.id, e.household, SUM(e.earned)
-FROM board b JOIN entry e ON e.village = b.village
-     AND e.booked_on >= (b.month || '-01') AND e.booked_on <= (b.month || '-31')
-WHERE b.id >= :first AND b.id <= :last AND e.earned <> 0
-GROUP BY b.id, e.household HAVING SUM(e.earned) > 0
-"""
-_PUBLISHED_DEDUCTIONS = """
+# The figures of a range of published boards recomputed at once, for verify: the same sums as a
+# village's board, joined to each board's village and month instead of one at a time. No date is
+# later than the 31st, so "month-31" bounds every month.
+_BOARD_MONTH = {"lo": "(b.month || '-01')", "hi": "(b.month || '-31')"}
+_BOARDS = "b.id >= :first AND b.id <= :last AND"
+_PUBLISHED_STANDINGS = _gains(
+    keys="b.id,", source="board b JOIN entry e ON e.village = b.village", where=_BOARDS, **_BOARD_MONTH
+)
+_PUBLISHED_DEDUCTIONS = f"""
 SELECT b.id, e.household, SUM(e.earned), COUNT(*)
 FROM board b JOIN entry e ON e.village = b.village
-     AND e.booked_on >= (b.month || '-01') AND e.booked_on <= (b.month || '-31')
-WHERE b.id >= :first AND b.id <= :last AND e.kind = 'deduction'
-  AND NOT EXISTS (SELECT 1 FROM entry r WHERE r.village = e.village AND r.ref_seq = e.seq
-                  AND r.kind = 'reversal' AND r.booked_on <= (b.month || '-31'))
+WHERE {_BOARDS} {_deductions(**_BOARD_MONTH)}
 GROUP BY b.id, e.household
 """
 

@@ -10,10 +10,11 @@ from typing import Any
 from sqlalchemy import text
 from sqlmodel import Session, col, select
 
-from moralbank.domain.credit_policy import VETO, CreditPolicy, VillageCounts, months_between, share_text
+from moralbank.domain.credit_policy import VETO, CreditPolicy, VillageCounts, months_between, share_permille
 from moralbank.domain.identity import mask_id
 from moralbank.services.register import get_household, get_village
 from moralbank.storage.models import ExportLog, Village
+from moralbank.storage.predicates import standing_deduction
 
 # Per household: earned points booked in the window, how many entries moved them, and the first
 # booking ever (a household is known to the scheme from then, even if registered here later).
@@ -37,12 +38,10 @@ ORDER BY h.code
 
 # Posted deductions under a veto standard booked in the veto window and not reversed by then,
 # newest first; the partial index entry_deduction keeps this to the deductions alone.
-_VETOES = """
+_VETOES = f"""
 SELECT e.household, e.id, e.seq, e.booked_on, e.earned, s.code, s.title
 FROM entry e JOIN standard s ON s.id = e.standard_id
-WHERE e.kind = 'deduction' AND e.booked_on >= :lo AND e.booked_on <= :hi AND s.veto = 1 {where}
-  AND NOT EXISTS (SELECT 1 FROM entry r WHERE r.village = e.village AND r.ref_seq = e.seq
-                  AND r.kind = 'reversal' AND r.booked_on <= :hi)
+WHERE e.booked_on >= :lo AND e.booked_on <= :hi AND s.veto = 1 {{where}} AND {standing_deduction("e", ":hi")}
 ORDER BY e.booked_on DESC, e.id DESC
 """
 
@@ -274,7 +273,7 @@ class VillageSummary:
     name: str
     households: int = 0
     rated: int = 0
-    share: str = "0.0%"
+    share_permille: int = 0  # rated households per thousand on the register, rounded half up
     tiers: dict[str, int] = field(default_factory=dict)
     credit_total: int = 0
     vetoed: int = 0
@@ -288,7 +287,7 @@ class CountyTotal:
     villages: int = 0
     households: int = 0
     rated: int = 0
-    share: str = "0.0%"
+    share_permille: int = 0  # rated households per thousand on the register, rounded half up
     tiers: dict[str, int] = field(default_factory=dict)
     credit_total: int = 0
     vetoed: int = 0
@@ -327,7 +326,7 @@ def summary(session: Session, policy: CreditPolicy, *, as_of: date) -> CreditSum
     total = CountyTotal(len(places), tiers=dict.fromkeys(codes, 0))
     total.designations = {d.code: 0 for d in policy.designations}
     for place in places.values():
-        place.share = share_text(place.rated, place.households)
+        place.share_permille = share_permille(place.rated, place.households)
         counts = VillageCounts(place.households, place.rated, place.tiers, place.vetoed)
         place.designation = policy.designation_for(counts)
         total.households += place.households
@@ -338,7 +337,7 @@ def summary(session: Session, policy: CreditPolicy, *, as_of: date) -> CreditSum
             total.tiers[code] += place.tiers[code]
         if place.designation is not None:
             total.designations[place.designation] += 1
-    total.share = share_text(total.rated, total.households)
+    total.share_permille = share_permille(total.rated, total.households)
     return CreditSummary(on, policy.name, policy.hash, list(places.values()), total)
 
 

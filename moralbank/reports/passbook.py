@@ -8,6 +8,7 @@ from sqlalchemy import text
 from sqlmodel import Session
 
 from moralbank.errors import InputError
+from moralbank.services.ledger import holdings
 from moralbank.services.register import get_household
 
 
@@ -58,14 +59,10 @@ class Statement:
     lines: list[StatementLine]
 
 
-_SUMS = "SELECT COALESCE(SUM(coins), 0), COALESCE(SUM(earned), 0) FROM entry WHERE household = :h"
-
-
 def balance(session: Session, *, household: str, as_of: str | None = None) -> Balance:
     """Coins and earned points, counting entries booked on or before ``as_of``."""
     owner = get_household(session, household)
-    query = _SUMS + (" AND booked_on <= :to" if as_of else "")
-    coins, earned = session.execute(text(query), {"h": household, "to": as_of}).one()
+    coins, earned = holdings(session, household=household, through=as_of or None)
     return Balance(household, owner.village, owner.head_name, int(coins), int(earned), as_of)
 
 
@@ -88,10 +85,7 @@ def statement(
     if date_from and date_to and date_from > date_to:
         raise InputError("date.range_reversed", date_from=date_from, date_to=date_to)
     owner = get_household(session, household)
-    opening = 0
-    if date_from:
-        before = _SUMS + " AND booked_on < :lo"
-        opening = int(session.execute(text(before), {"h": household, "lo": date_from}).one()[0])
+    opening = holdings(session, household=household, before=date_from)[0] if date_from else 0
     params = {"h": household, "lo": date_from or "", "hi": date_to or "9999-12-31"}
     running = opening
     lines = []

@@ -12,6 +12,7 @@ from typing import Any
 from sqlalchemy import bindparam, text
 from sqlmodel import Session, col, func, select
 
+from moralbank.domain.accounts import household_account, points_transfer, village_account
 from moralbank.domain.chain import CHAIN_FIELDS, GENESIS, Checkpoint, entry_hash
 from moralbank.domain.dates import month_bounds, month_of
 from moralbank.domain.identity import has_personal_number
@@ -49,21 +50,33 @@ class Written:
     repeated: int = 0
 
 
-def household_account(village: str, household: str) -> str:
-    """The ledger account of a household."""
-    return f"households:{village}:{household}"
-
-
-def village_account(village: str, purpose: str) -> str:
-    """A village's ``issuance`` or ``redemption`` account."""
-    return f"village:{village}:{purpose}"
-
-
 def chain_head(session: Session, village: str) -> Checkpoint:
     """The head of one village's chain now (seq 0 and the genesis hash when it has no entries)."""
     query = select(Entry.seq, Entry.hash).where(Entry.village == village)
     row = session.exec(query.order_by(col(Entry.seq).desc()).limit(1)).first()
     return Checkpoint(village, row[0], row[1]) if row else Checkpoint(village, 0, GENESIS)
+
+
+# One index probe per village on entry_chain (village, seq): a GROUP BY over the whole ledger
+# would read every entry.
+_HEADS = (
+    "SELECT h.village, e.seq, e.hash FROM "
+    "(SELECT code AS village, (SELECT MAX(seq) FROM entry WHERE village = code) AS seq FROM village) h "
+    "JOIN entry e ON e.village = h.village AND e.seq = h.seq ORDER BY h.village"
+)
+
+
+def chain_heads(session: Session, villages: list[str] | None = None) -> list[Checkpoint]:
+    """Every village's chain head in one statement, in village order: villages without entries are left out.
+
+    With ``villages``, exactly those, in that order; a village without entries has seq 0 and the
+    genesis hash, as ``chain_head`` gives it.
+    """
+    heads = [Checkpoint(v, s, h) for v, s, h in session.execute(text(_HEADS))]
+    if villages is None:
+        return heads
+    by_village = {point.village: point for point in heads}
+    return [by_village.get(code, Checkpoint(code, 0, GENESIS)) for code in villages]
 
 
 class Chain:
@@ -123,10 +136,15 @@ class Chain:
         return [found[(row["village"], row["seq"])] for row in rows]
 
 
-def differing_field(existing: Entry, wanted: dict[str, Any]) -> str | None:
-    """The first user-facing field where a retry differs from the stored entry."""
+def differing_field(earlier: Entry | dict[str, Any], wanted: dict[str, Any]) -> str | None:
+    """The first user-facing field where a retry differs from what its key wrote first.
+
+    ``earlier`` is the stored entry, or the fields of an earlier row of the same batch. Only the
+    fields the retry names are compared: a reversal's retry says nothing of the household, say.
+    """
     for column, name in _FIELD_NAMES.items():
-        if column in wanted and getattr(existing, column) != wanted[column]:
+        stored = earlier.get(column) if isinstance(earlier, dict) else getattr(earlier, column)
+        if column in wanted and stored != wanted[column]:
             return name
     return None
 
@@ -143,18 +161,10 @@ def _existing_by_key(session: Session, keys: Iterable[str]) -> dict[str, Entry]:
 
 
 def _decision_fields(decision: Decision, village: str, std: Standard) -> dict[str, Any]:
-    amount = abs(std.points) * decision.qty
-    mine, issuance = household_account(village, decision.household), village_account(village, "issuance")
-    awarding = std.points > 0
     return {
         "village": village,
-        "kind": "award" if awarding else "deduction",
         "household": decision.household,
-        "debit": issuance if awarding else mine,
-        "credit": mine if awarding else issuance,
-        "amount": amount,
-        "coins": amount if awarding else -amount,
-        "earned": amount if awarding else -amount,
+        **points_transfer(village, decision.household, std.points, decision.qty),
         "standard_id": std.id,
         "qty": decision.qty,
         "event_date": decision.event_date,
@@ -291,8 +301,7 @@ class DecisionBatch:
             key = decision.key
             earlier = self.existing.get(key) if key else None
             if key and (earlier is not None or key in by_key):
-                differs = differing_field(earlier, fields) if earlier else _dict_differs(by_key[key], fields)
-                if differs:
+                if differs := differing_field(earlier or by_key[key], fields):
                     problems.append(RowProblem(number, differs, "key.conflict", {"key": key}))
                 repeated += 1
                 continue
@@ -305,13 +314,6 @@ class DecisionBatch:
             if key:
                 by_key[key] = fields
         return fresh, repeated, problems
-
-
-def _dict_differs(first: dict[str, Any], second: dict[str, Any]) -> str | None:
-    for column, name in _FIELD_NAMES.items():
-        if first.get(column) != second.get(column):
-            return name
-    return None
 
 
 def record_decisions(
@@ -381,25 +383,28 @@ def _check_booking(session: Session, village: str, booked_on: str, today: date) 
         raise Refused("month.closed", month=booked_on[:7])
 
 
-def reverse(
-    session: Session, *, entry_id: int, reason: str, operator: str, booked_on: str, today: date, key: str | None = None
-) -> int:
-    """Reverse an entry once, with a reason; returns the reversal's id."""
-    if has_personal_number(reason):
-        raise InputError("text.personal_number_field", field="reason")
-    if not reason.strip():
-        raise InputError("reverse.no_reason")
-    original = get_entry(session, entry_id)
-    wanted = {"kind": "reversal", "ref_seq": original.seq, "note": reason.strip(), "booked_on": booked_on}
-    if (again := _retry(session, key, wanted)) is not None:
-        return again
-    if original.kind not in REVERSIBLE:
-        raise Refused("reverse.not_reversible", id=entry_id, kind=original.kind)
-    taken = select(Entry.id).where(Entry.village == original.village, Entry.ref_seq == original.seq)
-    if (by := session.exec(taken).first()) is not None:
-        raise Refused("reverse.already", id=entry_id, by=by)
-    _check_booking(session, original.village, booked_on, today)
-    fields = {
+def free_text(value: str, *, field: str, missing: str) -> str:
+    """A reason or item as recorded: stripped, never empty (``missing`` is the error's key), no ID or phone in it."""
+    if has_personal_number(value):
+        raise InputError("text.personal_number_field", field=field)
+    if not value.strip():
+        raise InputError(missing)
+    return value.strip()
+
+
+def resolved_by(session: Session, entry: Entry) -> int | None:
+    """The id of the entry that refers back to ``entry`` (its reversal, posting or void), if there is one."""
+    query = select(Entry.id).where(Entry.village == entry.village, Entry.ref_seq == entry.seq)
+    return session.exec(query).first()
+
+
+def inverse_fields(original: Entry) -> dict[str, Any]:
+    """The transfer that undoes ``original``, linked to it: the accounts swapped, coins and points negated.
+
+    The household, standard, quantity and event stay the original's; the caller adds the kind,
+    the note and the booking date.
+    """
+    return {
         "village": original.village,
         "household": original.household,
         "debit": original.credit,
@@ -410,15 +415,47 @@ def reverse(
         "standard_id": original.standard_id,
         "qty": original.qty,
         "event_date": original.event_date,
-        "idem_key": key,
-    } | wanted
-    return Chain(session, operator).write_one(fields)
+        "ref_seq": original.seq,
+    }
+
+
+def reverse(
+    session: Session, *, entry_id: int, reason: str, operator: str, booked_on: str, today: date, key: str | None = None
+) -> int:
+    """Reverse an entry once, with a reason; returns the reversal's id."""
+    note = free_text(reason, field="reason", missing="reverse.no_reason")
+    original = get_entry(session, entry_id)
+    wanted = {"kind": "reversal", "ref_seq": original.seq, "note": note, "booked_on": booked_on}
+    if (again := _retry(session, key, wanted)) is not None:
+        return again
+    if original.kind not in REVERSIBLE:
+        raise Refused("reverse.not_reversible", id=entry_id, kind=original.kind)
+    if (by := resolved_by(session, original)) is not None:
+        raise Refused("reverse.already", id=entry_id, by=by)
+    _check_booking(session, original.village, booked_on, today)
+    return Chain(session, operator).write_one(inverse_fields(original) | {"idem_key": key} | wanted)
+
+
+def holdings(
+    session: Session, *, household: str, through: str | None = None, before: str | None = None
+) -> tuple[int, int]:
+    """A household's coin balance and earned points: over every entry, or those booked through or before a date.
+
+    The one sum behind the passbook, a statement's opening balance and what a redemption may spend.
+    """
+    query = select(func.coalesce(func.sum(Entry.coins), 0), func.coalesce(func.sum(Entry.earned), 0))
+    query = query.where(Entry.household == household)
+    if through is not None:
+        query = query.where(col(Entry.booked_on) <= through)
+    if before is not None:
+        query = query.where(col(Entry.booked_on) < before)
+    coins, earned = session.exec(query).one()
+    return int(coins), int(earned)
 
 
 def coin_balance(session: Session, household: str) -> int:
     """A household's spendable coins over every entry."""
-    query = select(func.coalesce(func.sum(Entry.coins), 0)).where(Entry.household == household)
-    return int(session.exec(query).one())
+    return holdings(session, household=household)[0]
 
 
 def redeem(
@@ -435,16 +472,13 @@ def redeem(
     """Spend coins in the points supermarket; never below zero. Returns the entry id."""
     if coins <= 0:
         raise InputError("redeem.not_positive", value=coins)
-    if has_personal_number(item):
-        raise InputError("text.personal_number_field", field="item")
-    if not item.strip():
-        raise InputError("redeem.no_item")
+    what = free_text(item, field="item", missing="redeem.no_item")
     owner = get_household(session, household)
     wanted = {
         "kind": "redemption",
         "household": household,
         "amount": coins,
-        "note": item.strip(),
+        "note": what,
         "booked_on": booked_on,
     }
     if (again := _retry(session, key, wanted)) is not None:

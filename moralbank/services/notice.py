@@ -6,70 +6,40 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
-from sqlmodel import Session, select
+from sqlmodel import Session
 
-from moralbank.domain.identity import has_personal_number
+from moralbank.domain.accounts import points_transfer
 from moralbank.errors import InputError, Refused
-from moralbank.services.ledger import Chain, get_entry
+from moralbank.services.ledger import Chain, free_text, get_entry, inverse_fields, resolved_by
 from moralbank.services.proposals import PROPOSAL, VOID, Pending, count_pending, last_day, pending
 from moralbank.services.register import get_village
 from moralbank.storage.models import Entry, Standard
 
 
-def _resolved_by(session: Session, proposal: Entry) -> int | None:
-    query = select(Entry.id).where(Entry.village == proposal.village, Entry.ref_seq == proposal.seq)
-    return session.exec(query).first()
-
-
 def object_to(session: Session, *, entry_id: int, reason: str, operator: str, today: date) -> int:
     """Void a proposal during its notice period; the reason stays in the record. Returns the void's id."""
-    if has_personal_number(reason):
-        raise InputError("text.personal_number_field", field="reason")
-    if not reason.strip():
-        raise InputError("object.no_reason")
+    note = free_text(reason, field="reason", missing="object.no_reason")
     proposal = get_entry(session, entry_id)
     if proposal.kind != PROPOSAL:
         raise Refused("object.not_proposal", id=entry_id, kind=proposal.kind)
     chain = Chain(session, operator)
     chain.head(proposal.village)  # lock the chain before looking for a settlement
-    if (by := _resolved_by(session, proposal)) is not None:
+    if (by := resolved_by(session, proposal)) is not None:
         raise Refused("object.resolved", id=entry_id, by=by)
     until = last_day(proposal.booked_on, get_village(session, proposal.village).notice_days)
     if today.isoformat() > until:
         raise Refused("object.too_late", id=entry_id, last_day=until)
-    fields = {
-        "village": proposal.village,
-        "kind": VOID,
-        "household": proposal.household,
-        "debit": proposal.credit,
-        "credit": proposal.debit,
-        "amount": 0,
-        "coins": 0,
-        "earned": 0,
-        "standard_id": proposal.standard_id,
-        "qty": proposal.qty,
-        "event_date": proposal.event_date,
-        "booked_on": proposal.booked_on,
-        "ref_seq": proposal.seq,
-        "note": reason.strip(),
-    }
-    return chain.write_one(fields)
+    # A proposal moves nothing, so its inverse moves nothing either.
+    return chain.write_one(inverse_fields(proposal) | {"kind": VOID, "booked_on": proposal.booked_on, "note": note})
 
 
 def posting_fields(proposal: Entry, standard: Standard) -> dict[str, Any]:
     """The award or deduction that posts a proposal: the transfer it announced, linked to it."""
     assert proposal.qty is not None
-    amount = abs(standard.points) * proposal.qty
-    awarding = standard.points > 0
     return {
         "village": proposal.village,
-        "kind": "award" if awarding else "deduction",
         "household": proposal.household,
-        "debit": proposal.debit,
-        "credit": proposal.credit,
-        "amount": amount,
-        "coins": amount if awarding else -amount,
-        "earned": amount if awarding else -amount,
+        **points_transfer(proposal.village, proposal.household, standard.points, proposal.qty),
         "standard_id": proposal.standard_id,
         "qty": proposal.qty,
         "event_date": proposal.event_date,

@@ -12,11 +12,10 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
-from sqlalchemy import text
-from sqlalchemy.orm import aliased
-from sqlmodel import Session, col, exists, func, select
+from sqlmodel import Session, col, func, select
 
 from moralbank.storage.models import Entry, Standard, Village
+from moralbank.storage.predicates import unresolved
 
 PROPOSAL = "proposal"
 VOID = "void"
@@ -45,11 +44,6 @@ def as_proposal(fields: dict[str, Any]) -> dict[str, Any]:
     return fields | {"kind": PROPOSAL, "amount": 0, "coins": 0, "earned": 0}
 
 
-def _unresolved() -> Any:
-    resolution = aliased(Entry)
-    return ~exists().where(col(resolution.village) == col(Entry.village), col(resolution.ref_seq) == col(Entry.seq))
-
-
 def pending(
     session: Session, *, village: str, booked_before: str | None = None, month: tuple[str, str] | None = None
 ) -> list[Pending]:
@@ -57,7 +51,7 @@ def pending(
     query = (
         select(Entry, Standard)
         .join(Standard, col(Standard.id) == Entry.standard_id)
-        .where(Entry.village == village, Entry.kind == PROPOSAL, _unresolved())
+        .where(Entry.village == village, Entry.kind == PROPOSAL, unresolved())
     )
     if booked_before:
         query = query.where(col(Entry.booked_on) < booked_before)
@@ -70,7 +64,7 @@ def pending(
 def count_pending(session: Session, village: str) -> int:
     """How many proposals of a village are still in their notice period (or awaiting settlement)."""
     query = select(func.count()).select_from(Entry).where(Entry.village == village, Entry.kind == PROPOSAL)
-    return int(session.exec(query.where(_unresolved())).one())
+    return int(session.exec(query.where(unresolved())).one())
 
 
 def pending_points_since(session: Session, low: str) -> list[tuple[str, str, str, int]]:
@@ -78,19 +72,18 @@ def pending_points_since(session: Session, low: str) -> list[tuple[str, str, str
 
     Monthly caps count these as if posted, so proposals cannot together exceed a cap.
     """
-    query = text(
-        "SELECT p.household, p.standard_id, p.event_date, p.qty FROM entry p "
-        "WHERE p.kind = 'proposal' AND p.booked_on >= :low AND NOT EXISTS "
-        "(SELECT 1 FROM entry r WHERE r.village = p.village AND r.ref_seq = p.seq)"
+    query = select(Entry.household, Entry.standard_id, Entry.event_date, Entry.qty).where(
+        Entry.kind == PROPOSAL, col(Entry.booked_on) >= low, unresolved()
     )
-    return [(h, s, e, q) for h, s, e, q in session.execute(query, {"low": low})]
+    return [(h, s or "", e, q or 0) for h, s, e, q in session.exec(query).all()]
 
 
 def reserved_coins(session: Session, household: str) -> int:
     """Coins that the household's pending deductions will take: they cannot be redeemed meanwhile."""
-    query = text(
-        "SELECT COALESCE(SUM(-s.points * p.qty), 0) FROM entry p JOIN standard s ON s.id = p.standard_id "
-        "WHERE p.household = :h AND p.kind = 'proposal' AND s.points < 0 AND NOT EXISTS "
-        "(SELECT 1 FROM entry r WHERE r.village = p.village AND r.ref_seq = p.seq)"
+    query = (
+        select(func.coalesce(func.sum(-col(Standard.points) * col(Entry.qty)), 0))
+        .select_from(Entry)
+        .join(Standard, col(Standard.id) == Entry.standard_id)
+        .where(Entry.household == household, Entry.kind == PROPOSAL, col(Standard.points) < 0, unresolved())
     )
-    return int(session.execute(query, {"h": household}).one()[0])
+    return int(session.exec(query).one())

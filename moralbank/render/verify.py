@@ -1,0 +1,56 @@
+"""What ``verify`` found, for people (lines of text) and machines (a JSON document)."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from moralbank.messages import text
+from moralbank.reports.integrity import Problem, VerifyReport
+
+
+def problem_text(problem: Problem, lang: str) -> str:
+    """One problem in words, naming the board, the village and entry, or the whole ledger it concerns."""
+    reason = text(problem.key, lang, **problem.params)
+    if problem.board is not None:
+        month = problem.params["month"]
+        return text(
+            "verify.problem_board", lang, board=problem.board, village=problem.village, month=month, reason=reason
+        )
+    if not problem.village:
+        return text("verify.problem_global", lang, reason=reason)
+    if problem.entry is None:  # a checkpoint's entry that is no longer there
+        return text("verify.problem_seq", lang, village=problem.village, seq=problem.seq, reason=reason)
+    return text("verify.problem", lang, village=problem.village, seq=problem.seq, entry=problem.entry, reason=reason)
+
+
+def verify_document(report: VerifyReport, lang: str) -> dict[str, Any]:
+    """The report as JSON data: ``ok``, what was checked, and each problem with its key and message."""
+    problems = [
+        {
+            "village": p.village,
+            "seq": p.seq,
+            "entry": p.entry,
+            "board": p.board,
+            "problem": p.key,
+            "message": problem_text(p, lang),
+        }
+        for p in report.problems
+    ]
+    counts = {"villages": report.villages, "entries": report.entries, "boards": report.boards}
+    return {"ok": report.ok, **counts, "problems": problems}
+
+
+def verify_json(report: VerifyReport, lang: str) -> str:
+    """The report as JSON text, as ``verify --format json`` prints it."""
+    return json.dumps(verify_document(report, lang), ensure_ascii=False, indent=2) + "\n"
+
+
+def verify_lines(report: VerifyReport, lang: str) -> list[str]:
+    """What ``verify`` says: for a sound ledger, what was checked (stdout); else each problem (stderr)."""
+    if report.ok:
+        lines = [text("verify.ok", lang, villages=report.villages, entries=report.entries)]
+        return lines + ([text("verify.boards_ok", lang, count=report.boards)] if report.boards else [])
+    return [text("verify.failed", lang, count=len(report.problems))] + [
+        "  " + problem_text(p, lang) for p in report.problems
+    ]

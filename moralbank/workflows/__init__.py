@@ -1,0 +1,1 @@
+"""Workflows that span layers: a report rendered to a file, signed, placed and logged."""
