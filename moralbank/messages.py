@@ -88,7 +88,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "长度为 {length} 个字符，最多 {limit} 个",
         "is {length} characters long; at most {limit} are allowed",
     ),
-    "qty.too_large": ("{value} 超过上限 {limit}", "{value} is more than the limit of {limit}"),
+    "field.too_large": ("{value} 超过上限 {limit}", "{value} is more than the limit of {limit}"),
     "points.too_large": ("{value} 超出允许范围（绝对值最多 {limit}）", "{value} is beyond the limit of ±{limit}"),
     "board.snapshot_unreadable": (
         "榜单快照无法读取（已损坏或被改动）",
@@ -423,8 +423,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "board.empty": ("本月无记录。", "Nothing booked this month."),
     "board.draft": ("草稿：尚未公布，数字可能变动。", "Draft: not published; the figures may still change."),
     "board.published_line": (
-        "第 {id} 号榜单，{time}（UTC）由 {operator} 公布；快照哈希 {hash}",
-        "Board #{id}, published {time} (UTC) by {operator}; snapshot hash {hash}",
+        "第 {id} 号榜单，{time}（{tz}）由 {operator} 公布；快照哈希 {hash}",
+        "Board #{id}, published {time} ({tz}) by {operator}; snapshot hash {hash}",
     ),
     "board.checkpoint_line": (
         "检查点：{village} 村账本第 {seq} 条记录，哈希 {hash}",
@@ -497,7 +497,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "col.month": ("月份", "Month"),
     "col.board": ("榜单号", "Board"),
     "col.snapshot_hash": ("快照哈希", "Snapshot hash"),
-    "col.published_at": ("公布时间（UTC）", "Published (UTC)"),
+    "col.published_at": ("公布时间", "Published"),
     "col.notice_days": ("公示天数", "Notice days"),
     "col.black_list": ("黑榜", "Black list"),
     "col.maker_checker": ("审核分离", "Maker-checker"),

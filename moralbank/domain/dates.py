@@ -37,7 +37,9 @@ def parse_date(value: str | date, field: str) -> date:
     if day is None:
         raise InputError("date.invalid", field=field, value=text[:40])
     if not in_range(day):
-        raise InputError("date.out_of_range", field=field, value=text, earliest=EARLIEST.isoformat(), latest=LATEST.isoformat())
+        raise InputError(
+            "date.out_of_range", field=field, value=text, earliest=EARLIEST.isoformat(), latest=LATEST.isoformat()
+        )
     return day
 
 
@@ -62,9 +64,7 @@ def parse_month(value: str, field: str = "month") -> str:
     if not (_MONTH_RE.match(text) and 1 <= int(text[5:]) <= 12):
         raise InputError("month.invalid", field=field, value=text[:40])
     if not EARLIEST_MONTH <= text <= LATEST_MONTH:
-        raise InputError(
-            "month.out_of_range", field=field, value=text, earliest=EARLIEST_MONTH, latest=LATEST_MONTH
-        )
+        raise InputError("month.out_of_range", field=field, value=text, earliest=EARLIEST_MONTH, latest=LATEST_MONTH)
     return text
 
 

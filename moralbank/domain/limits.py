@@ -36,7 +36,7 @@ def qty_problem(qty: int) -> TextProblem | None:
     if qty < 1:
         return "field.not_positive", {"value": qty}
     if qty > MAX_QTY:
-        return "qty.too_large", {"value": qty, "limit": MAX_QTY}
+        return "field.too_large", {"value": qty, "limit": MAX_QTY}
     return None
 
 
