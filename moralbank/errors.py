@@ -8,7 +8,7 @@ from typing import Any
 
 from moralbank.domain.identity import mask_personal_numbers
 from moralbank.domain.limits import inert
-from moralbank.messages import text
+from moralbank.messages import MESSAGES, text
 
 
 def _shown(value: Any) -> Any:
@@ -28,7 +28,9 @@ def safe_text(key: str, lang: str, params: dict[str, Any]) -> str:
     tests/test_errors.py hunts them down, and a user who meets one anyway reads which message it was.
     """
     try:
-        return text(key, lang, **{name: _shown(value) for name, value in params.items()})
+        zh, en = MESSAGES[key]
+        # Always formatted, even without parameters: a placeholder left unfilled is an error too.
+        return (zh if lang == "zh" else en).format(**{name: _shown(value) for name, value in params.items()})
     except (KeyError, IndexError, ValueError):
         return text("error.bad_message", lang, key=key)
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import random
 import tomllib
 from pathlib import Path
@@ -194,3 +195,35 @@ def test_a_junk_board_row_is_named_not_a_crash(run: Any, engine: Engine) -> None
     assert say("verify.problem_board", "en", board=99, village="NL", month="2026-10", reason=reason) in one_line(
         verified.output
     )
+
+
+@pytest.mark.parametrize("fmt", ["xlsx", "csv"])
+def test_a_control_character_in_a_stored_name_never_breaks_an_export(tmp_path: Path, fmt: str) -> None:
+    from moralbank.render.bank_export import Header, write_export
+    from moralbank.reports.credit import BankRow
+
+    row = BankRow("NL001", "NL", "张\x1b三", "370702********1234", "AA", 50_000, "2026-11-29", "2027-11-28", "p")
+    written = write_export([row], tmp_path / f"list.{fmt}", fmt, Header("bank", "2026-11-29", "p", False))
+    assert written.rows == 1
+    if fmt == "xlsx":
+        from openpyxl import load_workbook
+
+        book = load_workbook(io.BytesIO(written.partial.read_bytes()))  # named .partial until placed
+        cells = [c for r in book.active.iter_rows(values_only=True) for c in r]
+    else:
+        cells = written.partial.read_text(encoding="utf-8-sig").replace("\r\n", ",").split(",")
+    assert "张\ufffd三" in cells and not any("\x1b" in str(c) for c in cells)
+
+
+def test_a_control_character_in_stored_data_is_replaced_in_tables_and_csv() -> None:
+    from moralbank.render.formats import render_csv, rich_table
+    from moralbank.reports.boards import PublishedRow
+
+    row = PublishedRow(1, "NL", "2026-11", 4, 5, "h", "s", "op\x1b[2J", "2026-12-01T20:03:41+00:00")
+    assert "op\ufffd[2J" in render_csv([row]) and "\x1b" not in render_csv([row])
+    from rich.console import Console
+
+    console = Console(width=200, record=True, color_system=None, file=io.StringIO())
+    console.print(rich_table([row], "en"))
+    shown = console.export_text()
+    assert "\x1b" not in shown and "op\ufffd[2J" in shown

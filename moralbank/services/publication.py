@@ -7,13 +7,13 @@ from datetime import date
 
 from sqlmodel import Session, select
 
+from moralbank.domain import clock
 from moralbank.domain.boards import Board, canonical_text, snapshot, text_hash
 from moralbank.domain.chain import Checkpoint
 from moralbank.domain.dates import month_bounds, month_of
 from moralbank.errors import InputError, Refused
 from moralbank.services.ledger import chain_head
 from moralbank.services.proposals import count_pending, pending
-from moralbank.domain import clock
 from moralbank.services.register import get_village
 from moralbank.storage.db import lock_village
 from moralbank.storage.models import Board as BoardTable
