@@ -227,3 +227,12 @@ def test_a_control_character_in_stored_data_is_replaced_in_tables_and_csv() -> N
     console.print(rich_table([row], "en"))
     shown = console.export_text()
     assert "\x1b" not in shown and "op\ufffd[2J" in shown
+
+
+def test_check_text_names_the_field_typed() -> None:
+    from moralbank.domain.limits import check_text
+
+    check_text("reason", "经核实未参加，冲正")
+    with pytest.raises(SheetError) as caught:
+        check_text("reason", "x" * 201)
+    assert caught.value.message("en") == "field reason: is 201 characters long; at most 200 are allowed"

@@ -50,3 +50,11 @@ def points_problem(points: int) -> TextProblem | None:
 def inert(value: str) -> str:
     """Text safe for a spreadsheet cell or a terminal: each control character becomes U+FFFD."""
     return _CONTROL.sub("\ufffd", value)
+
+
+def check_text(field: str, value: str) -> None:
+    """Refuse a typed text value that is too long or holds a control character: ``field reason: ...``."""
+    from moralbank.errors import RowProblem, SheetError  # errors imports this module for inert()
+
+    if found := text_problem(field, value):
+        raise SheetError("", [RowProblem(0, field, *found)])
