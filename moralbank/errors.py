@@ -6,7 +6,33 @@ import dataclasses
 from dataclasses import dataclass
 from typing import Any
 
-from moralbank.messages import text
+from moralbank.domain.identity import mask_personal_numbers
+from moralbank.domain.limits import inert
+from moralbank.messages import MESSAGES, text
+
+
+def _shown(value: Any) -> Any:
+    # Bad input is echoed back in errors; an ID or a phone in it never is, nor a terminal escape.
+    if isinstance(value, str):
+        return inert(mask_personal_numbers(value))
+    if isinstance(value, int) and not isinstance(value, bool):
+        masked = mask_personal_numbers(str(value))
+        return value if masked == str(value) else masked
+    return value
+
+
+def safe_text(key: str, lang: str, params: dict[str, Any]) -> str:
+    """A message with personal numbers in its values masked; never a KeyError in front of a user.
+
+    A key missing from the catalogue, or a parameter its text needs and was not given, is a bug;
+    tests/test_errors.py hunts them down, and a user who meets one anyway reads which message it was.
+    """
+    try:
+        zh, en = MESSAGES[key]
+        # Always formatted, even without parameters: a placeholder left unfilled is an error too.
+        return (zh if lang == "zh" else en).format(**{name: _shown(value) for name, value in params.items()})
+    except (KeyError, IndexError, ValueError):
+        return text("error.bad_message", lang, key=key)
 
 
 class MoralBankError(Exception):
@@ -21,7 +47,7 @@ class MoralBankError(Exception):
 
     def message(self, lang: str) -> str:
         """The message in ``lang`` (``zh`` or ``en``)."""
-        return text(self.key, lang, **self.params)
+        return safe_text(self.key, lang, self.params)
 
 
 class InputError(MoralBankError):
@@ -52,10 +78,11 @@ class RowProblem:
 
     def message(self, lang: str) -> str:
         """The problem, naming row, field and reason."""
-        reason = text(self.key, lang, **self.params)
+        reason = safe_text(self.key, lang, self.params)
         if self.row == 0:  # a single value typed on the command line, not a sheet row
-            return text("sheet.field_problem", lang, field=self.field, reason=reason)
-        return text(f"sheet.{self.unit}_problem", lang, row=self.row, field=self.field, reason=reason)
+            return text("sheet.field_problem", lang, field=mask_personal_numbers(self.field), reason=reason)
+        field = mask_personal_numbers(self.field)  # an unknown column's heading is echoed too
+        return text(f"sheet.{self.unit}_problem", lang, row=self.row, field=field, reason=reason)
 
 
 class SheetError(MoralBankError):
@@ -72,4 +99,4 @@ class SheetError(MoralBankError):
         lines = [p.message(lang) for p in self.problems]
         if not self.params["source"]:  # typed on the command line: the problems say it all
             return "\n".join(lines)
-        return "\n".join([text(self.key, lang, **self.params), *("  " + line for line in lines)])
+        return "\n".join([safe_text(self.key, lang, self.params), *("  " + line for line in lines)])

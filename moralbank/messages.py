@@ -72,6 +72,41 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "month.invalid": ("{field} 的月份“{value}”无效，应为 YYYY-MM", "{field}: “{value}” is not a valid month (YYYY-MM)"),
     "date.future": ("日期 {value} 晚于今天", "the date {value} is in the future"),
     "date.future_field": ("{field} 的日期 {value} 晚于今天", "{field}: the date {value} is in the future"),
+    # --- input bounds, unreadable records, safe errors (robust) ---
+    "date.out_of_range": (
+        "{field} 的日期 {value} 超出允许范围（{earliest} 至 {latest}）",
+        "{field}: the date {value} is outside {earliest} to {latest}",
+    ),
+    "date.out_of_range_value": (
+        "日期 {value} 超出允许范围（{earliest} 至 {latest}）",
+        "the date {value} is outside {earliest} to {latest}",
+    ),
+    "month.out_of_range": (
+        "{field} 的月份 {value} 超出允许范围（{earliest} 至 {latest}）",
+        "{field}: the month {value} is outside {earliest} to {latest}",
+    ),
+    "text.control_char": (
+        "第 {position} 个字符是控制字符（{code}），不允许",
+        "has a control character ({code}) at position {position}, which is not allowed",
+    ),
+    "text.too_long": (
+        "长度为 {length} 个字符，最多 {limit} 个",
+        "is {length} characters long; at most {limit} are allowed",
+    ),
+    "field.too_large": ("{value} 超过上限 {limit}", "{value} is more than the limit of {limit}"),
+    "points.too_large": ("{value} 超出允许范围（绝对值最多 {limit}）", "{value} is beyond the limit of ±{limit}"),
+    "board.snapshot_unreadable": (
+        "榜单快照无法读取（已损坏或被改动）",
+        "the stored snapshot cannot be read (damaged or altered)",
+    ),
+    "board.unreadable": (
+        "第 {id} 号榜单（村 {village}，{month}）的快照无法读取，请运行 moralbank verify",
+        "board #{id} (village {village}, {month}) cannot be read: its stored snapshot is damaged; run `moralbank verify`",
+    ),
+    "error.bad_message": (
+        "出错了（提示信息 {key} 无法生成，请报告此问题）。",
+        "Something went wrong (the message {key} could not be built; please report this).",
+    ),
     # --- identity ---
     "id.length": ("身份证号应为 18 位", "a resident ID number has 18 characters"),
     "id.chars": ("身份证号前 17 位须为数字，末位为数字或 X", "an ID number is 17 digits and a digit or X"),
@@ -393,8 +428,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "board.empty": ("本月无记录。", "Nothing booked this month."),
     "board.draft": ("草稿：尚未公布，数字可能变动。", "Draft: not published; the figures may still change."),
     "board.published_line": (
-        "第 {id} 号榜单，{time}（UTC）由 {operator} 公布；快照哈希 {hash}",
-        "Board #{id}, published {time} (UTC) by {operator}; snapshot hash {hash}",
+        "第 {id} 号榜单，{time}（{tz}）由 {operator} 公布；快照哈希 {hash}",
+        "Board #{id}, published {time} ({tz}) by {operator}; snapshot hash {hash}",
     ),
     "board.checkpoint_line": (
         "检查点：{village} 村账本第 {seq} 条记录，哈希 {hash}",
@@ -467,7 +502,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "col.month": ("月份", "Month"),
     "col.board": ("榜单号", "Board"),
     "col.snapshot_hash": ("快照哈希", "Snapshot hash"),
-    "col.published_at": ("公布时间（UTC）", "Published (UTC)"),
+    "col.published_at": ("公布时间", "Published"),
     "col.notice_days": ("公示天数", "Notice days"),
     "col.black_list": ("黑榜", "Black list"),
     "col.maker_checker": ("审核分离", "Maker-checker"),

@@ -134,7 +134,7 @@ def book(engine: Engine, decisions: list[tuple[str, str, int]], booked_on: str, 
 def normalised(output: str) -> str:
     """Output with what changes run to run (hashes, times, temporary paths) replaced by placeholders."""
     output = re.sub(r"\b[0-9a-f]{64}\b", "<hash>", output)
-    return re.sub(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\+00:00|Z)?", "<time>", output)
+    return re.sub(r"\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}:\d{2}(\+00:00|Z)?| \d{2}:\d{2})", "<time>", output)
 
 
 def invoke(run: Any, *args: str, **kwargs: Any) -> Any:

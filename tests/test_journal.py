@@ -18,6 +18,7 @@ from typer.testing import Result
 
 from moralbank.reports.passbook import balance
 from moralbank.reports.registry import household_rows
+from moralbank.services import ledger as ledger_service
 from moralbank.services.demo import load_demo
 from moralbank.storage.db import reading
 from tests.clock import freeze_today
@@ -81,7 +82,11 @@ def small(run: Run, engine: Engine, monkeypatch: pytest.MonkeyPatch) -> Run:
     build_register(engine)
     book(engine, [("NL001", "ZY01", 2, "a"), ("NL002", "XL01", 1, "b"), ("BG001", "LL03", 1, "c")])
     book(engine, [("NL001", "XL01", 2, "d"), ("BG002", "ZY01", 1, "e"), ("NL003", "ZY01", 3, "f")], booked="2026-10-26")
-    ok(run("reverse", "3", "--reason", "查无此事; 撤销\n第二行", "--booked", "2026-11-02"))
+    refused = run("reverse", "3", "--reason", "查无此事; 撤销\n第二行", "--booked", "2026-11-02")
+    assert refused.exit_code == 1 and "U+000A" in refused.stderr  # typed today, a newline is refused
+    with monkeypatch.context() as legacy:  # an older ledger may hold one: the journal keeps it on one line
+        legacy.setattr(ledger_service, "check_text", lambda field, value: None)
+        ok(run("reverse", "3", "--reason", "查无此事; 撤销\n第二行", "--booked", "2026-11-02"))
     ok(run("redeem", "NL001", "7", "--item", "食用油  一桶", "--booked", "2026-11-03"))
     return run
 

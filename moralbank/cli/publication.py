@@ -50,11 +50,11 @@ def show_board(ctx: typer.Context, board: Any, fmt: str, out: Path | None) -> No
 
     check_format(fmt, rb.BOARD_FORMATS)
     renderers: dict[str, Callable[[], str | list[Any]]] = {
-        "table": lambda: rb.board_renderables(board, settings(ctx).lang),
+        "table": lambda: rb.board_renderables(board, settings(ctx).lang, settings(ctx).tz),
         "json": lambda: render_json(board),
         "csv": lambda: rb.board_csv(board, print_lang(ctx)),
-        "md": lambda: rb.board_markdown(board, print_lang(ctx)),
-        "html": lambda: rb.board_html(board, print_lang(ctx)),
+        "md": lambda: rb.board_markdown(board, print_lang(ctx), settings(ctx).tz),
+        "html": lambda: rb.board_html(board, print_lang(ctx), settings(ctx).tz),
     }
     emit(out, renderers[fmt]())
 
@@ -124,11 +124,14 @@ def board_list(
     village: VillageFilterOpt = None,
     fmt: FormatOpt = "table",
 ) -> None:
+    from moralbank.render.boards import listed_for_people
     from moralbank.reports.boards import published_boards
     from moralbank.storage.db import reading
 
     with reading(engine(ctx)) as session:
         rows = published_boards(session, village=village)
+    if fmt == "table":  # people read local times; JSON and CSV keep the stored UTC
+        rows = listed_for_people(rows, settings(ctx).tz)
     columns = ["board", "village", "month", "households", "seq", "operator", "published_at"] if fmt == "table" else None
     show(ctx, rows, fmt, columns=columns)
 

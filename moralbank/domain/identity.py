@@ -73,6 +73,16 @@ def mask_phone(phone: str) -> str:
     return phone[:3] + "*" * (len(phone) - 7) + phone[-4:]
 
 
+# A run of digits shaped like an ID number (18, or the old 15) or a mobile number, and nothing
+# longer: a 20-digit quantity is a number, not someone's ID.
+_PERSONAL_RUN = re.compile(r"(?<![0-9])(?:\d{17}[\dXx]|\d{15}|1\d{10})(?![0-9A-Za-z])")
+
+
+def mask_personal_numbers(text: str) -> str:
+    """Free text with every ID-shaped or mobile-shaped digit run masked: for echoing bad input."""
+    return _PERSONAL_RUN.sub(lambda m: (mask_phone if len(m[0]) == 11 else mask_id)(m[0]), text)
+
+
 def mask_name(name: str) -> str:
     """Keep the family name only: ``张**``."""
     return name[:1] + "*" * max(len(name) - 1, 1) if name else name

@@ -12,6 +12,7 @@ from dataclasses import asdict, astuple, dataclass
 from pathlib import Path
 from typing import IO, Any
 
+from moralbank.domain.limits import inert
 from moralbank.errors import MoralBankError
 from moralbank.reports.credit import BANK_COLUMNS, BankRow
 from moralbank.services.signing import (
@@ -46,13 +47,18 @@ class Written:
     sha256: str
 
 
+def _inert_row(row: BankRow) -> list[Any]:
+    # A name stored before text was checked may hold a control character: shown replaced, never a crash.
+    return [inert(value) if isinstance(value, str) else value for value in astuple(row)]
+
+
 def _csv(rows: Iterable[BankRow], stream: IO[str]) -> int:
     # UTF-8 with a BOM and CRLF: what Excel and WPS open as Unicode without an import dialog.
     writer = csv.writer(stream, lineterminator="\r\n")
     writer.writerow(BANK_COLUMNS)
     count = 0
     for row in rows:
-        writer.writerow(astuple(row))
+        writer.writerow(_inert_row(row))
         count += 1
     return count
 
@@ -80,7 +86,7 @@ def _xlsx(rows: Iterable[BankRow], path: Path) -> int:
     sheet.append(list(BANK_COLUMNS))
     count = 0
     for row in rows:
-        sheet.append(list(astuple(row)))
+        sheet.append(_inert_row(row))  # openpyxl refuses a control character (IllegalCharacterError)
         count += 1
     book.save(path)
     return count

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import dataclasses
 import html
 import io
 from collections.abc import Sequence
@@ -12,9 +13,13 @@ from rich.console import RenderableType
 from rich.table import Table
 from rich.text import Text
 
+from moralbank.config import DEFAULT_TZ
 from moralbank.domain.boards import Board
 from moralbank.domain.chain import Checkpoint
+from moralbank.domain.clock import local_time
+from moralbank.domain.limits import inert
 from moralbank.messages import text
+from moralbank.reports.boards import PublishedRow
 from moralbank.reports.notice import Notice
 
 BOARD_FORMATS = ("table", "json", "csv", "md", "html")
@@ -69,15 +74,26 @@ def _marks(board: Board) -> list[Checkpoint]:
     return board.checkpoint if isinstance(board.checkpoint, list) else [board.checkpoint]
 
 
-def board_footer(board: Board, lang: str) -> list[str]:
-    """The lines under a board: publication or draft, the checkpoint(s), and how to verify."""
+def board_footer(board: Board, lang: str, tz: str = DEFAULT_TZ) -> list[str]:
+    """The lines under a board: publication or draft, the checkpoint(s), and how to verify.
+
+    The publication time is stored in UTC and shown in the business timezone ``tz``.
+    """
     lines = []
     if board.published is None:
         lines.append(text("board.draft", lang))
     else:
         p = board.published
         lines.append(
-            text("board.published_line", lang, id=p.id, time=p.published_at, operator=p.operator, hash=p.snapshot_hash)
+            text(
+                "board.published_line",
+                lang,
+                id=p.id,
+                time=local_time(p.published_at, tz),
+                tz=tz,
+                operator=p.operator,
+                hash=p.snapshot_hash,
+            )
         )
     lines += [text("board.checkpoint_line", lang, village=m.village, seq=m.seq, hash=m.hash) for m in _marks(board)]
     lines.append(text("board.verify_hint", lang))
@@ -89,10 +105,15 @@ def joined(items: Sequence[str], lang: str) -> str:
     return ("、" if lang == "zh" else ", ").join(items)
 
 
+def listed_for_people(rows: Sequence[PublishedRow], tz: str = DEFAULT_TZ) -> list[PublishedRow]:
+    """``board list`` rows for a table: publication times in the business timezone (JSON and CSV keep UTC)."""
+    return [dataclasses.replace(row, published_at=local_time(row.published_at, tz)) for row in rows]
+
+
 def _cell(value: Any, lang: str = "zh") -> str:
     if isinstance(value, tuple | list):
-        return joined(value, lang)
-    return "" if value is None else str(value)
+        return inert(joined(value, lang))
+    return "" if value is None else inert(str(value))  # a stored control character is shown replaced
 
 
 # --- rich tables ------------------------------------------------------------------------------
@@ -107,13 +128,13 @@ def _rich(rows: Sequence[Any], columns: list[Column], lang: str, title: str) -> 
     return table
 
 
-def board_renderables(board: Board, lang: str) -> list[RenderableType]:
+def board_renderables(board: Board, lang: str, tz: str = DEFAULT_TZ) -> list[RenderableType]:
     """The board as rich tables with its footer lines, for a terminal."""
     parts: list[RenderableType] = [Text(board_title(board, lang), style="bold red")]
     parts.append(_rich(board.rows, _red_columns(board), lang, text("board.red", lang)))
     if board.black_list is not None:
         parts.append(_rich(board.black_list, _black_columns(board), lang, text("board.black", lang)))
-    parts += [Text(line) for line in board_footer(board, lang)]
+    parts += [Text(line) for line in board_footer(board, lang, tz)]
     return parts
 
 
@@ -160,13 +181,13 @@ def _md_section(title: str, rows: Sequence[Any], columns: list[Column], lang: st
     return ["", f"## {title}", "", *body]
 
 
-def board_markdown(board: Board, lang: str) -> str:
+def board_markdown(board: Board, lang: str, tz: str = DEFAULT_TZ) -> str:
     """The board as Markdown, for the group chat or a wiki."""
     lines = [f"# {board_title(board, lang)}", "", text("board.ranked_by", lang)]
     lines += _md_section(text("board.red", lang), board.rows, _red_columns(board), lang)
     if board.black_list is not None:
         lines += _md_section(text("board.black", lang), board.black_list, _black_columns(board), lang)
-    lines += ["", "---", ""] + [f"{line}  " for line in board_footer(board, lang)]
+    lines += ["", "---", ""] + [f"{line}  " for line in board_footer(board, lang, tz)]
     return "\n".join(lines).rstrip() + "\n"
 
 
@@ -246,8 +267,8 @@ def _page(title: str, lang: str, body: str) -> str:
     )
 
 
-def _footer_html(board: Board, lang: str) -> str:
-    lines = board_footer(board, lang)[0 if board.published else 1 :]  # a draft says so at the top
+def _footer_html(board: Board, lang: str, tz: str) -> str:
+    lines = board_footer(board, lang, tz)[0 if board.published else 1 :]  # a draft says so at the top
     hashes = {m.hash for m in _marks(board)} | ({board.published.snapshot_hash} if board.published else set())
     shown = []
     for line in lines:
@@ -258,7 +279,7 @@ def _footer_html(board: Board, lang: str) -> str:
     return "<footer>\n" + "\n".join(shown) + "\n</footer>"
 
 
-def board_html(board: Board, lang: str) -> str:
+def board_html(board: Board, lang: str, tz: str = DEFAULT_TZ) -> str:
     """One self-contained page, printable on A4: title, red list, black list if enabled, checkpoint."""
     title = board_title(board, lang)
     parts = [f'<header><h1>{_e(title)}</h1><p class="sub">{_e(text("board.ranked_by", lang))}</p></header>']
@@ -269,7 +290,7 @@ def board_html(board: Board, lang: str) -> str:
     if board.black_list is not None:
         black = _html_table(board.black_list, _black_columns(board), lang)
         parts.append(f'<section class="black"><h2>{_e(text("board.black", lang))}</h2>\n{black}\n</section>')
-    parts.append(_footer_html(board, lang))
+    parts.append(_footer_html(board, lang, tz))
     return _page(title, lang, "\n".join(parts))
 
 

@@ -12,6 +12,7 @@ from typing import Any
 
 from rich.table import Table
 
+from moralbank.domain.limits import inert
 from moralbank.messages import MESSAGES, text
 
 FORMATS = ("table", "json", "csv")
@@ -40,11 +41,13 @@ def _fields(rows: Sequence[Any], columns: Sequence[str] | None) -> list[str]:
 
 
 def _cell(value: Any) -> str:
+    # Stored text is shown inert: a control character (an old record's ESC, say) is replaced,
+    # so it can neither drive the terminal nor break a spreadsheet that opens the CSV.
     if value is None:
         return ""
     if isinstance(value, bool):
         return "true" if value else "false"
-    return str(value)
+    return inert(str(value))
 
 
 def render_csv(rows: Sequence[Any], columns: Sequence[str] | None = None) -> str:
@@ -59,7 +62,7 @@ def render_csv(rows: Sequence[Any], columns: Sequence[str] | None = None) -> str
     for row in rows:
         values = fetch(row)
         if all(type(v) in plain_types for v in values):
-            writer.writerow(values)
+            writer.writerow([inert(v) if type(v) is str else v for v in values])
         else:
             writer.writerow([_cell(v) for v in values])
     return out.getvalue()

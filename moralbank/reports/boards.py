@@ -24,7 +24,7 @@ from moralbank.domain.boards import (
     shown_name,
 )
 from moralbank.domain.dates import month_bounds
-from moralbank.errors import NotFound
+from moralbank.errors import IntegrityError, NotFound
 from moralbank.services.ledger import chain_head, chain_heads
 from moralbank.services.register import get_village
 from moralbank.storage.models import Board as BoardTable
@@ -150,10 +150,31 @@ def _without_cycle_collection() -> Iterator[None]:
             gc.enable()
 
 
+def read_snapshot(snapshot: str) -> dict[str, Any] | None:
+    """A stored snapshot's data, or None when it is not the JSON a published board stores.
+
+    A row written into the board table by hand cannot be read as a board: verify reports it,
+    and board get and board list name it, instead of failing on it.
+    """
+    try:
+        data = json.loads(snapshot)
+    except (ValueError, RecursionError):
+        return None
+    if not isinstance(data, dict) or not isinstance(data.get("rows"), list):
+        return None
+    return data
+
+
 def _published(record: BoardTable) -> Board:
     assert record.id is not None
     meta = Publication(record.id, record.published_at, record.operator, record.snapshot_hash)
-    return board_from_snapshot(json.loads(record.snapshot), meta)
+    data = read_snapshot(record.snapshot)
+    try:
+        if data is not None:
+            return board_from_snapshot(data, meta)
+    except (KeyError, TypeError, ValueError, AttributeError):
+        pass
+    raise IntegrityError("board.unreadable", id=record.id, village=record.village, month=record.month)
 
 
 def published_board(session: Session, board_id: int) -> Board:
@@ -212,7 +233,7 @@ class PublishedRow:
     board: int
     village: str
     month: str
-    households: int
+    households: int | None  # None: the stored snapshot cannot be read (verify says more)
     seq: int
     hash: str
     snapshot_hash: str
@@ -233,6 +254,11 @@ def published_boards(session: Session, *, village: str | None = None) -> list[Pu
     query = text(_LISTED.format(where="WHERE village = :v" if village is not None else ""))
     result = session.connection().execution_options(stream_results=True).execute(query, {"v": village})
     return [
-        PublishedRow(board, code, month, len(json.loads(snap)["rows"]), seq, head, digest, who, when)
+        PublishedRow(board, code, month, _ranked_count(snap), seq, head, digest, who, when)
         for board, code, month, snap, seq, head, digest, who, when in result
     ]
+
+
+def _ranked_count(snapshot: str) -> int | None:
+    data = read_snapshot(snapshot)
+    return None if data is None else len(data["rows"])

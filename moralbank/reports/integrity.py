@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import hashlib
-import json
 from collections import defaultdict
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -15,7 +14,7 @@ from sqlmodel import Session
 from moralbank.domain.boards import Tally, first_difference, snapshot_tally, text_hash
 from moralbank.domain.chain import CHAIN_FIELDS, GENESIS, canonical_text, entry_hash
 from moralbank.domain.chain import Checkpoint as Checkpoint  # re-exported: reports name it here
-from moralbank.reports.boards import ledger_tallies, published_batch
+from moralbank.reports.boards import ledger_tallies, published_batch, read_snapshot
 from moralbank.storage.db import is_postgresql
 from moralbank.storage.models import Board
 
@@ -180,9 +179,11 @@ def _one_board(session: Session, record: Board, now: tuple[Tally, Tally]) -> lis
     def problem(key: str, at: int | None = None, **params: Any) -> Problem:
         return Problem(record.village, at, None, key, where | params, board=record.id)
 
-    data = json.loads(record.snapshot)
+    data = read_snapshot(record.snapshot)
+    if data is None:
+        return [problem("board.snapshot_unreadable")]
     stored = {"village": record.village, "seq": record.seq, "hash": record.head_hash}
-    same = (data["village"], data["month"], data["checkpoint"]) == (record.village, record.month, stored)
+    same = (data.get("village"), data.get("month"), data.get("checkpoint")) == (record.village, record.month, stored)
     if text_hash(record.snapshot) != record.snapshot_hash or not same:
         return [problem("board.snapshot_altered")]
     found = []
@@ -192,7 +193,11 @@ def _one_board(session: Session, record: Board, now: tuple[Tally, Tally]) -> lis
             found.append(problem("board.checkpoint_mismatch", record.seq, seq=record.seq))
     red, black = now
     ledger = red | black if data["black_list"] is not None else red
-    if differs := first_difference(snapshot_tally(data), ledger):
+    try:
+        published = snapshot_tally(data)
+    except (KeyError, TypeError, AttributeError):  # re-hashed by hand into a shape no board has
+        return [problem("board.snapshot_unreadable")]
+    if differs := first_difference(published, ledger):
         household, was, is_now = differs
         found.append(problem("board.ledger_differs", household=household, was=was, now=is_now))
     return found

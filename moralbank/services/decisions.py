@@ -5,14 +5,20 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from moralbank.domain.dates import parse_date
-from moralbank.errors import InputError, RowProblem
+from moralbank.domain.dates import parse_date, value_problem
+from moralbank.domain.limits import qty_problem, text_problem
+from moralbank.errors import InputError, RowProblem, SheetError
 from moralbank.services.sheets import Row, Sheet
 
 
 @dataclass(frozen=True)
 class Decision:
-    """One point decision: a household, a standard, how many units, when, and an optional key."""
+    """One point decision: a household, a standard, how many units, when, and an optional key.
+
+    A Decision is always within bounds (qty 1..10,000, a note of at most 200 characters without
+    control characters): one built from typed options that is not raises a SheetError naming
+    each field, so nothing out of bounds reaches the ledger.
+    """
 
     household: str
     standard: str
@@ -21,6 +27,21 @@ class Decision:
     booked_on: str
     note: str = ""
     key: str | None = None
+
+    def __post_init__(self) -> None:
+        if problems := bound_problems(self, 0):
+            raise SheetError("", problems)
+
+
+def bound_problems(decision: Decision, number: int) -> list[RowProblem]:
+    """What in a decision is out of bounds: its quantity, and the length and characters of its texts."""
+    problems = []
+    if found := qty_problem(decision.qty):
+        problems.append(RowProblem(number, "qty", *found))
+    for name in ("household", "standard", "note", "key"):
+        if found := text_problem(name, getattr(decision, name) or ""):
+            problems.append(RowProblem(number, name, *found))
+    return problems
 
 
 def _qty(value: str, number: int, problems: list[RowProblem]) -> int:
@@ -31,8 +52,9 @@ def _qty(value: str, number: int, problems: list[RowProblem]) -> int:
     except ValueError:
         problems.append(RowProblem(number, "qty", "field.not_integer", {"value": value}))
         return 1
-    if qty <= 0:
-        problems.append(RowProblem(number, "qty", "field.not_positive", {"value": qty}))
+    if found := qty_problem(qty):
+        problems.append(RowProblem(number, "qty", *found))
+        return 1
     return qty
 
 
@@ -41,9 +63,17 @@ def _day(value: str, name: str, default: date, number: int, problems: list[RowPr
         return default.isoformat()
     try:
         return parse_date(value, name).isoformat()
-    except InputError:
-        problems.append(RowProblem(number, name, "date.invalid_value", {"value": value}))
+    except InputError as exc:
+        problems.append(RowProblem(number, name, *value_problem(exc)))
         return default.isoformat()
+
+
+def _text(row: Row, name: str, number: int, problems: list[RowProblem]) -> str:
+    value = row.get(name, "")
+    if found := text_problem(name, value):
+        problems.append(RowProblem(number, name, *found))
+        return ""
+    return value
 
 
 def decision_from_row(row: Row, number: int, today: date, problems: list[RowProblem]) -> Decision:
@@ -53,13 +83,13 @@ def decision_from_row(row: Row, number: int, today: date, problems: list[RowProb
             problems.append(RowProblem(number, name, "field.required"))
     event = _day(row.get("event_date", ""), "event_date", today, number, problems)
     return Decision(
-        household=row.get("household", ""),
-        standard=row.get("standard", ""),
+        household=_text(row, "household", number, problems),
+        standard=_text(row, "standard", number, problems),
         qty=_qty(row.get("qty", ""), number, problems),
         event_date=event,
         booked_on=_day(row.get("booked_on", ""), "booked_on", today, number, problems),
-        note=row.get("note", ""),
-        key=row.get("key") or None,
+        note=_text(row, "note", number, problems),
+        key=_text(row, "key", number, problems) or None,
     )
 
 

@@ -16,6 +16,7 @@ from moralbank.domain.accounts import household_account, points_transfer, villag
 from moralbank.domain.chain import CHAIN_FIELDS, GENESIS, Checkpoint, entry_hash
 from moralbank.domain.dates import month_bounds, month_of
 from moralbank.domain.identity import has_personal_number
+from moralbank.domain.limits import check_text
 from moralbank.errors import InputError, NotFound, Refused, RowProblem, SheetError
 from moralbank.services.decisions import Decision
 from moralbank.services.proposals import as_proposal, noticed_villages, pending_points_since, reserved_coins
@@ -389,6 +390,7 @@ def free_text(value: str, *, field: str, missing: str) -> str:
         raise InputError("text.personal_number_field", field=field)
     if not value.strip():
         raise InputError(missing)
+    check_text(field, value.strip())  # length and control characters, as for every typed text
     return value.strip()
 
 

@@ -7,13 +7,14 @@ from datetime import date
 
 from sqlmodel import Session, select
 
+from moralbank.domain import clock
 from moralbank.domain.boards import Board, canonical_text, snapshot, text_hash
 from moralbank.domain.chain import Checkpoint
 from moralbank.domain.dates import month_bounds, month_of
 from moralbank.errors import InputError, Refused
 from moralbank.services.ledger import chain_head
 from moralbank.services.proposals import count_pending, pending
-from moralbank.services.register import get_village, now_utc
+from moralbank.services.register import get_village
 from moralbank.storage.db import lock_village
 from moralbank.storage.models import Board as BoardTable
 from moralbank.storage.models import Village
@@ -66,7 +67,7 @@ def publish(session: Session, *, board: Board, operator: str, today: date) -> Pu
         snapshot=stored,
         snapshot_hash=text_hash(stored),
         operator=operator,
-        published_at=now_utc(),
+        published_at=clock.stamp(),
     )
     session.add(record)
     session.flush()

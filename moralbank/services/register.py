@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from datetime import UTC, datetime
 
 from sqlalchemy import insert
 from sqlmodel import Session, col, select
 
+from moralbank.domain import clock
 from moralbank.domain.identity import id_problem, normalise_id, phone_problem
+from moralbank.domain.limits import text_problem
 from moralbank.errors import NotFound, RowProblem, SheetError
 from moralbank.services.sheets import Row, Sheet, parse_bool
 from moralbank.storage.models import Household, Village
@@ -18,8 +19,13 @@ Progress = Callable[[int], None]
 
 
 def now_utc() -> str:
-    """The current time as ISO text in UTC, to the second."""
-    return datetime.now(UTC).replace(microsecond=0).isoformat()
+    """The current time as ISO text in UTC, to the second (the business clock's stamp)."""
+    return clock.stamp()
+
+
+def text_problems(row: Row, names: tuple[str, ...], number: int) -> list[RowProblem]:
+    """A problem for each of these text fields that is too long or holds a control character."""
+    return [RowProblem(number, name, *found) for name in names if (found := text_problem(name, row.get(name, "")))]
 
 
 def get_village(session: Session, code: str) -> Village:
@@ -54,7 +60,7 @@ def _village_problems(row: Row, number: int, known: set[str]) -> list[RowProblem
         problems.append(RowProblem(number, "code", "village.exists", {"code": row["code"]}))
     if bad := code_problem(row.get("code", ""), number):
         problems.append(bad)
-    return problems
+    return problems + text_problems(row, ("name", "town", "county"), number)
 
 
 def add_villages(session: Session, *, sheet: Sheet) -> int:
@@ -66,7 +72,7 @@ def add_villages(session: Session, *, sheet: Sheet) -> int:
         known.add(row.get("code", ""))
     if problems:
         raise SheetError(sheet.source, problems)
-    created = now_utc()
+    created = clock.stamp()
     for _number, row in sheet.rows:
         session.add(
             Village(code=row["code"], name=row["name"], town=row["town"], county=row["county"], created_at=created)
@@ -81,7 +87,9 @@ def add_village(session: Session, *, code: str, name: str, town: str, county: st
     problems = _village_problems(row, 0, set(session.exec(select(Village.code)).all()))
     if problems:  # typed on the command line: each problem names its field
         raise SheetError("", problems)
-    village = Village(code=row["code"], name=row["name"], town=row["town"], county=row["county"], created_at=now_utc())
+    village = Village(
+        code=row["code"], name=row["name"], town=row["town"], county=row["county"], created_at=clock.stamp()
+    )
     session.add(village)
     return village
 
@@ -116,6 +124,7 @@ def _household_record(row: Row, number: int, problems: list[RowProblem], today: 
         problems.append(RowProblem(number, "phone", why))
     if bad := code_problem(row.get("code", ""), number):
         problems.append(bad)
+    problems += text_problems(row, ("village", "head_name", "grid", "address"), number)
     return {
         "code": row.get("code", ""),
         "village": row.get("village", ""),

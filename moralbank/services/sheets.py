@@ -10,6 +10,7 @@ from datetime import date, datetime
 from pathlib import Path
 from zipfile import BadZipFile
 
+from moralbank.domain.limits import text_problem
 from moralbank.errors import InputError, RowProblem, SheetError
 
 Row = dict[str, str]
@@ -109,6 +110,9 @@ def _raw_rows(path: Path) -> Iterator[list[str]]:
         content = decode_csv(path.read_bytes())
     except UnicodeDecodeError as exc:
         raise InputError("sheet.bad_encoding", path=path.name) from exc
+    # Every cell is read whole, however long, so that an overlong one is reported as a problem of
+    # its row and field (text_problem) rather than as csv's "field larger than field limit".
+    csv.field_size_limit(max(csv.field_size_limit(), len(content) + 1))
     yield from csv.reader(io.StringIO(content, newline=""))
 
 
@@ -149,7 +153,7 @@ def read_sheet(path: Path, columns: Mapping[str, str], required: tuple[str, ...]
     missing = [name for name in required if name not in mapped]
     if missing:
         raise SheetError(source, [RowProblem(1, name, "sheet.missing_column") for name in missing])
-    rows = []
+    rows, problems = [], []
     for number, values in enumerate(raw, start=2):
         if not any(v.strip() for v in values):
             continue
@@ -157,5 +161,9 @@ def read_sheet(path: Path, columns: Mapping[str, str], required: tuple[str, ...]
         for name, value in zip(mapped, values, strict=False):
             if name:
                 row[name] = value.strip()
+                if found := text_problem(name, row[name]):
+                    problems.append(RowProblem(number, name, *found))
         rows.append((number, row))
+    if problems:  # an overlong cell or a control character: nothing further is checked or written
+        raise SheetError(source, problems)
     return Sheet(source, rows)

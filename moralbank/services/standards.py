@@ -12,13 +12,16 @@ from typing import Any
 
 from sqlmodel import Session, col, select
 
-from moralbank.domain.dates import parse_date
+from moralbank.domain import clock
+from moralbank.domain.dates import parse_date, value_problem
+from moralbank.domain.limits import points_problem, text_problem
 from moralbank.domain.quorum import quorum_problems
 from moralbank.errors import InputError, MoralBankError, RowProblem, SheetError
-from moralbank.services.register import get_village, now_utc
+from moralbank.services.register import get_village
 from moralbank.storage.models import Resolution, Standard
 
 COUNTY = "*"
+MAX_ATTENDANCE = 100_000  # members, present and votes of one meeting
 _RESOLUTION_INTS = ("members", "present", "in_favour", "against", "abstain")
 # The count each quorum problem is about (the rest are about attendance).
 _QUORUM_FIELDS = {"quorum.not_passed": "in_favour", "quorum.votes_exceed": "in_favour", "quorum.negative": "members"}
@@ -49,9 +52,16 @@ def _problem(item: int, name: str, key: str, **params: Any) -> RowProblem:
 def _date(value: Any, item: int, name: str, problems: list[RowProblem]) -> date | None:
     try:
         return parse_date(value if isinstance(value, date) else str(value), name)
-    except InputError:
-        problems.append(_problem(item, name, "date.invalid_value", value=str(value)))
+    except InputError as exc:
+        key, params = value_problem(exc)
+        problems.append(_problem(item, name, key, **params))
         return None
+
+
+def _texts(raw: dict[str, Any], item: int, names: tuple[str, ...], problems: list[RowProblem]) -> None:
+    for name in names:
+        if found := text_problem(name, str(raw.get(name, ""))):
+            problems.append(_problem(item, name, found[0], **found[1]))
 
 
 def _resolution(data: dict[str, Any], today: date, problems: list[RowProblem]) -> dict[str, Any]:
@@ -66,13 +76,17 @@ def _resolution(data: dict[str, Any], today: date, problems: list[RowProblem]) -
     for name in _RESOLUTION_INTS:
         value = res.get(name)
         if not isinstance(value, int) or isinstance(value, bool):
-            problems.append(_problem(0, name, "field.not_integer", value=str(value)))
+            problems.append(_problem(0, name, "field.not_integer", value=str(value)[:40]))
+            value = 0
+        elif value > MAX_ATTENDANCE:  # a real assembly's size, and a whole number the database can store
+            problems.append(_problem(0, name, "field.too_large", value=value, limit=MAX_ATTENDANCE))
             value = 0
         counts[name] = value
     if not problems:
         problems += [
             _problem(0, _QUORUM_FIELDS.get(key, "present"), key, **counts) for key in quorum_problems(**counts)
         ]
+    _texts(res, 0, ("village", "body", "minutes"), problems)
     body = str(res.get("body", "")).strip()
     if not body:
         problems.append(_problem(0, "body", "field.required"))
@@ -89,11 +103,16 @@ def _standard(raw: dict[str, Any], item: int, held: str, problems: list[RowProbl
     for name in ("code", "title", "category"):
         if not str(raw.get(name, "")).strip():
             problems.append(_problem(item, name, "field.required"))
+    _texts(raw, item, ("code", "title", "category"), problems)
     points, cap = raw.get("points"), raw.get("monthly_cap")
     if not isinstance(points, int) or isinstance(points, bool) or points == 0:
-        problems.append(_problem(item, "points", "standard.bad_points", value=str(points)))
+        problems.append(_problem(item, "points", "standard.bad_points", value=str(points)[:40]))
+    elif found := points_problem(points):
+        problems.append(_problem(item, "points", found[0], **found[1]))
     if cap is not None and (not isinstance(cap, int) or cap <= 0):
-        problems.append(_problem(item, "monthly_cap", "field.not_positive", value=str(cap)))
+        problems.append(_problem(item, "monthly_cap", "field.not_positive", value=str(cap)[:40]))
+    elif cap is not None and (found := points_problem(cap)):
+        problems.append(_problem(item, "monthly_cap", found[0], **found[1]))
     start = _date(raw.get("effective_from", held), item, "effective_from", problems)
     end = _date(raw["effective_to"], item, "effective_to", problems) if raw.get("effective_to") else None
     if start and held and start.isoformat() < held:
@@ -148,7 +167,7 @@ def adopt(session: Session, *, data: dict[str, Any], source: str, operator: str,
     _check_versions(session, scope, items, problems)
     if problems:
         raise SheetError(source, sorted(problems, key=lambda p: p.row))  # item by item, as the file reads
-    resolution = Resolution(**res, operator=operator, recorded_at=now_utc())
+    resolution = Resolution(**res, operator=operator, recorded_at=clock.stamp())
     session.add(resolution)
     session.flush()
     assert resolution.id is not None

@@ -1,0 +1,60 @@
+"""Bounds on what may be typed or read: quantities, points, and the length and characters of text."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+MAX_QTY = 10_000
+MAX_POINTS = 10_000  # points per unit, and a monthly cap, in magnitude
+
+# Characters per text field; any other free text gets DEFAULT_TEXT_LENGTH.
+TEXT_LENGTHS = {"name": 50, "head_name": 50, "title": 200, "note": 200, "reason": 200, "address": 100}
+DEFAULT_TEXT_LENGTH = 200
+
+# What a problem with a text value is: a catalogue key and its parameters.
+TextProblem = tuple[str, dict[str, Any]]
+
+
+# The control characters (Unicode category Cc: C0, DEL and C1), tab and newline included: none
+# belongs in a name, a note or a code, and each can break a spreadsheet or a terminal.
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+
+
+def text_problem(field: str, value: str) -> TextProblem | None:
+    """Why a typed or read text value is unacceptable (too long, a control character), or None."""
+    if found := _CONTROL.search(value):
+        return "text.control_char", {"position": found.start() + 1, "code": f"U+{ord(found[0]):04X}"}
+    limit = TEXT_LENGTHS.get(field, DEFAULT_TEXT_LENGTH)
+    if len(value) > limit:
+        return "text.too_long", {"limit": limit, "length": len(value)}
+    return None
+
+
+def qty_problem(qty: int) -> TextProblem | None:
+    """Why a quantity is out of bounds (1..MAX_QTY), or None."""
+    if qty < 1:
+        return "field.not_positive", {"value": qty}
+    if qty > MAX_QTY:
+        return "field.too_large", {"value": qty, "limit": MAX_QTY}
+    return None
+
+
+def points_problem(points: int) -> TextProblem | None:
+    """Why points per unit or a monthly cap are out of bounds (magnitude at most MAX_POINTS), or None."""
+    if abs(points) > MAX_POINTS:
+        return "points.too_large", {"value": points, "limit": MAX_POINTS}
+    return None
+
+
+def inert(value: str) -> str:
+    """Text safe for a spreadsheet cell or a terminal: each control character becomes U+FFFD."""
+    return _CONTROL.sub("\ufffd", value)
+
+
+def check_text(field: str, value: str) -> None:
+    """Refuse a typed text value that is too long or holds a control character: ``field reason: ...``."""
+    from moralbank.errors import RowProblem, SheetError  # errors imports this module for inert()
+
+    if found := text_problem(field, value):
+        raise SheetError("", [RowProblem(0, field, *found)])
