@@ -9,11 +9,10 @@ from pathlib import Path
 
 import pytest
 from sqlalchemy import Engine
-from typer.testing import CliRunner
 
-import cli
 from moralbank.storage.db import open_engine
 from moralbank.storage.schema import apply_schema
+from tests.runner import Run, run_on
 
 # Set MORALBANK_TEST_PG to a PostgreSQL URL (a role that may create databases) to run every
 # database test on PostgreSQL as well as SQLite.
@@ -63,14 +62,6 @@ def engine(db_url: str) -> Iterator[Engine]:
 
 
 @pytest.fixture
-def run(db_url: str) -> object:
+def run(db_url: str) -> Run:
     """Run the CLI on the fresh database: ``run("award", "NL001", "XL01", lang="zh")``."""
-    runner = CliRunner()
-
-    def invoke(*args: str, lang: str = "en", operator: str | None = "tester", input: str | None = None):  # type: ignore[no-untyped-def]
-        head = ["--db", db_url, "--lang", lang]
-        if operator:
-            head += ["--operator", operator]
-        return runner.invoke(cli.app, [*head, *args], input=input, env={"MORALBANK_OPERATOR": ""})
-
-    return invoke
+    return run_on(db_url)

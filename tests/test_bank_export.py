@@ -15,18 +15,18 @@ import pytest
 from openpyxl import load_workbook
 from sqlalchemy import Engine, text
 from sqlalchemy.exc import DBAPIError
-from typer.testing import CliRunner
 
 import cli
 from moralbank.domain.credit_policy import load_policy
 from moralbank.reports.credit import BANK_COLUMNS
 from moralbank.resources import fixtures_dir
 from moralbank.storage.db import reading, writing
-from tests.credit_town import AS_OF, EXPECTED, HOUSEHOLDS, TODAY, build_town, id_numbers
-from tests.publication_town import invoke
+from tests.golden import assert_golden
+from tests.runner import call_cli, invoke
+from tests.town import AS_OF, CREDIT_HOUSEHOLDS, RATINGS, TODAY, build_credit_town, credit_id_numbers
 
 BANK = "高密农商银行"
-CONSENTING_RATED = sorted(code for code, (_, tier, _, _) in EXPECTED.items() if tier and code != "DZ08")
+CONSENTING_RATED = sorted(code for code, (_, tier, _, _) in RATINGS.items() if tier and code != "DZ08")
 POLICY_HASH = load_policy(fixtures_dir() / "credit_policy.toml").hash
 
 
@@ -34,7 +34,7 @@ POLICY_HASH = load_policy(fixtures_dir() / "credit_policy.toml").hash
 def office(run: Any, engine: Engine, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> dict[str, Path]:
     """The credit town, a signing key pair and a second (foreign) key pair."""
     monkeypatch.setattr(cli, "today", lambda: TODAY)
-    build_town(engine)
+    build_credit_town(engine)
     invoke(run, "keys", "generate", "--out", str(tmp_path / "keys"))
     invoke(run, "keys", "generate", "--out", str(tmp_path / "other"))
     return {
@@ -120,7 +120,7 @@ def test_csv_export_has_only_the_allowed_columns_consenting_rated_households_and
     rows = csv_rows(path)
     assert tuple(rows[0]) == BANK_COLUMNS
     assert [r[0] for r in rows[1:]] == CONSENTING_RATED  # DZ08 did not consent; DZ06, DZ07 not rated
-    ids = id_numbers()
+    ids = credit_id_numbers()
     by_code = {r[0]: dict(zip(BANK_COLUMNS, r, strict=True)) for r in rows[1:]}
     assert by_code["XZ01"] == {
         "household": "XZ01",
@@ -134,7 +134,7 @@ def test_csv_export_has_only_the_allowed_columns_consenting_rated_households_and
         "policy_hash": POLICY_HASH,
     }
     text_ = raw.decode("utf-8-sig")
-    assert not any(ids[code] in text_ for code, *_ in HOUSEHOLDS)
+    assert not any(ids[code] in text_ for code, *_ in CREDIT_HOUSEHOLDS)
 
 
 def test_signature_file_names_hash_rows_date_bank_checkpoints_and_policy(
@@ -153,7 +153,7 @@ def test_signature_file_names_hash_rows_date_bank_checkpoints_and_policy(
 
 def test_full_id_only_when_asked_and_recorded_in_the_log(run: Any, office: dict[str, Path]) -> None:
     path = export(run, office, "full.csv", "--full-id")
-    ids = id_numbers()
+    ids = credit_id_numbers()
     rows = {r[0]: r for r in csv_rows(path)[1:]}
     assert rows["DZ01"][3] == ids["DZ01"]
     assert "DZ08" not in rows  # consent is still required
@@ -229,7 +229,7 @@ def test_verify_accepts_an_untouched_export_with_its_summary(run: Any, office: d
         "--public-key",
         str(office["pub"]),
     ]
-    assert CliRunner().invoke(cli.app, away).exit_code == 0
+    assert call_cli(*away).exit_code == 0
 
 
 def test_verify_catches_one_changed_byte(run: Any, office: dict[str, Path]) -> None:
@@ -304,7 +304,4 @@ def test_verify_catches_a_tampered_xlsx(run: Any, office: dict[str, Path]) -> No
 def test_golden_export(run: Any, office: dict[str, Path]) -> None:
     """The masked list a bank receives, byte for byte (the policy's hash normalised)."""
     body = export(run, office, "list.csv").read_bytes().decode("utf-8-sig").replace(POLICY_HASH, "<policy>")
-    path = Path(__file__).parent / "golden" / "bank_export.csv"
-    if os.environ.get("MORALBANK_REGEN_GOLDEN") == "1":
-        path.write_bytes(body.encode())
-    assert body == path.read_bytes().decode()
+    assert_golden("bank_export.csv", body)

@@ -4,14 +4,13 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 from typing import Any
 
 import pytest
 from sqlalchemy import text
-from typer.testing import CliRunner, Result
+from typer.testing import Result
 
 import cli
 from moralbank.reports.heads import checkpoints
@@ -23,17 +22,17 @@ from moralbank.services.demo import load_demo
 from moralbank.storage.db import open_engine, reading
 from moralbank.storage.roles import tables
 from moralbank.storage.schema import apply_schema
+from tests.runner import run_on
 
 TODAY = date(2026, 11, 29)
 EXPORT_COLUMNS = (
     "exported_at, operator, bank, as_of, format, row_count, full_id, file_name, file_sha256, policy_hash, key_id"
 )
-Run = Callable[..., Result]
 
 
 def invoke(db: str, *args: str) -> Result:
-    """The CLI on any database, in English, with an operator."""
-    return CliRunner().invoke(cli.app, ["--db", db, "--lang", "en", "--operator", "county", *args])
+    """The CLI on any database, in English, with the county's operator."""
+    return run_on(db, operator="county")(*args)
 
 
 @pytest.fixture

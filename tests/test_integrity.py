@@ -4,17 +4,16 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 from sqlalchemy import Engine
-from typer.testing import Result
 
 import cli
-from tests.core_town import TODAY, book, build_register, failed, fresh_sqlite, ok
+from tests.database import fresh_sqlite
+from tests.runner import Run, failed, ok
+from tests.town import TODAY, book, build_register
 
-Run = Callable[..., Result]
 ENTRY_TRIGGERS = ("entry_no_update", "entry_no_delete", "entry_no_replace")
 # BG gets entry #1 (BG seq 1); NL gets entries #2..#6 as NL seq 1..5 (a batch is sealed village by village).
 DECISIONS = [

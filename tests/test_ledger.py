@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -12,9 +11,10 @@ from typer.testing import Result
 
 import cli
 from moralbank.services.sheets import DECISION_COLUMNS
-from tests.core_town import HOUSEHOLD_CODES, TODAY, build_register, entry_count, failed, ok, write_csv
+from tests.database import entry_count
+from tests.runner import Run, failed, ok
+from tests.town import HOUSEHOLD_CODES, TODAY, build_register, write_csv
 
-Run = Callable[..., Result]
 HEADER = list(DECISION_COLUMNS)
 
 

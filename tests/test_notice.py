@@ -16,15 +16,16 @@ from moralbank.services.ledger import Chain, get_entry
 from moralbank.services.notice import posting_fields
 from moralbank.storage.db import Contention, reading, writing
 from moralbank.storage.models import Entry, Standard
-from tests.publication_town import OCTOBER, TODAY, book, build_town, invoke
+from tests.runner import invoke
+from tests.town import OCTOBER, TODAY, book_publication, build_publication_town
 
 
 @pytest.fixture
 def town(engine: Engine, monkeypatch: pytest.MonkeyPatch) -> Engine:
     """The synthetic town with October booked at once; the CLI's today is fixed at 2026-11-29."""
     monkeypatch.setattr(cli, "today", lambda: TODAY)
-    build_town(engine)
-    book(engine, OCTOBER, "2026-10-25")
+    build_publication_town(engine)
+    book_publication(engine, OCTOBER, "2026-10-25")
     return engine
 
 

@@ -10,15 +10,14 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from typer.testing import CliRunner
 
-import cli
+from tests.golden import GOLDEN
+from tests.runner import run_on
 
 # A whole ID number or mobile number standing alone: not part of a longer run of letters and digits
 # (a SHA-256 in hex, say, may hold eleven digits in a row by chance).
 ID_NUMBER = re.compile(r"(?<![0-9A-Za-z])\d{17}[\dXx](?![0-9A-Za-z])")
 PHONE = re.compile(r"(?<![0-9A-Za-z])1\d{10}(?![0-9A-Za-z])")
-GOLDEN = Path(__file__).parent / "golden"
 LANGS = ("zh", "en")
 
 
@@ -28,12 +27,11 @@ class Demo:
     def __init__(self, folder: Path) -> None:
         self.folder = folder
         self.db = str(folder / "demo.db")
-        self.runner = CliRunner()
+        self.cli = run_on(self.db, operator="隐私测试")
         self.outputs: dict[str, str] = {}
 
     def run(self, *args: str, lang: str = "en") -> Any:
-        head = ["--db", self.db, "--lang", lang, "--operator", "隐私测试"]
-        result = self.runner.invoke(cli.app, [*head, *args], env={"MORALBANK_OPERATOR": ""})
+        result = self.cli(*args, lang=lang)
         assert result.exit_code == 0, (args, result.output)
         self.outputs[f"{lang}: {' '.join(args)}"] = result.output
         return result

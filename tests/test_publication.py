@@ -14,15 +14,16 @@ from moralbank.domain.boards import canonical_text, tally, text_hash
 from moralbank.reports.boards import ledger_tallies, village_board
 from moralbank.reports.integrity import verify
 from moralbank.storage.db import reading
-from tests.publication_town import OCTOBER, TODAY, book, build_town, invoke
+from tests.runner import invoke
+from tests.town import OCTOBER, TODAY, book_publication, build_publication_town
 
 
 @pytest.fixture
 def town(engine: Engine, monkeypatch: pytest.MonkeyPatch) -> Engine:
     """The synthetic town with October 2026 booked; the CLI's today is fixed at 2026-11-29."""
     monkeypatch.setattr(cli, "today", lambda: TODAY)
-    build_town(engine)
-    book(engine, OCTOBER, "2026-10-25")
+    build_publication_town(engine)
+    book_publication(engine, OCTOBER, "2026-10-25")
     return engine
 
 
@@ -98,7 +99,7 @@ def test_publishing_twice_and_the_future_are_refused(published: Any) -> None:
 
 def test_published_board_does_not_move_with_the_ledger(published: Any, town: Engine) -> None:
     before = invoke(published, "board", "get", "1", "-f", "json").stdout
-    book(town, [("DZ05", "ZY01", 4)], "2026-11-03")
+    book_publication(town, [("DZ05", "ZY01", 4)], "2026-11-03")
     assert invoke(published, "board", "get", "1", "-f", "json").stdout == before
     shown = json.loads(invoke(published, "board", "show", "--village", "DZ", "--month", "2026-10", "-f", "json").stdout)
     assert shown["published"]["id"] == 1  # a published month shows its snapshot

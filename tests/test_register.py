@@ -3,18 +3,16 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 from sqlalchemy import Engine
-from typer.testing import Result
 
 import cli
 from moralbank.services.sheets import HOUSEHOLD_COLUMNS
-from tests.core_town import TODAY, failed, household_rows, ok, write_csv
+from tests.runner import Run, failed, ok
+from tests.town import TODAY, household_rows, write_csv
 
-Run = Callable[..., Result]
 VILLAGE_HEADER = ["code", "name", "town", "county"]
 
 

@@ -3,20 +3,19 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
 from datetime import date, datetime
 from pathlib import Path
 
 import pytest
 from openpyxl import Workbook
-from typer.testing import Result
 
 import cli
 from moralbank.errors import InputError, SheetError
 from moralbank.services.sheets import DECISION_COLUMNS, HOUSEHOLD_COLUMNS, VILLAGE_COLUMNS, parse_bool, read_sheet
-from tests.core_town import TODAY, failed, fresh_sqlite, household_rows, ok, write_csv
+from tests.database import fresh_sqlite
+from tests.runner import Run, failed, ok
+from tests.town import TODAY, household_rows, write_csv
 
-Run = Callable[..., Result]
 ENGLISH = list(HOUSEHOLD_COLUMNS)
 CHINESE = list(HOUSEHOLD_COLUMNS.values())
 REQUIRED = ("code", "village", "head_name", "id_number")
