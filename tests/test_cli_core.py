@@ -308,3 +308,26 @@ def test_imports_show_a_progress_bar_on_a_terminal_only(run: Run, db_url: str, l
     assert unregistered > 0 and rejected in shown.stderr
     piped = call_cli(*head, "households", fixture("households_gbk.csv"))
     assert (piped.stdout, piped.stderr) == (message(lang, "households.imported", count=55), "")
+
+
+# --- a --db that is no moralbank database ------------------------------------------------------
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+@pytest.mark.parametrize("command", [["balance", "BG001"], ["init"], ["--operator", "o", "award", "BG001", "ZY01"]])
+def test_a_db_file_that_is_not_sqlite_is_named_not_a_traceback(tmp_path: Path, lang: str, command: list[str]) -> None:
+    other = tmp_path / "notes.db"
+    other.write_text("not a database, just a text file long enough to have a header\n" * 4)
+    result = call_cli("--db", str(other), "--lang", lang, *command)
+    assert result.exit_code == 1
+    assert isinstance(result.exception, SystemExit)
+    assert say("db.not_sqlite", lang) in result.output
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_an_unknown_database_scheme_is_refused_without_echoing_a_password(lang: str) -> None:
+    result = call_cli("--db", "mysql+nodriver://clerk:s3cret@host/db", "--lang", lang, "balance", "BG001")
+    assert result.exit_code == 1
+    assert isinstance(result.exception, SystemExit)
+    assert say("db.bad_url", lang) in result.output
+    assert "s3cret" not in result.output
