@@ -19,7 +19,7 @@ import cli
 from moralbank.domain.boards import Standing, competition_ranks, ranked, top
 from moralbank.reports.boards import county_board, village_board
 from moralbank.storage.db import reading
-from tests.golden import assert_golden, normalised
+from tests.golden_files import assert_golden, normalised
 from tests.runner import call_cli, invoke
 from tests.town import OCTOBER, PUBLICATION_HOUSEHOLDS, TODAY, book_publication, build_publication_town
 

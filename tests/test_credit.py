@@ -25,7 +25,7 @@ from moralbank.services import ledger, register
 from moralbank.services.sheets import Sheet
 from moralbank.storage.db import open_engine, reading, writing
 from moralbank.storage.schema import apply_schema
-from tests.golden import assert_golden, normalised
+from tests.golden_files import assert_golden, normalised
 from tests.runner import invoke
 from tests.town import (
     AS_OF,

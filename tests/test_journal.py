@@ -18,7 +18,7 @@ from moralbank.reports.passbook import balance
 from moralbank.reports.registry import household_rows
 from moralbank.services.demo import load_demo
 from moralbank.storage.db import reading
-from tests.golden import assert_golden
+from tests.golden_files import assert_golden
 from tests.runner import Run, ok
 from tests.town import HOUSEHOLD_CODES, TODAY, book, build_register
 

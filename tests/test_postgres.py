@@ -15,7 +15,6 @@ from collections import defaultdict
 from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
-from typing import Any
 
 import psycopg
 import pytest
@@ -32,7 +31,7 @@ from moralbank.storage.db import Contention, lock_village, open_engine, reading,
 from moralbank.storage.models import Entry
 from moralbank.storage.roles import append_only_tables, grant_statements, tables, truncate_guarded_tables
 from moralbank.storage.schema import apply_schema, schema_sections
-from tests.runner import call_cli, run_on
+from tests.runner import Run, call_cli, run_on
 
 REPO = Path(__file__).resolve().parent.parent
 TODAY = date(2026, 6, 30)
@@ -128,7 +127,7 @@ def test_grants_never_allow_rewriting_history() -> None:
     assert f"REVOKE ALL ON {', '.join(tables())} FROM mb_app" in statements
 
 
-def test_init_app_role_prints_grants_or_refuses_sqlite(run: Any, db_url: str) -> None:
+def test_init_app_role_prints_grants_or_refuses_sqlite(run: Run, db_url: str) -> None:
     result = run("init", "--app-role", "mb_app")
     if db_url.startswith("postgresql"):
         assert result.exit_code == 0, result.output
@@ -152,7 +151,7 @@ def test_init_never_prints_the_password(pg_url: str) -> None:
 # --- the application role reads and appends, and nothing more ---------------------------------
 
 
-def test_app_role_appends_but_cannot_update_delete_or_truncate(run: Any, pg_url: str, app_role: str) -> None:
+def test_app_role_appends_but_cannot_update_delete_or_truncate(run: Run, pg_url: str, app_role: str) -> None:
     engine = open_engine(pg_url)
     seed(engine)
     engine.dispose()
@@ -185,7 +184,7 @@ def test_app_role_appends_but_cannot_update_delete_or_truncate(run: Any, pg_url:
     assert entry_count(open_engine(pg_url)) == 2
 
 
-def test_app_role_can_copy_a_village_file_in(run: Any, pg_url: str, app_role: str, tmp_path: Path) -> None:
+def test_app_role_can_copy_a_village_file_in(run: Run, pg_url: str, app_role: str, tmp_path: Path) -> None:
     assert run("init", "--app-role", app_role, "--apply").exit_code == 0
     terminal = open_engine(str(tmp_path / "vc.db"))
     apply_schema(terminal)

@@ -14,7 +14,7 @@ import pytest
 from sqlalchemy import Engine
 
 from moralbank.domain.identity import synthetic_id, synthetic_phone
-from tests.golden import GOLDEN
+from tests.golden_files import GOLDEN
 from tests.runner import Run, run_on
 from tests.town import build_register
 

@@ -9,6 +9,9 @@ the balances, ranks, ratings and golden files the tests assert stay put.
   standards, October 2026 booked by the tests) serves the boards, notice and publication tests.
 - The **credit town** (东庄村 DZ, 西庄村 XZ; fourteen households placed at the credit policy's
   thresholds) serves the credit and bank-export tests; its table is below, at ``CREDIT_DECISIONS``.
+
+The core town is the default: its names carry no prefix (``build_register``, ``book``); the other
+two towns' names say which town they belong to (``build_credit_town``, ``book_publication``).
 """
 
 from __future__ import annotations
