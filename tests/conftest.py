@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import uuid
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -37,11 +38,11 @@ def _drop_pg_database(name: object) -> None:
         conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
-@pytest.fixture(params=BACKENDS)
-def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
-    """A fresh, initialised database: a SQLite file path, or a postgresql:// URL."""
-    if request.param == "sqlite":
-        url = str(tmp_path / "test.db")
+@contextmanager
+def fresh_database(backend: str, folder: Path) -> Iterator[str]:
+    """A fresh, initialised database for as long as the block runs: a SQLite file in ``folder``, or a URL."""
+    if backend == "sqlite":
+        url = str(folder / "test.db")
         apply_schema(open_engine(url))
         yield url
         return
@@ -49,8 +50,17 @@ def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
     engine = open_engine(url)
     apply_schema(engine)
     engine.dispose()
-    yield url
-    _drop_pg_database(name)
+    try:
+        yield url
+    finally:
+        _drop_pg_database(name)
+
+
+@pytest.fixture(params=BACKENDS)
+def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    """A fresh, initialised database: a SQLite file path, or a postgresql:// URL."""
+    with fresh_database(request.param, tmp_path) as url:
+        yield url
 
 
 @pytest.fixture
