@@ -10,8 +10,9 @@ the balances, ranks, ratings and golden files the tests assert stay put.
 - The **credit town** (东庄村 DZ, 西庄村 XZ; fourteen households placed at the credit policy's
   thresholds) serves the credit and bank-export tests; its table is below, at ``CREDIT_DECISIONS``.
 
-The core town is the default: its names carry no prefix (``build_register``, ``book``); the other
-two towns' names say which town they belong to (``build_credit_town``, ``book_publication``).
+The core town is the default: its names carry no prefix (``build_register``, ``book``,
+``RESOLUTION``); the other two towns' names say which town they belong to (``build_credit_town``,
+``book_publication``, ``CREDIT_HOUSEHOLDS``).
 """
 
 from __future__ import annotations
@@ -96,11 +97,11 @@ EAST_AND_WEST = [{"code": "DZ", "name": "东庄村", **_WEIFANG}, {"code": "XZ",
 
 # --- the core town -------------------------------------------------------------------------------
 
-CORE_VILLAGES = [{"code": "NL", "name": "南伦村", **_WEIFANG}, {"code": "BG", "name": "北宫村", **_WEIFANG}]
+VILLAGES = [{"code": "NL", "name": "南伦村", **_WEIFANG}, {"code": "BG", "name": "北宫村", **_WEIFANG}]
 HOUSEHOLD_CODES = ("NL001", "NL002", "NL003", "NL004", "BG001", "BG002")
 
 # County-wide, adopted 2026-01-10 (30 members, 25 present, 20 in favour).
-CORE_RESOLUTION = """
+RESOLUTION = """
 [resolution]
 date = "2026-01-10"
 body = "村民代表会议"
@@ -139,7 +140,7 @@ veto = true
 """
 
 # ZY01 raised from 3 to 4 points from 2026-06-01, by a resolution of 2026-05-20.
-CORE_REVISION = """
+REVISION = """
 [resolution]
 date = "2026-05-20"
 body = "村民代表会议"
@@ -183,10 +184,10 @@ def household_rows(codes: Iterable[str] = HOUSEHOLD_CODES, seed: int = 7) -> lis
 def build_register(engine: Engine, *, with_revision: bool = True) -> list[Row]:
     """The core town: villages, households and standards, with no entries; returns the households."""
     rows = household_rows()
-    _register(engine, CORE_VILLAGES, rows, registered="2026-01-01")
+    _register(engine, VILLAGES, rows, registered="2026-01-01")
     _adopt(
         engine,
-        (CORE_RESOLUTION, CORE_REVISION) if with_revision else (CORE_RESOLUTION,),
+        (RESOLUTION, REVISION) if with_revision else (RESOLUTION,),
         source="test",
         operator=OPERATOR,
     )
