@@ -5,15 +5,15 @@ from __future__ import annotations
 import os
 import uuid
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
 from sqlalchemy import Engine
-from typer.testing import CliRunner
 
-import cli
 from moralbank.storage.db import open_engine
 from moralbank.storage.schema import apply_schema
+from tests.runner import Run, run_on
 
 # Set MORALBANK_TEST_PG to a PostgreSQL URL (a role that may create databases) to run every
 # database test on PostgreSQL as well as SQLite.
@@ -38,11 +38,11 @@ def _drop_pg_database(name: object) -> None:
         conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
-@pytest.fixture(params=BACKENDS)
-def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
-    """A fresh, initialised database: a SQLite file path, or a postgresql:// URL."""
-    if request.param == "sqlite":
-        url = str(tmp_path / "test.db")
+@contextmanager
+def fresh_database(backend: str, folder: Path) -> Iterator[str]:
+    """A fresh, initialised database for as long as the block runs: a SQLite file in ``folder``, or a URL."""
+    if backend == "sqlite":
+        url = str(folder / "test.db")
         apply_schema(open_engine(url))
         yield url
         return
@@ -50,8 +50,17 @@ def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
     engine = open_engine(url)
     apply_schema(engine)
     engine.dispose()
-    yield url
-    _drop_pg_database(name)
+    try:
+        yield url
+    finally:
+        _drop_pg_database(name)
+
+
+@pytest.fixture(params=BACKENDS)
+def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    """A fresh, initialised database: a SQLite file path, or a postgresql:// URL."""
+    with fresh_database(request.param, tmp_path) as url:
+        yield url
 
 
 @pytest.fixture
@@ -63,14 +72,6 @@ def engine(db_url: str) -> Iterator[Engine]:
 
 
 @pytest.fixture
-def run(db_url: str) -> object:
+def run(db_url: str) -> Run:
     """Run the CLI on the fresh database: ``run("award", "NL001", "XL01", lang="zh")``."""
-    runner = CliRunner()
-
-    def invoke(*args: str, lang: str = "en", operator: str | None = "tester", input: str | None = None):  # type: ignore[no-untyped-def]
-        head = ["--db", db_url, "--lang", lang]
-        if operator:
-            head += ["--operator", operator]
-        return runner.invoke(cli.app, [*head, *args], input=input, env={"MORALBANK_OPERATOR": ""})
-
-    return invoke
+    return run_on(db_url)

@@ -16,9 +16,7 @@ import pytest
 from openpyxl import load_workbook
 from sqlalchemy import Engine, text
 from sqlalchemy.exc import DBAPIError
-from typer.testing import CliRunner
 
-import cli
 from moralbank.domain.credit_policy import load_policy
 from moralbank.errors import InputError, Refused
 from moralbank.reports.credit import BANK_COLUMNS, export_log
@@ -27,19 +25,20 @@ from moralbank.services.signing import read_signature
 from moralbank.storage.db import reading, writing
 from moralbank.workflows import credit_export
 from tests.clock import freeze_today
-from tests.credit_town import AS_OF, EXPECTED, HOUSEHOLDS, TODAY, build_town, id_numbers
-from tests.publication_town import invoke
+from tests.golden_files import assert_golden
+from tests.runner import Run, call_cli, invoke
+from tests.town import AS_OF, CREDIT_HOUSEHOLDS, RATINGS, TODAY, build_credit_town, credit_id_numbers
 
 BANK = "高密农商银行"
-CONSENTING_RATED = sorted(code for code, (_, tier, _, _) in EXPECTED.items() if tier and code != "DZ08")
+CONSENTING_RATED = sorted(code for code, (_, tier, _, _) in RATINGS.items() if tier and code != "DZ08")
 POLICY_HASH = load_policy(fixtures_dir() / "credit_policy.toml").hash
 
 
 @pytest.fixture
-def office(run: Any, engine: Engine, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> dict[str, Path]:
+def office(run: Run, engine: Engine, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> dict[str, Path]:
     """The credit town, a signing key pair and a second (foreign) key pair."""
     freeze_today(monkeypatch, TODAY)
-    build_town(engine)
+    build_credit_town(engine)
     invoke(run, "keys", "generate", "--out", str(tmp_path / "keys"))
     invoke(run, "keys", "generate", "--out", str(tmp_path / "other"))
     return {
@@ -50,7 +49,7 @@ def office(run: Any, engine: Engine, tmp_path: Path, monkeypatch: pytest.MonkeyP
     }
 
 
-def export(run: Any, office: dict[str, Path], name: str, *more: str, bank: str = BANK, as_of: str = AS_OF) -> Path:
+def export(run: Run, office: dict[str, Path], name: str, *more: str, bank: str = BANK, as_of: str = AS_OF) -> Path:
     """Make an export and return its path."""
     out = office["dir"] / name
     invoke(
@@ -70,7 +69,7 @@ def export(run: Any, office: dict[str, Path], name: str, *more: str, bank: str =
     return out
 
 
-def verify(run: Any, office: dict[str, Path], path: Path, *more: str, key: str = "pub", lang: str = "en") -> Any:
+def verify(run: Run, office: dict[str, Path], path: Path, *more: str, key: str = "pub", lang: str = "en") -> Any:
     return run("credit", "verify", str(path), "--public-key", str(office[key]), *more, lang=lang, operator=None)
 
 
@@ -81,7 +80,7 @@ def csv_rows(path: Path) -> list[list[str]]:
 # --- keys ----------------------------------------------------------------------------------------
 
 
-def test_keys_generate_writes_an_owner_only_private_key_and_never_overwrites(run: Any, tmp_path: Path) -> None:
+def test_keys_generate_writes_an_owner_only_private_key_and_never_overwrites(run: Run, tmp_path: Path) -> None:
     result = invoke(run, "keys", "generate", "--out", str(tmp_path / "k"))
     private, public = tmp_path / "k" / "moralbank_signing.key", tmp_path / "k" / "moralbank_signing.pub"
     assert stat.S_IMODE(private.stat().st_mode) == 0o600
@@ -94,7 +93,7 @@ def test_keys_generate_writes_an_owner_only_private_key_and_never_overwrites(run
     assert private.read_bytes() == before
 
 
-def test_export_refuses_a_bad_key_and_writes_nothing(run: Any, office: dict[str, Path]) -> None:
+def test_export_refuses_a_bad_key_and_writes_nothing(run: Run, office: dict[str, Path]) -> None:
     out = office["dir"] / "list.csv"
     common = ["credit", "export", "--as-of", AS_OF, "--bank", BANK, "--out", str(out)]
     public = run(*common, "--signing-key", str(office["pub"]))
@@ -117,7 +116,7 @@ def test_export_refuses_a_bad_key_and_writes_nothing(run: Any, office: dict[str,
 
 
 def test_csv_export_has_only_the_allowed_columns_consenting_rated_households_and_masked_ids(
-    run: Any, office: dict[str, Path]
+    run: Run, office: dict[str, Path]
 ) -> None:
     path = export(run, office, "list.csv")
     raw = path.read_bytes()
@@ -125,7 +124,7 @@ def test_csv_export_has_only_the_allowed_columns_consenting_rated_households_and
     rows = csv_rows(path)
     assert tuple(rows[0]) == BANK_COLUMNS
     assert [r[0] for r in rows[1:]] == CONSENTING_RATED  # DZ08 did not consent; DZ06, DZ07 not rated
-    ids = id_numbers()
+    ids = credit_id_numbers()
     by_code = {r[0]: dict(zip(BANK_COLUMNS, r, strict=True)) for r in rows[1:]}
     assert by_code["XZ01"] == {
         "household": "XZ01",
@@ -139,11 +138,11 @@ def test_csv_export_has_only_the_allowed_columns_consenting_rated_households_and
         "policy_hash": POLICY_HASH,
     }
     text_ = raw.decode("utf-8-sig")
-    assert not any(ids[code] in text_ for code, *_ in HOUSEHOLDS)
+    assert not any(ids[code] in text_ for code, *_ in CREDIT_HOUSEHOLDS)
 
 
 def test_signature_file_names_hash_rows_date_bank_checkpoints_and_policy(
-    run: Any, office: dict[str, Path], engine: Engine
+    run: Run, office: dict[str, Path], engine: Engine
 ) -> None:
     path = export(run, office, "list.csv")
     sig = json.loads((office["dir"] / "list.csv.sig").read_text(encoding="utf-8"))
@@ -156,9 +155,9 @@ def test_signature_file_names_hash_rows_date_bank_checkpoints_and_policy(
     assert sig["format"] == "moralbank-credit-export/1" and sig["signature"]
 
 
-def test_full_id_only_when_asked_and_recorded_in_the_log(run: Any, office: dict[str, Path]) -> None:
+def test_full_id_only_when_asked_and_recorded_in_the_log(run: Run, office: dict[str, Path]) -> None:
     path = export(run, office, "full.csv", "--full-id")
-    ids = id_numbers()
+    ids = credit_id_numbers()
     rows = {r[0]: r for r in csv_rows(path)[1:]}
     assert rows["DZ01"][3] == ids["DZ01"]
     assert "DZ08" not in rows  # consent is still required
@@ -169,7 +168,7 @@ def test_full_id_only_when_asked_and_recorded_in_the_log(run: Any, office: dict[
     assert verify(run, office, path).exit_code == 0
 
 
-def test_json_and_xlsx_exports_hold_the_same_rows_and_verify(run: Any, office: dict[str, Path]) -> None:
+def test_json_and_xlsx_exports_hold_the_same_rows_and_verify(run: Run, office: dict[str, Path]) -> None:
     rows = csv_rows(export(run, office, "list.csv"))[1:]
     doc = json.loads(export(run, office, "list.json", "--format", "json").read_text(encoding="utf-8"))
     assert (doc["format"], doc["bank"], doc["as_of"], doc["policy_hash"]) == (
@@ -196,7 +195,7 @@ def test_json_and_xlsx_exports_hold_the_same_rows_and_verify(run: Any, office: d
     ]
 
 
-def test_exports_table_and_empty_log(run: Any, office: dict[str, Path]) -> None:
+def test_exports_table_and_empty_log(run: Run, office: dict[str, Path]) -> None:
     assert "No exports yet." in invoke(run, "credit", "exports").stdout
     assert "尚无导出记录" in invoke(run, "credit", "exports", lang="zh").stdout
     export(run, office, "list.csv")
@@ -204,7 +203,7 @@ def test_exports_table_and_empty_log(run: Any, office: dict[str, Path]) -> None:
     assert BANK in table and "list.csv" in table and "tester" in table
 
 
-def test_the_export_log_is_append_only(run: Any, office: dict[str, Path], engine: Engine) -> None:
+def test_the_export_log_is_append_only(run: Run, office: dict[str, Path], engine: Engine) -> None:
     export(run, office, "list.csv")
     for statement in ("UPDATE export_log SET bank = 'x'", "DELETE FROM export_log"):
         with pytest.raises(DBAPIError, match="append-only"), writing(engine) as session:
@@ -274,7 +273,7 @@ def test_export_signed_takes_the_file_back_when_the_log_cannot_record_it(
 # --- verify --------------------------------------------------------------------------------------
 
 
-def test_verify_accepts_an_untouched_export_with_its_summary(run: Any, office: dict[str, Path]) -> None:
+def test_verify_accepts_an_untouched_export_with_its_summary(run: Run, office: dict[str, Path]) -> None:
     path = export(run, office, "list.csv")
     result = verify(run, office, path)
     assert result.exit_code == 0
@@ -293,10 +292,10 @@ def test_verify_accepts_an_untouched_export_with_its_summary(run: Any, office: d
         "--public-key",
         str(office["pub"]),
     ]
-    assert CliRunner().invoke(cli.app, away).exit_code == 0
+    assert call_cli(*away).exit_code == 0
 
 
-def test_verify_catches_one_changed_byte(run: Any, office: dict[str, Path]) -> None:
+def test_verify_catches_one_changed_byte(run: Run, office: dict[str, Path]) -> None:
     path = export(run, office, "list.csv")
     data = bytearray(path.read_bytes())
     where = data.index(b"300000")
@@ -307,7 +306,7 @@ def test_verify_catches_one_changed_byte(run: Any, office: dict[str, Path]) -> N
     assert "字节被改动" in verify(run, office, path, lang="zh").output
 
 
-def test_verify_catches_a_dropped_row(run: Any, office: dict[str, Path]) -> None:
+def test_verify_catches_a_dropped_row(run: Run, office: dict[str, Path]) -> None:
     path = export(run, office, "list.csv")
     lines = path.read_bytes().split(b"\r\n")
     path.write_bytes(b"\r\n".join(lines[:3] + lines[4:]))
@@ -318,7 +317,7 @@ def test_verify_catches_a_dropped_row(run: Any, office: dict[str, Path]) -> None
     )
 
 
-def test_verify_catches_a_file_swapped_for_another_export(run: Any, office: dict[str, Path]) -> None:
+def test_verify_catches_a_file_swapped_for_another_export(run: Run, office: dict[str, Path]) -> None:
     path = export(run, office, "list.csv")
     older = export(run, office, "older.csv", as_of="2026-11-28")
     os.replace(older, path)  # the older list, under the signed list's name, beside its signature
@@ -330,7 +329,7 @@ def test_verify_catches_a_file_swapped_for_another_export(run: Any, office: dict
     assert "differs from the one signed" in verify(run, office, first).output
 
 
-def test_verify_refuses_the_wrong_key(run: Any, office: dict[str, Path]) -> None:
+def test_verify_refuses_the_wrong_key(run: Run, office: dict[str, Path]) -> None:
     path = export(run, office, "list.csv")
     result = verify(run, office, path, key="other_pub")
     assert result.exit_code == 1 and "not made with this public key's private key" in result.output
@@ -338,7 +337,7 @@ def test_verify_refuses_the_wrong_key(run: Any, office: dict[str, Path]) -> None
     assert as_public.exit_code == 1 and "is not an Ed25519 public key" in as_public.output
 
 
-def test_verify_catches_an_altered_signature_file(run: Any, office: dict[str, Path]) -> None:
+def test_verify_catches_an_altered_signature_file(run: Run, office: dict[str, Path]) -> None:
     path = export(run, office, "list.csv")
     sig_path = office["dir"] / "list.csv.sig"
     original = sig_path.read_text(encoding="utf-8")
@@ -356,7 +355,7 @@ def test_verify_catches_an_altered_signature_file(run: Any, office: dict[str, Pa
     assert verify(run, office, path, "--signature", str(moved)).exit_code == 0
 
 
-def test_verify_catches_a_tampered_xlsx(run: Any, office: dict[str, Path]) -> None:
+def test_verify_catches_a_tampered_xlsx(run: Run, office: dict[str, Path]) -> None:
     path = export(run, office, "list.xlsx", "--format", "xlsx")
     data = bytearray(path.read_bytes())
     data[len(data) // 2] ^= 0x01
@@ -365,10 +364,7 @@ def test_verify_catches_a_tampered_xlsx(run: Any, office: dict[str, Path]) -> No
     assert result.exit_code == 1 and ("changed or damaged" in result.output or "a byte was changed" in result.output)
 
 
-def test_golden_export(run: Any, office: dict[str, Path]) -> None:
+def test_golden_export(run: Run, office: dict[str, Path]) -> None:
     """The masked list a bank receives, byte for byte (the policy's hash normalised)."""
     body = export(run, office, "list.csv").read_bytes().decode("utf-8-sig").replace(POLICY_HASH, "<policy>")
-    path = Path(__file__).parent / "golden" / "bank_export.csv"
-    if os.environ.get("MORALBANK_REGEN_GOLDEN") == "1":
-        path.write_bytes(body.encode())
-    assert body == path.read_bytes().decode()
+    assert_golden("bank_export.csv", body)

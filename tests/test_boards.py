@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import itertools
 import json
-import os
 import shutil
 import subprocess
 from collections.abc import Iterator
@@ -15,9 +14,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import Engine
-from typer.testing import CliRunner
 
-import cli
 from moralbank.domain.boards import (
     BlackRow,
     Board,
@@ -32,20 +29,20 @@ from moralbank.domain.boards import (
 from moralbank.domain.chain import GENESIS, Checkpoint
 from moralbank.render.boards import board_csv, board_html, board_markdown
 from moralbank.reports.boards import county_board, village_board
-from moralbank.storage.db import reading
+from moralbank.storage.db import open_engine, reading
 from tests.clock import freeze_today
-from tests.publication_town import HOUSEHOLDS, OCTOBER, TODAY, book, build_town, invoke, normalised
-
-GOLDEN = Path(__file__).parent / "golden"
-REGENERATE = os.environ.get("MORALBANK_REGEN_GOLDEN") == "1"  # rewrite the golden files instead of comparing
+from tests.conftest import BACKENDS, fresh_database
+from tests.golden_files import assert_golden, normalised
+from tests.runner import Run, call_cli, invoke, run_on
+from tests.town import OCTOBER, PUBLICATION_HOUSEHOLDS, TODAY, book_publication, build_publication_town
 
 
 @pytest.fixture
 def town(engine: Engine, monkeypatch: pytest.MonkeyPatch) -> Engine:
     """The synthetic town with October 2026 booked on the 25th; the CLI's today is fixed."""
     freeze_today(monkeypatch, TODAY)
-    build_town(engine)
-    book(engine, OCTOBER, "2026-10-25")
+    build_publication_town(engine)
+    book_publication(engine, OCTOBER, "2026-10-25")
     return engine
 
 
@@ -109,7 +106,7 @@ def test_top_keeps_everyone_tied_at_the_cut(town: Engine) -> None:
 
 def test_points_count_in_the_month_they_are_booked(town: Engine) -> None:
     # A reversal booked in November takes the points away from November, not October.
-    book(town, [("DZ05", "ZY01", 1)], "2026-11-02")
+    book_publication(town, [("DZ05", "ZY01", 1)], "2026-11-02")
     with reading(town) as session:
         assert rows_of(village_board(session, village="DZ", month="2026-11")) == [(1, "DZ05", "徐**", 5)]
         assert rows_of(village_board(session, village="DZ", month="2026-10"))[3] == (4, "DZ05", "徐**", 3)
@@ -190,28 +187,37 @@ def published(run: Any, town: Engine) -> Any:
     return run
 
 
+@pytest.fixture(scope="module", params=BACKENDS)
+def published_once(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Run]:
+    """``published``, built once per backend: the golden files only read it (saves 20 town builds)."""
+    with fresh_database(request.param, tmp_path_factory.mktemp("boards")) as url:
+        with pytest.MonkeyPatch.context() as patch:
+            freeze_today(patch, TODAY)
+            engine = open_engine(url)
+            build_publication_town(engine)
+            book_publication(engine, OCTOBER, "2026-10-25")
+            engine.dispose()
+            invoke(run_on(url), "board", "publish", "--village", "DZ", "--month", "2026-10")
+        yield run_on(url)
+
+
 @pytest.mark.parametrize(("name", "args"), GOLDEN_CASES, ids=[c[0] for c in GOLDEN_CASES])
-def test_golden(published: Any, name: str, args: tuple[str, ...]) -> None:
+def test_golden(published_once: Run, monkeypatch: pytest.MonkeyPatch, name: str, args: tuple[str, ...]) -> None:
+    freeze_today(monkeypatch, TODAY)
     lang = "en" if name.endswith(("_en.md", ".txt")) else "zh"
     # Printed formats follow --lang; with none given they are Chinese, whatever the locale.
-    output = normalised(invoke(published, *args, lang=lang).stdout)
-    path = GOLDEN / name
-    if REGENERATE:
-        GOLDEN.mkdir(exist_ok=True)
-        path.write_text(output, encoding="utf-8")
-    assert output == path.read_text(encoding="utf-8"), f"{name} differs; MORALBANK_REGEN_GOLDEN=1 rewrites it"
+    assert_golden(name, normalised(invoke(published_once, *args, lang=lang).stdout))
 
 
 def test_printed_board_defaults_to_chinese(published: Any, db_url: str) -> None:
     # No --lang and an English locale: tables speak English, the printed board stays Chinese.
     env = {"MORALBANK_LANG": "", "LC_ALL": "", "LC_MESSAGES": "", "LANG": "en_US.UTF-8"}
-    runner = CliRunner()
-    printed = runner.invoke(cli.app, ["--db", db_url, "board", "get", "1", "--format", "md"], env=env)
+    printed = call_cli("--db", db_url, "board", "get", "1", "--format", "md", env=env)
     assert printed.exit_code == 0, printed.output
     assert printed.stdout.startswith("# 东庄村2026年10月道德积分榜")
-    table = runner.invoke(cli.app, ["--db", db_url, "board", "get", "1"], env=env)
+    table = call_cli("--db", db_url, "board", "get", "1", env=env)
     assert "Red list" in table.stdout
-    asked = runner.invoke(cli.app, ["--db", db_url, "--lang", "en", "board", "get", "1", "-f", "md"], env=env)
+    asked = call_cli("--db", db_url, "--lang", "en", "board", "get", "1", "-f", "md", env=env)
     assert asked.stdout.startswith("# 东庄村 moral points board, 10/2026")
 
 
@@ -276,7 +282,7 @@ def test_ranked_orders_by_points_then_code(points: dict[str, int]) -> None:
 _months = (f"{2001 + n // 12}-{n % 12 + 1:02d}" for n in itertools.count())
 decision_lists = st.lists(
     st.tuples(
-        st.sampled_from([code for code, *_ in HOUSEHOLDS]),
+        st.sampled_from([code for code, *_ in PUBLICATION_HOUSEHOLDS]),
         st.sampled_from(["ZY01", "ZY02", "LL03", "HJ04"]),
         st.integers(1, 4),
     ),
@@ -287,7 +293,7 @@ decision_lists = st.lists(
 
 @pytest.fixture
 def bare_town(engine: Engine) -> Iterator[Engine]:
-    build_town(engine, black_list_in=("DZ", "XZ"))
+    build_publication_town(engine, black_list_in=("DZ", "XZ"))
     yield engine
 
 
@@ -295,7 +301,7 @@ def bare_town(engine: Engine) -> Iterator[Engine]:
 @given(decisions=decision_lists)
 def test_county_and_village_boards_agree(bare_town: Engine, decisions: list[tuple[str, str, int]]) -> None:
     month = next(_months)  # each example books into a month of its own in the shared database
-    book(bare_town, decisions, f"{month}-15")
+    book_publication(bare_town, decisions, f"{month}-15")
     with reading(bare_town) as session:
         county = county_board(session, month=month)
         villages = {v: village_board(session, village=v, month=month) for v in ("DZ", "XZ")}
@@ -317,7 +323,7 @@ def test_county_and_village_boards_agree(bare_town: Engine, decisions: list[tupl
 
 
 def test_trend_per_village_household_and_all(run: Any, town: Engine) -> None:
-    book(town, [("DZ01", "ZY01", 1), ("DZ06", "HJ04", 2)], "2026-11-10")
+    book_publication(town, [("DZ01", "ZY01", 1), ("DZ06", "HJ04", 2)], "2026-11-10")
     one = json.loads(invoke(run, "report", "trend", "--village", "DZ", "--months", "3", "-f", "json").stdout)
     # October: 12 + 10 + 10 + (5 - 10) + 3 - 5 = 25; November: 5 - 10 = -5.
     assert one == [

@@ -1,4 +1,4 @@
-"""Every issue-2 command through the CLI, in Chinese and in English: what it says, what it refuses."""
+"""Every command through the CLI, in Chinese and in English: what it says, what it refuses."""
 
 from __future__ import annotations
 
@@ -6,22 +6,20 @@ import csv
 import io
 import json
 import tempfile
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import pytest
 from sqlalchemy import Engine, text
-from typer.testing import CliRunner, Result
 
-import cli
 from moralbank.messages import text as say
 from moralbank.resources import fixtures_dir
 from moralbank.storage.db import reading
 from tests.clock import freeze_today
-from tests.core_town import TODAY, failed, fresh_sqlite, ok
+from tests.database import fresh_sqlite
+from tests.runner import Run, call_cli, failed, ok
+from tests.town import TODAY
 
-Run = Callable[..., Result]
 FIXTURES = fixtures_dir()
 LANGS = ["zh", "en"]
 
@@ -38,11 +36,6 @@ def error(lang: str, key: str, **params: Any) -> str:
 
 def fixture(name: str) -> str:
     return str(FIXTURES / name)
-
-
-def invoke(*args: str, env: dict[str, str] | None = None) -> Result:
-    """The CLI without the fixture's database (for init, demo and the environment variables)."""
-    return CliRunner().invoke(cli.app, list(args), env={"MORALBANK_OPERATOR": "", **(env or {})})
 
 
 @pytest.fixture
@@ -79,10 +72,10 @@ def demo_town(run: Run) -> Run:
 def test_init_twice(tmp_path: Path, lang: str) -> None:
     db = str(tmp_path / "新.db")
     for _ in range(2):
-        assert ok(invoke("--db", db, "--lang", lang, "init")) == message(lang, "init.done", db=db)
-    assert ok(invoke("--db", db, "village", "list", "-f", "json")) == "[]\n"
+        assert ok(call_cli("--db", db, "--lang", lang, "init")) == message(lang, "init.done", db=db)
+    assert ok(call_cli("--db", db, "village", "list", "-f", "json")) == "[]\n"
     missing = str(tmp_path / "no" / "x.db")
-    assert failed(invoke("--db", missing, "--lang", lang, "init")) == error(
+    assert failed(call_cli("--db", missing, "--lang", lang, "init")) == error(
         lang, "db.no_folder", path=str(tmp_path / "no")
     )
 
@@ -91,7 +84,7 @@ def test_init_twice(tmp_path: Path, lang: str) -> None:
 def test_an_uninitialised_database_is_named(tmp_path: Path, lang: str) -> None:
     db = str(tmp_path / "empty.db")
     for args in (["village", "list"], ["verify"], ["balance", "NL001"], ["checkpoint"], ["export", "journal"]):
-        assert failed(invoke("--db", db, "--lang", lang, *args)) == error(lang, "db.not_initialised")
+        assert failed(call_cli("--db", db, "--lang", lang, *args)) == error(lang, "db.not_initialised")
 
 
 @pytest.mark.parametrize("lang", LANGS)
@@ -268,19 +261,19 @@ def test_verify_checkpoint_and_journal(demo_town: Run, lang: str, tmp_path: Path
 @pytest.mark.parametrize("lang", LANGS)
 def test_demo(tmp_path: Path, lang: str) -> None:
     db = str(tmp_path / "demo.db")
-    out = ok(invoke("--db", db, "--lang", lang, "demo"))
+    out = ok(call_cli("--db", db, "--lang", lang, "demo"))
     assert out.startswith(message(lang, "demo.db", db=db))
     assert out.endswith(message(lang, "demo.done", db=db, household="BG030"))
     assert say("demo.register", lang) in out and say("demo.balances", lang) in out
-    assert ok(invoke("--db", db, "--lang", lang, "verify")) == message(lang, "verify.ok", villages=3, entries=579)
-    assert failed(invoke("--db", str(tmp_path / "no" / "d.db"), "--lang", lang, "demo")) == (
+    assert ok(call_cli("--db", db, "--lang", lang, "verify")) == message(lang, "verify.ok", villages=3, entries=579)
+    assert failed(call_cli("--db", str(tmp_path / "no" / "d.db"), "--lang", lang, "demo")) == (
         error(lang, "db.no_folder", path=str(tmp_path / "no"))
     )
 
 
 def test_demo_without_db_uses_a_temporary_folder(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
-    out = ok(invoke("--lang", "en", "demo"))
+    out = ok(call_cli("--lang", "en", "demo"))
     made = list(tmp_path.glob("moralbank-demo-*/demo.db"))
     assert len(made) == 1 and out.startswith(f"Demo database: {made[0]}\n")
 
@@ -288,12 +281,12 @@ def test_demo_without_db_uses_a_temporary_folder(tmp_path: Path, monkeypatch: py
 def test_environment_variables(tmp_path: Path) -> None:
     db = str(tmp_path / "env.db")
     env = {"MORALBANK_DB": db, "MORALBANK_LANG": "zh", "MORALBANK_OPERATOR": "王会计"}
-    assert ok(invoke("init", env=env)) == f"数据库已就绪：{db}\n"
-    assert ok(invoke("village", "add", "NL", "--name", "南伦村", "--town", "于河", "--county", "潍城", env=env)) == (
+    assert ok(call_cli("init", env=env)) == f"数据库已就绪：{db}\n"
+    assert ok(call_cli("village", "add", "NL", "--name", "南伦村", "--town", "于河", "--county", "潍城", env=env)) == (
         "已添加村 NL。\n"
     )
-    assert ok(invoke("--lang", "en", "village", "list", "-f", "csv", env=env)).startswith("code,name,town,county")
-    result = invoke("--lang", "fr", "village", "list", env=env)
+    assert ok(call_cli("--lang", "en", "village", "list", "-f", "csv", env=env)).startswith("code,name,town,county")
+    result = call_cli("--lang", "fr", "village", "list", env=env)
     assert result.exit_code == 2 and "The language must be zh or en: fr" in result.output
 
 
@@ -303,15 +296,38 @@ def test_imports_show_a_progress_bar_on_a_terminal_only(run: Run, db_url: str, l
     ok(run("standard", "adopt", fixture("standards.toml")))
     head = ["--db", db_url, "--lang", lang, "--operator", "会计", "import"]
     terminal = {"TTY_COMPATIBLE": "1"}  # rich then treats stderr as a terminal
-    shown = invoke(*head, "households", fixture("households.csv"), env=terminal)
+    shown = call_cli(*head, "households", fixture("households.csv"), env=terminal)
     assert shown.stdout == message(lang, "households.imported", count=110)
     assert say("progress.checking", lang, source="households.csv") in shown.stderr and "100%" in shown.stderr
-    shown = invoke(*head, "decisions", fixture("decisions_2026-09.csv"), env=terminal)
+    shown = call_cli(*head, "decisions", fixture("decisions_2026-09.csv"), env=terminal)
     assert say("progress.checking", lang, source="decisions_2026-09.csv") in shown.stderr
     assert shown.exit_code == 1  # XY is not registered here: the bar is gone and the problems follow
     with open(fixture("decisions_2026-09.csv"), encoding="utf-8-sig") as sheet:
         unregistered = sum(1 for row in csv.DictReader(sheet) if row["household"].startswith("XY"))
     rejected = say("sheet.rejected", lang, source="decisions_2026-09.csv", count=unregistered)
     assert unregistered > 0 and rejected in shown.stderr
-    piped = invoke(*head, "households", fixture("households_gbk.csv"))
+    piped = call_cli(*head, "households", fixture("households_gbk.csv"))
     assert (piped.stdout, piped.stderr) == (message(lang, "households.imported", count=55), "")
+
+
+# --- a --db that is no moralbank database ------------------------------------------------------
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+@pytest.mark.parametrize("command", [["balance", "BG001"], ["init"], ["--operator", "o", "award", "BG001", "ZY01"]])
+def test_a_db_file_that_is_not_sqlite_is_named_not_a_traceback(tmp_path: Path, lang: str, command: list[str]) -> None:
+    other = tmp_path / "notes.db"
+    other.write_text("not a database, just a text file long enough to have a header\n" * 4)
+    result = call_cli("--db", str(other), "--lang", lang, *command)
+    assert result.exit_code == 1
+    assert isinstance(result.exception, SystemExit)
+    assert say("db.not_sqlite", lang) in result.output
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_an_unknown_database_scheme_is_refused_without_echoing_a_password(lang: str) -> None:
+    result = call_cli("--db", "mysql+nodriver://clerk:s3cret@host/db", "--lang", lang, "balance", "BG001")
+    assert result.exit_code == 1
+    assert isinstance(result.exception, SystemExit)
+    assert say("db.bad_url", lang) in result.output
+    assert "s3cret" not in result.output

@@ -16,7 +16,9 @@ from moralbank.domain.chain import Checkpoint
 from moralbank.render.boards import board_footer, listed_for_people
 from moralbank.reports.boards import PublishedRow
 from moralbank.services import register
-from tests.core_town import build_register, entry_count, ok
+from tests.database import entry_count
+from tests.runner import ok
+from tests.town import build_register
 
 # 00:30 on 2 December in Beijing, 16:30 on 1 December in UTC.
 BEIJING_AFTER_MIDNIGHT = datetime(2026, 12, 1, 16, 30, tzinfo=UTC)

@@ -14,16 +14,15 @@ from pathlib import Path
 
 import pytest
 from sqlalchemy import Engine, text
-from typer.testing import CliRunner, Result
 
-import cli
 from moralbank.services.sheets import DECISION_COLUMNS
 from moralbank.storage.db import open_engine, reading
 from moralbank.storage.schema import apply_schema
 from tests.clock import freeze_today
-from tests.core_town import HOUSEHOLD_CODES, TODAY, build_register, entry_count, ok, write_csv
+from tests.database import entry_count
+from tests.runner import Run, ok, run_on
+from tests.town import HOUSEHOLD_CODES, TODAY, build_register, write_csv
 
-Run = Callable[..., Result]
 REPO = Path(__file__).resolve().parent.parent
 NL = [code for code in HOUSEHOLD_CODES if code.startswith("NL")]
 
@@ -209,11 +208,7 @@ def sqlite_town(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> tuple[str, E
     apply_schema(engine)
     build_register(engine)
     engine.dispose()  # the import process is alone with the file
-
-    def run(*args: str) -> Result:
-        return CliRunner().invoke(cli.app, ["--db", path, "--lang", "en", "--operator", "会计", *args])
-
-    return path, engine, run
+    return path, engine, run_on(path, operator="会计")
 
 
 @pytest.mark.parametrize(

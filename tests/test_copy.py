@@ -4,14 +4,13 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 from typing import Any
 
 import pytest
 from sqlalchemy import text
-from typer.testing import CliRunner, Result
+from typer.testing import Result
 
 import cli
 from moralbank.reports.heads import checkpoints
@@ -24,17 +23,17 @@ from moralbank.storage.db import open_engine, reading
 from moralbank.storage.roles import tables
 from moralbank.storage.schema import apply_schema
 from tests.clock import freeze_today
+from tests.runner import run_on
 
 TODAY = date(2026, 11, 29)
 EXPORT_COLUMNS = (
     "exported_at, operator, bank, as_of, format, row_count, full_id, file_name, file_sha256, policy_hash, key_id"
 )
-Run = Callable[..., Result]
 
 
-def invoke(db: str, *args: str) -> Result:
-    """The CLI on any database, in English, with an operator."""
-    return CliRunner().invoke(cli.app, ["--db", db, "--lang", "en", "--operator", "county", *args])
+def county(db: str, *args: str) -> Result:
+    """The CLI on any database, in English, run by the county's operator."""
+    return run_on(db, operator="county")(*args)
 
 
 @pytest.fixture
@@ -48,7 +47,7 @@ def village_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     engine.dispose()
     for village in ("BG", "NL", "XY"):
         for month in ("2026-09", "2026-10"):
-            published = invoke(str(path), "board", "publish", "--village", village, "--month", month)
+            published = county(str(path), "board", "publish", "--village", village, "--month", month)
             assert published.exit_code == 0, published.output
     with sqlite3.connect(path) as conn:  # two credit lists were handed to banks from this terminal
         for n, bank in enumerate(("高密农商银行", "邮储银行")):
@@ -89,50 +88,50 @@ def copied(result: Result) -> str:
 
 
 def test_copy_round_trip_is_exact_and_idempotent(village_file: Path, db_url: str) -> None:
-    first = copied(invoke(db_url, "copy", "--from", str(village_file), "--to", db_url))
+    first = copied(county(db_url, "copy", "--from", str(village_file), "--to", db_url))
     assert "3 village(s), 165 household(s), 2 resolution(s), 25 standard(s), 579 entries, 6 board(s), 2 export" in first
     source, target = snapshot(str(village_file)), snapshot(db_url)
     assert source == target
     assert len(source["boards"]) == 6 and len(source["exports"]) == 2
     assert sum(c for c, _ in source["balances"].values()) > 0
     # The boards' embedded checkpoints still verify against the copied chains.
-    assert invoke(db_url, "verify").exit_code == 0
+    assert county(db_url, "verify").exit_code == 0
     saved = village_file.parent / "checkpoint.json"
-    saved.write_text(copied(invoke(str(village_file), "checkpoint", "--format", "json")), encoding="utf-8")
-    assert invoke(db_url, "verify", "--checkpoint", str(saved)).exit_code == 0
+    saved.write_text(copied(county(str(village_file), "checkpoint", "--format", "json")), encoding="utf-8")
+    assert county(db_url, "verify", "--checkpoint", str(saved)).exit_code == 0
 
-    again = copied(invoke(db_url, "copy", "--from", str(village_file), "--to", db_url))
+    again = copied(county(db_url, "copy", "--from", str(village_file), "--to", db_url))
     assert "0 village(s), 0 household(s), 0 resolution(s), 0 standard(s), 0 entries, 0 board(s), 0 export" in again
     assert snapshot(db_url) == source
 
 
 def test_copy_brings_only_what_is_new_and_accepts_a_target_that_moved_on(village_file: Path, db_url: str) -> None:
-    copied(invoke(db_url, "copy", "--from", str(village_file), "--to", db_url))
+    copied(county(db_url, "copy", "--from", str(village_file), "--to", db_url))
     award = ["award", "NL001", "ZY01", "--on", "2026-11-26", "--booked", "2026-11-27", "--key", "late-1"]
-    assert invoke(str(village_file), *award).exit_code == 0
+    assert county(str(village_file), *award).exit_code == 0
     assert "0 household(s), 0 resolution(s), 0 standard(s), 1 entries, 0 board(s)" in copied(
-        invoke(db_url, "copy", "--from", str(village_file), "--to", db_url)
+        county(db_url, "copy", "--from", str(village_file), "--to", db_url)
     )
     assert snapshot(db_url) == snapshot(str(village_file))
 
     # The county server goes on booking for the village; the terminal's older file is then behind.
     later = ["award", "NL002", "ZY01", "--on", "2026-11-26", "--booked", "2026-11-27", "--key", "county-1"]
-    assert invoke(db_url, *later).exit_code == 0
-    assert " 0 entries" in copied(invoke(db_url, "copy", "--from", str(village_file), "--to", db_url))
-    assert invoke(db_url, "verify").exit_code == 0
+    assert county(db_url, *later).exit_code == 0
+    assert " 0 entries" in copied(county(db_url, "copy", "--from", str(village_file), "--to", db_url))
+    assert county(db_url, "verify").exit_code == 0
 
 
 def test_copy_refuses_a_diverged_chain_and_copies_nothing(village_file: Path, db_url: str, tmp_path: Path) -> None:
-    copied(invoke(db_url, "copy", "--from", str(village_file), "--to", db_url))
+    copied(county(db_url, "copy", "--from", str(village_file), "--to", db_url))
     before = snapshot(db_url)
     # Another terminal booked NL's next entry differently: the two histories fork at that entry.
     fork = tmp_path / "fork.db"
     fork.write_bytes(village_file.read_bytes())
     nl_head = next(c for c in before["checkpoints"] if c.village == "NL")
     award = ["award", "NL003", "ZY01", "--on", "2026-11-26", "--booked", "2026-11-27"]
-    assert invoke(str(fork), *award, "--key", "fork-a").exit_code == 0
-    assert invoke(db_url, *award, "--key", "fork-b").exit_code == 0
-    refused = invoke(db_url, "copy", "--from", str(fork), "--to", db_url)
+    assert county(str(fork), *award, "--key", "fork-a").exit_code == 0
+    assert county(db_url, *award, "--key", "fork-b").exit_code == 0
+    refused = county(db_url, "copy", "--from", str(fork), "--to", db_url)
     assert refused.exit_code == 1
     assert f"Village NL: the target's chain differs from the source's at seq {nl_head.seq + 1}" in refused.output
     assert snapshot(db_url)["checkpoints"] != snapshot(str(fork))["checkpoints"]
@@ -142,7 +141,7 @@ def test_copy_refuses_a_tampered_source(village_file: Path, db_url: str) -> None
     with sqlite3.connect(village_file) as conn:  # someone edits the file behind the ledger's back
         conn.execute("DROP TRIGGER entry_no_update")
         conn.execute("UPDATE entry SET amount = 500, coins = 500, earned = 500 WHERE village = 'XY' AND seq = 7")
-    refused = invoke(db_url, "copy", "--from", str(village_file), "--to", db_url)
+    refused = county(db_url, "copy", "--from", str(village_file), "--to", db_url)
     assert refused.exit_code == 1
     assert "source ledger fails verification (village XY, seq 7); nothing was copied" in refused.output
     with reading(open_engine(db_url)) as session:
@@ -155,12 +154,12 @@ def test_copy_refuses_a_key_another_village_already_used(village_file: Path, db_
         key, village = session.execute(
             text("SELECT idem_key, village FROM entry WHERE idem_key IS NOT NULL AND village = 'XY' LIMIT 1")
         ).one()
-    invoke(db_url, "village", "add", "QQ", "--name", "其他村", "--town", "镇", "--county", "县")
-    invoke(db_url, "household", "add", "QQ001", "--village", "QQ", "--head-name", "户主", "--id-number", _an_id())
-    invoke(db_url, "standard", "adopt", str(Path(cli.__file__).parent / "fixtures" / "standards.toml"))
-    qq = invoke(db_url, "award", "QQ001", "ZY01", "--on", "2026-11-20", "--booked", "2026-11-21", "--key", key)
+    county(db_url, "village", "add", "QQ", "--name", "其他村", "--town", "镇", "--county", "县")
+    county(db_url, "household", "add", "QQ001", "--village", "QQ", "--head-name", "户主", "--id-number", _an_id())
+    county(db_url, "standard", "adopt", str(Path(cli.__file__).parent / "fixtures" / "standards.toml"))
+    qq = county(db_url, "award", "QQ001", "ZY01", "--on", "2026-11-20", "--booked", "2026-11-21", "--key", key)
     assert qq.exit_code == 0, qq.output
-    refused = invoke(db_url, "copy", "--from", str(village_file), "--to", db_url)
+    refused = county(db_url, "copy", "--from", str(village_file), "--to", db_url)
     assert refused.exit_code == 1
     assert f"Key “{key}” of village {village} is already used on the target by village QQ" in refused.output
     with reading(open_engine(db_url)) as session:
@@ -168,11 +167,11 @@ def test_copy_refuses_a_key_another_village_already_used(village_file: Path, db_
 
 
 def test_copy_explains_bad_arguments(tmp_path: Path, db_url: str, village_file: Path) -> None:
-    missing = invoke(db_url, "copy", "--from", str(tmp_path / "none.db"), "--to", db_url)
+    missing = county(db_url, "copy", "--from", str(tmp_path / "none.db"), "--to", db_url)
     assert missing.exit_code == 1 and "File not found" in missing.output
-    same = invoke(db_url, "copy", "--from", str(village_file), "--to", str(village_file.parent / "." / "village.db"))
+    same = county(db_url, "copy", "--from", str(village_file), "--to", str(village_file.parent / "." / "village.db"))
     assert same.exit_code == 1 and "the same database" in same.output
-    assert json.loads(invoke(str(village_file), "verify", "--format", "json").output)["ok"]
+    assert json.loads(county(str(village_file), "verify", "--format", "json").output)["ok"]
 
 
 def test_copy_knows_every_table() -> None:

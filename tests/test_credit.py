@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 import random
 import tempfile
 from datetime import date
@@ -27,19 +26,27 @@ from moralbank.services.sheets import Sheet
 from moralbank.storage.db import open_engine, reading, writing
 from moralbank.storage.schema import apply_schema
 from tests.clock import freeze_today
-from tests.credit_town import AS_OF, EXPECTED, OPERATOR, TODAY, book, build_town, entry_id, register_town
-from tests.publication_town import invoke, normalised
+from tests.golden_files import assert_golden, normalised
+from tests.runner import invoke
+from tests.town import (
+    AS_OF,
+    OPERATOR,
+    RATINGS,
+    TODAY,
+    book_credit,
+    build_credit_town,
+    entry_id,
+    register_credit_town,
+)
 
 POLICY = fixtures_dir() / "credit_policy.toml"
-GOLDEN = Path(__file__).parent / "golden"
-REGENERATE = os.environ.get("MORALBANK_REGEN_GOLDEN") == "1"
 
 
 @pytest.fixture
 def town(engine: Engine, monkeypatch: pytest.MonkeyPatch) -> Engine:
-    """The credit town (tests/credit_town.py); the CLI's today is 2026-11-29."""
+    """The credit town (tests/town.py); the CLI's today is 2026-11-29."""
     freeze_today(monkeypatch, TODAY)
-    build_town(engine)
+    build_credit_town(engine)
     return engine
 
 
@@ -205,7 +212,7 @@ def test_as_of_must_be_a_past_date(run: Any, town: Engine) -> None:
 
 def test_rate_lists_every_household_with_points_rated_exactly(run: Any, town: Engine) -> None:
     found = ratings(run, "--as-of", AS_OF)
-    assert {code: (r["points"], r["tier"], r["credit_line"], r["reason"]) for code, r in found.items()} == EXPECTED
+    assert {code: (r["points"], r["tier"], r["credit_line"], r["reason"]) for code, r in found.items()} == RATINGS
     assert "DZ10" not in found  # no points in the window: not listed
     assert found["DZ01"]["valid_until"] == "2027-11-28" and found["DZ06"]["valid_until"] is None
     assert found["DZ07"]["veto_standard"] == "ZF03" and found["DZ07"]["veto_entry"] == entry_id(town, "DZ07", "ZF03")
@@ -276,7 +283,7 @@ def test_a_proposed_veto_deduction_counts_only_once_posted(run: Any, town: Engin
 
 
 def test_registration_counts_from_the_register_or_the_first_entry(engine: Engine) -> None:
-    register_town(engine)
+    register_credit_town(engine)
     rng = random.Random(11)
     rows = [
         (n, {"code": code, "village": "DZ", "head_name": head, "id_number": synthetic_id(rng), "members": "2",
@@ -287,7 +294,7 @@ def test_registration_counts_from_the_register_or_the_first_entry(engine: Engine
         register.add_households(session, sheet=Sheet("new", rows), today="2026-11-20")
     # DZ11 is new: registered 2026-11-20, first entry the same month. DZ12 was registered late, but
     # its passbook goes back to 2026-01-10 (a village moving its paper ledger in).
-    book(engine, [("DZ11", "ZY01", 8, "2026-11-21"), ("DZ12", "ZY01", 8, "2026-01-10")])
+    book_credit(engine, [("DZ11", "ZY01", 8, "2026-11-21"), ("DZ12", "ZY01", 8, "2026-01-10")])
     policy = load_policy(POLICY)
     with reading(engine) as session:
         found = {r.household: r for r in rate(session, policy, as_of=TODAY).ratings}
@@ -436,10 +443,10 @@ def test_summary_totals_equal_the_sum_of_household_ratings(decisions: list[Any])
     with tempfile.TemporaryDirectory() as folder:
         engine = open_engine(str(Path(folder) / "h.db"))
         apply_schema(engine)
-        register_town(engine)
+        register_credit_town(engine)
         # Awards first, so deductions never overdraw; booking order does not matter to ratings.
         ordered = sorted(decisions, key=lambda d: (d[1] in ("HJ04", "ZF03"), d[3]))
-        book(engine, [(h, s, q, d.isoformat()) for h, s, q, d in ordered])
+        book_credit(engine, [(h, s, q, d.isoformat()) for h, s, q, d in ordered])
         with reading(engine) as session:
             rows = rate(session, policy, as_of=TODAY).ratings
             figures = summary(session, policy, as_of=TODAY)
@@ -484,8 +491,4 @@ def _spend_a_coin(engine: Engine) -> None:
 )
 def test_golden(run: Any, town: Engine, name: str, args: tuple[str, ...]) -> None:
     lang = "zh" if name.endswith("_zh.txt") else "en"
-    output = normalised(invoke(run, *args, lang=lang).stdout)  # the policy's hash: tested above
-    path = GOLDEN / name
-    if REGENERATE:
-        path.write_text(output, encoding="utf-8")
-    assert output == path.read_text(encoding="utf-8")
+    assert_golden(name, normalised(invoke(run, *args, lang=lang).stdout))  # the policy's hash: tested above

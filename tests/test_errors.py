@@ -14,8 +14,10 @@ from sqlalchemy import Engine
 from moralbank.domain.identity import synthetic_id, synthetic_phone
 from moralbank.errors import InputError, Refused, RowProblem, SheetError
 from moralbank.messages import MESSAGES, text
-from tests.core_town import build_register, entry_count, failed, one_line, write_csv
+from tests.database import entry_count
+from tests.runner import failed, one_line
 from tests.test_messages import error_classes, parsed
+from tests.town import build_register, write_csv
 
 # Calls that build a message from a literal key: (index of the key, index of a params dict or None).
 # A keyword-argument call passes the params as keywords; RowProblem passes them as a dict.

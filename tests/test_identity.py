@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import random
-from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -24,9 +23,8 @@ from moralbank.domain.identity import (
     synthetic_phone,
 )
 from moralbank.messages import text
-from tests.core_town import failed, fresh_sqlite, ok
-
-Run = Callable[..., Result]
+from tests.database import fresh_sqlite
+from tests.runner import Run, failed, ok
 
 
 @pytest.fixture

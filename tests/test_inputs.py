@@ -19,7 +19,9 @@ from moralbank.services import standards
 from moralbank.services.decisions import Decision
 from moralbank.services.sheets import read_kind
 from moralbank.storage.db import writing
-from tests.core_town import RESOLUTION, TODAY, build_register, entry_count, failed, ok, one_line, row_count, write_csv
+from tests.database import entry_count, row_count
+from tests.runner import failed, ok, one_line
+from tests.town import RESOLUTION, TODAY, build_register, write_csv
 
 RANGE = {"earliest": "1949-10-01", "latest": "2099-12-31"}
 MONTHS = {"earliest": "1949-10", "latest": "2099-12"}

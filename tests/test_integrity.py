@@ -4,17 +4,17 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 from sqlalchemy import Engine
-from typer.testing import Result
 
+from moralbank.messages import text
 from tests.clock import freeze_today
-from tests.core_town import TODAY, book, build_register, failed, fresh_sqlite, ok
+from tests.database import fresh_sqlite
+from tests.runner import Run, failed, ok
+from tests.town import TODAY, book, build_register
 
-Run = Callable[..., Result]
 ENTRY_TRIGGERS = ("entry_no_update", "entry_no_delete", "entry_no_replace")
 # BG gets entry #1 (BG seq 1); NL gets entries #2..#6 as NL seq 1..5 (a batch is sealed village by village).
 DECISIONS = [
@@ -273,3 +273,11 @@ def test_checkpoint_formats(ledger_file: str, run: Run) -> None:
     assert ok(run("checkpoint", "-f", "csv")) == "village,seq,hash\n" + "".join(f"{v},{s},{h}\n" for v, s, h in heads)
     table = ok(run("checkpoint", lang="zh"))
     assert "哈希" in table and heads[1][2] in table
+
+
+@pytest.mark.parametrize("fmt", ["csv", "yaml"])
+def test_verify_refuses_a_format_it_cannot_write(run: Run, fmt: str) -> None:
+    assert run("init").exit_code == 0
+    result = run("verify", "--format", fmt)
+    assert result.exit_code == 1
+    assert text("format.invalid", "en", value=fmt, choices="table, json") in result.output

@@ -2,19 +2,16 @@
 
 from __future__ import annotations
 
-import os
 import re
 import shutil
 import subprocess
 from collections import defaultdict
-from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
 import pytest
 from sqlalchemy import Engine, text
-from typer.testing import Result
 
 from moralbank.reports.passbook import balance
 from moralbank.reports.registry import household_rows
@@ -22,11 +19,10 @@ from moralbank.services import ledger as ledger_service
 from moralbank.services.demo import load_demo
 from moralbank.storage.db import reading
 from tests.clock import freeze_today
-from tests.core_town import HOUSEHOLD_CODES, TODAY, book, build_register, ok
+from tests.golden_files import assert_golden
+from tests.runner import Run, ok
+from tests.town import HOUSEHOLD_CODES, TODAY, book, build_register
 
-Run = Callable[..., Result]
-GOLDEN = Path(__file__).parent / "golden" / "core"
-REGENERATE = os.environ.get("MORALBANK_REGEN_GOLDEN") == "1"  # rewrite the golden files instead of comparing
 LEDGER_CLI = "/usr/bin/ledger"
 _HEAD = re.compile(r"^(\d{4}-\d{2}-\d{2}) \((\w+)-(\d+)\) (\w+) (\S+)(.*)$")
 _POSTING = re.compile(r"^    (\S(?:.*\S)?)  (-?\d+) coins$")
@@ -119,15 +115,7 @@ def test_journal_reads_back_to_every_balance(small: Run, engine: Engine) -> None
         "village:NL:redemption": 7,
         "village:BG:issuance": 6,
     }
-    check_golden("journal_small.ledger", body)
-
-
-def check_golden(name: str, body: str) -> None:
-    path = GOLDEN / name
-    if REGENERATE:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(body, encoding="utf-8")
-    assert body == path.read_text(encoding="utf-8")
+    assert_golden("core/journal_small.ledger", body)
 
 
 @pytest.mark.parametrize(("lang", "said"), [("en", "8 transactions written to {}\n"), ("zh", "已导出 8 笔交易到 {}\n")])

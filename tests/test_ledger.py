@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -16,9 +15,10 @@ from moralbank.services.sheets import DECISION_COLUMNS
 from moralbank.storage.db import reading
 from moralbank.storage.predicates import standing_deduction
 from tests.clock import freeze_today
-from tests.core_town import HOUSEHOLD_CODES, TODAY, book, build_register, entry_count, failed, ok, write_csv
+from tests.database import entry_count
+from tests.runner import Run, failed, ok
+from tests.town import HOUSEHOLD_CODES, TODAY, book, build_register, write_csv
 
-Run = Callable[..., Result]
 HEADER = list(DECISION_COLUMNS)
 
 

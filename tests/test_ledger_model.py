@@ -23,7 +23,7 @@ from moralbank.services import ledger
 from moralbank.services.decisions import Decision
 from moralbank.storage.db import open_engine, reading, writing
 from moralbank.storage.schema import apply_schema
-from tests.core_town import HOUSEHOLD_CODES, OPERATOR, TODAY, build_register
+from tests.town import HOUSEHOLD_CODES, OPERATOR, TODAY, build_register
 
 # What each standard is worth in September and October 2026 (ZY01's second version), and XL01's cap.
 POINTS = {"XL01": 5, "ZY01": 4, "LL03": -10}

@@ -16,42 +16,43 @@ from moralbank.services.notice import posting_fields
 from moralbank.storage.db import Contention, reading, writing
 from moralbank.storage.models import Entry, Standard
 from tests.clock import freeze_today
-from tests.publication_town import OCTOBER, TODAY, book, build_town, invoke
+from tests.runner import Run, invoke
+from tests.town import OCTOBER, TODAY, book_publication, build_publication_town
 
 
 @pytest.fixture
 def town(engine: Engine, monkeypatch: pytest.MonkeyPatch) -> Engine:
     """The synthetic town with October booked at once; the CLI's today is fixed at 2026-11-29."""
     freeze_today(monkeypatch, TODAY)
-    build_town(engine)
-    book(engine, OCTOBER, "2026-10-25")
+    build_publication_town(engine)
+    book_publication(engine, OCTOBER, "2026-10-25")
     return engine
 
 
 @pytest.fixture
-def noticed(run: Any, town: Engine) -> Any:
+def noticed(run: Run, town: Engine) -> Run:
     """From now on village DZ posts its decisions on notice for 7 days."""
     invoke(run, "village", "set", "DZ", "--notice-days", "7")
     return run
 
 
-def propose(run: Any, household: str, standard: str, booked: str, *extra: str, operator: str = "tester") -> int:
+def propose(run: Run, household: str, standard: str, booked: str, *extra: str, operator: str = "tester") -> int:
     """Record a decision in a noticed village; returns the proposal's entry id."""
     result = invoke(run, "award", household, standard, "--on", booked, "--booked", booked, *extra, operator=operator)
     assert result.stdout.startswith("Proposed as entry ")
     return int(result.stdout.split()[3].rstrip(":"))
 
 
-def coins(run: Any, household: str) -> tuple[int, int]:
+def coins(run: Run, household: str) -> tuple[int, int]:
     data = json.loads(invoke(run, "balance", household, "-f", "json").stdout)
     return data["coins"], data["earned"]
 
 
-def notice_rows(run: Any, village: str = "DZ") -> list[dict[str, Any]]:
+def notice_rows(run: Run, village: str = "DZ") -> list[dict[str, Any]]:
     return list(json.loads(invoke(run, "notice", "show", "--village", village, "-f", "json").stdout)["rows"])
 
 
-def test_notice_cycle_end_to_end(noticed: Any, town: Engine) -> None:
+def test_notice_cycle_end_to_end(noticed: Run, town: Engine) -> None:
     run = noticed
     due = propose(run, "DZ05", "ZY01", "2026-11-20")  # objections until 11-27: due on the 29th
     waiting = propose(run, "DZ06", "ZY01", "2026-11-25")  # objections until 12-02
@@ -101,7 +102,7 @@ def test_notice_cycle_end_to_end(noticed: Any, town: Engine) -> None:
     assert "proposal" not in journal and "void" not in journal  # they move no coins
 
 
-def test_publishing_waits_for_the_notice_period(noticed: Any) -> None:
+def test_publishing_waits_for_the_notice_period(noticed: Run) -> None:
     run = noticed
     propose(run, "DZ05", "ZY01", "2026-11-25")
     held = run("board", "publish", "--village", "DZ", "--month", "2026-11")
@@ -114,7 +115,7 @@ def test_publishing_waits_for_the_notice_period(noticed: Any) -> None:
     assert closed.exit_code == 1 and "2026-11 is closed" in closed.output
 
 
-def test_maker_checker_leaves_own_proposals_to_another_operator(noticed: Any) -> None:
+def test_maker_checker_leaves_own_proposals_to_another_operator(noticed: Run) -> None:
     run = noticed
     invoke(run, "village", "set", "DZ", "--maker-checker", "yes")
     propose(run, "DZ01", "ZY01", "2026-11-10", operator="王委员")
@@ -131,7 +132,7 @@ def test_maker_checker_leaves_own_proposals_to_another_operator(noticed: Any) ->
     assert coins(run, "DZ01") == (17, 17) and coins(run, "DZ03") == (15, 15)
 
 
-def test_pending_deductions_reserve_coins(noticed: Any) -> None:
+def test_pending_deductions_reserve_coins(noticed: Run) -> None:
     run = noticed
     assert coins(run, "DZ01") == (12, 12)
     deduction = propose(run, "DZ01", "LL03", "2026-11-26")  # -10, pending
@@ -144,7 +145,7 @@ def test_pending_deductions_reserve_coins(noticed: Any) -> None:
     assert coins(run, "DZ01") == (0, 12)
 
 
-def test_pending_proposals_count_against_monthly_caps(noticed: Any) -> None:
+def test_pending_proposals_count_against_monthly_caps(noticed: Run) -> None:
     run = noticed
     propose(run, "DZ02", "HJ01", "2026-11-05")  # 2 of the cap of 4
     propose(run, "DZ02", "HJ01", "2026-11-06")  # 4 of 4
@@ -152,7 +153,7 @@ def test_pending_proposals_count_against_monthly_caps(noticed: Any) -> None:
     assert over.exit_code == 1 and "monthly cap of 4 (already 4 this month, this one 2)" in over.output
 
 
-def test_objections_refused_where_they_do_not_apply(noticed: Any, town: Engine) -> None:
+def test_objections_refused_where_they_do_not_apply(noticed: Run, town: Engine) -> None:
     run = noticed
     late = propose(run, "DZ05", "ZY01", "2026-11-20")
     too_late = run("object", str(late), "--reason", "迟到的异议")
@@ -171,7 +172,7 @@ def test_objections_refused_where_they_do_not_apply(noticed: Any, town: Engine) 
     assert "Traceback" not in outputs
 
 
-def test_notice_period_cannot_change_while_proposals_wait(noticed: Any) -> None:
+def test_notice_period_cannot_change_while_proposals_wait(noticed: Run) -> None:
     run = noticed
     pending = propose(run, "DZ05", "ZY01", "2026-11-26")
     changed = run("village", "set", "DZ", "--notice-days", "0")
@@ -183,7 +184,7 @@ def test_notice_period_cannot_change_while_proposals_wait(noticed: Any) -> None:
     assert result.stdout.startswith("Recorded as entry")
 
 
-def test_retried_key_returns_the_same_proposal(noticed: Any) -> None:
+def test_retried_key_returns_the_same_proposal(noticed: Run) -> None:
     run = noticed
     first = propose(run, "DZ05", "ZY01", "2026-11-26", "--key", "2026-11-0001")
     assert propose(run, "DZ05", "ZY01", "2026-11-26", "--key", "2026-11-0001") == first
@@ -191,7 +192,7 @@ def test_retried_key_returns_the_same_proposal(noticed: Any) -> None:
     assert differs.exit_code == 1 and "standard" in differs.output
 
 
-def test_a_sheet_in_a_noticed_village_is_proposed(noticed: Any, tmp_path: Any, town: Engine) -> None:
+def test_a_sheet_in_a_noticed_village_is_proposed(noticed: Run, tmp_path: Any, town: Engine) -> None:
     sheet = tmp_path / "november.csv"
     sheet.write_text(
         "household,standard,qty,event_date,booked_on\nDZ01,ZY01,1,2026-11-20,2026-11-25\nXZ01,ZY01,1,2026-11-20,2026-11-25\n",
@@ -203,7 +204,7 @@ def test_a_sheet_in_a_noticed_village_is_proposed(noticed: Any, tmp_path: Any, t
     assert kinds == {"DZ01": "proposal", "XZ01": "award"}  # XZ has no notice period
 
 
-def test_the_database_refuses_a_second_posting(noticed: Any, town: Engine) -> None:
+def test_the_database_refuses_a_second_posting(noticed: Run, town: Engine) -> None:
     proposal_id = propose(noticed, "DZ05", "ZY01", "2026-11-20")
     invoke(noticed, "settle", "--village", "DZ")
     # SQLite's guard aborts the insert; PostgreSQL's unique index entry_ref refuses it.
@@ -219,7 +220,7 @@ def test_the_database_refuses_a_second_posting(noticed: Any, town: Engine) -> No
         assert count.one() == 2  # October's and the one posting
 
 
-def test_notice_prints_for_the_notice_board(noticed: Any) -> None:
+def test_notice_prints_for_the_notice_board(noticed: Run) -> None:
     propose(noticed, "DZ05", "LL03", "2026-11-26")
     md = invoke(noticed, "notice", "show", "--village", "DZ", "-f", "md", lang="zh").stdout
     assert md.startswith("# 东庄村拟记积分公示")

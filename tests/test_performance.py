@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import random
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -18,6 +17,7 @@ import moralbank.services.ledger as ledger
 from moralbank.domain.chain import canonical_text
 from moralbank.domain.identity import synthetic_id
 from moralbank.storage.db import reading, writing
+from tests.runner import Run
 
 ODD_NOTE = 'a "quoted" \\ back\nslash\x01\x7f\u2028 中文\t/'
 TYPED_NOTE = 'b "quoted" \\ back/slash\u2028 中文'  # what may still be typed: no control characters
@@ -82,7 +82,7 @@ def _sheets(folder: Path) -> dict[str, Path]:
     return paths
 
 
-def _ledger(run: Callable[..., Any], folder: Path) -> dict[str, Path]:
+def _ledger(run: Run, folder: Path) -> dict[str, Path]:
     paths = _sheets(folder)
     for args in (
         ("import", "villages", str(paths["villages"])),
@@ -124,15 +124,13 @@ def _tamper(engine: Engine, sql: str) -> None:
         session.execute(text(sql))
 
 
-def test_notes_with_quotes_and_control_characters_verify(
-    run: Callable[..., Any], engine: Engine, tmp_path: Path
-) -> None:
+def test_notes_with_quotes_and_control_characters_verify(run: Run, engine: Engine, tmp_path: Path) -> None:
     _ledger(run, tmp_path)
     _legacy_note(engine)
     assert _verify(engine) == []
 
 
-def test_an_altered_note_is_named(run: Callable[..., Any], engine: Engine, tmp_path: Path) -> None:
+def test_an_altered_note_is_named(run: Run, engine: Engine, tmp_path: Path) -> None:
     _ledger(run, tmp_path)
     _legacy_note(engine)
     _tamper(engine, "UPDATE entry SET note = 'changed' WHERE note LIKE 'a %'")
@@ -140,7 +138,7 @@ def test_an_altered_note_is_named(run: Callable[..., Any], engine: Engine, tmp_p
 
 
 def test_a_wrong_database_rendering_raises_no_false_alarm(
-    run: Callable[..., Any], engine: Engine, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+    run: Run, engine: Engine, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
     _ledger(run, tmp_path)
     _legacy_note(engine)
@@ -153,9 +151,7 @@ def test_a_wrong_database_rendering_raises_no_false_alarm(
     assert [key for _v, _s, key in _verify(engine)] == ["chain.bad_hash"]
 
 
-def test_a_bulk_import_writes_every_row_once_in_chain_order(
-    run: Callable[..., Any], engine: Engine, tmp_path: Path
-) -> None:
+def test_a_bulk_import_writes_every_row_once_in_chain_order(run: Run, engine: Engine, tmp_path: Path) -> None:
     paths = _ledger(run, tmp_path)
     result = run("import", "decisions", str(paths["october"]))
     assert result.exit_code == 0, result.output
@@ -171,7 +167,7 @@ def test_a_bulk_import_writes_every_row_once_in_chain_order(
 
 @pytest.mark.parametrize("few", [500, 0])
 def test_caps_count_earlier_entries_for_a_small_batch_and_a_county_batch(
-    run: Callable[..., Any], tmp_path: Path, monkeypatch: pytest.MonkeyPatch, few: int
+    run: Run, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, few: int
 ) -> None:
     _ledger(run, tmp_path)
     monkeypatch.setattr(ledger, "_FEW_HOUSEHOLDS", few)

@@ -15,15 +15,12 @@ from collections import defaultdict
 from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
-from typing import Any
 
 import psycopg
 import pytest
 from sqlalchemy import Engine, make_url, text
 from sqlmodel import Session, func, select
-from typer.testing import CliRunner
 
-import cli
 from moralbank.domain.identity import synthetic_id
 from moralbank.reports.integrity import verify
 from moralbank.services import ledger, register, standards
@@ -34,6 +31,7 @@ from moralbank.storage.models import Entry
 from moralbank.storage.roles import append_only_tables, grant_statements, tables, truncate_guarded_tables
 from moralbank.storage.schema import apply_schema, schema_sections
 from tests.clock import freeze_today
+from tests.runner import Run, call_cli, run_on
 
 REPO = Path(__file__).resolve().parent.parent
 TODAY = date(2026, 6, 30)
@@ -129,7 +127,7 @@ def test_grants_never_allow_rewriting_history() -> None:
     assert f"REVOKE ALL ON {', '.join(tables())} FROM mb_app" in statements
 
 
-def test_init_app_role_prints_grants_or_refuses_sqlite(run: Any, db_url: str) -> None:
+def test_init_app_role_prints_grants_or_refuses_sqlite(run: Run, db_url: str) -> None:
     result = run("init", "--app-role", "mb_app")
     if db_url.startswith("postgresql"):
         assert result.exit_code == 0, result.output
@@ -144,7 +142,7 @@ def test_init_app_role_prints_grants_or_refuses_sqlite(run: Any, db_url: str) ->
 
 def test_init_never_prints_the_password(pg_url: str) -> None:
     with_password = make_url(pg_url).set(password="s3cret-pw").render_as_string(hide_password=False)
-    result = CliRunner().invoke(cli.app, ["--db", with_password, "--lang", "en", "init"])
+    result = run_on(with_password, operator=None)("init")
     assert result.exit_code == 0, result.output  # the test server trusts loopback, password or not
     assert "s3cret-pw" not in result.output
     assert "Database ready: postgresql://postgres:***@" in result.output
@@ -153,20 +151,19 @@ def test_init_never_prints_the_password(pg_url: str) -> None:
 # --- the application role reads and appends, and nothing more ---------------------------------
 
 
-def test_app_role_appends_but_cannot_update_delete_or_truncate(run: Any, pg_url: str, app_role: str) -> None:
+def test_app_role_appends_but_cannot_update_delete_or_truncate(run: Run, pg_url: str, app_role: str) -> None:
     engine = open_engine(pg_url)
     seed(engine)
     engine.dispose()
     applied = run("init", "--app-role", app_role, "--apply")
     assert applied.exit_code == 0, applied.output
     app_url = as_role(pg_url, app_role)
-    runner = CliRunner()
-    head = ["--db", app_url, "--lang", "en", "--operator", "会计"]
-    award = runner.invoke(cli.app, [*head, "award", "VA001", "P1", "--on", "2026-03-01", "--booked", "2026-03-02"])
+    app = run_on(app_url, operator="会计")
+    award = app("award", "VA001", "P1", "--on", "2026-03-01", "--booked", "2026-03-02")
     assert award.exit_code == 0, award.output
-    assert runner.invoke(cli.app, [*head, "reverse", "1", "--reason", "错记"]).exit_code == 0
-    assert runner.invoke(cli.app, [*head, "verify"]).exit_code == 0
-    upgrade = runner.invoke(cli.app, [*head, "init"])
+    assert app("reverse", "1", "--reason", "错记").exit_code == 0
+    assert app("verify").exit_code == 0
+    upgrade = app("init")
     assert upgrade.exit_code == 1 and "Only the owner of the tables may create or upgrade" in upgrade.output
     with psycopg.connect(app_url, autocommit=True) as conn:
         for statement in (
@@ -187,7 +184,7 @@ def test_app_role_appends_but_cannot_update_delete_or_truncate(run: Any, pg_url:
     assert entry_count(open_engine(pg_url)) == 2
 
 
-def test_app_role_can_copy_a_village_file_in(run: Any, pg_url: str, app_role: str, tmp_path: Path) -> None:
+def test_app_role_can_copy_a_village_file_in(run: Run, pg_url: str, app_role: str, tmp_path: Path) -> None:
     assert run("init", "--app-role", app_role, "--apply").exit_code == 0
     terminal = open_engine(str(tmp_path / "vc.db"))
     apply_schema(terminal)
@@ -196,7 +193,7 @@ def test_app_role_can_copy_a_village_file_in(run: Any, pg_url: str, app_role: st
         retrying(
             terminal, lambda s, n=n: ledger.award(s, decision=decision("VC", n, f"vc-{n}"), operator="t", today=TODAY)
         )
-    result = CliRunner().invoke(cli.app, ["copy", "--from", str(tmp_path / "vc.db"), "--to", as_role(pg_url, app_role)])
+    result = call_cli("copy", "--from", str(tmp_path / "vc.db"), "--to", as_role(pg_url, app_role))
     assert result.exit_code == 0, result.output
     assert entry_count(open_engine(pg_url), "VC") == 3
 
@@ -421,12 +418,11 @@ def test_killed_writer_leaves_nothing_and_its_retry_writes_each_entry_once(
     assert entry_count(engine) == 0
 
     freeze_today(monkeypatch, TODAY)
-    runner = CliRunner()
-    head = ["--db", pg_url, "--lang", "en", "--operator", "t", "import", "decisions", str(sheet)]
-    first = runner.invoke(cli.app, head)  # the village's lock went with the killed connection
+    import_sheet = ("import", "decisions", str(sheet))
+    first = run_on(pg_url, operator="t")(*import_sheet)  # the village's lock went with the killed connection
     assert first.exit_code == 0, first.output
     assert "50 entries recorded (0 repeated" in first.output
-    again = runner.invoke(cli.app, head)
+    again = run_on(pg_url, operator="t")(*import_sheet)
     assert "0 entries recorded (50 repeated" in again.output
     assert entry_count(engine) == 50
     with reading(engine) as session:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import random
 import re
 import sqlite3
 from collections.abc import Iterator
@@ -10,15 +11,17 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from typer.testing import CliRunner
+from sqlalchemy import Engine
 
-import cli
+from moralbank.domain.identity import synthetic_id, synthetic_phone
+from tests.golden_files import GOLDEN
+from tests.runner import Run, run_on
+from tests.town import build_register
 
 # A whole ID number or mobile number standing alone: not part of a longer run of letters and digits
 # (a SHA-256 in hex, say, may hold eleven digits in a row by chance).
 ID_NUMBER = re.compile(r"(?<![0-9A-Za-z])\d{17}[\dXx](?![0-9A-Za-z])")
 PHONE = re.compile(r"(?<![0-9A-Za-z])1\d{10}(?![0-9A-Za-z])")
-GOLDEN = Path(__file__).parent / "golden"
 LANGS = ("zh", "en")
 
 
@@ -28,12 +31,11 @@ class Demo:
     def __init__(self, folder: Path) -> None:
         self.folder = folder
         self.db = str(folder / "demo.db")
-        self.runner = CliRunner()
+        self.cli = run_on(self.db, operator="隐私测试")
         self.outputs: dict[str, str] = {}
 
     def run(self, *args: str, lang: str = "en") -> Any:
-        head = ["--db", self.db, "--lang", lang, "--operator", "隐私测试"]
-        result = self.runner.invoke(cli.app, [*head, *args], env={"MORALBANK_OPERATOR": ""})
+        result = self.cli(*args, lang=lang)
         assert result.exit_code == 0, (args, result.output)
         self.outputs[f"{lang}: {' '.join(args)}"] = result.output
         return result
@@ -160,3 +162,39 @@ def test_golden_files_hold_no_whole_id_or_phone(path: Path) -> None:
 def test_there_are_golden_files_to_scan() -> None:
     names = {p.name for p in GOLDEN.iterdir()}
     assert {"credit_summary.json", "credit_rate.csv", "board_dz.csv"} <= names
+
+
+# --- free text that would carry a number onto passbooks, notices and exports ---------------------
+
+_RNG = random.Random(4242)
+AN_ID, A_PHONE = synthetic_id(_RNG), synthetic_phone(_RNG)
+
+
+def _entries(run: Run) -> int:
+    return len(run("statement", "NL001", "--format", "json").stdout.split('"id":')) - 1
+
+
+def test_free_text_with_an_id_or_phone_is_refused_and_nothing_is_written(
+    run: Run, engine: Engine, tmp_path: Path
+) -> None:
+    build_register(engine)
+    note = run("award", "NL001", "ZY01", "--on", "2026-09-02", "--booked", "2026-09-25", "--note", f"电话{A_PHONE}")
+    assert note.exit_code == 1
+    assert "field note: must not contain an ID or mobile number" in note.output
+    assert A_PHONE not in note.output
+    assert _entries(run) == 0
+    sheet = tmp_path / "d.csv"
+    sheet.write_text(
+        f"household,standard,event_date,booked_on,note\nNL001,ZY01,2026-09-02,2026-09-25,身份证{AN_ID}\n",
+        encoding="utf-8",
+    )
+    rows = run("import", "decisions", str(sheet), lang="zh")
+    assert rows.exit_code == 1
+    assert "第 2 行，字段 note：不得含身份证号或手机号" in rows.output
+    awarded = run("award", "NL001", "ZY01", "--on", "2026-09-02", "--booked", "2026-09-25")  # 4 coins
+    entry = awarded.stdout.split()[-1]
+    reason = run("reverse", entry, "--reason", f"联系{A_PHONE}")
+    assert reason.exit_code == 1 and "reason must not contain" in reason.output
+    item = run("redeem", "NL001", "4", "--item", f"肥皂 {AN_ID}")
+    assert item.exit_code == 1 and "item must not contain" in item.output
+    assert _entries(run) == 1

@@ -14,27 +14,28 @@ from moralbank.reports.boards import ledger_tallies, village_board
 from moralbank.reports.integrity import verify
 from moralbank.storage.db import reading
 from tests.clock import freeze_today
-from tests.publication_town import OCTOBER, TODAY, book, build_town, invoke
+from tests.runner import Run, invoke
+from tests.town import OCTOBER, TODAY, book_publication, build_publication_town
 
 
 @pytest.fixture
 def town(engine: Engine, monkeypatch: pytest.MonkeyPatch) -> Engine:
     """The synthetic town with October 2026 booked; the CLI's today is fixed at 2026-11-29."""
     freeze_today(monkeypatch, TODAY)
-    build_town(engine)
-    book(engine, OCTOBER, "2026-10-25")
+    build_publication_town(engine)
+    book_publication(engine, OCTOBER, "2026-10-25")
     return engine
 
 
 @pytest.fixture
-def published(run: Any, town: Engine) -> Any:
+def published(run: Run, town: Engine) -> Run:
     """DZ's October board published as board #1."""
     result = invoke(run, "board", "publish", "--village", "DZ", "--month", "2026-10")
     assert "board #1" in result.stdout and "closed" in result.stdout
     return run
 
 
-def test_publish_stores_snapshot_with_checkpoint(published: Any, town: Engine) -> None:
+def test_publish_stores_snapshot_with_checkpoint(published: Run, town: Engine) -> None:
     with reading(town) as session:
         record = session.execute(
             text("SELECT village, month, seq, head_hash, snapshot, snapshot_hash FROM board")
@@ -55,7 +56,7 @@ def test_publish_stores_snapshot_with_checkpoint(published: Any, town: Engine) -
     ]
 
 
-def test_closed_month_refuses_bookings_and_open_months_take_them(published: Any, town: Engine) -> None:
+def test_closed_month_refuses_bookings_and_open_months_take_them(published: Run, town: Engine) -> None:
     refused = published("award", "DZ05", "ZY01", "--on", "2026-10-20", "--booked", "2026-10-28")
     assert refused.exit_code == 1
     assert "2026-10 is closed" in refused.output and "book into an open month" in refused.output
@@ -71,7 +72,7 @@ def test_closed_month_refuses_bookings_and_open_months_take_them(published: Any,
     invoke(published, "award", "XZ04", "ZY01", "--on", "2026-10-20", "--booked", "2026-10-28")
 
 
-def test_closed_month_refused_in_a_sheet_naming_the_row(published: Any, tmp_path: Any) -> None:
+def test_closed_month_refused_in_a_sheet_naming_the_row(published: Run, tmp_path: Any) -> None:
     sheet = tmp_path / "decisions.csv"
     sheet.write_text(
         "household,standard,qty,event_date,booked_on\nXZ04,ZY01,1,2026-10-02,2026-10-26\nDZ05,ZY01,1,2026-10-02,2026-10-26\n",
@@ -83,7 +84,7 @@ def test_closed_month_refused_in_a_sheet_naming_the_row(published: Any, tmp_path
     assert "row 2" not in result.output  # XZ's October is open
 
 
-def test_publishing_twice_and_the_future_are_refused(published: Any) -> None:
+def test_publishing_twice_and_the_future_are_refused(published: Run) -> None:
     again = published("board", "publish", "--village", "DZ", "--month", "2026-10")
     assert again.exit_code == 1 and "already published (board #1)" in again.output
     future = published("board", "publish", "--village", "DZ", "--month", "2026-12")
@@ -96,9 +97,9 @@ def test_publishing_twice_and_the_future_are_refused(published: Any) -> None:
     assert [(b["board"], b["village"], b["month"], b["households"]) for b in listed] == [(1, "DZ", "2026-10", 4)]
 
 
-def test_published_board_does_not_move_with_the_ledger(published: Any, town: Engine) -> None:
+def test_published_board_does_not_move_with_the_ledger(published: Run, town: Engine) -> None:
     before = invoke(published, "board", "get", "1", "-f", "json").stdout
-    book(town, [("DZ05", "ZY01", 4)], "2026-11-03")
+    book_publication(town, [("DZ05", "ZY01", 4)], "2026-11-03")
     assert invoke(published, "board", "get", "1", "-f", "json").stdout == before
     shown = json.loads(invoke(published, "board", "show", "--village", "DZ", "--month", "2026-10", "-f", "json").stdout)
     assert shown["published"]["id"] == 1  # a published month shows its snapshot
@@ -108,7 +109,7 @@ def test_published_board_does_not_move_with_the_ledger(published: Any, town: Eng
     assert missing.exit_code == 1 and "no published board #7" in missing.output
 
 
-def test_verify_checks_published_boards(published: Any) -> None:
+def test_verify_checks_published_boards(published: Run) -> None:
     ok = invoke(published, "verify")
     assert "1 published board(s) match the ledger." in ok.stdout
     data = json.loads(invoke(published, "verify", "-f", "json").stdout)
@@ -128,13 +129,13 @@ def _raw(engine: Engine, sql: str) -> None:
         "UPDATE board SET month = '2026-09'",
     ],
 )
-def test_raw_sql_cannot_change_a_published_board(published: Any, town: Engine, sql: str) -> None:
+def test_raw_sql_cannot_change_a_published_board(published: Run, town: Engine, sql: str) -> None:
     with pytest.raises(DBAPIError, match="append-only"):
         _raw(town, sql)
     assert json.loads(invoke(published, "verify", "-f", "json").stdout)["ok"] is True
 
 
-def test_raw_sql_cannot_replace_or_truncate_a_board(published: Any, town: Engine) -> None:
+def test_raw_sql_cannot_replace_or_truncate_a_board(published: Run, town: Engine) -> None:
     if town.dialect.name == "sqlite":
         replace = (
             "INSERT OR REPLACE INTO board (id, village, month, seq, head_hash, snapshot, snapshot_hash, operator, "
@@ -157,7 +158,7 @@ def _unguarded(engine: Engine, table: str, sql: str) -> None:
         conn.execute(text(sql))
 
 
-def _problems(run: Any) -> list[dict[str, Any]]:
+def _problems(run: Run) -> list[dict[str, Any]]:
     result = run("verify", "-f", "json")
     assert result.exit_code == 1
     data = json.loads(result.stdout)
@@ -165,7 +166,7 @@ def _problems(run: Any) -> list[dict[str, Any]]:
     return list(data["problems"])
 
 
-def test_ledger_tampering_after_publication_names_the_board(published: Any, town: Engine) -> None:
+def test_ledger_tampering_after_publication_names_the_board(published: Run, town: Engine) -> None:
     # Give DZ05 more points in October, rewriting its entry in place.
     _unguarded(town, "entry", "UPDATE entry SET earned = 30, coins = 30, amount = 30 WHERE household = 'DZ05'")
     problems = _problems(published)
@@ -178,7 +179,7 @@ def test_ledger_tampering_after_publication_names_the_board(published: Any, town
     assert "board #1 (village DZ, 2026-10)" in human.output
 
 
-def test_a_cut_tail_breaks_the_board_checkpoint(published: Any, town: Engine) -> None:
+def test_a_cut_tail_breaks_the_board_checkpoint(published: Run, town: Engine) -> None:
     # Drop the last DZ entry (DZ06's deduction) and the chain still looks whole up to there.
     with town.begin() as conn:
         if town.dialect.name == "sqlite":
@@ -190,14 +191,14 @@ def test_a_cut_tail_breaks_the_board_checkpoint(published: Any, town: Engine) ->
     assert problems == {"board.checkpoint_mismatch", "board.ledger_differs"}
 
 
-def test_snapshot_tampering_is_detected(published: Any, town: Engine) -> None:
+def test_snapshot_tampering_is_detected(published: Run, town: Engine) -> None:
     # Someone "unmasks" a household that did not consent to be named.
     _unguarded(town, "board", "UPDATE board SET snapshot = REPLACE(snapshot, '徐**', '徐光成')")
     problems = _problems(published)
     assert [(p["board"], p["problem"]) for p in problems] == [(1, "board.snapshot_altered")]
 
 
-def test_verify_report_counts_boards(published: Any, town: Engine) -> None:
+def test_verify_report_counts_boards(published: Run, town: Engine) -> None:
     invoke(published, "board", "publish", "--village", "XZ", "--month", "2026-10")
     with reading(town) as session:
         report = verify(session)
@@ -207,7 +208,7 @@ def test_verify_report_counts_boards(published: Any, town: Engine) -> None:
 # --- village settings -------------------------------------------------------------------------
 
 
-def test_village_set_changes_settings(run: Any, town: Engine) -> None:
+def test_village_set_changes_settings(run: Run, town: Engine) -> None:
     out = json.loads(
         invoke(
             run,
@@ -229,7 +230,7 @@ def test_village_set_changes_settings(run: Any, town: Engine) -> None:
     assert off["black_list"] is False and off["notice_days"] == 5
 
 
-def test_village_set_refuses_bad_input(run: Any, town: Engine) -> None:
+def test_village_set_refuses_bad_input(run: Run, town: Engine) -> None:
     bad = run("village", "set", "XZ", "--black-list", "maybe")
     assert bad.exit_code == 1 and "--black-list" in bad.output and "maybe" in bad.output
     nothing = run("village", "set", "XZ")
@@ -241,7 +242,7 @@ def test_village_set_refuses_bad_input(run: Any, town: Engine) -> None:
     assert "Traceback" not in bad.output + nothing.output + negative.output + missing.output
 
 
-def test_set_based_recompute_agrees_with_the_board_report(run: Any, town: Engine) -> None:
+def test_set_based_recompute_agrees_with_the_board_report(run: Run, town: Engine) -> None:
     # A deduction reversed within October leaves the black list; one reversed in November stays.
     with reading(town) as session:
         ids = dict(session.execute(text("SELECT household, id FROM entry WHERE kind = 'deduction'")).all())

@@ -3,18 +3,16 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 from sqlalchemy import Engine
-from typer.testing import Result
 
 from moralbank.services.sheets import HOUSEHOLD_COLUMNS
 from tests.clock import freeze_today
-from tests.core_town import TODAY, failed, household_rows, ok, write_csv
+from tests.runner import Run, failed, ok
+from tests.town import TODAY, household_rows, write_csv
 
-Run = Callable[..., Result]
 VILLAGE_HEADER = ["code", "name", "town", "county"]
 
 
@@ -214,3 +212,16 @@ def test_codes_that_would_break_account_names_are_refused(run: Run) -> None:
     )
     assert bad.exit_code == 1
     assert "字段 code：编号“NL:001”只能由字母" in bad.output
+
+
+def test_a_households_sheet_must_carry_members_and_both_consents(run: Run, tmp_path: Path) -> None:
+    run("village", "add", "NL", "--name", "南伦村", "--town", "于河街道", "--county", "潍城区")
+    sheet = tmp_path / "h.csv"
+    sheet.write_text(
+        f"code,village,head_name,id_number\nNL002,NL,王秀英,{household_rows()[1]['id_number']}\n", encoding="utf-8"
+    )
+    result = run("import", "households", str(sheet))
+    assert result.exit_code == 1
+    for column in ("members", "consent_board", "consent_bank"):
+        assert f"row 1, field {column}: a required column is missing" in result.output
+    assert run("household", "list", "--format", "json").stdout.strip() == "[]"

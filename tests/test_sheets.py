@@ -3,20 +3,20 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
 from datetime import date, datetime
 from pathlib import Path
 
 import pytest
 from openpyxl import Workbook
-from typer.testing import Result
 
 from moralbank.errors import InputError, SheetError
+from moralbank.messages import text
 from moralbank.services.sheets import DECISION_COLUMNS, HOUSEHOLD_COLUMNS, VILLAGE_COLUMNS, parse_bool, read_sheet
 from tests.clock import freeze_today
-from tests.core_town import TODAY, failed, fresh_sqlite, household_rows, ok, write_csv
+from tests.database import fresh_sqlite
+from tests.runner import Run, failed, ok
+from tests.town import TODAY, household_rows, write_csv
 
-Run = Callable[..., Result]
 ENGLISH = list(HOUSEHOLD_COLUMNS)
 CHINESE = list(HOUSEHOLD_COLUMNS.values())
 REQUIRED = ("code", "village", "head_name", "id_number")
@@ -174,3 +174,27 @@ def test_bad_boolean_and_unknown_column_through_the_command(villages: Run, tmp_p
     err = failed(villages("import", "households", str(odd), lang="zh"))
     assert err.splitlines()[1] == "  第 1 行，字段 备注：第 11 列的列名无法识别"
     assert ok(villages("household", "list", "-f", "json")) == "[]\n"
+
+
+# --- files that are no sheet at all --------------------------------------------------------------
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_a_file_named_xlsx_that_is_no_workbook_is_refused_by_name(run: Run, tmp_path: Path, lang: str) -> None:
+    sheet = tmp_path / "决定.xlsx"
+    sheet.write_bytes(b"\x00\x01 not a zip archive")
+    result = run("import", "decisions", str(sheet), lang=lang)
+    assert result.exit_code == 1
+    assert result.exception is None or isinstance(result.exception, SystemExit)
+    assert text("sheet.not_workbook", lang, path="决定.xlsx") in result.output
+    assert "Traceback" not in result.output
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_a_csv_in_no_known_encoding_is_refused_by_name(run: Run, tmp_path: Path, lang: str) -> None:
+    sheet = tmp_path / "decisions.csv"
+    sheet.write_bytes("户编号,标准\n".encode("utf-16"))  # Excel's "Unicode text": neither UTF-8 nor GB18030
+    result = run("import", "decisions", str(sheet), lang=lang)
+    assert result.exit_code == 1
+    assert result.exception is None or isinstance(result.exception, SystemExit)
+    assert text("sheet.bad_encoding", lang, path="decisions.csv") in result.output

@@ -3,18 +3,16 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 from sqlalchemy import Engine
-from typer.testing import Result
 
 from moralbank.domain.quorum import quorum_problems
 from tests.clock import freeze_today
-from tests.core_town import TODAY, build_register, entry_count, failed, ok, row_count
-
-Run = Callable[..., Result]
+from tests.database import entry_count, row_count
+from tests.runner import Run, failed, ok
+from tests.town import TODAY, build_register
 
 
 def resolution(
