@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
-from sqlalchemy import func, make_url, text
+from sqlalchemy import URL, func, make_url, text
 from sqlmodel import Session, select
 
 from moralbank.domain.chain import Checkpoint
@@ -24,7 +24,10 @@ class BackupOnPostgreSQL(MoralBankError):
     key = "backup.postgresql"
 
     def __init__(self, db: str, today: date) -> None:
-        url = make_url(db).set(password=None).render_as_string(hide_password=False)
+        given = make_url(db)
+        url = URL.create(
+            given.drivername, given.username, None, given.host, given.port, given.database, given.query
+        ).render_as_string(hide_password=False)
         dump = f"moralbank-{today:%Y%m%d}.dump"
         super().__init__(
             dump=f"pg_dump --format=custom --file={dump} {url}",
