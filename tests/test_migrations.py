@@ -456,3 +456,18 @@ def test_new_entries_are_written_with_chain_format_1(release_db: str, release_en
 def test_errors_of_this_module_are_moralbank_errors() -> None:
     for error in (SchemaOutOfDate, SchemaTooNew, SchemaMismatch, NotInitialised, MigrationFailed):
         assert issubclass(error, MoralBankError)
+
+
+def test_two_upgrades_at_once_apply_the_steps_once(release_db: str) -> None:
+    from concurrent.futures import ThreadPoolExecutor
+
+    engines = [open_engine(release_db), open_engine(release_db)]
+    try:
+        with ThreadPoolExecutor(2) as pool:
+            results = list(pool.map(lambda engine: upgrade(engine, release_db), engines))
+        assert sorted(len(result.steps) for result in results) == [0, 1]  # the second waited, then found it current
+        with engines[0].connect() as connection:
+            assert connection.execute(text("SELECT COUNT(*) FROM schema_version")).scalar() == 1
+    finally:
+        for engine in engines:
+            engine.dispose()
