@@ -165,10 +165,11 @@ def translated() -> Iterator[None]:
     try:
         yield
     except DBAPIError as exc:
-        reason = str(exc.orig)
-        if sqlstate(exc) in RETRYABLE:
+        reason, code = str(exc.orig), sqlstate(exc)
+        if code in RETRYABLE:
             raise Contention(reason=reason.splitlines()[0]) from exc
-        code = sqlstate(exc)
+        # Schema problems by SQLSTATE on PostgreSQL, by the driver's own words on SQLite; never
+        # "cannot open the database" (SQLite reports both as OperationalError).
         if code == _UNDEFINED_TABLE or reason.startswith("no such table"):  # SQLite's own words
             raise NotInitialised() from exc
         if code == _UNDEFINED_COLUMN or reason.startswith("no such column") or " has no column named " in reason:

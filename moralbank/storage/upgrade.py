@@ -10,9 +10,15 @@ from sqlalchemy.exc import DBAPIError
 
 from moralbank.domain.clock import utc_now
 from moralbank.errors import MoralBankError
-from moralbank.storage.db import NotInitialised, changing_schema, refuse_missing_file, run_script, sqlite_backup
-from moralbank.storage.db import sqlite_file as sqlite_file_of
-from moralbank.storage.migrations import Migration, migrations
+from moralbank.storage.db import (
+    NotInitialised,
+    changing_schema,
+    refuse_missing_file,
+    run_script,
+    sqlite_backup,
+    sqlite_file,
+)
+from moralbank.storage.migrations import Migration, migrations, program_version
 from moralbank.storage.versions import FRESH, SchemaTooNew, database_version, record_version
 
 
@@ -47,8 +53,7 @@ def upgrade(engine: Engine, shown: str, *, folder: Path | None = None) -> Upgrad
     it is exactly the database as it was. A failing step rolls everything back. ``folder``
     replaces the packaged migrations (tests).
     """
-    steps = migrations(folder)
-    program = steps[-1].version if steps else 1
+    steps, program = migrations(folder), program_version(folder)
     refuse_missing_file(engine)
     with changing_schema(engine) as connection:
         found = database_version(connection)
@@ -59,7 +64,7 @@ def upgrade(engine: Engine, shown: str, *, folder: Path | None = None) -> Upgrad
         pending = [step for step in steps if step.version > found]
         if not pending:
             return UpgradeResult(found, found, (), None)
-        path = sqlite_file_of(engine)
+        path = sqlite_file(engine)
         backup = _backup_beside(path, found) if path is not None else None
         for step in pending:
             _apply(connection, step, found)
