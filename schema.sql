@@ -3,6 +3,9 @@
 -- The file has sections. "@common" is portable SQL run on every database; "{auto_id}" becomes
 -- the dialect's auto-assigned integer key. "@sqlite" and "@postgresql" hold each database's own
 -- guards. Every statement is idempotent, so `moralbank init` is safe to run twice.
+-- This file is the full current schema for a fresh database. A database made by an older
+-- release is brought here by the forward-only steps in migrations/ (`moralbank upgrade`); every
+-- change to this file comes with a migration that makes the same change (migrations/README.md).
 -- Dates are ISO text (YYYY-MM-DD), timestamps ISO text in UTC, booleans 0/1, points integers.
 
 -- @common
@@ -70,7 +73,8 @@ CREATE TABLE IF NOT EXISTS standard (
 
 -- The ledger. Every entry moves `amount` whole coins from `debit` to `credit`; `coins` and
 -- `earned` are its signed effect on the household's spendable coins and earned points.
--- Entries of one village form a hash chain ordered by `seq`.
+-- Entries of one village form a hash chain ordered by `seq`; `chain_format` names the rule that
+-- hashed the entry (domain/chain.py), which verify applies to it.
 CREATE TABLE IF NOT EXISTS entry (
     id          {auto_id},
     village     TEXT NOT NULL REFERENCES village (code),
@@ -93,6 +97,7 @@ CREATE TABLE IF NOT EXISTS entry (
     recorded_at TEXT NOT NULL,
     prev_hash   TEXT NOT NULL,
     hash        TEXT NOT NULL,
+    chain_format INTEGER NOT NULL DEFAULT 1,
     CHECK (debit <> credit),
     CHECK (coins = amount OR coins = -amount OR coins = 0)
 );
@@ -143,6 +148,15 @@ CREATE TABLE IF NOT EXISTS export_log (
     key_id       TEXT NOT NULL
 );
 
+-- The schema version: one row per step applied (a fresh database gets one row, for schema.sql
+-- at the current version). The database's version is MAX(version). Append-only.
+CREATE TABLE IF NOT EXISTS schema_version (
+    version    INTEGER PRIMARY KEY,
+    name       TEXT NOT NULL,
+    applied_at TEXT NOT NULL,
+    moralbank  TEXT NOT NULL
+);
+
 -- @sqlite
 
 -- The database itself refuses to rewrite history, whoever connects.
@@ -187,6 +201,10 @@ BEGIN SELECT RAISE(ABORT, 'moralbank: the export log is append-only (DELETE refu
 CREATE TRIGGER IF NOT EXISTS export_log_no_replace BEFORE INSERT ON export_log
 WHEN EXISTS (SELECT 1 FROM export_log WHERE id = NEW.id)
 BEGIN SELECT RAISE(ABORT, 'moralbank: the export log is append-only (REPLACE refused)'); END;
+CREATE TRIGGER IF NOT EXISTS schema_version_no_update BEFORE UPDATE ON schema_version
+BEGIN SELECT RAISE(ABORT, 'moralbank: the schema version history is append-only'); END;
+CREATE TRIGGER IF NOT EXISTS schema_version_no_delete BEFORE DELETE ON schema_version
+BEGIN SELECT RAISE(ABORT, 'moralbank: the schema version history is append-only'); END;
 
 -- @postgresql
 
@@ -217,4 +235,8 @@ CREATE OR REPLACE TRIGGER board_no_truncate BEFORE TRUNCATE ON board
 CREATE OR REPLACE TRIGGER export_log_append_only BEFORE UPDATE OR DELETE ON export_log
     FOR EACH ROW EXECUTE FUNCTION moralbank_append_only();
 CREATE OR REPLACE TRIGGER export_log_no_truncate BEFORE TRUNCATE ON export_log
+    FOR EACH STATEMENT EXECUTE FUNCTION moralbank_append_only();
+CREATE OR REPLACE TRIGGER schema_version_append_only BEFORE UPDATE OR DELETE ON schema_version
+    FOR EACH ROW EXECUTE FUNCTION moralbank_append_only();
+CREATE OR REPLACE TRIGGER schema_version_no_truncate BEFORE TRUNCATE ON schema_version
     FOR EACH STATEMENT EXECUTE FUNCTION moralbank_append_only();

@@ -1,3 +1,3 @@
 """moralbank: a tamper-evident moral-credit points ledger for village committees."""
 
-__version__ = "0.1.0"
+__version__ = "0.2.0"

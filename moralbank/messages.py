@@ -41,6 +41,84 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "无法识别的时区：{value}（例如 Asia/Shanghai）",
         "Unknown timezone: {value} (e.g. Asia/Shanghai)",
     ),
+    # --- schema versions, upgrade and backup (migrations) ---
+    "schema.out_of_date": (
+        "数据库 {db} 是旧版 moralbank 建的（结构版本 {found}），本程序（moralbank {release}）需要结构版本 {program}。"
+        "请先升级数据库（会先自动备份）：{command}",
+        "The database {db} was made by an older moralbank (schema version {found}); this moralbank ({release}) "
+        "needs schema version {program}. Upgrade it first (a backup is made before): {command}",
+    ),
+    "schema.too_new": (
+        "数据库 {db} 是更新版本的 moralbank 建的（结构版本 {found}），本程序（moralbank {release}）只支持到结构版本 {program}："
+        "请升级 moralbank。",
+        "The database {db} was made by a newer moralbank (schema version {found}); this moralbank ({release}) "
+        "knows schema versions up to {program}: upgrade moralbank.",
+    ),
+    "schema.mismatch": (
+        "数据库的表结构与本程序不符（{reason}）。旧版 moralbank 建的库请运行 moralbank upgrade；否则请从备份恢复。",
+        "The database's tables do not match this moralbank ({reason}). If an older moralbank made it, run "
+        "`moralbank upgrade`; otherwise restore it from a backup.",
+    ),
+    "schema.not_readable": (
+        "当前数据库角色无权读取结构版本：请表的所有者运行 moralbank init --app-role <角色> --apply 重新授权",
+        "The connected role may not read the schema version: the tables' owner should renew the grants with "
+        "`moralbank init --app-role <role> --apply`",
+    ),
+    "upgrade.failed": (
+        "升级步骤 {step} 失败，整个升级已撤销，数据库仍为结构版本 {found}：{reason}",
+        "Upgrade step {step} failed; the whole upgrade was rolled back and the database is still at schema version "
+        "{found}: {reason}",
+    ),
+    "upgrade.done": (
+        "数据库 {db} 已从结构版本 {found} 升级到 {program}（{steps}）。",
+        "Upgraded {db} from schema version {found} to {program} ({steps}).",
+    ),
+    "upgrade.backup": ("升级前的备份：{path}", "Backup of the database as it was: {path}"),
+    "upgrade.current": (
+        "数据库 {db} 已是最新结构版本 {program}，无需升级。",
+        "{db} is already at the current schema version {program}; nothing to upgrade.",
+    ),
+    "upgrade.regrant": (
+        "PostgreSQL：新表需要重新授权给应用角色：moralbank init --app-role <角色> --apply",
+        "PostgreSQL: grant the application role the new tables too: moralbank init --app-role <role> --apply",
+    ),
+    "backup.write_failed": ("无法写入备份文件 {path}：{reason}", "Cannot write the backup {path}: {reason}"),
+    "backup.exists": (
+        "备份文件 {path} 已存在，不会覆盖：请换一个文件名",
+        "{path} already exists and is never overwritten: choose a new file name",
+    ),
+    "backup.no_folder": ("备份所在文件夹不存在：{path}", "The backup's folder does not exist: {path}"),
+    "backup.damaged": (
+        "备份 {path} 未通过 SQLite 完整性检查：{reason}",
+        "The backup {path} failed SQLite's integrity check: {reason}",
+    ),
+    "backup.chain_broken": (
+        "备份 {path} 的账本校验未通过（村 {village}，第 {seq} 条）：原库有同样问题，请运行 moralbank verify",
+        "The backup {path} does not verify (village {village}, seq {seq}): the database has the same problem; run "
+        "`moralbank verify`",
+    ),
+    "backup.done": (
+        "已备份到 {path}（{entries} 条记录，校验无误）。各村检查点：",
+        "Backed up to {path} ({entries} entries; the copy verifies). Checkpoints:",
+    ),
+    "backup.postgresql": (
+        "PostgreSQL 数据库请用它自己的工具备份（需要时输入密码）：{dump}\n恢复到一个空数据库：{restore}",
+        "Back up a PostgreSQL database with its own tools (give the password when asked): {dump}\n"
+        "Restore into an empty database with: {restore}",
+    ),
+    "chain.unknown_format": (
+        "记录 #{id} 的链格式 {format} 本程序不认识（由更新版本写入，或已被改动）",
+        "entry #{id} has chain format {format}, which this moralbank does not know (written by a newer one, or altered)",
+    ),
+    "help.upgrade": (
+        "把旧版建的数据库升级到当前结构（SQLite 先自动备份）",
+        "Upgrade a database made by an older moralbank (SQLite: backed up first)",
+    ),
+    "help.backup": (
+        "为正在使用的 SQLite 账本做一致的备份并校验",
+        "Make a consistent, verified copy of a live SQLite ledger",
+    ),
+    "help.backup_out": ("备份文件（不得已存在）", "The backup file (must not exist yet)"),
     # --- input sheets ---
     "sheet.rejected": (
         "{source}：发现 {count} 处问题，未写入任何数据。",

@@ -1,4 +1,4 @@
-"""Files that travel with the package: the schema and the demo fixtures."""
+"""Files that travel with the package: the schema, its migrations and the demo fixtures."""
 
 from __future__ import annotations
 
@@ -22,3 +22,8 @@ def schema_path() -> Path:
 def fixtures_dir() -> Path:
     """The demo village fixtures folder."""
     return _packaged("fixtures")
+
+
+def migrations_dir() -> Path:
+    """The forward-only schema migrations, ``migrations/NNNN_slug.sql``."""
+    return _packaged("migrations")

@@ -13,6 +13,7 @@ import typer
 from moralbank.cli.common import (
     app,
     check_format,
+    checked,
     emit,
     engine,
     group,
@@ -51,12 +52,43 @@ def init(
     if app_role and not apply:
         sys.stdout.write(grant_script(app_role))
         return
-    apply_schema(engine(ctx))
+    opened = engine(ctx, current=False)
+    apply_schema(opened, shown_db(settings(ctx).db))  # an older file is refused: it names `upgrade`
     if app_role:
-        apply_grants(engine(ctx), app_role)
+        apply_grants(opened, app_role)
     say(ctx, "init.done", db=shown_db(settings(ctx).db))
     if app_role:
         say(ctx, "role.granted", role=app_role)
+
+
+@app.command(help=h("help.upgrade"))
+def upgrade(ctx: typer.Context) -> None:
+    from moralbank.storage.db import shown_db
+    from moralbank.storage.upgrade import upgrade as upgrade_schema
+
+    shown = shown_db(settings(ctx).db)
+    done = upgrade_schema(engine(ctx, current=False), shown)
+    if not done.changed:
+        say(ctx, "upgrade.current", db=shown, program=done.to_version)
+        return
+    if done.backup is not None:  # written before anything changed
+        say(ctx, "upgrade.backup", path=str(done.backup))
+    steps = ", ".join(done.steps)
+    say(ctx, "upgrade.done", db=shown, found=done.from_version, program=done.to_version, steps=steps)
+    if done.backup is None:  # PostgreSQL: new tables have no grants for the application role yet
+        say(ctx, "upgrade.regrant")
+
+
+@app.command(help=h("help.backup"))
+def backup(
+    ctx: typer.Context, out: Annotated[Path, typer.Option("--out", help=h("help.backup_out"))], fmt: FormatOpt = "table"
+) -> None:
+    from moralbank.services.backup import backup as backup_ledger
+
+    done = backup_ledger(settings(ctx).db, out, check=_first_chain_problem, today=today(ctx))
+    if fmt == "table":
+        say(ctx, "backup.done", path=str(done.path), entries=done.entries)
+    show(ctx, done.checkpoints, fmt)
 
 
 def _saved_checkpoints(path: Path | None) -> list[Any]:
@@ -142,8 +174,10 @@ def copy_ledger(
         raise InputError("file.not_found", path=str(source))
     if "://" not in target and Path(target).expanduser().resolve() == source.resolve():
         raise MoralBankError("copy.same_database", db=target)
-    with reading(open_engine(str(source))) as src:
-        copied = retrying(open_engine(target), lambda dst: copy.copy_ledger(src, dst, check=_first_chain_problem))
+    with reading(checked(open_engine(str(source)), str(source))) as src:
+        copied = retrying(
+            checked(open_engine(target), target), lambda dst: copy.copy_ledger(src, dst, check=_first_chain_problem)
+        )
     say(ctx, "copy.done", **dataclasses.asdict(copied))
 
 

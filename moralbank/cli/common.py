@@ -105,11 +105,30 @@ def operator(ctx: typer.Context) -> str:
     return name.strip()
 
 
-def engine(ctx: typer.Context) -> Engine:
-    """The engine for ``--db``."""
+def engine(ctx: typer.Context, *, current: bool = True) -> Engine:
+    """The engine for ``--db``, refusing a database at another schema version unless ``current=False``.
+
+    Only ``init``, ``upgrade`` and ``backup`` look at a database whatever its version; every
+    other command meets an out-of-date or newer file with one message saying what to run.
+    """
     from moralbank.storage.db import open_engine
 
-    return open_engine(settings(ctx).db)
+    if not current:
+        return open_engine(settings(ctx).db)
+    meta = ctx.find_root().meta  # one engine, checked once, for every step of one command
+    if "moralbank.engine" not in meta:
+        meta["moralbank.engine"] = checked(open_engine(settings(ctx).db), settings(ctx).db)
+    opened: Engine = meta["moralbank.engine"]
+    return opened
+
+
+def checked(opened: Engine, db: str) -> Engine:
+    """``opened``, once its schema version is this program's (a missing SQLite file is not created)."""
+    from moralbank.storage.db import shown_db
+    from moralbank.storage.versions import require_current
+
+    require_current(opened, shown_db(db))
+    return opened
 
 
 def check_format(fmt: str, choices: tuple[str, ...]) -> str:

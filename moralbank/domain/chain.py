@@ -31,6 +31,14 @@ CHAIN_FIELDS = (
     "recorded_at",
 )
 
+# Every entry carries the chain format of the rule that hashed it (column ``entry.chain_format``),
+# and verify checks each entry by its own format's rule. A format is the ordered list of fields in
+# the canonical bytes; format 1 is CHAIN_FIELDS exactly as hashed since the first release (its
+# bytes never include ``chain_format`` itself). A future hashed field gets a new format here and
+# a migration (see migrations/README.md); stored entries keep their format, so no hash changes.
+CHAIN_FORMATS: dict[int, tuple[str, ...]] = {1: CHAIN_FIELDS}
+CHAIN_FORMAT = 1  # the format new entries are written with
+
 _ENCODER = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"))
 # JSONEncoder.encode builds a new C encoder on every call, a third of the cost of hashing an
 # entry; build it once (same output byte for byte). Pure-Python interpreters fall back.
@@ -49,6 +57,17 @@ def canonical_text(values: Sequence[object]) -> str:
 def entry_hash(prev_hash: str, values: Sequence[object]) -> str:
     """The hash of one entry: SHA-256 over the previous hash and the entry's canonical bytes."""
     return hashlib.sha256((prev_hash + canonical_text(values)).encode()).hexdigest()
+
+
+def format_hash(chain_format: int, prev_hash: str, values: Sequence[object]) -> str:
+    """The hash of one entry by the rule of ``chain_format``; ``values`` are that format's fields in order.
+
+    Every format so far hashes the same way over its own fields; a format that hashes otherwise
+    dispatches here.
+    """
+    if chain_format not in CHAIN_FORMATS:
+        raise ValueError(f"unknown chain format {chain_format}")
+    return entry_hash(prev_hash, values)
 
 
 @dataclass(frozen=True)

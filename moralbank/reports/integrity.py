@@ -12,7 +12,7 @@ from sqlalchemy import text
 from sqlmodel import Session
 
 from moralbank.domain.boards import Tally, first_difference, snapshot_tally, text_hash
-from moralbank.domain.chain import CHAIN_FIELDS, GENESIS, canonical_text, entry_hash
+from moralbank.domain.chain import CHAIN_FIELDS, CHAIN_FORMATS, GENESIS, canonical_text, format_hash
 from moralbank.domain.chain import Checkpoint as Checkpoint  # re-exported: reports name it here
 from moralbank.reports.boards import ledger_tallies, published_batch, read_snapshot
 from moralbank.storage.db import is_postgresql
@@ -47,14 +47,14 @@ class VerifyReport:
 
 
 _VALUES = ", ".join(CHAIN_FIELDS)
-_ENTRIES = f"SELECT id, {_VALUES}, prev_hash, hash FROM entry ORDER BY village, seq"
+_ENTRIES = f"SELECT id, {_VALUES}, prev_hash, hash, chain_format FROM entry ORDER BY village, seq"
 # On SQLite the database renders each entry's canonical JSON itself: json_array() writes the
 # same compact text as Python's encoder and halves the cost of verify (bench/RESULTS.md). An
 # entry whose hash does not match is checked again from its raw values before it is reported,
 # so the shortcut cannot raise a false alarm, whatever a future SQLite does with escapes.
 _ENTRIES_JSON = (
     "SELECT id, village, seq, household, debit, credit, amount, coins, prev_hash, hash, "
-    f"json_array({_VALUES}) FROM entry ORDER BY village, seq"
+    f"json_array({_VALUES}), chain_format FROM entry ORDER BY village, seq"
 )
 
 
@@ -72,15 +72,23 @@ class _ChainCheck:
             self.problem = Problem(self.village, row[2], row[0], key, params)
 
     def step(self, row: Any, recheck: Callable[[Any], bool]) -> None:
-        # row: id, village, seq, household, debit, credit, amount, coins, prev_hash, hash, canonical text
-        seq, prev_hash, stored = row[2], row[8], row[9]
+        # row: id, village, seq, household, debit, credit, amount, coins, prev_hash, hash,
+        # format-1 canonical text, chain_format
+        seq, prev_hash, stored, chain_format = row[2], row[8], row[9], row[11]
         if seq != self.seq + 1:
             self.fail(row, "chain.gap", expected=self.seq + 1, found=seq)
         elif prev_hash != self.head:
             self.fail(row, "chain.broken_link")
-        if hashlib.sha256((prev_hash + row[10]).encode()).hexdigest() != stored and not recheck(row):
+        if chain_format not in CHAIN_FORMATS:  # written by a newer rule, or altered
+            self.fail(row, "chain.unknown_format", id=row[0], format=chain_format)
+        elif not self._fast_match(row) and not recheck(row):
             self.fail(row, "chain.bad_hash", id=row[0])
         self.seq, self.head = seq, stored
+
+    @staticmethod
+    def _fast_match(row: Any) -> bool:
+        # Format 1 from the canonical text in the row; any other format by the exact recheck.
+        return bool(row[11] == 1 and hashlib.sha256((row[8] + row[10]).encode()).hexdigest() == row[9])
 
 
 def _entries(session: Session) -> Iterator[Any]:
@@ -90,16 +98,23 @@ def _entries(session: Session) -> Iterator[Any]:
         yield from connection.execute(text(_ENTRIES_JSON))
         return
     for row in connection.execute(text(_ENTRIES)):
-        yield (*row[0:3], *row[4:9], row[-2], row[-1], canonical_text(row[1:-2]))
+        yield (*row[0:3], *row[4:9], row[-3], row[-2], canonical_text(row[1:-3]), row[-1])
 
 
 def _hash_recheck(session: Session) -> Callable[[Any], bool]:
-    """Whether an entry's stored hash matches its raw values after all (see _ENTRIES_JSON)."""
-    query = text(f"SELECT {_VALUES} FROM entry WHERE id = :id")
+    """Whether an entry's stored hash matches its raw values by its own chain format's rule.
+
+    The fast path checks format 1 from the canonical text in the row (see _ENTRIES_JSON); this
+    is the exact check, from the stored values of the fields the entry's format hashes.
+    """
+    queries = {
+        number: text(f"SELECT {', '.join(fields)} FROM entry WHERE id = :id")
+        for number, fields in CHAIN_FORMATS.items()
+    }
 
     def matches(row: Any) -> bool:
-        values = session.execute(query, {"id": row[0]}).one()
-        return bool(entry_hash(row[8], tuple(values)) == row[9])
+        values = session.execute(queries[row[11]], {"id": row[0]}).one()
+        return bool(format_hash(row[11], row[8], tuple(values)) == row[9])
 
     return matches
 

@@ -13,7 +13,7 @@ from sqlalchemy import bindparam, text
 from sqlmodel import Session, col, func, select
 
 from moralbank.domain.accounts import household_account, points_transfer, village_account
-from moralbank.domain.chain import CHAIN_FIELDS, GENESIS, Checkpoint, entry_hash
+from moralbank.domain.chain import CHAIN_FIELDS, CHAIN_FORMAT, GENESIS, Checkpoint, entry_hash
 from moralbank.domain.dates import month_bounds, month_of
 from moralbank.domain.identity import has_personal_number
 from moralbank.domain.limits import check_text
@@ -26,7 +26,7 @@ from moralbank.storage.db import lock_village
 from moralbank.storage.models import Board, Entry, Household, Standard
 
 # Every column an append writes (the id is assigned by the database).
-_ENTRY_COLUMNS = (*CHAIN_FIELDS, "prev_hash", "hash")
+_ENTRY_COLUMNS = (*CHAIN_FIELDS, "prev_hash", "hash", "chain_format")
 _entry_values = itemgetter(*_ENTRY_COLUMNS)
 
 # What a user calls each stored column when a retry's content differs from the original.
@@ -102,6 +102,7 @@ class Chain:
         seq, prev = self.head(fields["village"])
         row = {"note": "", "idem_key": None, "ref_seq": None, "standard_id": None, "qty": None} | fields
         row |= {"seq": seq + 1, "operator": self.operator, "recorded_at": self.recorded_at, "prev_hash": prev}
+        row["chain_format"] = CHAIN_FORMAT  # CHAIN_FIELDS are format 1's fields
         row["hash"] = entry_hash(prev, [row[name] for name in CHAIN_FIELDS])
         self._heads[fields["village"]] = (seq + 1, row["hash"])
         return row

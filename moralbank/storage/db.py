@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import random
+import sqlite3
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, TypeVar
+from urllib.parse import quote
 
-from sqlalchemy import Engine, create_engine, event, make_url, text
+from sqlalchemy import Connection, Engine, create_engine, event, make_url, text
 from sqlalchemy.exc import ArgumentError, DBAPIError, NoSuchModuleError, OperationalError
 from sqlmodel import Session
 
@@ -25,10 +27,32 @@ RETRYABLE = frozenset({"40001", "40P01", "23505"})
 ATTEMPTS = 8
 
 
+# SQLSTATEs of a statement naming a table or a column the database does not have: the file's
+# schema is not this program's (matched by code: PostgreSQL's text depends on its locale).
+_UNDEFINED_TABLE = "42P01"
+_UNDEFINED_COLUMN = "42703"
+_SCHEMA_LOCK = "moralbank:schema"
+
+
 class Contention(MoralBankError):
     """Another writer got in the way; the transaction was rolled back and may run again."""
 
     key = "db.contention"
+
+
+class NotInitialised(MoralBankError):
+    """The database has no moralbank tables (or, for SQLite, the file does not exist)."""
+
+    key = "db.not_initialised"
+
+
+class SchemaMismatch(MoralBankError):
+    """A table or column this program needs is missing: the file's schema is not this program's."""
+
+    key = "schema.mismatch"
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason=reason)
 
 
 def database_url(db: str) -> str:
@@ -74,13 +98,61 @@ def open_engine(db: str) -> Engine:
         folder = Path(url.removeprefix("sqlite:///")).parent
         if not folder.is_dir():
             raise MoralBankError("db.no_folder", path=str(folder))
-        engine = create_engine(url, connect_args={"timeout": 60})
+        # hide_parameters: an error report never carries the values bound to a statement (IDs, names).
+        engine = create_engine(url, connect_args={"timeout": 60}, hide_parameters=True)
         _sqlite_events(engine)
         return engine
     try:
-        return create_engine(url, pool_pre_ping=True)
+        return create_engine(url, pool_pre_ping=True, hide_parameters=True)
     except (ArgumentError, NoSuchModuleError) as exc:  # a scheme SQLAlchemy has no driver for
         raise MoralBankError("db.bad_url") from exc
+
+
+def sqlite_file(engine: Engine) -> Path | None:
+    """The file of a SQLite engine (None for PostgreSQL or an in-memory database)."""
+    if engine.dialect.name != "sqlite" or engine.url.database in (None, "", ":memory:"):
+        return None
+    return Path(str(engine.url.database))
+
+
+def refuse_missing_file(engine: Engine) -> None:
+    """Refuse a SQLite path with no file there, before anything connects (which would create it)."""
+    path = sqlite_file(engine)
+    if path is not None and not path.is_file():
+        raise NotInitialised()
+
+
+def _read_only(path: Path) -> sqlite3.Connection:
+    return sqlite3.connect(f"file:{quote(str(path))}?mode=ro", uri=True, timeout=60)
+
+
+def open_sqlite_copy(path: Path) -> Engine:
+    """A read-only engine on a SQLite file that leaves the file as it is (no WAL switch, no side files)."""
+    return create_engine("sqlite://", creator=lambda: _read_only(path))
+
+
+def sqlite_backup(source: Path, target: Path) -> None:
+    """Copy a live SQLite database into a new file with SQLite's online backup API.
+
+    The copy is one consistent snapshot (the whole copy runs as one step, under one read
+    transaction), taken while other connections go on writing: WAL readers never block writers.
+    The copy is left in rollback-journal mode, so it is one self-contained file. ``target``
+    must not exist yet (the callers choose a new name or refuse).
+    """
+    try:
+        reader = _read_only(source)
+        try:
+            copy = sqlite3.connect(target)
+            try:
+                reader.backup(copy)
+                copy.execute("PRAGMA journal_mode=DELETE")
+            finally:
+                copy.close()
+        finally:
+            reader.close()
+    except sqlite3.Error as exc:
+        target.unlink(missing_ok=True)  # no half-written copy left to be mistaken for a backup
+        raise MoralBankError("backup.write_failed", path=str(target), reason=str(exc)) from exc
 
 
 def is_postgresql(session: Session) -> bool:
@@ -94,11 +166,15 @@ def translated() -> Iterator[None]:
     try:
         yield
     except DBAPIError as exc:
-        reason = str(exc.orig)
-        if sqlstate(exc) in RETRYABLE:
+        reason, code = str(exc.orig), sqlstate(exc)
+        if code in RETRYABLE:
             raise Contention(reason=reason.splitlines()[0]) from exc
-        if "no such table" in reason or ("does not exist" in reason and "relation" in reason):
-            raise MoralBankError("db.not_initialised") from exc
+        # Schema problems by SQLSTATE on PostgreSQL, by the driver's own words on SQLite; never
+        # "cannot open the database" (SQLite reports both as OperationalError).
+        if code == _UNDEFINED_TABLE or reason.startswith("no such table"):  # SQLite's own words
+            raise NotInitialised() from exc
+        if code == _UNDEFINED_COLUMN or reason.startswith("no such column") or " has no column named " in reason:
+            raise SchemaMismatch(reason=reason.splitlines()[0]) from exc
         if isinstance(exc, OperationalError):
             raise MoralBankError("db.unreachable", reason=reason.splitlines()[0]) from exc
         if "file is not a database" in reason:  # SQLite, when --db names some other file
@@ -119,6 +195,58 @@ def writing(engine: Engine) -> Iterator[Session]:
     bound = engine.execution_options(**{_WRITE: True})
     with translated(), Session(bound) as session, session.begin():
         yield session
+
+
+@contextmanager
+def changing_schema(engine: Engine) -> Iterator[Connection]:
+    """One transaction for a schema change, committed whole or not at all.
+
+    DDL is transactional on both databases. SQLite takes the write lock up front (``BEGIN
+    IMMEDIATE``); PostgreSQL a transaction-scoped advisory lock, so two upgrades never interleave
+    (the second waits, then finds the schema current).
+    """
+    bound = engine.execution_options(**{_WRITE: True})
+    with translated(), bound.connect() as connection, connection.begin():
+        if engine.dialect.name == "postgresql":
+            connection.execute(text("SELECT pg_advisory_xact_lock(hashtext(:k))"), {"k": _SCHEMA_LOCK})
+        yield connection
+
+
+def run_script(connection: Connection, script: str) -> None:
+    """Run a DDL script inside the connection's open transaction.
+
+    sqlite3's ``executescript`` would commit first, so SQLite gets the script one complete
+    statement at a time (a trigger's BEGIN ... END counts as one); PostgreSQL runs it whole.
+    """
+    if connection.dialect.name != "sqlite":
+        # The driver's own cursor, with no parameters: psycopg then leaves the "%" of plpgsql alone.
+        # Its errors are wrapped as SQLAlchemy's would be, so callers and translated() see one kind.
+        dbapi_error = connection.dialect.loaded_dbapi.Error
+        cursor = connection.connection.cursor()
+        try:
+            cursor.execute(script)
+        except dbapi_error as exc:
+            raise DBAPIError.instance(None, None, exc, dbapi_error) from exc
+        finally:
+            cursor.close()
+        return
+    for statement in sqlite_statements(script):
+        connection.exec_driver_sql(statement)
+
+
+def sqlite_statements(script: str) -> list[str]:
+    """The complete SQL statements of a script, comments and blank lines between them dropped."""
+    statements, pending = [], ""
+    for line in script.splitlines(keepends=True):
+        if not pending and (not line.strip() or line.lstrip().startswith("--")):
+            continue
+        pending += line
+        if sqlite3.complete_statement(pending):
+            statements.append(pending.strip())
+            pending = ""
+    if pending.strip():
+        statements.append(pending.strip())  # an unterminated last statement: let SQLite say why
+    return statements
 
 
 def sqlstate(exc: BaseException) -> str | None:

@@ -92,6 +92,7 @@ class Entry(SQLModel, table=True):
     recorded_at: str
     prev_hash: str
     hash: str
+    chain_format: int = 1  # the rule that hashed this entry (domain/chain.CHAIN_FORMATS)
 
 
 class Board(SQLModel, table=True):

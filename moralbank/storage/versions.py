@@ -1,0 +1,99 @@
+"""The schema version a database records, and the refusal of a file at any other version than the program's."""
+
+from __future__ import annotations
+
+import shlex
+
+from sqlalchemy import Connection, Engine, inspect, text
+from sqlalchemy.exc import DBAPIError
+
+from moralbank import __version__
+from moralbank.domain.clock import stamp
+from moralbank.errors import MoralBankError
+from moralbank.storage.db import NotInitialised, SchemaMismatch, refuse_missing_file, sqlite_file, sqlstate, translated
+from moralbank.storage.migrations import FIRST_RELEASE, program_version
+
+FRESH = 0  # an empty database: no moralbank table at all
+_INSUFFICIENT_PRIVILEGE = "42501"
+
+
+class SchemaOutOfDate(MoralBankError):
+    """The file was made by an older moralbank: ``moralbank upgrade`` brings it to this version."""
+
+    key = "schema.out_of_date"
+
+    def __init__(self, *, db: str, found: int, program: int) -> None:
+        command = f"moralbank --db {shlex.quote(db)} upgrade"
+        super().__init__(db=db, found=found, program=program, release=__version__, command=command)
+
+
+class SchemaTooNew(MoralBankError):
+    """The file was made by a newer moralbank; this one must not touch it."""
+
+    key = "schema.too_new"
+
+    def __init__(self, *, db: str, found: int, program: int) -> None:
+        super().__init__(db=db, found=found, program=program, release=__version__)
+
+
+class SchemaNotReadable(MoralBankError):
+    """PostgreSQL: the connected role may not read the schema version (grants not renewed after an upgrade)."""
+
+    key = "schema.not_readable"
+
+
+def shown_engine(engine: Engine) -> str:
+    """How to name an engine's database in a message when the caller did not say (no password)."""
+    path = sqlite_file(engine)
+    return str(path) if path is not None else engine.url.render_as_string(hide_password=True)
+
+
+def database_version(connection: Connection) -> int:
+    """The schema version of the connected database: FRESH, 1 for release 0.1.0, else MAX(version).
+
+    Release 0.1.0 had no version table: a database with ``entry`` but no ``schema_version`` is
+    version 1.
+    """
+    tables = inspect(connection)
+    if not tables.has_table("schema_version"):
+        return FIRST_RELEASE if tables.has_table("entry") else FRESH
+    try:
+        found = connection.execute(text("SELECT MAX(version) FROM schema_version")).scalar()
+    except DBAPIError as exc:
+        if sqlstate(exc) == _INSUFFICIENT_PRIVILEGE:
+            raise SchemaNotReadable() from exc
+        raise
+    if found is None:  # the table is made and its first row written in one transaction
+        raise SchemaMismatch(reason="schema_version has no rows")
+    return int(found)
+
+
+def check_version(found: int, *, shown: str, program: int) -> None:
+    """Refuse a database that is not at ``program``: fresh, out of date or too new."""
+    if found == FRESH:
+        raise NotInitialised()
+    if found < program:
+        raise SchemaOutOfDate(db=shown, found=found, program=program)
+    if found > program:
+        raise SchemaTooNew(db=shown, found=found, program=program)
+
+
+def require_current(engine: Engine, shown: str) -> None:
+    """Refuse a database that is not at this program's schema version, naming what to run.
+
+    Called before every command but ``init``, ``upgrade``, ``backup`` and the demo. A missing
+    SQLite file is refused as not initialised without being created. Cheap: two catalogue
+    probes and one MAX over a handful of rows.
+    """
+    refuse_missing_file(engine)
+    with translated(), engine.connect() as connection:
+        found = database_version(connection)
+    check_version(found, shown=shown, program=program_version())
+
+
+def record_version(connection: Connection, version: int, name: str) -> None:
+    """Record one applied step (inside the transaction that applied it)."""
+    connection.execute(
+        text("INSERT INTO schema_version (version, name, applied_at, moralbank) VALUES (:v, :n, :at, :mb)"),
+        {"v": version, "n": name, "at": stamp(), "mb": __version__},
+    )
