@@ -48,7 +48,7 @@ def parse_journal(body: str) -> list[Transaction]:
     """A strict reader for the journal moralbank writes: a header line and two postings per transaction."""
     blocks = [b for b in body.split("\n\n") if b.strip()]
     assert (
-        blocks[0] == "; moralbank journal: one transaction per ledger entry, amounts in whole coins\ncommodity 1 coins"
+        blocks[0] == "; moralbank journal: one transaction per ledger entry, amounts in whole coins\ncommodity coins"
     )
     found = []
     for block in blocks[1:]:

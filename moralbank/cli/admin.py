@@ -151,12 +151,12 @@ def checkpoint(ctx: typer.Context, fmt: FormatOpt = "table") -> None:
 @export_app.command("journal", help=h("help.export_journal"))
 def export_journal(ctx: typer.Context, out: OutOpt = None) -> None:
     from moralbank.render.journal import journal_lines
-    from moralbank.reports.journal import transfers
+    from moralbank.reports.journal import goods_moves, transfers
     from moralbank.storage.db import reading
 
     count = 0
     with reading(engine(ctx)) as session, output(out) as stream:
-        for line in journal_lines(transfers(session)):
+        for line in journal_lines(transfers(session), goods_moves(session)):
             stream.write(line)
             count += line.startswith(("1", "2"))  # a transaction's first line starts with its date
     if out is not None:

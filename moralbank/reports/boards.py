@@ -34,10 +34,14 @@ from moralbank.storage.models import Village
 # Points earned per household in a month, summed over the covering index
 # entry_village_month (village, booked_on, household, earned), or entry_month for the county.
 # The red list honours households that gained points; a net loss belongs on the black list.
+# The annual base score (booked on 1 January) is a starting balance, not behaviour of the month.
+# Tested on the date first, so SQLite reads the row for `kind` only for 1 January's entries and
+# the covering index still serves every other day.
+NOT_BASE_SCORE = "(substr(booked_on, 6) <> '01-01' OR kind <> 'base_score')"
 _STANDINGS = """
 SELECT m.household, h.head_name, h.consent_board, h.village, m.points
 FROM (SELECT household, SUM(earned) AS points FROM entry
-      WHERE {village} booked_on >= :lo AND booked_on <= :hi AND earned <> 0
+      WHERE {village} booked_on >= :lo AND booked_on <= :hi AND earned <> 0 AND {not_base}
       GROUP BY household HAVING SUM(earned) > 0) m
 JOIN household h ON h.code = m.household
 ORDER BY m.points DESC, m.household
@@ -68,7 +72,7 @@ def standings(session: Session, *, month: str, village: str | None = None) -> li
     if village is not None:
         where, params["v"] = "village = :v AND", village
     # fetchall in one call: iterating a result fetches row by row, which a county's month feels.
-    rows = session.execute(text(_STANDINGS.format(village=where)), params).all()
+    rows = session.execute(text(_STANDINGS.format(village=where, not_base=NOT_BASE_SCORE)), params).all()
     return [Standing(code, shown_name(name, bool(consent)), v, int(points)) for code, name, consent, v, points in rows]
 
 
@@ -173,6 +177,7 @@ SELECT b.id, e.household, SUM(e.earned)
 FROM board b JOIN entry e ON e.village = b.village
      AND e.booked_on >= (b.month || '-01') AND e.booked_on <= (b.month || '-31')
 WHERE b.id >= :first AND b.id <= :last AND e.earned <> 0
+  AND (substr(e.booked_on, 6) <> '01-01' OR e.kind <> 'base_score')
 GROUP BY b.id, e.household HAVING SUM(e.earned) > 0
 """
 _PUBLISHED_DEDUCTIONS = """
