@@ -857,10 +857,6 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "已兑换 {count} 笔（{repeated} 笔为重复提交，未重复记账）",
         "{count} redemption(s) recorded ({repeated} earlier retries not written again)",
     ),
-    "shop.outside_catalogue": (
-        "该兑换不在商品目录中，不减库存（目录内商品请用 shop redeem）",
-        "This redemption is outside the catalogue and moves no stock (use shop redeem for catalogue goods)",
-    ),
     "shop.xlsx_needs_out": ("xlsx 格式须用 --out 指定文件", "The xlsx format needs a file: pass --out"),
     "shop.report_title": ("{village} 村积分超市月报（{month}）", "Points supermarket of village {village}, {month}"),
     "shop.report_totals": (
@@ -946,6 +942,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "col.year_end_clearing": ("年底清零", "year-end clearing"),
     "col.base_score": ("基础分", "base score"),
     "col.star_titles": ("星级称号", "titles"),
+    "col.star_title": ("星级称号", "title"),
     "col.coins_issued": ("发放", "coins issued"),
     "col.coins_spent": ("兑换", "coins spent"),
     "col.coins_cleared": ("清零", "coins cleared"),

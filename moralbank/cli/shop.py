@@ -217,7 +217,8 @@ def shop_redeem(
     )
     with reading(engine(ctx)) as session:
         entry = ledger.get_entry(session, entry_id)
-    say(ctx, "shop.redeemed", id=entry_id, qty=entry.qty, code=item, coins=entry.amount)
+        units, spent = entry.qty, entry.amount
+    say(ctx, "shop.redeemed", id=entry_id, qty=units, code=item, coins=spent)
 
 
 @shop_app.command("import", help=h("help.shop_import"))

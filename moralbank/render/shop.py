@@ -140,7 +140,7 @@ YEAR_COLUMNS = (
     "coins_cleared",
     "red_months",
     "black_months",
-    "title",
+    "star_title",
 )
 
 
@@ -156,7 +156,7 @@ def year_table(report: YearReport, lang: str) -> Table:
     table = Table(title=text("year.title", lang, village=report.village, year=report.year))
     for name in YEAR_COLUMNS:
         table.add_column(
-            text(f"col.{name}", lang), justify="left" if name in ("household", "head_name", "title") else "right"
+            text(f"col.{name}", lang), justify="left" if name in ("household", "head_name", "star_title") else "right"
         )
     for category in report.categories:
         table.add_column(category, justify="right")

@@ -29,7 +29,7 @@ class YearHousehold:
     coins_cleared: int
     red_months: int
     black_months: int
-    title: str
+    star_title: str
 
 
 @dataclass(frozen=True)
