@@ -31,20 +31,20 @@ class YearWritten:
 _BALANCES = """
 SELECT household,
        SUM(CASE WHEN booked_on <= :end THEN coins ELSE 0 END),
-       SUM(coins)
+       SUM(CASE WHEN booked_on > :end AND coins < 0 THEN -coins ELSE 0 END)
 FROM entry WHERE village = :v GROUP BY household
 """
 
 
 def remaining_coins(session: Session, village: str, year: int) -> dict[str, int]:
-    """Each household's coins left from the year: its balance on 31 December, less any spent since.
+    """Each household's coins left from the year: its balance on 31 December, less what left it since.
 
-    Coins spent after the year end are taken from the oldest coins first, so a clearing never
-    takes coins earned in the new year and never leaves a balance below zero.
+    Coins that left after the year end (spent or deducted) are taken from the oldest coins first,
+    so a clearing never takes coins earned in the new year and never leaves a balance below zero.
     """
     params = {"v": village, "end": year_end(year).isoformat()}
     rows = session.execute(text(_BALANCES), params)
-    return {household: max(0, min(int(at_end), int(now))) for household, at_end, now in rows}
+    return {household: max(0, int(at_end) - int(out)) for household, at_end, out in rows}
 
 
 def _keys_taken(session: Session, prefix: str) -> set[str]:
