@@ -199,11 +199,13 @@ def demo(ctx: typer.Context) -> None:
     from moralbank.cli.publication import show_board
     from moralbank.domain.boards import top as top_of
     from moralbank.render.credit import summary_renderables
+    from moralbank.render.shop import month_renderables
     from moralbank.reports.boards import board_for_month
     from moralbank.reports.credit import summary as credit_summary
     from moralbank.reports.passbook import balance as household_balance
     from moralbank.reports.passbook import statement as passbook
     from moralbank.reports.registry import household_rows, village_rows
+    from moralbank.reports.shop import shop_month
     from moralbank.services.demo import load_demo
     from moralbank.storage.db import open_engine, reading
     from moralbank.storage.schema import apply_schema
@@ -227,4 +229,17 @@ def demo(ctx: typer.Context) -> None:
     show(ctx, rows, "table", title=text("demo.balances", lang))
     show_board(ctx, top_of(board, 10), "table", None)
     emit(None, summary_renderables(figures, lang))
+    with reading(demo_engine) as session:
+        shelf = shop_month(session, village=loaded.shop_village, month=loaded.shop_month)
+    emit(None, month_renderables(shelf, lang))
+    if loaded.closed is not None:
+        closed = loaded.closed
+        say(
+            ctx,
+            "year.closed",
+            village=closed.village,
+            year=closed.year,
+            households=closed.households,
+            coins=closed.total,
+        )
     say(ctx, "demo.done", db=db, household=loaded.featured)
