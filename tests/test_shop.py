@@ -425,3 +425,47 @@ def test_hledger_balances_coins_and_goods(shop: Run, tmp_path: Path) -> None:
     assert found == EXPECTED_GOODS
     every = subprocess.run(["/usr/bin/hledger", "-f", str(path), "balance"], capture_output=True, text=True, check=True)
     assert every.stdout.rstrip().splitlines()[-1].strip() == "0"
+
+
+def readme_commands(section: str) -> list[list[str]]:
+    """The ``moralbank`` command lines of a README section's sh blocks, continuations joined, comments dropped."""
+    import shlex
+
+    readme = (schema_path().parent / "README.md").read_text(encoding="utf-8")
+    body = readme.split(f"## {section}\n", 1)[1].split("\n## ", 1)[0]
+    commands = []
+    for block in re.findall(r"```sh\n(.*?)```", body, flags=re.S):
+        for line in block.replace("\\\n", " ").splitlines():
+            words = shlex.split(line, comments=True)
+            if words:
+                assert words[0] == "moralbank", line
+                commands.append(words[1:])
+    return commands
+
+
+def test_the_readme_supermarket_section_runs_as_written(
+    run: Run, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, db_url: str
+) -> None:
+    if "://" in db_url:
+        pytest.skip("the README's commands are the same on every database")
+    freeze_today(monkeypatch, TODAY)
+    fixtures = schema_path().parent / "fixtures"
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "fixtures").symlink_to(fixtures)
+    ok(run("import", "villages", "fixtures/villages.csv"))
+    for name in ("households.csv", "households_gbk.csv"):
+        ok(run("import", "households", f"fixtures/{name}"))
+    for name in ("standards.toml", "standards_revision.toml"):
+        ok(run("standard", "adopt", f"fixtures/{name}"))
+    for name in ("decisions_2026-09.csv", "decisions_2026-10.csv", "decisions_2026-11.xlsx"):
+        ok(run("import", "decisions", f"fixtures/{name}"))
+    commands = readme_commands("积分超市")
+    assert len(commands) == 19
+    for words in commands:
+        ok(run(*words, lang="zh"))
+    assert [(r["code"], r["price"], r["stock"]) for r in listing(run, "--village", "NL")] == [
+        ("NLYY", 20, 10),
+        ("XYF1", 100, 2),
+        ("XZ01", 6, 25),
+    ]
+    assert coins(run, "NL008") == 69 and (tmp_path / "2026-11-超市.html").is_file()
