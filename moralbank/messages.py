@@ -778,9 +778,6 @@ MESSAGES: dict[str, tuple[str, str]] = {
     # --- the points supermarket (积分超市) and the village year (issue 14) ---
     "value.kind.clearing": ("年底清零", "year-end clearing"),
     "value.kind.base_score": ("年度基础分", "base score"),
-    "value.kind.receipt": ("入库", "receipt"),
-    "value.kind.return": ("退回", "return"),
-    "value.kind.stocktake": ("盘点", "stocktake"),
     "item.bad_code": (
         "商品编号 {value} 无效：只能用字母、数字、- 和 _，不超过 32 个字符",
         "Item code {value} is not valid: letters, digits, - and _ only, at most 32 characters",

@@ -302,7 +302,7 @@ def year_close(ctx: typer.Context, village: VillageOpt, year: YearOpt) -> None:
 def show_year(ctx: typer.Context, report: Any, fmt: str) -> None:
     """The year report in a list format (used by ``report year``)."""
     from moralbank.cli.common import out_console
-    from moralbank.render import shop as render
+    from moralbank.render import year as render
     from moralbank.render.formats import render_json
 
     check_format(fmt, render.YEAR_FORMATS)

@@ -261,7 +261,7 @@ def copy_ledger(source: Session, target: Session, *, check: ChainCheck) -> Copie
         _copy_entries(source, target, head.village, head, copied)
     copied.boards = _copy_keyed(source, target, Board, ("village", "month"))
     copied.exports = _copy_keyed(source, target, ExportLog, ("exported_at", "file_sha256"))
-    copied.items = _copy_keyed(source, target, ShopItem, ("id",))
+    copied.items = _copy_items(source, target)
     copied.movements = sum(_copy_movements(source, target, village) for village in _stock_villages(source))
     _copy_policies(source, target)
     if (problem := check(target, source_heads)) is not None:
@@ -275,7 +275,22 @@ _STOCK_HASH = text("SELECT hash FROM stock_movement WHERE village = :v AND seq =
 
 
 def _stock_villages(source: Session) -> list[str]:
-    return [str(v) for v in source.execute(text("SELECT DISTINCT village FROM stock_movement ORDER BY village"))]
+    return [str(row[0]) for row in source.execute(text("SELECT DISTINCT village FROM stock_movement ORDER BY village"))]
+
+
+def _copy_items(source: Session, target: Session) -> int:
+    """Catalogue versions the target lacks, by their natural id; a version that differs is refused."""
+    count = 0
+    for row in _rows(source, ShopItem):
+        there = target.get(ShopItem, row["id"])
+        if there is None:
+            target.execute(insert(_table(ShopItem)), [row])
+            count += 1
+        elif any(
+            getattr(there, name) != value for name, value in row.items() if name not in ("operator", "recorded_at")
+        ):
+            raise Refused("copy.row_differs", table="shop_item", row=row["id"])
+    return count
 
 
 def _copy_movements(source: Session, target: Session, village: str) -> int:
