@@ -73,12 +73,17 @@ def snapshot(db: str) -> dict[str, Any]:
         ).all()
         heads = checkpoints(session)
         exports = session.execute(text(f"SELECT {EXPORT_COLUMNS} FROM export_log ORDER BY exported_at")).all()
+        stock = session.execute(text("SELECT village, seq, item, qty, hash FROM stock_movement ORDER BY village, seq"))
+        goods = [tuple(row) for row in stock]
+        items = [tuple(row) for row in session.execute(text("SELECT id, price FROM shop_item ORDER BY id"))]
+        policies = [tuple(row) for row in session.execute(text("SELECT * FROM village_policy ORDER BY village"))]
     engine.dispose()
     return {
         "balances": balances,
         "boards": [tuple(b) for b in boards],
         "checkpoints": heads,
         "exports": [tuple(e) for e in exports],
+        "supermarket": (goods, items, policies),
     }
 
 
@@ -89,10 +94,11 @@ def copied(result: Result) -> str:
 
 def test_copy_round_trip_is_exact_and_idempotent(village_file: Path, db_url: str) -> None:
     first = copied(county(db_url, "copy", "--from", str(village_file), "--to", db_url))
-    assert "3 village(s), 165 household(s), 2 resolution(s), 25 standard(s), 579 entries, 6 board(s), 2 export" in first
+    assert "3 village(s), 165 household(s), 2 resolution(s), 25 standard(s), 584 entries, 6 board(s), 2 export" in first
     source, target = snapshot(str(village_file)), snapshot(db_url)
     assert source == target
     assert len(source["boards"]) == 6 and len(source["exports"]) == 2
+    assert [len(part) for part in source["supermarket"]] == [9, 3, 1]  # the demo's stock chain, items, policy
     assert sum(c for c, _ in source["balances"].values()) > 0
     # The boards' embedded checkpoints still verify against the copied chains.
     assert county(db_url, "verify").exit_code == 0

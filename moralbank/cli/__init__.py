@@ -39,9 +39,9 @@ def main_options(
 
 
 # The groups register their commands on import, in the order a user meets them.
-from moralbank.cli import admin, credit, ledger, publication, register, standards  # noqa: E402
+from moralbank.cli import admin, credit, ledger, publication, register, shop, standards  # noqa: E402
 
-GROUPS = (register, standards, ledger, publication, credit, admin)
+GROUPS = (register, standards, ledger, shop, publication, credit, admin)
 
 
 def main() -> None:

@@ -138,12 +138,12 @@ def checkpoint(ctx: typer.Context, fmt: FormatOpt = "table") -> None:
 @export_app.command("journal", help=h("help.export_journal"))
 def export_journal(ctx: typer.Context, out: OutOpt = None) -> None:
     from moralbank.render.journal import journal_lines
-    from moralbank.reports.journal import transfers
+    from moralbank.reports.journal import goods_moves, transfers
     from moralbank.storage.db import reading
 
     count = 0
     with reading(engine(ctx)) as session, output(out) as stream:
-        for line in journal_lines(transfers(session)):
+        for line in journal_lines(transfers(session), goods_moves(session)):
             stream.write(line)
             count += line.startswith(("1", "2"))  # a transaction's first line starts with its date
     if out is not None:
@@ -188,11 +188,13 @@ def demo(ctx: typer.Context) -> None:
     from moralbank.cli.publication import show_board
     from moralbank.domain.boards import top as top_of
     from moralbank.render.credit import summary_renderables
+    from moralbank.render.shop import month_renderables
     from moralbank.reports.boards import board_for_month
     from moralbank.reports.credit import summary as credit_summary
     from moralbank.reports.passbook import balance as household_balance
     from moralbank.reports.passbook import statement as passbook
     from moralbank.reports.registry import household_rows, village_rows
+    from moralbank.reports.shop import shop_month
     from moralbank.services.demo import load_demo
     from moralbank.storage.db import open_engine, reading
     from moralbank.storage.schema import apply_schema
@@ -216,4 +218,17 @@ def demo(ctx: typer.Context) -> None:
     show(ctx, rows, "table", title=text("demo.balances", lang))
     show_board(ctx, top_of(board, 10), "table", None)
     emit(None, summary_renderables(figures, lang))
+    with reading(demo_engine) as session:
+        shelf = shop_month(session, village=loaded.shop_village, month=loaded.shop_month)
+    emit(None, month_renderables(shelf, lang))
+    if loaded.closed is not None:
+        closed = loaded.closed
+        say(
+            ctx,
+            "year.closed",
+            village=closed.village,
+            year=closed.year,
+            households=closed.households,
+            coins=closed.total,
+        )
     say(ctx, "demo.done", db=db, household=loaded.featured)

@@ -95,14 +95,14 @@ def reverse(
     booked: BookedOpt = None,
     key: KeyOpt = None,
 ) -> None:
-    from moralbank.services import ledger
+    from moralbank.services.shop import reverse_entry
     from moralbank.storage.db import retrying
 
     who = operator(ctx)
     booked_on = day(booked, "--booked", ctx)
-    entry_id = retrying(
+    entry_id = retrying(  # a redemption by item also returns its goods to the stock
         engine(ctx),
-        lambda session: ledger.reverse(
+        lambda session: reverse_entry(
             session, entry_id=entry, reason=reason, operator=who, booked_on=booked_on, today=today(ctx), key=key
         ),
     )
@@ -118,14 +118,14 @@ def redeem(
     booked: BookedOpt = None,
     key: KeyOpt = None,
 ) -> None:
-    from moralbank.services import ledger
+    from moralbank.services.shop import redeem_outside_catalogue
     from moralbank.storage.db import retrying
 
     who = operator(ctx)
     booked_on = day(booked, "--booked", ctx)
-    entry_id = retrying(
+    entry_id = retrying(  # goods outside the catalogue: no stock moves (shop redeem for catalogue goods)
         engine(ctx),
-        lambda session: ledger.redeem(
+        lambda session: redeem_outside_catalogue(
             session,
             household=household,
             coins=coins,

@@ -234,3 +234,19 @@ def report_trend(
         sys.stdout.write(render_json(series))
     else:
         out_console().print(trend_table(series, settings(ctx).lang))
+
+
+@report_app.command("year", help=h("help.year_report"))
+def report_year(
+    ctx: typer.Context,
+    village: VillageOpt,
+    year: Annotated[int, typer.Option("--year", help=h("help.year_opt"))],
+    fmt: FormatOpt = "table",
+) -> None:
+    from moralbank.cli.shop import show_year
+    from moralbank.reports.year import year_report
+    from moralbank.storage.db import reading
+
+    with reading(engine(ctx)) as session:
+        report = year_report(session, village=village, year=year)
+    show_year(ctx, report, fmt)

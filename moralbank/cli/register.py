@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
@@ -68,21 +68,41 @@ def village_set(
     notice_days: Annotated[int | None, typer.Option("--notice-days", help=h("help.notice_days"))] = None,
     black_list: Annotated[str | None, typer.Option("--black-list", help=h("help.black_list"))] = None,
     maker_checker: Annotated[str | None, typer.Option("--maker-checker", help=h("help.maker_checker"))] = None,
+    min_balance: Annotated[int | None, typer.Option("--min-balance", help=h("help.min_balance"))] = None,
+    redemption_days: Annotated[str | None, typer.Option("--redemption-days", help=h("help.redemption_days"))] = None,
+    clearing: Annotated[str | None, typer.Option("--year-end-clearing", help=h("help.year_end_clearing"))] = None,
+    base_score: Annotated[int | None, typer.Option("--base-score", help=h("help.base_score"))] = None,
+    star_titles: Annotated[str | None, typer.Option("--star-titles", help=h("help.star_titles"))] = None,
     fmt: FormatOpt = "table",
 ) -> None:
+    from moralbank.services.policy import set_policy
     from moralbank.services.publication import set_village_options
     from moralbank.storage.db import retrying
 
     operator(ctx)
     listing, checker = yes_no(black_list, "--black-list"), yes_no(maker_checker, "--maker-checker")
-    if notice_days is None and listing is None and checker is None:
+    policy: dict[str, Any] = {
+        "min_balance": min_balance,
+        "redemption_days": redemption_days,
+        "year_end_clearing": yes_no(clearing, "--year-end-clearing"),
+        "base_score": base_score,
+        "star_titles": star_titles,
+    }
+    publishing = not (notice_days is None and listing is None and checker is None)
+    if not publishing and all(value is None for value in policy.values()):
         raise MoralBankError("village.nothing_to_set")
-    row = retrying(
-        engine(ctx),
-        lambda session: set_village_options(
+
+    def apply(session: Any) -> Any:
+        if not publishing:  # only the supermarket and year rules: show them
+            return set_policy(session, code=code, **policy)
+        row = set_village_options(
             session, code=code, notice_days=notice_days, black_list=listing, maker_checker=checker
-        ),
-    )
+        )
+        if any(value is not None for value in policy.values()):
+            set_policy(session, code=code, **policy)
+        return row
+
+    row = retrying(engine(ctx), apply)
     if fmt == "table":
         say(ctx, "village.updated", code=code)
     show(ctx, row, fmt)

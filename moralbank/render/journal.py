@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 
-from moralbank.reports.journal import Transfer
+from moralbank.reports.journal import GoodsMove, Transfer
 
 COMMODITY = "coins"
 
@@ -14,13 +14,38 @@ def _clean(value: str) -> str:
     return " ".join(value.replace(";", ",").split())
 
 
-def journal_lines(transfers: Iterable[Transfer]) -> Iterator[str]:
-    """One transaction per entry; household accounts are ``households:<village>:<household>``."""
+def journal_lines(transfers: Iterable[Transfer], goods: Iterable[GoodsMove] = ()) -> Iterator[str]:
+    """One transaction per entry; household accounts are ``households:<village>:<household>``.
+
+    Then one transaction per stock movement, in the item's own commodity (``"SOAP"``).
+    """
     yield f"; moralbank journal: one transaction per ledger entry, amounts in whole {COMMODITY}\n"
-    yield f"commodity 1 {COMMODITY}\n\n"
+    yield f"commodity {COMMODITY}\n\n"  # hledger refuses "commodity 1 coins" (no decimal mark)
     for t in transfers:
         title = f" {t.standard} {_clean(t.title)}" if t.standard else ""
         note = f"  ; {_clean(t.note)}" if t.note else ""
         yield f"{t.booked_on} ({t.village}-{t.seq}) {t.kind} {t.household}{title}{note}\n"
         yield f"    {t.credit}  {t.amount} {COMMODITY}\n"
         yield f"    {t.debit}  -{t.amount} {COMMODITY}\n\n"
+    yield from goods_lines(goods)
+
+
+def _counter_account(move: GoodsMove) -> str:
+    """Where the goods come from or go to: a household, the sources of receipts, or stocktake differences."""
+    if move.kind in ("redemption", "return"):
+        return f"households:{move.village}:{move.household}:goods"
+    if move.kind == "receipt":
+        return f"village:{move.village}:shop:received"
+    return f"village:{move.village}:shop:stocktake"
+
+
+def goods_lines(goods: Iterable[GoodsMove]) -> Iterator[str]:
+    """One balanced transaction per stock movement: the village's stock against its counter account."""
+    for move in goods:
+        who = f" {move.household}" if move.household else ""
+        note = f"  ; {_clean(move.note)}" if move.note else ""
+        # Item codes are letters, digits, "-" and "_"; quoted, a code with digits is still a commodity.
+        commodity = f'"{move.item}"'
+        yield f"{move.booked_on} (goods-{move.village}-{move.seq}) goods {move.kind} {move.item}{who}{note}\n"
+        yield f"    village:{move.village}:shop:stock  {move.qty} {commodity}\n"
+        yield f"    {_counter_account(move)}  {-move.qty} {commodity}\n\n"

@@ -29,18 +29,18 @@ from moralbank.services.ledger import chain_head, chain_heads
 from moralbank.services.register import get_village
 from moralbank.storage.models import Board as BoardTable
 from moralbank.storage.models import Village
-from moralbank.storage.predicates import standing_deduction
+from moralbank.storage.predicates import not_base_score, standing_deduction
 
 
 def _gains(*, keys: str, source: str, where: str, lo: str, hi: str) -> str:
     """SQL: each household's points earned (net) between two booking dates, where they are a gain.
 
-    The red list honours households that gained points; a net loss belongs on the black list.
-    ``keys`` are extra grouping columns (``b.id,``), ``source`` the FROM clause with ``entry e``.
+    The red list honours households that gained points; a net loss belongs on the black list,
+    and the yearly base score is no behaviour of the month. ``keys`` are extra grouping columns (``b.id,``), ``source`` the FROM clause with ``entry e``.
     """
     return (
         f"SELECT {keys} e.household, SUM(e.earned) AS points FROM {source} "
-        f"WHERE {where} e.booked_on >= {lo} AND e.booked_on <= {hi} AND e.earned <> 0 "
+        f"WHERE {where} e.booked_on >= {lo} AND e.booked_on <= {hi} AND e.earned <> 0 AND {not_base_score('e')} "
         f"GROUP BY {keys} e.household HAVING SUM(e.earned) > 0"
     )
 

@@ -14,6 +14,7 @@ from sqlmodel import Session
 from moralbank.domain.boards import Tally, first_difference, snapshot_tally, text_hash
 from moralbank.domain.chain import CHAIN_FIELDS, CHAIN_FORMATS, GENESIS, canonical_text, format_hash
 from moralbank.domain.chain import Checkpoint as Checkpoint  # re-exported: reports name it here
+from moralbank.domain.shop import MOVEMENT_FIELDS, movement_hash
 from moralbank.reports.boards import ledger_tallies, published_batch, read_snapshot
 from moralbank.storage.db import is_postgresql
 from moralbank.storage.models import Board
@@ -39,6 +40,7 @@ class VerifyReport:
     entries: int = 0
     problems: list[Problem] = field(default_factory=list)
     boards: int = 0
+    movements: int = 0  # stock movements of the points supermarket
 
     @property
     def ok(self) -> bool:
@@ -154,6 +156,8 @@ def verify(session: Session, *, saved: list[Checkpoint] | None = None) -> Verify
     report.problems += _checkpoint_problems(session, saved or [])
     report.boards, found = board_problems(session)
     report.problems += found
+    report.movements, found = stock_problems(session)
+    report.problems += found
     return report
 
 
@@ -219,3 +223,73 @@ def _one_board(session: Session, record: Board, now: tuple[Tally, Tally]) -> lis
 
 
 _HEAD_AT = text("SELECT hash FROM entry WHERE village = :v AND seq = :s")
+
+
+# --- the points supermarket's stock chains (issue 14) ---
+
+_MOVEMENT_VALUES = ", ".join(MOVEMENT_FIELDS)
+_MOVEMENTS = f"SELECT id, {_MOVEMENT_VALUES}, prev_hash, hash FROM stock_movement ORDER BY village, seq"
+# A redemption's goods must leave with a redemption entry of the same household and quantity, and
+# come back only with that entry's reversal.
+_LINKS = """
+SELECT m.village, m.seq, m.kind, m.qty, m.household, e.kind, e.household, e.qty, o.qty
+FROM stock_movement m
+LEFT JOIN entry e ON e.village = m.village AND e.seq = m.entry_seq
+LEFT JOIN entry o ON o.village = e.village AND o.seq = e.ref_seq
+WHERE m.kind IN ('redemption', 'return')
+ORDER BY m.village, m.seq
+"""
+
+
+class _StockCheck:
+    """Walks one village's stock movements in order: the chain, and every item's stock never below zero."""
+
+    def __init__(self, village: str) -> None:
+        self.village = village
+        self.seq = 0
+        self.head = GENESIS
+        self.stock: dict[str, int] = defaultdict(int)
+        self.problem: Problem | None = None
+
+    def fail(self, seq: int, key: str, **params: Any) -> None:
+        if self.problem is None:
+            self.problem = Problem("", None, None, key, {"village": self.village, "seq": seq} | params)
+
+    def step(self, row: Any) -> None:
+        # row: id, *MOVEMENT_FIELDS, prev_hash, hash
+        values, prev_hash, stored = row[1:-2], row[-2], row[-1]
+        seq, item, qty = values[1], values[2], values[4]
+        if seq != self.seq + 1:
+            self.fail(seq, "stock.gap", expected=self.seq + 1, found=seq)
+        elif prev_hash != self.head:
+            self.fail(seq, "stock.broken_link")
+        if movement_hash(prev_hash, tuple(values)) != stored:
+            self.fail(seq, "stock.bad_hash")
+        self.stock[item] += qty
+        if self.stock[item] < 0:
+            self.fail(seq, "stock.negative", item=item, stock=self.stock[item])
+        self.seq, self.head = seq, stored
+
+
+def _link_problem(row: Any) -> Problem | None:
+    village, seq, kind, qty, household, entry_kind, entry_household, entry_qty, original_qty = row
+    expected_kind, units = ("redemption", entry_qty) if kind == "redemption" else ("reversal", original_qty)
+    if entry_kind != expected_kind or entry_household != household or units is None or units != abs(qty):
+        return Problem("", None, None, "stock.bad_link", {"village": village, "seq": seq})
+    return None
+
+
+def stock_problems(session: Session) -> tuple[int, list[Problem]]:
+    """Recompute every village's stock chain; check stock never went below zero and goods match their entries.
+
+    Returns how many movements were checked and the first problem of each village, then every bad link.
+    """
+    checks: dict[str, _StockCheck] = {}
+    count = 0
+    for row in session.connection().execution_options(stream_results=True).execute(text(_MOVEMENTS)):
+        check = checks.get(row[1]) or checks.setdefault(row[1], _StockCheck(row[1]))
+        check.step(row)
+        count += 1
+    problems = [c.problem for c in checks.values() if c.problem]
+    problems += [found for row in session.execute(text(_LINKS)) if (found := _link_problem(row))]
+    return count, problems

@@ -41,3 +41,31 @@ def transfers(session: Session) -> Iterator[Transfer]:
     result = session.connection().execution_options(stream_results=True).execute(text(_TRANSFERS))
     for row in result:
         yield Transfer(*row)
+
+
+@dataclass(frozen=True)
+class GoodsMove:
+    """One stock movement of the points supermarket, in units of its item."""
+
+    booked_on: str
+    village: str
+    seq: int
+    item: str
+    kind: str
+    qty: int
+    household: str
+    note: str
+
+
+_GOODS = """
+SELECT booked_on, village, seq, item, kind, qty, COALESCE(household, ''), note
+FROM stock_movement WHERE qty <> 0
+ORDER BY booked_on, village, seq
+"""
+
+
+def goods_moves(session: Session) -> Iterator[GoodsMove]:
+    """Every stock movement that changes a stock, oldest booking first."""
+    result = session.connection().execution_options(stream_results=True).execute(text(_GOODS))
+    for row in result:
+        yield GoodsMove(*row)

@@ -11,6 +11,7 @@ from sqlmodel import Session, col, select
 from moralbank.domain.dates import month_bounds, months_back
 from moralbank.services.register import get_household, get_village
 from moralbank.storage.models import Village
+from moralbank.storage.predicates import not_base_score
 
 
 @dataclass(frozen=True)
@@ -32,7 +33,7 @@ class Trend:
 
 _MONTHLY = """
 SELECT {group} substr(booked_on, 1, 7) AS month, SUM(earned) FROM entry
-WHERE {where} booked_on >= :lo AND booked_on <= :hi
+WHERE {where} booked_on >= :lo AND booked_on <= :hi AND {not_base}
 GROUP BY {group} substr(booked_on, 1, 7)
 """
 
@@ -53,15 +54,21 @@ def trend(
     if household is not None:
         owner = get_household(session, household)
         params["h"] = household
-        rows = session.execute(text(_MONTHLY.format(group="", where="household = :h AND")), params)
+        rows = session.execute(
+            text(_MONTHLY.format(group="", where="household = :h AND", not_base=not_base_score())), params
+        )
         return [Trend(owner.village, household, _series({m: int(p) for m, p in rows}, span))]
     if village is not None:
         get_village(session, village)
         params["v"] = village
-        rows = session.execute(text(_MONTHLY.format(group="", where="village = :v AND")), params)
+        rows = session.execute(
+            text(_MONTHLY.format(group="", where="village = :v AND", not_base=not_base_score())), params
+        )
         return [Trend(village, None, _series({m: int(p) for m, p in rows}, span))]
     found: dict[str, dict[str, int]] = {}
-    for code, month, points in session.execute(text(_MONTHLY.format(group="village,", where="")), params):
+    for code, month, points in session.execute(
+        text(_MONTHLY.format(group="village,", where="", not_base=not_base_score())), params
+    ):
         found.setdefault(code, {})[month] = int(points)
     codes = session.exec(select(Village.code).order_by(col(Village.code))).all()
     return [Trend(code, None, _series(found.get(code, {}), span)) for code in codes]

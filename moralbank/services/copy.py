@@ -18,10 +18,32 @@ from sqlmodel import Session, SQLModel, col, select
 from moralbank.domain.chain import Checkpoint
 from moralbank.errors import Refused
 from moralbank.storage.db import lock_village
-from moralbank.storage.models import Board, Entry, ExportLog, Household, Resolution, Standard, Village
+from moralbank.storage.models import (
+    Board,
+    Entry,
+    ExportLog,
+    Household,
+    Resolution,
+    ShopItem,
+    Standard,
+    StockMovement,
+    Village,
+    VillagePolicy,
+)
 
 # Every table schema.sql creates, in the order the copy fills it (a test keeps this complete).
-TABLES = ("village", "household", "resolution", "standard", "entry", "board", "export_log")
+TABLES = (
+    "village",
+    "household",
+    "resolution",
+    "standard",
+    "entry",
+    "board",
+    "export_log",
+    "shop_item",
+    "stock_movement",
+    "village_policy",
+)
 
 # Checks one side's ledger (every chain, the zero sum, and the given checkpoints); returns the
 # (village, seq) of the first problem found, or None when the ledger is intact.
@@ -53,6 +75,8 @@ class Copied:
     entries: int = 0
     boards: int = 0
     exports: int = 0
+    items: int = 0
+    movements: int = 0
 
 
 def _table(model: type[SQLModel]) -> Table:
@@ -237,6 +261,60 @@ def copy_ledger(source: Session, target: Session, *, check: ChainCheck) -> Copie
         _copy_entries(source, target, head.village, head, copied)
     copied.boards = _copy_keyed(source, target, Board, ("village", "month"))
     copied.exports = _copy_keyed(source, target, ExportLog, ("exported_at", "file_sha256"))
+    copied.items = _copy_items(source, target)
+    copied.movements = sum(_copy_movements(source, target, village) for village in _stock_villages(source))
+    _copy_policies(source, target)
     if (problem := check(target, source_heads)) is not None:
         raise Refused("copy.target_broken", village=problem[0] or "-", seq=problem[1] or "-")
     return copied
+
+
+# --- the points supermarket (issue 14) ---
+
+_STOCK_HASH = text("SELECT hash FROM stock_movement WHERE village = :v AND seq = :s")
+
+
+def _stock_villages(source: Session) -> list[str]:
+    return [str(row[0]) for row in source.execute(text("SELECT DISTINCT village FROM stock_movement ORDER BY village"))]
+
+
+def _copy_items(source: Session, target: Session) -> int:
+    """Catalogue versions the target lacks, by their natural id; a version that differs is refused."""
+    count = 0
+    for row in _rows(source, ShopItem):
+        there = target.get(ShopItem, row["id"])
+        if there is None:
+            target.execute(insert(_table(ShopItem)), [row])
+            count += 1
+        elif any(
+            getattr(there, name) != value for name, value in row.items() if name not in ("operator", "recorded_at")
+        ):
+            raise Refused("copy.row_differs", table="shop_item", row=row["id"])
+    return count
+
+
+def _copy_movements(source: Session, target: Session, village: str) -> int:
+    """Append the source's stock movements of a village past the target's head; refused if the chains diverged."""
+    row = target.execute(
+        text("SELECT seq FROM stock_movement WHERE village = :v ORDER BY seq DESC LIMIT 1"), {"v": village}
+    ).first()
+    have = int(row[0]) if row else 0
+    if have:
+        params = {"v": village, "s": have}
+        if source.execute(_STOCK_HASH, params).scalar() != target.execute(_STOCK_HASH, params).scalar():
+            raise Refused("copy.diverged", village=village, seq=have)
+    rows = [
+        _without_id(r)
+        for r in _rows(source, StockMovement, "WHERE village = :v AND seq > :s", "seq", v=village, s=have)
+    ]
+    if rows:
+        target.execute(insert(_table(StockMovement)), rows)
+    return len(rows)
+
+
+def _copy_policies(source: Session, target: Session) -> None:
+    """A village's policy is copied where the target has none; the target's own settings are kept."""
+    known = set(target.exec(select(VillagePolicy.village)).all())
+    fresh = [row for row in _rows(source, VillagePolicy) if row["village"] not in known]
+    if fresh:
+        target.execute(insert(_table(VillagePolicy)), fresh)

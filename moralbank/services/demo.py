@@ -7,13 +7,14 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
-from sqlalchemy import Engine
+from sqlalchemy import Engine, text
 from sqlmodel import func, select
 
 from moralbank.resources import fixtures_dir
-from moralbank.services import ledger, register, standards
+from moralbank.services import catalogue, ledger, policy, register, shop, standards, stock, year
 from moralbank.services.decisions import decisions_from_sheet
 from moralbank.services.sheets import read_kind
+from moralbank.services.year import YearWritten
 from moralbank.storage.db import reading, writing
 from moralbank.storage.models import Entry
 
@@ -31,6 +32,9 @@ class DemoLoaded:
     featured: str
     board_village: str = ""  # the featured household's village and the latest month booked,
     board_month: str = ""  # whose ranking board the demo shows
+    shop_village: str = ""  # the village whose points supermarket the demo stocks and reports on
+    shop_month: str = ""
+    closed: YearWritten | None = None  # the last ended year, closed in that village
 
 
 def _register(engine: Engine, folder: Path, today: date) -> int:
@@ -87,13 +91,70 @@ def _corrections(engine: Engine, folder: Path, operator: str, today: date) -> st
     return featured
 
 
+SHOP_VILLAGE = "NL"
+SHOP_ITEMS = (  # the county's catalogue: code, name, unit, price in coins
+    ("XZ01", "香皂", "块", 5),
+    ("XYY1", "洗衣液", "瓶", 20),
+    ("XYF1", "洗衣粉", "袋", 100),
+)
+SHOP_RECEIPTS = (("XZ01", 30, "镇商会捐赠", None), ("XYY1", 12, "村集体采购", 33600), ("XYF1", 3, "村集体采购", 9000))
+SHOP_DAY = "2026-11-26"
+
+
+def _stock_supermarket(engine: Engine, operator: str, today: date) -> None:
+    with writing(engine) as session:
+        for code, name, unit, price in SHOP_ITEMS:
+            catalogue.add_item(
+                session, code=code, name=name, unit=unit, price=price, low_stock=3, operator=operator,
+                effective_from="2026-09-01", today=today,
+            )  # fmt: skip
+        for code, qty, source, fen in SHOP_RECEIPTS:
+            stock.receive(
+                session, village=SHOP_VILLAGE, item=code, qty=qty, source=source, value_fen=fen, operator=operator,
+                booked_on="2026-11-20", today=today,
+            )  # fmt: skip
+        policy.set_policy(session, code=SHOP_VILLAGE, min_balance=10, year_end_clearing=True)
+
+
+def _redemption_day(engine: Engine, operator: str, today: date) -> None:
+    """The village's redemption day: the five households with the most coins each take what they can afford."""
+    with reading(engine) as session:
+        rows = session.execute(
+            text("SELECT household, SUM(coins) FROM entry WHERE village = :v GROUP BY household "
+                 "ORDER BY SUM(coins) DESC, household LIMIT 5"),
+            {"v": SHOP_VILLAGE},
+        ).all()  # fmt: skip
+    wanted: list[tuple[int, shop.Redemption]] = []
+    for household, coins in rows:
+        item = next((code for code, _, _, price in reversed(SHOP_ITEMS) if price <= coins), None)
+        if item:
+            wanted.append((len(wanted) + 2, shop.Redemption(household, item, 1, SHOP_DAY)))
+    with writing(engine) as session:
+        shop.redeem_items(session, redemptions=wanted, operator=operator, today=today, source="demo")
+        stock.stocktake(
+            session, village=SHOP_VILLAGE, item="XZ01", counted=28, reason="盘点：两块受潮报损", operator=operator,
+            booked_on="2026-11-28", today=today,
+        )  # fmt: skip
+
+
+def _close_last_year(engine: Engine, operator: str, today: date) -> YearWritten:
+    with writing(engine) as session:
+        return year.close_year(session, village=SHOP_VILLAGE, year=today.year - 1, operator=operator, today=today)
+
+
 def load_demo(engine: Engine, *, operator: str, today: date) -> DemoLoaded:
-    """Register the demo villages, adopt their standards, book three months, then correct."""
+    """Register the demo villages, adopt their standards, book three months, correct, then run the supermarket.
+
+    The supermarket is stocked, has a redemption day, and the last year that has ended is closed.
+    """
     folder = fixtures_dir()
     households = _register(engine, folder, today)
     entries = _decisions(engine, folder, operator, today)
     featured = _corrections(engine, folder, operator, today)
+    _stock_supermarket(engine, operator, today)
+    _redemption_day(engine, operator, today)
     with reading(engine) as session:
         village = register.get_household(session, featured).village
         latest = session.exec(select(func.max(Entry.booked_on))).one() or ""
-    return DemoLoaded(households, entries, featured, village, latest[:7])
+    closed = _close_last_year(engine, operator, today)
+    return DemoLoaded(households, entries, featured, village, latest[:7], SHOP_VILLAGE, SHOP_DAY[:7], closed)

@@ -515,3 +515,113 @@ def closed_months(session: Session, village: str | None = None) -> set[tuple[str
     if village is not None:
         query = query.where(Board.village == village)
     return {(code, month) for code, month in session.exec(query).all()}
+
+
+# --- the points supermarket and the village year (issue 14) ---
+
+
+def retried_entry(session: Session, key: str | None, wanted: dict[str, Any]) -> int | None:
+    """The id of the entry recorded earlier with ``key``; refused if its content differs from ``wanted``."""
+    return _retry(session, key, wanted)
+
+
+def check_booking(session: Session, village: str, booked_on: str, today: date) -> None:
+    """Refuse a booking date in the future or in a month a published board has closed."""
+    _check_booking(session, village, booked_on, today)
+
+
+def write_item_redemption(
+    chain: Chain,
+    *,
+    village: str,
+    household: str,
+    coins: int,
+    qty: int,
+    note: str,
+    booked_on: str,
+    key: str | None,
+) -> tuple[int, int]:
+    """Append a redemption of catalogue goods (coins to the village's redemption account); its (id, seq).
+
+    The caller has checked the balance under the chain's lock and writes the goods movement in the
+    same transaction; ``qty`` on the entry says how many units (a free-text redemption has none).
+    """
+    fields = {
+        "village": village,
+        "kind": "redemption",
+        "household": household,
+        "debit": household_account(village, household),
+        "credit": village_account(village, "redemption"),
+        "amount": coins,
+        "coins": -coins,
+        "earned": 0,
+        "qty": qty,
+        "event_date": booked_on,
+        "booked_on": booked_on,
+        "note": note,
+        "idem_key": key,
+    }
+    entry_id = chain.write_one(fields)
+    return entry_id, chain.head(village)[0]
+
+
+def write_clearings(
+    session: Session, *, village: str, year: int, remaining: dict[str, int], operator: str
+) -> list[int]:
+    """Year-end clearing (年底清零): each household's remaining coins back to the issuance account.
+
+    Booked on 31 December; earned points are untouched (earned 0). One key per household and
+    year, so the database itself refuses a second clearing of the same year.
+    """
+    booked = f"{year}-12-31"
+    chain = Chain(session, operator)
+    rows = [
+        chain.seal(
+            {
+                "village": village,
+                "kind": "clearing",
+                "household": household,
+                "debit": household_account(village, household),
+                "credit": village_account(village, "issuance"),
+                "amount": coins,
+                "coins": -coins,
+                "earned": 0,
+                "event_date": booked,
+                "booked_on": booked,
+                "idem_key": f"clearing:{village}:{year}:{household}",
+            }
+        )
+        for household, coins in sorted(remaining.items())
+        if coins > 0
+    ]
+    return chain.write_many(rows)
+
+
+def write_base_scores(
+    session: Session, *, village: str, year: int, households: list[str], points: int, operator: str
+) -> list[int]:
+    """The annual base score: ``points`` earned points for each household on 1 January, no coins.
+
+    Moves no coins (amount 0), so it counts in earned points and ratings but cannot be spent.
+    """
+    booked = f"{year}-01-01"
+    chain = Chain(session, operator)
+    rows = [
+        chain.seal(
+            {
+                "village": village,
+                "kind": "base_score",
+                "household": household,
+                "debit": village_account(village, "issuance"),
+                "credit": household_account(village, household),
+                "amount": 0,
+                "coins": 0,
+                "earned": points,
+                "event_date": booked,
+                "booked_on": booked,
+                "idem_key": f"base:{village}:{year}:{household}",
+            }
+        )
+        for household in sorted(households)
+    ]
+    return chain.write_many(rows)

@@ -126,3 +126,58 @@ class ExportLog(SQLModel, table=True):
     file_sha256: str
     policy_hash: str
     key_id: str
+
+
+class ShopItem(SQLModel, table=True):
+    """One version of one points-supermarket item: its name, unit and price in coins from a date."""
+
+    __tablename__ = "shop_item"
+
+    id: str = Field(primary_key=True)
+    scope: str
+    code: str
+    version: int
+    name: str
+    unit: str = ""
+    price: int
+    low_stock: int = 0
+    effective_from: str
+    retired: int = 0
+    operator: str
+    recorded_at: str
+
+
+class StockMovement(SQLModel, table=True):
+    """Goods in or out of one village's supermarket, linked into the village's stock chain."""
+
+    __tablename__ = "stock_movement"
+
+    id: int | None = Field(default=None, primary_key=True)
+    village: str = Field(foreign_key="village.code")
+    seq: int
+    item: str
+    kind: str
+    qty: int
+    value_fen: int | None = None
+    entry_seq: int | None = None
+    household: str | None = Field(default=None, foreign_key="household.code")
+    booked_on: str
+    note: str = ""
+    operator: str
+    idem_key: str | None = None
+    recorded_at: str
+    prev_hash: str
+    hash: str
+
+
+class VillagePolicy(SQLModel, table=True):
+    """A village's supermarket and year rules; a village without a row has the defaults."""
+
+    __tablename__ = "village_policy"
+
+    village: str = Field(primary_key=True, foreign_key="village.code")
+    min_balance: int = 0
+    redemption_days: str = ""
+    year_end_clearing: int = 0
+    base_score: int = 0
+    star_titles: str = ""

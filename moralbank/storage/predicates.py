@@ -1,4 +1,4 @@
-"""Predicates over entries that several queries share: a deduction still standing, a proposal unresolved."""
+"""Predicates over entries that several queries share: a deduction still standing, a proposal unresolved, a base score."""
 
 from __future__ import annotations
 
@@ -21,6 +21,17 @@ def standing_deduction(entry: str, by: str) -> str:
         f"{entry}.kind = 'deduction' AND NOT EXISTS (SELECT 1 FROM entry r WHERE r.village = {entry}.village "
         f"AND r.ref_seq = {entry}.seq AND r.kind = 'reversal' AND r.booked_on <= {by})"
     )
+
+
+def not_base_score(entry: str = "") -> str:
+    """SQL: the entry (aliased ``entry``, or unaliased) is not a yearly base score.
+
+    The base score (booked on 1 January) is a starting balance, not behaviour of the month, so
+    boards, their check and the trend leave it out. Tested on the date first, so SQLite reads
+    the row for ``kind`` only for 1 January's entries and the covering indexes serve every other day.
+    """
+    e = f"{entry}." if entry else ""
+    return f"(substr({e}booked_on, 6) <> '01-01' OR {e}kind <> 'base_score')"
 
 
 def unresolved() -> Any:
