@@ -6,10 +6,11 @@ from collections.abc import Callable
 from typing import Any
 
 from sqlalchemy import Engine
-from tests.core_town import book, build_register, ok
 from typer.testing import Result
 
 from moralbank.messages import text
+from tests.runner import ok
+from tests.town import book, build_register
 
 Run = Callable[..., Result]
 

@@ -12,14 +12,16 @@ from pathlib import Path
 import pytest
 from openpyxl import load_workbook
 from sqlalchemy import Engine, text
-from tests.core_town import TODAY, failed, ok, row_count, write_csv
 
 from moralbank.messages import text as say
 from moralbank.resources import schema_path
 from moralbank.storage.db import reading
 from moralbank.storage.roles import append_only_tables, truncate_guarded_tables
 from tests.clock import freeze_today
+from tests.database import row_count
+from tests.runner import failed, ok
 from tests.shop_town import Run, build_shop, error, field_error
+from tests.town import TODAY, write_csv
 
 MIGRATION = schema_path().parent / "migrations" / "0003_shop.sql"
 

@@ -14,7 +14,6 @@ from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, invariant, rule
 from sqlalchemy import text
-from tests.core_town import OPERATOR, TODAY, book, build_register
 
 from moralbank.errors import MoralBankError
 from moralbank.reports.integrity import verify
@@ -22,6 +21,7 @@ from moralbank.services import catalogue, ledger, shop, stock
 from moralbank.storage.db import open_engine, reading, writing
 from moralbank.storage.schema import apply_schema
 from tests.shop_town import AWARDS
+from tests.town import OPERATOR, TODAY, book, build_register
 
 HOUSEHOLDS = {"NL001": "NL", "NL002": "NL", "BG001": "BG"}
 VILLAGES = ("NL", "BG")

@@ -7,12 +7,14 @@ from datetime import date
 
 import pytest
 from sqlalchemy import Engine, text
-from tests.core_town import TODAY, failed, ok, row_count
 
 from moralbank.messages import text as say
 from moralbank.storage.db import reading
 from tests.clock import freeze_today
+from tests.database import row_count
+from tests.runner import failed, ok
 from tests.shop_town import Run, build_shop, error
+from tests.town import TODAY
 
 NEW_YEAR = date(2027, 1, 5)
 
