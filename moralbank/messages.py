@@ -407,9 +407,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
     ),
     "copy.done": (
         "已复制：{villages} 个村、{households} 户、{resolutions} 项决议、{standards} 条标准、{entries} 条记录、"
-        "{boards} 份榜单、{exports} 条导出记录；两边的哈希链均已校验无误。",
+        "{boards} 份榜单、{exports} 条导出记录、{items} 个商品版本、{movements} 笔库存变动；两边的哈希链均已校验无误。",
         "Copied {villages} village(s), {households} household(s), {resolutions} resolution(s), "
-        "{standards} standard(s), {entries} entries, {boards} board(s), {exports} export record(s); "
+        "{standards} standard(s), {entries} entries, {boards} board(s), {exports} export record(s), "
+        "{items} catalogue item version(s), {movements} stock movement(s); "
         "every chain verified on both sides.",
     ),
     "help.init_app_role": (
