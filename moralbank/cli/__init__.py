@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from importlib import import_module
 from typing import Annotated
 
 import typer
@@ -38,10 +39,13 @@ def main_options(
     ctx.obj = Settings(db=db, lang=chosen, operator=operator_name, tz=default_tz())
 
 
-# The groups register their commands on import, in the order a user meets them.
-from moralbank.cli import admin, credit, ledger, publication, register, shop, standards  # noqa: E402
-
-GROUPS = (register, standards, ledger, shop, publication, credit, admin)
+# The groups register their commands when imported, so the import order is the order of --help:
+# the order a village meets them in its month (register, standards, decisions, shop, boards,
+# credit) and administration last.
+GROUPS = tuple(
+    import_module(f"moralbank.cli.{name}")
+    for name in ("register", "standards", "ledger", "shop", "publication", "credit", "admin")
+)
 
 
 def main() -> None:
