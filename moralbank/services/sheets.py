@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 import csv
 import io
 from collections.abc import Iterator, Mapping
@@ -59,6 +61,9 @@ class Sheet:
 
     source: str
     rows: list[tuple[int, Row]]
+    # Rows refused while reading (an overlong cell, a control character): not in ``rows``, and
+    # every consumer reports them with the problems it finds in the other rows.
+    problems: list[RowProblem] = dataclasses.field(default_factory=list)
 
 
 def parse_bool(value: str) -> bool | None:
@@ -158,12 +163,14 @@ def read_sheet(path: Path, columns: Mapping[str, str], required: tuple[str, ...]
         if not any(v.strip() for v in values):
             continue
         row = {name: "" for name in columns}
+        unreadable = []
         for name, value in zip(mapped, values, strict=False):
             if name:
                 row[name] = value.strip()
                 if found := text_problem(name, row[name]):
-                    problems.append(RowProblem(number, name, *found))
-        rows.append((number, row))
-    if problems:  # an overlong cell or a control character: nothing further is checked or written
-        raise SheetError(source, problems)
-    return Sheet(source, rows)
+                    unreadable.append(RowProblem(number, name, *found))
+        if unreadable:  # reported with the other rows' problems; its other fields are not checked
+            problems += unreadable
+        else:
+            rows.append((number, row))
+    return Sheet(source, rows, problems)
