@@ -19,6 +19,15 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "数据库尚未初始化，请先运行 moralbank init。",
         "The database is not initialised; run `moralbank init` first.",
     ),
+    "db.missing_file": (
+        "找不到数据库文件 {path}。请检查 --db 的拼写和所在文件夹；若要新建数据库，请运行 moralbank --db {path} init。",
+        "There is no database file {path}. Check the spelling and folder of --db; to start a new database, run "
+        "moralbank --db {path} init.",
+    ),
+    "db.is_folder": (
+        "{path} 是文件夹，不是数据库文件；--db 应指向一个 .db 文件。",
+        "{path} is a folder, not a database file; --db must name a .db file.",
+    ),
     "db.unreachable": ("无法连接数据库：{reason}", "Cannot open the database: {reason}"),
     "operator.required": (
         "写入操作须注明经办人：使用 --operator 或设置 MORALBANK_OPERATOR。",

@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import sqlite3
 import tempfile
 from pathlib import Path
 from typing import Any
@@ -84,6 +85,10 @@ def test_init_twice(tmp_path: Path, lang: str) -> None:
 def test_an_uninitialised_database_is_named(tmp_path: Path, lang: str) -> None:
     db = str(tmp_path / "empty.db")
     for args in (["village", "list"], ["verify"], ["balance", "NL001"], ["checkpoint"], ["export", "journal"]):
+        assert failed(call_cli("--db", db, "--lang", lang, *args)) == error(lang, "db.missing_file", path=db)
+    assert not Path(db).exists()  # no command but init creates a file
+    sqlite3.connect(db).close()  # an empty file: there, but without moralbank's tables
+    for args in (["village", "list"], ["verify"], ["balance", "NL001"]):
         assert failed(call_cli("--db", db, "--lang", lang, *args)) == error(lang, "db.not_initialised")
 
 

@@ -22,7 +22,7 @@ from moralbank.errors import MoralBankError
 from moralbank.messages import text as say
 from moralbank.reports.integrity import verify
 from moralbank.resources import migrations_dir
-from moralbank.storage.db import NotInitialised, SchemaMismatch, open_engine, reading
+from moralbank.storage.db import MissingFile, NotInitialised, SchemaMismatch, open_engine, reading
 from moralbank.storage.migrations import migrations, program_version
 from moralbank.storage.models import Entry
 from moralbank.storage.schema import apply_schema
@@ -341,10 +341,10 @@ def test_a_file_from_a_newer_moralbank_is_refused(engine: Engine, db_url: str) -
         assert refused.value.message("en") == expected
 
 
-def test_a_missing_sqlite_file_is_not_initialised_and_not_created(tmp_path: Path) -> None:
+def test_a_missing_sqlite_file_is_named_and_not_created(tmp_path: Path) -> None:
     path = tmp_path / "typo.db"
     for check in (require_current, upgrade):
-        with pytest.raises(NotInitialised):
+        with pytest.raises(MissingFile):
             check(open_engine(str(path)), str(path))
     assert not path.exists()
 
@@ -416,8 +416,13 @@ def test_every_command_refuses_an_old_file_with_the_exact_message(tmp_path: Path
         assert result.stderr == "Error: " + _out_of_date(str(path)) + "\n", args
     missing = tmp_path / "typo.db"
     result = runner.invoke(cli.app, ["--db", str(missing), "--lang", "en", "village", "list"])
-    assert result.stderr == "Error: The database is not initialised; run `moralbank init` first.\n"
+    assert result.stderr == (
+        f"Error: There is no database file {missing}. Check the spelling and folder of --db; "
+        f"to start a new database, run moralbank --db {missing} init.\n"
+    )
     assert not missing.exists()
+    result = runner.invoke(cli.app, ["--db", str(tmp_path), "--lang", "zh", "village", "list"])
+    assert result.stderr == f"错误：{tmp_path} 是文件夹，不是数据库文件；--db 应指向一个 .db 文件。\n"
 
 
 # --- chain formats -------------------------------------------------------------------------------------

@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-import dataclasses
-
 import csv
+import dataclasses
 import io
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass

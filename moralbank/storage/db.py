@@ -46,6 +46,15 @@ class NotInitialised(MoralBankError):
     key = "db.not_initialised"
 
 
+class MissingFile(MoralBankError):
+    """``--db`` names a SQLite file that is not there (a typo, or another folder): nothing is created."""
+
+    key = "db.missing_file"
+
+    def __init__(self, path: Path) -> None:
+        super().__init__("db.is_folder" if path.is_dir() else self.key, path=str(path))
+
+
 class SchemaMismatch(MoralBankError):
     """A table or column this program needs is missing: the file's schema is not this program's."""
 
@@ -119,7 +128,7 @@ def refuse_missing_file(engine: Engine) -> None:
     """Refuse a SQLite path with no file there, before anything connects (which would create it)."""
     path = sqlite_file(engine)
     if path is not None and not path.is_file():
-        raise NotInitialised()
+        raise MissingFile(path)
 
 
 def _read_only(path: Path) -> sqlite3.Connection:
