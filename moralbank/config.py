@@ -6,8 +6,9 @@ import locale
 import os
 from dataclasses import dataclass
 
+from moralbank.domain.clock import DEFAULT_TZ
+
 LANGS = ("zh", "en")
-DEFAULT_TZ = "Asia/Shanghai"
 
 
 def default_lang() -> str:

@@ -5,8 +5,9 @@ from __future__ import annotations
 from datetime import UTC, date, datetime
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from moralbank.config import DEFAULT_TZ
 from moralbank.errors import InputError
+
+DEFAULT_TZ = "Asia/Shanghai"  # the business timezone unless MORALBANK_TZ names another
 
 
 def utc_now() -> datetime:

@@ -14,6 +14,7 @@ from typing import IO, Any
 
 from moralbank.domain.limits import inert
 from moralbank.errors import MoralBankError
+from moralbank.render.formats import CsvWriter
 from moralbank.reports.credit import BANK_COLUMNS, BankRow
 from moralbank.services.signing import (
     Manifest,
@@ -54,7 +55,7 @@ def _inert_row(row: BankRow) -> list[Any]:
 
 def _csv(rows: Iterable[BankRow], stream: IO[str]) -> int:
     # UTF-8 with a BOM and CRLF: what Excel and WPS open as Unicode without an import dialog.
-    writer = csv.writer(stream, lineterminator="\r\n")
+    writer = CsvWriter(stream, lineterminator="\r\n")
     writer.writerow(BANK_COLUMNS)
     count = 0
     for row in rows:

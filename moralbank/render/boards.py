@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 import dataclasses
 import html
 import io
@@ -13,12 +12,12 @@ from rich.console import RenderableType
 from rich.table import Table
 from rich.text import Text
 
-from moralbank.config import DEFAULT_TZ
 from moralbank.domain.boards import Board
 from moralbank.domain.chain import Checkpoint
-from moralbank.domain.clock import local_time
+from moralbank.domain.clock import DEFAULT_TZ, local_time
 from moralbank.domain.limits import inert
 from moralbank.messages import text
+from moralbank.render.formats import CsvWriter
 from moralbank.reports.boards import PublishedRow
 from moralbank.reports.notice import Notice
 
@@ -155,7 +154,7 @@ def board_csv(board: Board, lang: str = "zh") -> str:
     A black row's items are joined in ``lang``, as the printed board joins them.
     """
     out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
+    writer = CsvWriter(out)
     writer.writerow(BOARD_CSV)
     for r in board.rows:
         writer.writerow(["red", r.rank, r.household, r.name, r.village, r.points, "", ""])

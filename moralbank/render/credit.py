@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 import io
 from collections.abc import Sequence
 from typing import Any
@@ -12,6 +11,7 @@ from rich.table import Table
 from rich.text import Text
 
 from moralbank.messages import MESSAGES, text
+from moralbank.render.formats import CsvWriter
 from moralbank.reports.credit import (
     CountyTotal,
     CreditSummary,
@@ -128,7 +128,7 @@ def _cell(value: Any) -> str:
 def ratings_csv(report: Ratings) -> str:
     """One line per household, with the as-of date and the policy's hash on every line."""
     out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
+    writer = CsvWriter(out)
     writer.writerow([*_RATING_CSV, "as_of", "policy_hash"])
     for r in report.ratings:
         writer.writerow([*(_cell(getattr(r, name)) for name in _RATING_CSV), report.as_of, report.policy_hash])
@@ -199,7 +199,7 @@ def summary_csv(report: CreditSummary) -> str:
     """One line per village and a last line ``total`` for the county."""
     tiers = list(report.total.tiers)
     out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
+    writer = CsvWriter(out)
     figures = ["households", "rated", "share", *(f"tier_{t}" for t in tiers), "credit_total", "vetoed"]
     writer.writerow(["village", "name", *figures, "designation", "as_of", "policy_hash"])
     tail = [report.as_of, report.policy_hash]

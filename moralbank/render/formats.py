@@ -6,9 +6,9 @@ import csv
 import dataclasses
 import io
 import json
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from operator import attrgetter
-from typing import Any
+from typing import IO, Any
 
 from rich.table import Table
 
@@ -16,6 +16,35 @@ from moralbank.domain.limits import inert
 from moralbank.messages import MESSAGES, text
 
 FORMATS = ("table", "json", "csv")
+
+
+# A cell starting with one of these is a formula to Excel and WPS (CSV injection): such text is
+# written with a leading apostrophe, which the spreadsheet shows as plain text.
+_FORMULA_START = ("=", "+", "-", "@")
+
+
+def inert_cell(value: Any) -> Any:
+    """A value safe for a CSV cell: text has no control character and never starts a formula."""
+    if not isinstance(value, str):
+        return value
+    text = inert(value)
+    return "'" + text if text.startswith(_FORMULA_START) else text
+
+
+class CsvWriter:
+    """``csv.writer`` whose every cell passes through ``inert_cell``: the one way CSV is written."""
+
+    def __init__(self, stream: IO[str], *, lineterminator: str = "\n") -> None:
+        self._writer = csv.writer(stream, lineterminator=lineterminator)
+
+    def writerow(self, values: Iterable[Any]) -> None:
+        """Write one row."""
+        self._writer.writerow([inert_cell(v) for v in values])
+
+    def writerows(self, rows: Iterable[Iterable[Any]]) -> None:
+        """Write every row."""
+        for values in rows:
+            self.writerow(values)
 
 
 def plain(value: Any) -> Any:
@@ -54,7 +83,7 @@ def render_csv(rows: Sequence[Any], columns: Sequence[str] | None = None) -> str
     """CSV with English field names as the header."""
     names = _fields(rows, columns)
     out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
+    writer = CsvWriter(out)
     writer.writerow(names)
     # Only None and booleans need spelling out; everything else the csv module writes as str().
     fetch = attrgetter(*names) if len(names) > 1 else (lambda row: (getattr(row, names[0]),))
@@ -62,7 +91,7 @@ def render_csv(rows: Sequence[Any], columns: Sequence[str] | None = None) -> str
     for row in rows:
         values = fetch(row)
         if all(type(v) in plain_types for v in values):
-            writer.writerow([inert(v) if type(v) is str else v for v in values])
+            writer.writerow(values)
         else:
             writer.writerow([_cell(v) for v in values])
     return out.getvalue()

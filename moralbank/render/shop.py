@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 import html
 import io
 from pathlib import Path
@@ -12,6 +11,7 @@ from rich.table import Table
 
 from moralbank.domain.shop import fen_text
 from moralbank.messages import text
+from moralbank.render.formats import CsvWriter
 from moralbank.reports.shop import ShopMonth
 
 SHOP_REPORT_FORMATS = ("table", "json", "csv", "xlsx", "html")
@@ -66,7 +66,7 @@ def month_renderables(report: ShopMonth, lang: str) -> list[Any]:
 def month_csv(report: ShopMonth) -> str:
     """CSV with English headings, one row per item."""
     out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
+    writer = CsvWriter(out)
     writer.writerow(MONTH_COLUMNS)
     writer.writerows(month_rows(report))
     return out.getvalue()

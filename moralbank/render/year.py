@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import csv
 import io
 from typing import Any
 
 from rich.table import Table
 
 from moralbank.messages import text
+from moralbank.render.formats import CsvWriter
 from moralbank.reports.year import YearReport
 
 YEAR_FORMATS = ("table", "json", "csv")
@@ -52,7 +52,7 @@ def year_table(report: YearReport, lang: str) -> Table:
 def year_csv(report: YearReport) -> str:
     """CSV: the fixed columns, then one column per category (named ``category:<name>``)."""
     out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
+    writer = CsvWriter(out)
     writer.writerow([*YEAR_COLUMNS, *(f"category:{c}" for c in report.categories)])
     writer.writerows(_year_values(report))
     return out.getvalue()
