@@ -102,9 +102,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "The backup {path} failed SQLite's integrity check: {reason}",
     ),
     "backup.chain_broken": (
-        "备份 {path} 的账本校验未通过（村 {village}，第 {seq} 条）：原库有同样问题，请运行 moralbank verify",
-        "The backup {path} does not verify (village {village}, seq {seq}): the database has the same problem; run "
-        "`moralbank verify`",
+        "备份 {path} 的账本校验未通过（村 {village}，第 {seq} 条）。原库有同样的问题：请运行 moralbank verify "
+        "查看全部问题。该副本已保留，可作为核查的证据。",
+        "The backup {path} does not verify (village {village}, seq {seq}). The database has the same problem: run "
+        "`moralbank verify` to see every problem. The copy is kept as evidence.",
     ),
     "backup.done": (
         "已备份到 {path}（{entries} 条记录，校验无误）。各村检查点：",

