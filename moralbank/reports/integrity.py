@@ -11,6 +11,7 @@ from typing import Any
 from sqlalchemy import text
 from sqlmodel import Session
 
+from moralbank.domain.accounts import household_account
 from moralbank.domain.boards import Tally, first_difference, snapshot_tally, text_hash
 from moralbank.domain.chain import CHAIN_FIELDS, CHAIN_FORMATS, GENESIS, canonical_text, format_hash
 from moralbank.domain.chain import Checkpoint as Checkpoint  # re-exported: reports name it here
@@ -125,7 +126,7 @@ def _check_accounts(row: Any, chain: _ChainCheck, totals: dict[str, int]) -> Non
     # Village accounts are summed from the transfers, households from their own coin column, so
     # the zero-sum check compares two independent records of the same movement.
     debit, credit, amount, coins = row[4], row[5], row[6], row[7]
-    mine = f"households:{row[1]}:{row[3]}"
+    mine = household_account(row[1], row[3])
     if debit != mine:
         totals[debit] -= amount
     if credit != mine:

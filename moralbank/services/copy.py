@@ -17,6 +17,7 @@ from sqlmodel import Session, SQLModel, col, select
 
 from moralbank.domain.chain import Checkpoint
 from moralbank.errors import Refused
+from moralbank.services.ledger import chain_heads
 from moralbank.storage.db import lock_village
 from moralbank.storage.models import (
     Board,
@@ -109,12 +110,7 @@ def _chunks(items: Sequence[Any], size: int = 500) -> Iterator[Sequence[Any]]:
 
 def heads(session: Session) -> list[Checkpoint]:
     """Every village's chain head on one side."""
-    query = text(
-        "SELECT e.village, e.seq, e.hash FROM entry e JOIN "
-        "(SELECT village, MAX(seq) AS seq FROM entry GROUP BY village) h "
-        "ON h.village = e.village AND h.seq = e.seq ORDER BY e.village"
-    )
-    return [Checkpoint(v, s, h) for v, s, h in session.execute(query)]
+    return chain_heads(session)
 
 
 def _copy_villages(source: Session, target: Session, copied: Copied) -> list[str]:
