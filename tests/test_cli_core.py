@@ -219,7 +219,9 @@ def test_balance_and_statement(demo_town: Run, engine: Engine, lang: str) -> Non
     assert str(coins) in ok(run("balance", "NL008", lang=lang))
     table = ok(run("statement", "NL008", "--from", "2026-11-01", "--to", "2026-11-30", lang=lang))
     assert table.startswith(message(lang, "statement.opening", coins=before_november))
-    assert table.endswith(message(lang, "statement.closing", coins=coins))
+    assert table.endswith(
+        message(lang, "statement.closing", coins=coins) + message(lang, "passbook.earned", points=earned)
+    )
     lines = json.loads(ok(run("statement", "NL008", "-f", "json")))["lines"]
     assert lines[-1]["balance"] == coins and all("title" in line and "operator" in line for line in lines)
     assert failed(run("balance", "NL404", lang=lang)) == error(lang, "household.not_found", code="NL404")

@@ -97,7 +97,10 @@ def test_notice_cycle_end_to_end(noticed: Run, town: Engine) -> None:
     assert [(r["household"], r["points"]) for r in board["rows"]] == [("DZ05", 5)]
 
     lines = json.loads(invoke(run, "statement", "DZ05", "--from", "2026-11-01", "-f", "json").stdout)["lines"]
-    assert [(line["kind"], line["coins"], line["balance"]) for line in lines] == [("proposal", 0, 3), ("award", 5, 8)]
+    # The proposal and its posting are one passbook line, with the proposal's dates.
+    assert [(line["kind"], line["coins"], line["balance"], line["proposal"]) for line in lines] == [
+        ("award", 5, 8, due)
+    ]
     journal = invoke(run, "export", "journal").stdout
     assert "proposal" not in journal and "void" not in journal  # they move no coins
 

@@ -16,6 +16,8 @@ from moralbank.domain.limits import inert
 from moralbank.messages import MESSAGES, text
 
 FORMATS = ("table", "json", "csv")
+# Lists a person opens in Excel or WPS have an xlsx form too (written to --out).
+SHEET_FORMATS = ("table", "json", "csv", "xlsx")
 
 
 def plain(value: Any) -> Any:
