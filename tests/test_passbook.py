@@ -73,7 +73,7 @@ def test_a_proposal_and_its_posting_are_one_line_and_a_reversal_names_what_it_un
     assert (data["opening"], data["closing"], data["earned"]) == (12, 15, 17)
     assert data["village_name"] == "东庄村" and len(data["checkpoint"]["hash"]) == 64
     table = _november(run, "table", lang="en")
-    assert "Reverses no. %d: 录入错误" % wrong in table and "proposal voided" in table
+    assert f"Reverses no. {wrong}: 录入错误" in table and "proposal voided" in table
     assert "被冲正于" not in _november(run, "md") and "冲正记录" not in _november(run, "md")
 
 

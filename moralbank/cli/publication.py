@@ -24,6 +24,7 @@ from moralbank.cli.common import (
     settings,
     show,
     today,
+    workbook,
 )
 from moralbank.cli.options import (
     FormatOpt,
@@ -157,19 +158,24 @@ def notice_show(
     fmt: FormatOpt = "table",
     out: OutOpt = None,
 ) -> None:
-    from moralbank.render import boards as rb
+    from moralbank.render import notice as rn
     from moralbank.render.formats import render_json
+    from moralbank.render.spreadsheet import csv_text
     from moralbank.reports.notice import notice
     from moralbank.storage.db import reading
 
-    check_format(fmt, rb.NOTICE_FORMATS)
+    check_format(fmt, rn.NOTICE_FORMATS)
     with reading(engine(ctx)) as session:
-        listing = notice(session, village=village)
+        listing = notice(session, village=village, posted_on=today(ctx).isoformat())
+    if fmt == "xlsx":
+        workbook(out, [rn.notice_sheet(listing, print_lang(ctx))])
+        return
     renderers: dict[str, Callable[[], str | list[Any]]] = {
-        "table": lambda: rb.notice_renderables(listing, settings(ctx).lang),
+        "table": lambda: rn.notice_renderables(listing, settings(ctx).lang),
         "json": lambda: render_json(listing),
-        "md": lambda: rb.notice_markdown(listing, print_lang(ctx)),
-        "html": lambda: rb.notice_html(listing, print_lang(ctx)),
+        "csv": lambda: csv_text(rn.notice_sheet(listing, print_lang(ctx))),
+        "md": lambda: rn.notice_markdown(listing, print_lang(ctx)),
+        "html": lambda: rn.notice_html(listing, print_lang(ctx)),
     }
     emit(out, renderers[fmt]())
 

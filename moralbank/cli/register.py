@@ -73,6 +73,8 @@ def village_set(
     clearing: Annotated[str | None, typer.Option("--year-end-clearing", help=h("help.year_end_clearing"))] = None,
     base_score: Annotated[int | None, typer.Option("--base-score", help=h("help.base_score"))] = None,
     star_titles: Annotated[str | None, typer.Option("--star-titles", help=h("help.star_titles"))] = None,
+    committee: Annotated[str | None, typer.Option("--committee", help=h("help.committee"))] = None,
+    contact: Annotated[str | None, typer.Option("--contact", help=h("help.contact"))] = None,
     fmt: FormatOpt = "table",
 ) -> None:
     from moralbank.services.policy import set_policy
@@ -88,7 +90,10 @@ def village_set(
         "base_score": base_score,
         "star_titles": star_titles,
     }
-    publishing = not (notice_days is None and listing is None and checker is None)
+    printed = {"committee": committee, "contact": contact}
+    publishing = not (
+        notice_days is None and listing is None and checker is None and committee is None and contact is None
+    )
     if not publishing and all(value is None for value in policy.values()):
         raise MoralBankError("village.nothing_to_set")
 
@@ -96,7 +101,7 @@ def village_set(
         if not publishing:  # only the supermarket and year rules: show them
             return set_policy(session, code=code, **policy)
         row = set_village_options(
-            session, code=code, notice_days=notice_days, black_list=listing, maker_checker=checker
+            session, code=code, notice_days=notice_days, black_list=listing, maker_checker=checker, **printed
         )
         if any(value is not None for value in policy.values()):
             set_policy(session, code=code, **policy)

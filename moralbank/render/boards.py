@@ -1,4 +1,4 @@
-"""Boards and notice lists for people: rich tables, CSV, Markdown and a printable A4 HTML page."""
+"""Boards for people: rich tables, CSV, Markdown and a printable A4 HTML page."""
 
 from __future__ import annotations
 
@@ -20,10 +20,8 @@ from moralbank.domain.clock import local_time
 from moralbank.domain.limits import inert
 from moralbank.messages import text
 from moralbank.reports.boards import PublishedRow
-from moralbank.reports.notice import Notice
 
 BOARD_FORMATS = ("table", "json", "csv", "md", "html")
-NOTICE_FORMATS = ("table", "json", "md", "html")
 
 # A column: (field of the row, catalogue key of its heading, right-aligned).
 Column = tuple[str, str, bool]
@@ -50,18 +48,6 @@ def _black_columns(board: Board) -> list[Column]:
         ("count", "col.count", True),
         ("items", "col.items", False),
     ]
-
-
-_NOTICE_COLUMNS: list[Column] = [
-    ("id", "col.id", True),
-    ("household", "col.household", False),
-    ("name", "col.head_name", False),
-    ("title", "col.title", False),
-    ("points", "col.points", True),
-    ("event_date", "col.event_date", False),
-    ("booked_on", "col.booked_on", False),
-    ("last_day", "col.last_day", False),
-]
 
 
 def board_title(board: Board, lang: str) -> str:
@@ -138,12 +124,6 @@ def board_renderables(board: Board, lang: str, tz: str = DEFAULT_TZ) -> list[Ren
     return parts
 
 
-def notice_renderables(notice: Notice, lang: str) -> list[RenderableType]:
-    """The notice list as a rich table and its explanation."""
-    title = text("notice.title", lang, name=notice.title)
-    return [_rich(notice.rows, _NOTICE_COLUMNS, lang, title), Text(text("notice.how", lang, days=notice.notice_days))]
-
-
 # --- CSV --------------------------------------------------------------------------------------
 
 BOARD_CSV = ("list", "rank", "household", "name", "village", "points", "count", "items")
@@ -189,17 +169,6 @@ def board_markdown(board: Board, lang: str, tz: str = DEFAULT_TZ) -> str:
         lines += _md_section(text("board.black", lang), board.black_list, _black_columns(board), lang)
     lines += ["", "---", ""] + [f"{line}  " for line in board_footer(board, lang, tz)]
     return "\n".join(lines).rstrip() + "\n"
-
-
-def notice_markdown(notice: Notice, lang: str) -> str:
-    """The notice list as Markdown."""
-    lines = [
-        f"# {text('notice.title', lang, name=notice.title)}",
-        "",
-        text("notice.how", lang, days=notice.notice_days),
-    ]
-    lines += ["", *(_md_table(notice.rows, _NOTICE_COLUMNS, lang) if notice.rows else [text("notice.empty", lang)])]
-    return "\n".join(lines) + "\n"
 
 
 # --- HTML -------------------------------------------------------------------------------------
@@ -292,14 +261,3 @@ def board_html(board: Board, lang: str, tz: str = DEFAULT_TZ) -> str:
         parts.append(f'<section class="black"><h2>{_e(text("board.black", lang))}</h2>\n{black}\n</section>')
     parts.append(_footer_html(board, lang, tz))
     return _page(title, lang, "\n".join(parts))
-
-
-def notice_html(notice: Notice, lang: str) -> str:
-    """The notice list as a printable page for the notice board."""
-    title = text("notice.title", lang, name=notice.title)
-    how = text("notice.how", lang, days=notice.notice_days)
-    table = (
-        _html_table(notice.rows, _NOTICE_COLUMNS, lang) if notice.rows else f"<p>{_e(text('notice.empty', lang))}</p>"
-    )
-    body = f'<header><h1>{_e(title)}</h1><p class="sub">{_e(how)}</p></header>\n<section>\n{table}\n</section>'
-    return _page(title, lang, body)

@@ -20,14 +20,14 @@ POSTINGS = frozenset({"award", "deduction"})
 
 @dataclass(frozen=True)
 class Balance:
-    """Spendable coins and earned points of one household as of a date (today when not asked)."""
+    """Spendable coins and earned points of one household as of a date (None: every entry)."""
 
     household: str
     village: str
     head_name: str
     coins: int
     earned: int
-    as_of: str
+    as_of: str | None
 
 
 @dataclass(frozen=True)
@@ -75,7 +75,7 @@ class Statement:
     lines: list[StatementLine]
 
 
-def balance(session: Session, *, household: str, as_of: str) -> Balance:
+def balance(session: Session, *, household: str, as_of: str | None = None) -> Balance:
     """Coins and earned points, counting entries booked on or before ``as_of``."""
     owner = get_household(session, household)
     coins, earned = holdings(session, household=household, through=as_of)
