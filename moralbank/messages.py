@@ -343,6 +343,9 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "notice.stamp": ("{committee}（盖章）", "{committee} (stamp)"),
     "notice.sign_poster": ("公示人（签字）：____________", "Posted by (signature): ____________"),
     "notice.sign_checker": ("监督人（签字）：____________", "Checked by (signature): ____________"),
+    "board.published_on": ("公布日期：{day}", "Published {day}"),
+    "board.sign_head": ("负责人（签字）：____________", "Head of the committee (signature): ____________"),
+    "board.short_code": ("核对码：", "Check code: "),
     # --- integrity ---
     "chain.gap": ("序号断档：应为 {expected}，实为 {found}", "sequence gap: expected {expected}, found {found}"),
     "chain.broken_link": ("与上一条记录的哈希链接断开", "the link to the previous entry's hash is broken"),

@@ -45,7 +45,14 @@ app.add_typer(notice_app, name="notice")
 app.add_typer(report_app, name="report")
 
 
-def show_board(ctx: typer.Context, board: Any, fmt: str, out: Path | None) -> None:
+def committee_of(session: Any, board: Any) -> str:
+    """The committee a village's board is signed by (empty for a county board, or when not set)."""
+    from moralbank.services.register import get_village
+
+    return get_village(session, board.village).committee if board.village else ""
+
+
+def show_board(ctx: typer.Context, board: Any, fmt: str, out: Path | None, committee: str = "") -> None:
     from moralbank.render import boards as rb
     from moralbank.render.formats import render_json
 
@@ -55,7 +62,7 @@ def show_board(ctx: typer.Context, board: Any, fmt: str, out: Path | None) -> No
         "json": lambda: render_json(board),
         "csv": lambda: rb.board_csv(board, print_lang(ctx)),
         "md": lambda: rb.board_markdown(board, print_lang(ctx), settings(ctx).tz),
-        "html": lambda: rb.board_html(board, print_lang(ctx), settings(ctx).tz),
+        "html": lambda: rb.board_html(board, print_lang(ctx), settings(ctx).tz, committee),
     }
     emit(out, renderers[fmt]())
 
@@ -88,7 +95,8 @@ def board_show(
             board = county_board(session, month=wanted)
         else:
             board = board_for_month(session, village=village, month=wanted)
-    show_board(ctx, cut(board, count), fmt, out)
+        committee = committee_of(session, board)
+    show_board(ctx, cut(board, count), fmt, out, committee)
 
 
 @board_app.command("publish", help=h("help.board_publish"))
@@ -148,7 +156,8 @@ def board_get(
     count = _top(top)
     with reading(engine(ctx)) as session:
         board = published_board(session, board_id)
-    show_board(ctx, cut(board, count), fmt, out)
+        committee = committee_of(session, board)
+    show_board(ctx, cut(board, count), fmt, out, committee)
 
 
 @notice_app.command("show", help=h("help.notice_show"))
