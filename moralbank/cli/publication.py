@@ -57,6 +57,9 @@ def show_board(ctx: typer.Context, board: Any, fmt: str, out: Path | None, commi
     from moralbank.render.formats import render_json
 
     check_format(fmt, rb.BOARD_FORMATS)
+    if fmt == "xlsx":
+        workbook(out, rb.board_sheets(board, print_lang(ctx)))
+        return
     renderers: dict[str, Callable[[], str | list[Any]]] = {
         "table": lambda: rb.board_renderables(board, settings(ctx).lang, settings(ctx).tz),
         "json": lambda: render_json(board),

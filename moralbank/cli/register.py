@@ -13,6 +13,7 @@ from moralbank.cli.common import (
     group,
     h,
     operator,
+    print_lang,
     progress_bar,
     read_sheet,
     say,
@@ -23,6 +24,7 @@ from moralbank.cli.common import (
 )
 from moralbank.cli.options import (
     FormatOpt,
+    OutOpt,
     VillageFilterOpt,
 )
 from moralbank.errors import MoralBankError
@@ -152,12 +154,17 @@ def household_list(
     ctx: typer.Context,
     village: VillageFilterOpt = None,
     fmt: FormatOpt = "table",
+    out: OutOpt = None,
 ) -> None:
     from moralbank.reports.registry import household_rows
+    from moralbank.services.sheets import HOUSEHOLD_COLUMNS
     from moralbank.storage.db import reading
 
     with reading(engine(ctx)) as session:
-        show(ctx, household_rows(session, village=village), fmt)
+        rows = household_rows(session, village=village)
+    # Headed as the households import sheet is, so that the list in Chinese reads back as one.
+    sheet = text("sheet.households", print_lang(ctx))
+    show(ctx, rows, fmt, out=out, sheet=sheet, labels=HOUSEHOLD_COLUMNS)
 
 
 @household_app.command("show", help=h("help.household_show"))

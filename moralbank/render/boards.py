@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-import csv
 import dataclasses
 import html
-import io
 import json
 from collections.abc import Sequence
 from typing import Any
@@ -21,9 +19,10 @@ from moralbank.domain.clock import local_time
 from moralbank.domain.limits import inert
 from moralbank.messages import text
 from moralbank.render.printed import long_date, page
+from moralbank.render.spreadsheet import Cell, SheetTable, csv_text, worded
 from moralbank.reports.boards import PublishedRow
 
-BOARD_FORMATS = ("table", "json", "csv", "md", "html")
+BOARD_FORMATS = ("table", "json", "csv", "xlsx", "md", "html")
 
 # A column: (field of the row, catalogue key of its heading, right-aligned).
 Column = tuple[str, str, bool]
@@ -128,22 +127,38 @@ def board_renderables(board: Board, lang: str, tz: str = DEFAULT_TZ) -> list[Ren
 
 # --- CSV --------------------------------------------------------------------------------------
 
-BOARD_CSV = ("list", "rank", "household", "name", "village", "points", "count", "items")
+
+def _list_sheet(name: str, rows: Sequence[Any], columns: list[Column], lang: str) -> SheetTable:
+    header = [text(heading, lang) for _n, heading, _r in columns]
+    cells = [[worded(n, getattr(row, n), lang) for n, _h, _r in columns] for row in rows]
+    return SheetTable(name, header, cells)
+
+
+def board_sheets(board: Board, lang: str = "zh") -> list[SheetTable]:
+    """The red list and (when kept) the black list as sheets, headed in ``lang``, items joined in it."""
+    sheets = [_list_sheet(text("board.red_sheet", lang), board.rows, _red_columns(board), lang)]
+    if board.black_list is not None:
+        sheets.append(_list_sheet(text("board.black_sheet", lang), board.black_list, _black_columns(board), lang))
+    return sheets
 
 
 def board_csv(board: Board, lang: str = "zh") -> str:
-    """One row per line of the board; ``list`` is ``red`` or ``black`` (black rows have no rank).
-
-    A black row's items are joined in ``lang``, as the printed board joins them.
-    """
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(BOARD_CSV)
-    for r in board.rows:
-        writer.writerow(["red", r.rank, r.household, r.name, r.village, r.points, "", ""])
-    for b in board.black_list or []:
-        writer.writerow(["black", "", b.household, b.name, b.village, b.points, b.count, joined(b.items, lang)])
-    return out.getvalue()
+    """One row per line of the board, the list it is on first (红榜/黑榜; black rows have no rank)."""
+    columns: list[Column] = [
+        ("rank", "col.rank", True),
+        ("household", "col.household", False),
+        ("name", "col.head_name", False),
+        ("village", "col.village", False),
+        ("points", "col.board_points", True),
+        ("count", "col.count", True),
+        ("items", "col.items", False),
+    ]
+    header = [text("col.list", lang), *(text(heading, lang) for _n, heading, _r in columns)]
+    rows: list[list[Cell]] = []
+    for listed, lines in (("board.red_sheet", board.rows), ("board.black_sheet", board.black_list or [])):
+        for line in lines:
+            rows.append([text(listed, lang), *(worded(n, getattr(line, n, None), lang) for n, _h, _r in columns)])
+    return csv_text(SheetTable(board_title(board, lang), header, rows))
 
 
 # --- Markdown ---------------------------------------------------------------------------------

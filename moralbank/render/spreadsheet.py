@@ -87,14 +87,28 @@ def sheet_of(
     return SheetTable(name, header, [[worded(n, getattr(row, n), lang) for n in names] for row in rows])
 
 
+# A CSV cell starting with one of these is a formula to Excel and WPS: such text gets a leading
+# apostrophe, which the spreadsheet shows as plain text.
+_FORMULA_START = ("=", "+", "-", "@")
+
+
+def csv_cell(value: Cell) -> str | int:
+    """A cell as CSV writes it: dates in ISO form, text never a formula, empty for None."""
+    if value is None:
+        return ""
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, str) and value.startswith(_FORMULA_START):
+        return "'" + value
+    return value
+
+
 def csv_text(table: SheetTable) -> str:
     """The sheet as CSV: a BOM, the header, CRLF line ends (what Excel and WPS expect)."""
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\r\n")
-    writer.writerow(table.header)
-    writer.writerows(
-        [["" if c is None else c.isoformat() if isinstance(c, date) else c for c in row] for row in table.rows]
-    )
+    writer.writerow([csv_cell(inert(h)) for h in table.header])
+    writer.writerows([[csv_cell(c) for c in row] for row in table.rows])
     return BOM + out.getvalue()
 
 
