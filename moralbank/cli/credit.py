@@ -163,6 +163,7 @@ def credit_export(
         signing_key=signing_key,
         operator=who,
         full_id=full_id,
+        lang=print_lang(ctx),
     )
     say(ctx, "credit.exported", rows=done.rows, path=str(out), format=fmt, sig=str(done.signature), id=done.id)
     if full_id:
