@@ -370,6 +370,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "bank.col.rated_on": ("评定日期", "Rated on"),
     "bank.col.valid_until": ("有效期至", "Valid until"),
     "bank.col.policy_hash": ("评定办法 SHA-256", "Policy SHA-256"),
+    "trend.village_named": ("{name}（{village}）每月积分", "Monthly points of {name} ({village})"),
+    "trend.household_in": ("{name} {household} 户每月积分", "Monthly points of household {household}, {name}"),
     # --- integrity ---
     "chain.gap": ("序号断档：应为 {expected}，实为 {found}", "sequence gap: expected {expected}, found {found}"),
     "chain.broken_link": ("与上一条记录的哈希链接断开", "the link to the previous entry's hash is broken"),

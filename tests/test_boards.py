@@ -365,6 +365,7 @@ def test_trend_per_village_household_and_all(run: Any, town: Engine) -> None:
                 {"month": "2026-10", "points": 25},
                 {"month": "2026-11", "points": -5},
             ],
+            "name": "东庄村",
         }
     ]
     mine = json.loads(invoke(run, "report", "trend", "--household", "DZ01", "--months", "2", "-f", "json").stdout)
@@ -376,7 +377,15 @@ def test_trend_per_village_household_and_all(run: Any, town: Engine) -> None:
 def test_trend_draws_bars_and_refuses_bad_input(run: Any, town: Engine) -> None:
     table = invoke(run, "report", "trend", "--village", "DZ", "--months", "2", "--until", "2026-10").stdout
     lines = {line.split("│")[1].strip(): line for line in table.splitlines() if line.startswith("│")}
-    assert lines["2026-09"].count("█") == 0 and lines["2026-10"].count("█") == 40  # the largest month fills the bar
+    assert lines["2026-09"].count("█") == 0 and lines["2026-10"].count("█") == 20  # the largest month fills its half
+    assert "Monthly points of 东庄村 (DZ)" in table
+    book_publication(town, [("DZ06", "HJ04", 2)], "2026-11-10")  # November: -10, against October's 25
+    signed = invoke(run, "report", "trend", "--village", "DZ", "--months", "2", lang="zh").stdout
+    rows = {line.split("│")[1].strip(): line.split("│")[3] for line in signed.splitlines() if line.startswith("│")}
+    assert (
+        rows["2026-10"].strip() == "┆" + "█" * 20 and rows["2026-11"].strip() == "█" * 8 + "┆"
+    )  # a loss left of the axis
+    assert "东庄村（DZ）每月积分" in signed
     assert run("report", "trend", "--months", "0").exit_code == 1
     bad = run("report", "trend", "--until", "2026-13")
     assert bad.exit_code == 1 and "--until" in bad.output
