@@ -268,3 +268,22 @@ def report_year(
     with reading(engine(ctx)) as session:
         report = year_report(session, village=village, year=year)
     show_year(ctx, report, fmt)
+
+
+@report_app.command("county", help=h("help.report_county"))
+def report_county(
+    ctx: typer.Context,
+    as_of: Annotated[str, typer.Option("--as-of", help=h("help.as_of_required"))],
+    out: Annotated[Path, typer.Option("--out", help=h("help.out"))],
+    policy: Annotated[Path | None, typer.Option("--policy", help=h("help.policy"))] = None,
+) -> None:
+    from moralbank.cli.credit import credit_policy, rating_date
+    from moralbank.render.county import county_html
+    from moralbank.reports.county import county_picture
+    from moralbank.storage.db import reading
+
+    rules, on = credit_policy(policy), rating_date(ctx, as_of)
+    with reading(engine(ctx)) as session:
+        picture = county_picture(session, rules, as_of=on)
+    emit(out, county_html(picture, print_lang(ctx)))
+    say(ctx, "county.written", path=str(out))
