@@ -9,6 +9,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.golden_files import REGENERATE
+
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 needs_chromium = pytest.mark.skipif(CHROMIUM is None, reason="needs Debian's chromium (.ci/run installs it)")
 SCREENSHOTS = Path(__file__).parent.parent / "docs" / "screenshots"
@@ -45,10 +47,16 @@ def print_page(page: Path) -> Printed:
 
 
 def screenshot(page: Path, name: str, width: int = 794, height: int = 1123) -> Path:
-    """A PNG of the page's first screen, kept under docs/screenshots for the README."""
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    png = SCREENSHOTS / name
-    _chromium(f"--window-size={width},{height}", f"--screenshot={png}", page.as_uri())
+    """A small PNG of the page's first screen (beside the page; under docs/screenshots for the README
+    when the golden files are regenerated, MORALBANK_REGEN_GOLDEN=1)."""
+    folder = SCREENSHOTS if REGENERATE else page.parent
+    folder.mkdir(parents=True, exist_ok=True)
+    png = folder / name
+    # Half the pixels of the page (a device scale of 0.6) keeps the committed PNGs small.
+    _chromium(
+        f"--window-size={width},{height}", "--force-device-scale-factor=0.6", f"--screenshot={png}", page.as_uri()
+    )
+    assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n" and png.stat().st_size > 5_000
     return png
 
 
