@@ -13,6 +13,7 @@ from moralbank.reports.county import county_picture
 from moralbank.resources import fixtures_dir
 from moralbank.storage.db import reading
 from tests.clock import freeze_today
+from tests.golden_files import assert_golden, normalised
 from tests.printing import has_cjk_font, needs_chromium, print_page, screenshot
 from tests.runner import Run, invoke
 from tests.town import AS_OF, TODAY, book_publication, build_credit_town
@@ -70,3 +71,9 @@ def test_the_county_page_is_self_contained_and_prints(county: Engine, run: Run, 
                   "接近称号门槛的村", "东庄村", "西庄村", "97.00万元", "11（78.6%）"):  # fmt: skip
         assert words in flat, words
     screenshot(page, "county.png", width=420, height=900)  # as a phone shows it
+
+
+def test_golden_county_page(county: Engine, run: Run, tmp_path: Path) -> None:
+    page = tmp_path / "county.html"
+    invoke(run, "report", "county", "--as-of", AS_OF, "--out", str(page), lang="zh")
+    assert_golden("county.html", normalised(page.read_text(encoding="utf-8")))

@@ -88,7 +88,10 @@ def county_picture(session: Session, policy: CreditPolicy, *, as_of: date, near_
     return CountyPicture(
         as_of.isoformat(),
         [MonthPoints(m, a, d) for m, (a, d) in per_month.items()],
-        [CategoryPoints(c, a, d) for c, (a, d) in sorted(per_category.items(), key=lambda kv: -kv[1][0] + kv[1][1])],
+        [
+            CategoryPoints(c, a, d)
+            for c, (a, d) in sorted(per_category.items(), key=lambda kv: (kv[1][1] - kv[1][0], kv[0]))
+        ],
         credit,
         near_thresholds(policy, credit.villages, near_percent),
     )
