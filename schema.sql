@@ -18,7 +18,9 @@ CREATE TABLE IF NOT EXISTS village (
     notice_days  INTEGER NOT NULL DEFAULT 0 CHECK (notice_days >= 0),
     black_list   INTEGER NOT NULL DEFAULT 0 CHECK (black_list IN (0, 1)),
     maker_checker INTEGER NOT NULL DEFAULT 0 CHECK (maker_checker IN (0, 1)),
-    created_at   TEXT NOT NULL
+    created_at   TEXT NOT NULL,
+    committee    TEXT NOT NULL DEFAULT '',   -- printed on notices and boards (migration 0004)
+    contact      TEXT NOT NULL DEFAULT ''    -- who takes objections to the notice, and how
 );
 
 CREATE TABLE IF NOT EXISTS household (

@@ -19,6 +19,7 @@ from sqlalchemy.exc import DBAPIError
 
 from moralbank.domain.credit_policy import load_policy
 from moralbank.errors import InputError, Refused
+from moralbank.render.bank_export import bank_headings
 from moralbank.reports.credit import BANK_COLUMNS, export_log
 from moralbank.resources import fixtures_dir
 from moralbank.services.signing import read_signature
@@ -122,13 +123,14 @@ def test_csv_export_has_only_the_allowed_columns_consenting_rated_households_and
     raw = path.read_bytes()
     assert raw.startswith(b"\xef\xbb\xbf") and b"\r\n" in raw  # UTF-8 with BOM, CRLF: Excel and WPS
     rows = csv_rows(path)
-    assert tuple(rows[0]) == BANK_COLUMNS
+    assert tuple(rows[0]) == bank_headings("en")  # the tests run with --lang en; Chinese is the default
     assert [r[0] for r in rows[1:]] == CONSENTING_RATED  # DZ08 did not consent; DZ06, DZ07 not rated
     ids = credit_id_numbers()
     by_code = {r[0]: dict(zip(BANK_COLUMNS, r, strict=True)) for r in rows[1:]}
     assert by_code["XZ01"] == {
         "household": "XZ01",
         "village": "XZ",
+        "village_name": "西庄村",
         "head_name": "孙明涛",
         "id_number": ids["XZ01"][:6] + "********" + ids["XZ01"][-4:],
         "tier": "AAA",
@@ -159,7 +161,7 @@ def test_full_id_only_when_asked_and_recorded_in_the_log(run: Run, office: dict[
     path = export(run, office, "full.csv", "--full-id")
     ids = credit_id_numbers()
     rows = {r[0]: r for r in csv_rows(path)[1:]}
-    assert rows["DZ01"][3] == ids["DZ01"]
+    assert rows["DZ01"][BANK_COLUMNS.index("id_number")] == ids["DZ01"]
     assert "DZ08" not in rows  # consent is still required
     log = json.loads(invoke(run, "credit", "exports", "-f", "json").stdout)
     assert [(e["bank"], e["rows"], e["full_id"], e["file"]) for e in log] == [
@@ -181,8 +183,9 @@ def test_json_and_xlsx_exports_hold_the_same_rows_and_verify(run: Run, office: d
     xlsx = export(run, office, "list.xlsx", "--format", "xlsx")
     book = load_workbook(xlsx, read_only=True)
     sheet = [list(r) for r in book.active.iter_rows(values_only=True)]
-    assert tuple(sheet[0]) == BANK_COLUMNS
-    assert [[str(v) for v in r] for r in sheet[1:]] == rows
+    assert book.sheetnames == ["Credit households"] and tuple(sheet[0]) == bank_headings("en")
+    dates = [BANK_COLUMNS.index("rated_on"), BANK_COLUMNS.index("valid_until")]
+    assert [[v.date().isoformat() if i in dates else str(v) for i, v in enumerate(r)] for r in sheet[1:]] == rows
     assert isinstance(sheet[1][BANK_COLUMNS.index("credit_line")], int)
     for name in ("list.csv", "list.json", "list.xlsx"):
         result = verify(run, office, office["dir"] / name)
@@ -368,3 +371,23 @@ def test_golden_export(run: Run, office: dict[str, Path]) -> None:
     """The masked list a bank receives, byte for byte (the policy's hash normalised)."""
     body = export(run, office, "list.csv").read_bytes().decode("utf-8-sig").replace(POLICY_HASH, "<policy>")
     assert_golden("bank_export.csv", body)
+
+
+def test_the_bank_list_is_in_chinese_by_default_with_real_date_cells(
+    run: Run, office: dict[str, Path], db_url: str
+) -> None:
+    out = office["dir"] / "名单.xlsx"
+    key = str(office["key"])
+    args = ("credit", "export", "--as-of", AS_OF, "--bank", BANK, "--out", str(out), "-f", "xlsx", "--signing-key", key)
+    env = {"MORALBANK_LANG": "", "LC_ALL": "", "LC_MESSAGES": "", "LANG": "en_US.UTF-8"}
+    done = call_cli("--db", db_url, "--operator", "tester", *args, env=env)
+    assert done.exit_code == 0, done.output
+    book = load_workbook(out)
+    sheet = book["文明信用户名单"]
+    assert [c.value for c in sheet[1]] == [
+        "户编号", "村编号", "村名", "户主姓名", "身份证号", "信用等级", "授信额度（元）", "评定日期", "有效期至", "评定办法 SHA-256",
+    ]  # fmt: skip
+    first = [c.value for c in sheet[2]]
+    assert first[:3] == ["DZ01", "DZ", "东庄村"] and sheet["H2"].is_date and sheet["I2"].is_date
+    assert sheet["H2"].value.date().isoformat() == AS_OF and sheet["G2"].data_type == "n"
+    assert verify(run, office, out).exit_code == 0  # the signature rules are those of every list

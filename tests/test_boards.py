@@ -7,6 +7,7 @@ import json
 import shutil
 import subprocess
 from collections.abc import Iterator
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -27,12 +28,14 @@ from moralbank.domain.boards import (
     top,
 )
 from moralbank.domain.chain import GENESIS, Checkpoint
-from moralbank.render.boards import board_csv, board_html, board_markdown
-from moralbank.reports.boards import county_board, village_board
+from moralbank.domain.clock import local_time
+from moralbank.render.boards import board_csv, board_html, board_markdown, checkpoint_json
+from moralbank.reports.boards import county_board, published_board, village_board
 from moralbank.storage.db import open_engine, reading
 from tests.clock import freeze_today
 from tests.conftest import BACKENDS, fresh_database
 from tests.golden_files import assert_golden, normalised
+from tests.printing import has_cjk_font, needs_chromium, print_page, screenshot
 from tests.runner import Run, call_cli, invoke, run_on
 from tests.town import OCTOBER, PUBLICATION_HOUSEHOLDS, TODAY, book_publication, build_publication_town
 
@@ -250,6 +253,33 @@ def test_html_board_prints_on_a4_in_a_real_browser(published: Any, tmp_path: Pat
     assert board["checkpoint"]["hash"] in flat  # the checkpoint is printed whole
 
 
+@needs_chromium
+def test_the_board_for_the_wall_names_the_committee_the_date_and_a_short_code(published: Any, tmp_path: Path) -> None:
+    invoke(published, "village", "set", "DZ", "--committee", "东庄村村民委员会")
+    page = tmp_path / "board.html"
+    invoke(published, "board", "get", "1", "--format", "html", "--out", str(page), lang="zh")
+    printed = print_page(page)
+    assert len(printed.pages) == 1 and has_cjk_font(printed)
+    flat = "".join(printed.text.split())
+    board = json.loads(invoke(published, "board", "get", "1", "--format", "json").stdout)
+    day = date.fromisoformat(local_time(board["published"]["published_at"], "Asia/Shanghai")[:10])
+    assert f"公布日期：{day.year}年{day.month}月{day.day}日" in flat
+    assert "东庄村村民委员会（盖章）" in flat and "负责人（签字）" in flat
+    assert f"核对码：{board['checkpoint']['hash'][:12]}" in flat
+    assert page.read_text(encoding="utf-8").count("<svg") == 1  # the QR code of the checkpoint
+    screenshot(page, "board.png")
+
+
+def test_the_qr_code_holds_the_checkpoint_that_verify_reads(published: Any, town: Engine, tmp_path: Path) -> None:
+    with reading(town) as session:
+        payload = checkpoint_json(published_board(session, 1))
+    saved = tmp_path / "scanned.json"
+    saved.write_text(payload, encoding="utf-8")
+    assert json.loads(payload)[0]["village"] == "DZ"
+    said = invoke(published, "verify", "--checkpoint", str(saved)).stdout
+    assert said.startswith("Ledger intact:")
+
+
 # --- rank properties --------------------------------------------------------------------------
 
 points_lists = st.lists(st.integers(min_value=-50, max_value=200), max_size=60)
@@ -335,6 +365,7 @@ def test_trend_per_village_household_and_all(run: Any, town: Engine) -> None:
                 {"month": "2026-10", "points": 25},
                 {"month": "2026-11", "points": -5},
             ],
+            "name": "东庄村",
         }
     ]
     mine = json.loads(invoke(run, "report", "trend", "--household", "DZ01", "--months", "2", "-f", "json").stdout)
@@ -346,7 +377,15 @@ def test_trend_per_village_household_and_all(run: Any, town: Engine) -> None:
 def test_trend_draws_bars_and_refuses_bad_input(run: Any, town: Engine) -> None:
     table = invoke(run, "report", "trend", "--village", "DZ", "--months", "2", "--until", "2026-10").stdout
     lines = {line.split("│")[1].strip(): line for line in table.splitlines() if line.startswith("│")}
-    assert lines["2026-09"].count("█") == 0 and lines["2026-10"].count("█") == 40  # the largest month fills the bar
+    assert lines["2026-09"].count("█") == 0 and lines["2026-10"].count("█") == 20  # the largest month fills its half
+    assert "Monthly points of 东庄村 (DZ)" in table
+    book_publication(town, [("DZ06", "HJ04", 2)], "2026-11-10")  # November: -10, against October's 25
+    signed = invoke(run, "report", "trend", "--village", "DZ", "--months", "2", lang="zh").stdout
+    rows = {line.split("│")[1].strip(): line.split("│")[3] for line in signed.splitlines() if line.startswith("│")}
+    assert (
+        rows["2026-10"].strip() == "┆" + "█" * 20 and rows["2026-11"].strip() == "█" * 8 + "┆"
+    )  # a loss left of the axis
+    assert "东庄村（DZ）每月积分" in signed
     assert run("report", "trend", "--months", "0").exit_code == 1
     bad = run("report", "trend", "--until", "2026-13")
     assert bad.exit_code == 1 and "--until" in bad.output

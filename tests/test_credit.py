@@ -229,9 +229,11 @@ def test_rate_of_one_village_and_as_table_and_csv(run: Any, town: Engine) -> Non
     assert load_policy(POLICY).hash in table
     zh = invoke(run, "credit", "rate", "--as-of", AS_OF, "--village", "DZ", lang="zh").stdout
     assert "一票否决：ZF03 扣分" in zh and "积分未达最低档" in zh and "列出 9 户：评定 7 户" in zh
-    lines = invoke(run, "credit", "rate", "--as-of", AS_OF, "-f", "csv").stdout.splitlines()
-    assert lines[0].split(",")[-2:] == ["as_of", "policy_hash"]
+    lines = invoke(run, "credit", "rate", "--as-of", AS_OF, "-f", "csv", lang="zh").stdout.splitlines()
+    assert lines[0].startswith("\ufeff") and lines[0].split(",")[-2:] == ["截至", "政策 SHA-256"]
     assert lines[1].startswith("DZ01,DZ,刘志涛,100,AAA,100000,,,,2024-01-01,2027-11-28,2026-11-29,")
+    english = invoke(run, "credit", "rate", "--as-of", AS_OF, "-f", "csv").stdout.splitlines()
+    assert english[0].split(",")[-2:] == ["As of", "Policy SHA-256"]
 
 
 def test_points_window_edges(run: Any, town: Engine) -> None:
@@ -386,11 +388,11 @@ def test_summary_table_and_csv(run: Any, town: Engine) -> None:
     assert "All 2 villages: 11 credit households (78.6% of households), 970,000 yuan of credit" in table
     assert "Designations: 0 model village(s), 1 benchmark village(s), 1 credit village(s)" in table
     zh = invoke(run, "credit", "summary", "--as-of", AS_OF, lang="zh").stdout
-    assert "全部 2 个村：文明信用户 11 户（占农户 78.6%），授信总额 970,000 元（0.01 亿元）" in zh
+    assert "全部 2 个村：文明信用户 11 户（占农户 78.6%），授信总额 970,000 元（97.00 万元）" in zh
     assert "信用村" in zh and "标杆村" in zh
-    csv_lines = invoke(run, "credit", "summary", "--as-of", AS_OF, "-f", "csv").stdout.splitlines()
-    assert csv_lines[0].startswith("village,name,households,rated,share,tier_AAA,tier_AA,tier_A,credit_total")
-    assert csv_lines[-1].startswith("total,,14,11,78.6%,3,2,6,970000,1,,2026-11-29,")
+    csv_lines = invoke(run, "credit", "summary", "--as-of", AS_OF, "-f", "csv", lang="zh").stdout.splitlines()
+    assert csv_lines[0] == "\ufeff村,名称,户数,信用户,占比,AAA,AA,A,授信总额（元）,否决户,称号,截至"
+    assert csv_lines[-1] == "合计,,14,11,78.6%,3,2,6,970000,1,,2026-11-29"
 
 
 # --- Hypothesis ----------------------------------------------------------------------------------

@@ -218,7 +218,9 @@ def test_a_control_character_in_a_stored_name_never_breaks_an_export(tmp_path: P
     from moralbank.render.bank_export import Header, write_export
     from moralbank.reports.credit import BankRow
 
-    row = BankRow("NL001", "NL", "张\x1b三", "370702********1234", "AA", 50_000, "2026-11-29", "2027-11-28", "p")
+    row = BankRow(
+        "NL001", "NL", "南伦村", "张\x1b三", "370702********1234", "AA", 50_000, "2026-11-29", "2027-11-28", "p"
+    )
     written = write_export([row], tmp_path / f"list.{fmt}", fmt, Header("bank", "2026-11-29", "p", False))
     assert written.rows == 1
     if fmt == "xlsx":

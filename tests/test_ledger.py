@@ -245,7 +245,7 @@ def test_balance_as_of_and_statement_between_dates(town: Run) -> None:
     }
     assert (
         ok(town("balance", "NL003", "-f", "csv"))
-        == "household,village,head_name,coins,earned,as_of\nNL003,NL,赵桂兰,7,13,\n"
+        == "household,village,head_name,coins,earned,as_of\nNL003,NL,赵桂兰,7,13,2026-11-29\n"  # the date it used
     )
     shown = json.loads(ok(town("statement", "NL003", "--from", "2026-10-01", "--to", "2026-11-10", "-f", "json")))
     assert (shown["opening"], shown["closing"], shown["date_from"], shown["date_to"]) == (
@@ -264,11 +264,12 @@ def test_balance_as_of_and_statement_between_dates(town: Run) -> None:
     ]
     assert shown["lines"][2]["note"] == "调解后撤销" and shown["lines"][1]["title"] == "打架斗殴"
     assert {x["operator"] for x in shown["lines"]} == {"tester"}
-    csv_lines = ok(town("statement", "NL003", "-f", "csv")).splitlines()
-    assert csv_lines[0].startswith("id,seq,booked_on,event_date,kind,standard,title,qty,coins,balance,earned,operator")
-    assert [line.split(",")[9] for line in csv_lines[1:]] == ["5", "13", "3", "13", "7"]
+    csv_lines = ok(town("statement", "NL003", "-f", "csv", lang="zh")).splitlines()
+    assert csv_lines[0].startswith("\ufeff记录号,记账日期,发生日期,类型,标准编号,标准,数量,道德币,余额,积分")
+    assert [line.split(",")[8] for line in csv_lines[1:]] == ["5", "13", "3", "13", "7"]
+    assert [line.split(",")[3] for line in csv_lines[1:]] == ["加分", "加分", "扣分", "冲正", "兑换"]
     table = ok(town("statement", "NL003", lang="zh"))
-    assert table.startswith("期初余额：0 币\n") and table.endswith("期末余额：7 币\n")
+    assert table.startswith("期初余额：0 币\n") and table.endswith("期末余额：7 币\n累计积分：13 分\n")
     assert "冲正" in table and "兑换" in table and "食用油" in table
 
 

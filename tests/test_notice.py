@@ -97,7 +97,10 @@ def test_notice_cycle_end_to_end(noticed: Run, town: Engine) -> None:
     assert [(r["household"], r["points"]) for r in board["rows"]] == [("DZ05", 5)]
 
     lines = json.loads(invoke(run, "statement", "DZ05", "--from", "2026-11-01", "-f", "json").stdout)["lines"]
-    assert [(line["kind"], line["coins"], line["balance"]) for line in lines] == [("proposal", 0, 3), ("award", 5, 8)]
+    # The proposal and its posting are one passbook line, with the proposal's dates.
+    assert [(line["kind"], line["coins"], line["balance"], line["proposal"]) for line in lines] == [
+        ("award", 5, 8, due)
+    ]
     journal = invoke(run, "export", "journal").stdout
     assert "proposal" not in journal and "void" not in journal  # they move no coins
 
@@ -222,16 +225,21 @@ def test_the_database_refuses_a_second_posting(noticed: Run, town: Engine) -> No
 
 def test_notice_prints_for_the_notice_board(noticed: Run) -> None:
     propose(noticed, "DZ05", "LL03", "2026-11-26")
+    invoke(
+        noticed, "village", "set", "DZ", "--committee", "东庄村村民委员会", "--contact", "村文书 刘会计 0536-1234567"
+    )
     md = invoke(noticed, "notice", "show", "--village", "DZ", "-f", "md", lang="zh").stdout
-    assert md.startswith("# 东庄村拟记积分公示")
+    assert md.startswith("# 东庄村2026年11月拟记积分公示\n\n公示日期：2026年11月29日  \n异议截止：2026年12月3日  \n")
+    assert "有异议的，请在截止日前向东庄村村民委员会提出，联系人：村文书 刘会计 0536-1234567。" in md
     assert "| 徐** | 打架斗殴 | -10 | 2026-11-26 | 2026-11-26 | 2026-12-03 |" in md
     page = invoke(noticed, "notice", "show", "--village", "DZ", "-f", "html", lang="zh").stdout
-    assert page.startswith("<!DOCTYPE html>") and "<title>东庄村拟记积分公示</title>" in page and "徐**" in page
+    assert page.startswith("<!DOCTYPE html>") and "<title>东庄村2026年11月拟记积分公示</title>" in page
+    assert "徐**" in page and "东庄村村民委员会（盖章）" in page and "<th>备注</th>" in page
     assert "徐光成" not in md + page
     empty = invoke(noticed, "notice", "show", "--village", "XZ", lang="en").stdout
-    assert "西庄村: proposed points on public notice" in empty
-    bad = noticed("notice", "show", "--village", "DZ", "-f", "csv")
-    assert bad.exit_code == 1 and "md" in bad.output
+    assert "西庄村: proposed points on notice, 11/2026" in empty and "西庄村 villagers' committee" in empty
+    bad = noticed("notice", "show", "--village", "DZ", "-f", "xml")
+    assert bad.exit_code == 1 and "md, html" in bad.output
 
 
 _TRANSFER = ("kind", "household", "debit", "credit", "amount", "coins", "earned", "standard_id", "qty", "note")

@@ -225,7 +225,15 @@ def test_village_set_changes_settings(run: Run, town: Engine) -> None:
             "json",
         ).stdout
     )
-    assert out == {"code": "XZ", "name": "西庄村", "notice_days": 5, "black_list": True, "maker_checker": True}
+    assert out == {
+        "code": "XZ",
+        "name": "西庄村",
+        "notice_days": 5,
+        "black_list": True,
+        "maker_checker": True,
+        "committee": "",
+        "contact": "",
+    }
     off = json.loads(invoke(run, "village", "set", "XZ", "--black-list", "no", "-f", "json").stdout)
     assert off["black_list"] is False and off["notice_days"] == 5
 

@@ -170,9 +170,9 @@ def test_standard_list_as_of(town: Run) -> None:
         "effective_to": None,
         "resolution": 1,
     }
-    assert ok(town("standard", "list", "-f", "csv", "--as-of", "2026-07-01")).splitlines()[:2] == [
-        "code,version,scope,title,category,points,monthly_cap,veto,effective_from,effective_to,resolution",
-        "LL03,1,*,打架斗殴,邻里和睦,-10,,false,2026-01-10,,1",
+    assert ok(town("standard", "list", "-f", "csv", "--as-of", "2026-07-01", lang="zh")).splitlines()[:2] == [
+        "\ufeff编号,版本,适用范围,标准,类别,分值,每月上限,一票否决,生效日期,失效日期,决议",
+        "LL03,1,*,打架斗殴,邻里和睦,-10,,否,2026-01-10,,1",
     ]
     table = ok(town("standard", "list", lang="zh"))
     assert "参加志愿义务劳动（修订）" in table and "一票否决" in table

@@ -212,7 +212,10 @@ def demo(ctx: typer.Context) -> None:
         show(ctx, village_rows(session), "table", title=text("demo.register", lang))
         show(ctx, household_rows(session)[:8], "table", title=text("demo.households", lang))
         show_statement(ctx, passbook(session, household=loaded.featured), "table")
-        rows = [household_balance(session, household=r.code) for r in household_rows(session)[:10]]
+        rows = [
+            household_balance(session, household=r.code, as_of=today(ctx).isoformat())
+            for r in household_rows(session)[:10]
+        ]
         board = board_for_month(session, village=loaded.board_village, month=loaded.board_month)
         figures = credit_summary(session, credit_policy(None), as_of=today(ctx))
     show(ctx, rows, "table", title=text("demo.balances", lang))

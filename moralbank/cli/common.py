@@ -145,20 +145,66 @@ def out_console() -> Console:
 
 
 def show(
-    ctx: typer.Context, rows: Any, fmt: str, *, title: str | None = None, columns: list[str] | None = None
+    ctx: typer.Context,
+    rows: Any,
+    fmt: str,
+    *,
+    title: str | None = None,
+    columns: list[str] | None = None,
+    out: Path | None = None,
+    sheet: str | None = None,
+    labels: dict[str, str] | None = None,
 ) -> None:
-    """Render report rows as a table, JSON or CSV on stdout."""
-    from moralbank.render.formats import FORMATS, render_csv, render_json, rich_table
+    """Render report rows as a table, JSON or CSV; a list a person opens in Excel names its ``sheet``.
 
-    check_format(fmt, FORMATS)
+    With ``sheet`` the CSV is for spreadsheets, headed and worded as printed documents are
+    (Chinese unless a language was asked for) with a BOM, and xlsx is offered; without, the CSV
+    is for programs (English field names), as a checkpoint or a verify report is.
+    """
+    from moralbank.render.formats import FORMATS, SHEET_FORMATS, render_csv, render_json, rich_table
+
+    check_format(fmt, SHEET_FORMATS if sheet else FORMATS)
+    listed = rows if isinstance(rows, list) else [rows]
     if fmt == "json":
-        sys.stdout.write(render_json(rows))
+        emit(out, render_json(rows))
+    elif fmt in ("csv", "xlsx") and sheet:
+        spreadsheet(ctx, listed, fmt, out, sheet=sheet, columns=columns, labels=labels)
     elif fmt == "csv":
-        sys.stdout.write(render_csv(rows if isinstance(rows, list) else [rows], columns))
+        emit(out, render_csv(listed, columns))
     else:
-        out_console().print(
-            rich_table(rows if isinstance(rows, list) else [rows], settings(ctx).lang, title=title, columns=columns)
-        )
+        emit(out, [rich_table(listed, settings(ctx).lang, title=title, columns=columns)])
+
+
+def spreadsheet(
+    ctx: typer.Context,
+    rows: list[Any],
+    fmt: str,
+    out: Path | None,
+    *,
+    sheet: str,
+    columns: list[str] | None = None,
+    labels: dict[str, str] | None = None,
+) -> None:
+    """Rows as a CSV (stdout or ``--out``) or an xlsx workbook (``--out`` required)."""
+    from moralbank.render.spreadsheet import csv_text, sheet_of
+
+    table = sheet_of(rows, print_lang(ctx), name=sheet, columns=columns, labels=labels)
+    if fmt == "csv":
+        emit(out, csv_text(table))
+    else:
+        workbook(out, [table])
+
+
+def workbook(out: Path | None, tables: list[Any]) -> None:
+    """Sheets written as one xlsx file to ``--out`` (a workbook is never written to a terminal)."""
+    from moralbank.render.spreadsheet import write_xlsx
+
+    if out is None:
+        raise MoralBankError("xlsx.needs_out")
+    try:
+        write_xlsx(tables, out)
+    except OSError as exc:
+        raise MoralBankError("file.write_failed", path=str(out), reason=exc.strerror) from exc
 
 
 @contextmanager

@@ -17,13 +17,16 @@ from moralbank.cli.common import (
     group,
     h,
     operator,
+    print_lang,
     say,
     settings,
     show,
     today,
+    workbook,
 )
 from moralbank.cli.options import (
     FormatOpt,
+    OutOpt,
     PolicyOpt,
     RatingDateOpt,
     VillageFilterOpt,
@@ -33,6 +36,13 @@ credit_app = group("help.credit")
 keys_app = group("help.keys")
 app.add_typer(credit_app, name="credit")
 app.add_typer(keys_app, name="keys")
+
+
+def csv_text(table: Any) -> str:
+    """A sheet as CSV with a BOM (imported here, off the --help path)."""
+    from moralbank.render.spreadsheet import csv_text as as_csv
+
+    return as_csv(table)
 
 
 def credit_policy(path: Path | None) -> Any:
@@ -61,22 +71,26 @@ def credit_rate(
     village: VillageFilterOpt = None,
     policy: PolicyOpt = None,
     fmt: FormatOpt = "table",
+    out: OutOpt = None,
 ) -> None:
     from moralbank.render import credit as rc
-    from moralbank.render.formats import FORMATS, render_json
+    from moralbank.render.formats import SHEET_FORMATS, render_json
     from moralbank.reports.credit import rate
     from moralbank.storage.db import reading
 
-    check_format(fmt, FORMATS)
+    check_format(fmt, SHEET_FORMATS)
     rules, on = credit_policy(policy), rating_date(ctx, as_of)
     with reading(engine(ctx)) as session:
         report = rate(session, rules, as_of=on, village=village)
+    if fmt == "xlsx":
+        workbook(out, [rc.ratings_sheet(report, print_lang(ctx))])
+        return
     renderers: dict[str, Callable[[], str | list[Any]]] = {
         "table": lambda: rc.ratings_renderables(report, settings(ctx).lang),
         "json": lambda: render_json(report),
-        "csv": lambda: rc.ratings_csv(report),
+        "csv": lambda: csv_text(rc.ratings_sheet(report, print_lang(ctx))),
     }
-    emit(None, renderers[fmt]())
+    emit(out, renderers[fmt]())
 
 
 @credit_app.command("explain", help=h("help.credit_explain"))
@@ -97,23 +111,30 @@ def credit_explain(
 
 @credit_app.command("summary", help=h("help.credit_summary"))
 def credit_summary(
-    ctx: typer.Context, as_of: RatingDateOpt, policy: PolicyOpt = None, fmt: FormatOpt = "table"
+    ctx: typer.Context,
+    as_of: RatingDateOpt,
+    policy: PolicyOpt = None,
+    fmt: FormatOpt = "table",
+    out: OutOpt = None,
 ) -> None:
     from moralbank.render import credit as rc
-    from moralbank.render.formats import FORMATS, render_json
+    from moralbank.render.formats import SHEET_FORMATS, render_json
     from moralbank.reports.credit import summary
     from moralbank.storage.db import reading
 
-    check_format(fmt, FORMATS)
+    check_format(fmt, SHEET_FORMATS)
     rules, on = credit_policy(policy), rating_date(ctx, as_of)
     with reading(engine(ctx)) as session:
         report = summary(session, rules, as_of=on)
+    if fmt == "xlsx":
+        workbook(out, [rc.summary_sheet(report, print_lang(ctx))])
+        return
     renderers: dict[str, Callable[[], str | list[Any]]] = {
         "table": lambda: rc.summary_renderables(report, settings(ctx).lang),
         "json": lambda: render_json(report),
-        "csv": lambda: rc.summary_csv(report),
+        "csv": lambda: csv_text(rc.summary_sheet(report, print_lang(ctx))),
     }
-    emit(None, renderers[fmt]())
+    emit(out, renderers[fmt]())
 
 
 @credit_app.command("export", help=h("help.credit_export"))
@@ -142,6 +163,7 @@ def credit_export(
         signing_key=signing_key,
         operator=who,
         full_id=full_id,
+        lang=print_lang(ctx),
     )
     say(ctx, "credit.exported", rows=done.rows, path=str(out), format=fmt, sig=str(done.signature), id=done.id)
     if full_id:

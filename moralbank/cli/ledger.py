@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -9,25 +10,33 @@ import typer
 
 from moralbank.cli.common import (
     app,
+    check_format,
     day,
+    emit,
     engine,
     h,
+    month_option,
     operator,
+    print_lang,
     progress_bar,
     read_sheet,
     say,
     settings,
     show,
     today,
+    workbook,
 )
 from moralbank.cli.options import (
     AsOfOpt,
     BookedOpt,
     FormatOpt,
     KeyOpt,
+    OutOpt,
     ReasonOpt,
+    VillageOpt,
 )
 from moralbank.cli.register import import_app
+from moralbank.errors import MoralBankError
 from moralbank.messages import text
 
 
@@ -149,18 +158,22 @@ def balance(
     from moralbank.reports.passbook import balance as household_balance
     from moralbank.storage.db import reading
 
-    on = day(as_of, "--as-of", ctx) if as_of else None
-    with reading(engine(ctx)) as session:
-        show(ctx, household_balance(session, household=household, as_of=on), fmt)
+    with reading(engine(ctx)) as session:  # the as-of date used is shown: today when none is given
+        show(ctx, household_balance(session, household=household, as_of=day(as_of, "--as-of", ctx)), fmt)
+
+
+FromOpt = Annotated[str | None, typer.Option("--from", help=h("help.from"))]
+ToOpt = Annotated[str | None, typer.Option("--to", help=h("help.to"))]
 
 
 @app.command(help=h("help.statement"))
 def statement(
     ctx: typer.Context,
     household: str,
-    date_from: Annotated[str | None, typer.Option("--from", help=h("help.from"))] = None,
-    date_to: Annotated[str | None, typer.Option("--to", help=h("help.to"))] = None,
+    date_from: FromOpt = None,
+    date_to: ToOpt = None,
     fmt: FormatOpt = "table",
+    out: OutOpt = None,
 ) -> None:
     from moralbank.reports.passbook import statement as passbook
     from moralbank.storage.db import reading
@@ -169,17 +182,52 @@ def statement(
     hi = day(date_to, "--to", ctx) if date_to else None
     with reading(engine(ctx)) as session:
         result = passbook(session, household=household, date_from=lo, date_to=hi)
-    show_statement(ctx, result, fmt)
+    show_statement(ctx, result, fmt, out)
 
 
-def show_statement(ctx: typer.Context, result: Any, fmt: str) -> None:
-    if fmt == "table":
-        lang = settings(ctx).lang
-        title = text("statement.title", lang, household=result.household, name=result.head_name)
-        say(ctx, "statement.opening", coins=result.opening)
-        show(ctx, result.lines, fmt, title=title)
-        say(ctx, "statement.closing", coins=result.closing)
-    elif fmt == "csv":
-        show(ctx, result.lines, fmt)
+def show_statement(ctx: typer.Context, result: Any, fmt: str, out: Path | None = None) -> None:
+    """A passbook in the format asked for: on the terminal in the user's language, printed in Chinese by default."""
+    from moralbank.render import passbook as rp
+    from moralbank.render.formats import render_json
+    from moralbank.render.spreadsheet import csv_text
+
+    check_format(fmt, rp.STATEMENT_FORMATS)
+    if fmt == "xlsx":
+        workbook(out, [rp.statement_sheet(result, print_lang(ctx))])
+        return
+    renderers: dict[str, Callable[[], str | list[Any]]] = {
+        "table": lambda: rp.statement_renderables(result, settings(ctx).lang),
+        "json": lambda: render_json(result),
+        "csv": lambda: csv_text(rp.statement_sheet(result, print_lang(ctx))),
+        "md": lambda: rp.statement_markdown(result, print_lang(ctx)),
+        "html": lambda: rp.passbook_html([result], print_lang(ctx), today(ctx).isoformat()),
+    }
+    emit(out, renderers[fmt]())
+
+
+@app.command("passbook", help=h("help.passbook"))
+def passbooks(
+    ctx: typer.Context,
+    village: VillageOpt,
+    out: Annotated[Path, typer.Option("--out", help=h("help.out"))],
+    month: Annotated[str | None, typer.Option("--month", help=h("help.month"))] = None,
+    date_from: FromOpt = None,
+    date_to: ToOpt = None,
+) -> None:
+    from moralbank.domain.dates import month_bounds
+    from moralbank.render.passbook import passbook_html
+    from moralbank.reports.passbook import village_passbooks
+    from moralbank.storage.db import reading
+
+    if (month is None) == (date_from is None and date_to is None):
+        raise MoralBankError("passbook.need_period")
+    if month is not None:
+        first, last = month_bounds(month_option(month))
+        lo, hi = first.isoformat(), last.isoformat()
     else:
-        show(ctx, result, fmt)
+        lo = day(date_from, "--from", ctx) if date_from else ""
+        hi = day(date_to, "--to", ctx)
+    with reading(engine(ctx)) as session:
+        books = village_passbooks(session, village=village, date_from=lo or None, date_to=hi)
+    emit(out, passbook_html(books, print_lang(ctx), today(ctx).isoformat()))
+    say(ctx, "passbook.written", count=len(books), path=str(out))

@@ -24,6 +24,7 @@ from moralbank.cli.common import (
     settings,
     show,
     today,
+    workbook,
 )
 from moralbank.cli.options import (
     FormatOpt,
@@ -44,17 +45,27 @@ app.add_typer(notice_app, name="notice")
 app.add_typer(report_app, name="report")
 
 
-def show_board(ctx: typer.Context, board: Any, fmt: str, out: Path | None) -> None:
+def committee_of(session: Any, board: Any) -> str:
+    """The committee a village's board is signed by (empty for a county board, or when not set)."""
+    from moralbank.services.register import get_village
+
+    return get_village(session, board.village).committee if board.village else ""
+
+
+def show_board(ctx: typer.Context, board: Any, fmt: str, out: Path | None, committee: str = "") -> None:
     from moralbank.render import boards as rb
     from moralbank.render.formats import render_json
 
     check_format(fmt, rb.BOARD_FORMATS)
+    if fmt == "xlsx":
+        workbook(out, rb.board_sheets(board, print_lang(ctx)))
+        return
     renderers: dict[str, Callable[[], str | list[Any]]] = {
         "table": lambda: rb.board_renderables(board, settings(ctx).lang, settings(ctx).tz),
         "json": lambda: render_json(board),
         "csv": lambda: rb.board_csv(board, print_lang(ctx)),
         "md": lambda: rb.board_markdown(board, print_lang(ctx), settings(ctx).tz),
-        "html": lambda: rb.board_html(board, print_lang(ctx), settings(ctx).tz),
+        "html": lambda: rb.board_html(board, print_lang(ctx), settings(ctx).tz, committee),
     }
     emit(out, renderers[fmt]())
 
@@ -87,7 +98,8 @@ def board_show(
             board = county_board(session, month=wanted)
         else:
             board = board_for_month(session, village=village, month=wanted)
-    show_board(ctx, cut(board, count), fmt, out)
+        committee = committee_of(session, board)
+    show_board(ctx, cut(board, count), fmt, out, committee)
 
 
 @board_app.command("publish", help=h("help.board_publish"))
@@ -147,7 +159,8 @@ def board_get(
     count = _top(top)
     with reading(engine(ctx)) as session:
         board = published_board(session, board_id)
-    show_board(ctx, cut(board, count), fmt, out)
+        committee = committee_of(session, board)
+    show_board(ctx, cut(board, count), fmt, out, committee)
 
 
 @notice_app.command("show", help=h("help.notice_show"))
@@ -157,19 +170,24 @@ def notice_show(
     fmt: FormatOpt = "table",
     out: OutOpt = None,
 ) -> None:
-    from moralbank.render import boards as rb
+    from moralbank.render import notice as rn
     from moralbank.render.formats import render_json
+    from moralbank.render.spreadsheet import csv_text
     from moralbank.reports.notice import notice
     from moralbank.storage.db import reading
 
-    check_format(fmt, rb.NOTICE_FORMATS)
+    check_format(fmt, rn.NOTICE_FORMATS)
     with reading(engine(ctx)) as session:
-        listing = notice(session, village=village)
+        listing = notice(session, village=village, posted_on=today(ctx).isoformat())
+    if fmt == "xlsx":
+        workbook(out, [rn.notice_sheet(listing, print_lang(ctx))])
+        return
     renderers: dict[str, Callable[[], str | list[Any]]] = {
-        "table": lambda: rb.notice_renderables(listing, settings(ctx).lang),
+        "table": lambda: rn.notice_renderables(listing, settings(ctx).lang),
         "json": lambda: render_json(listing),
-        "md": lambda: rb.notice_markdown(listing, print_lang(ctx)),
-        "html": lambda: rb.notice_html(listing, print_lang(ctx)),
+        "csv": lambda: csv_text(rn.notice_sheet(listing, print_lang(ctx))),
+        "md": lambda: rn.notice_markdown(listing, print_lang(ctx)),
+        "html": lambda: rn.notice_html(listing, print_lang(ctx)),
     }
     emit(out, renderers[fmt]())
 
@@ -250,3 +268,22 @@ def report_year(
     with reading(engine(ctx)) as session:
         report = year_report(session, village=village, year=year)
     show_year(ctx, report, fmt)
+
+
+@report_app.command("county", help=h("help.report_county"))
+def report_county(
+    ctx: typer.Context,
+    as_of: Annotated[str, typer.Option("--as-of", help=h("help.as_of_required"))],
+    out: Annotated[Path, typer.Option("--out", help=h("help.out"))],
+    policy: Annotated[Path | None, typer.Option("--policy", help=h("help.policy"))] = None,
+) -> None:
+    from moralbank.cli.credit import credit_policy, rating_date
+    from moralbank.render.county import county_html
+    from moralbank.reports.county import county_picture
+    from moralbank.storage.db import reading
+
+    rules, on = credit_policy(policy), rating_date(ctx, as_of)
+    with reading(engine(ctx)) as session:
+        picture = county_picture(session, rules, as_of=on)
+    emit(out, county_html(picture, print_lang(ctx)))
+    say(ctx, "county.written", path=str(out))

@@ -13,6 +13,7 @@ from moralbank.cli.common import (
     group,
     h,
     operator,
+    print_lang,
     progress_bar,
     read_sheet,
     say,
@@ -23,6 +24,7 @@ from moralbank.cli.common import (
 )
 from moralbank.cli.options import (
     FormatOpt,
+    OutOpt,
     VillageFilterOpt,
 )
 from moralbank.errors import MoralBankError
@@ -73,6 +75,8 @@ def village_set(
     clearing: Annotated[str | None, typer.Option("--year-end-clearing", help=h("help.year_end_clearing"))] = None,
     base_score: Annotated[int | None, typer.Option("--base-score", help=h("help.base_score"))] = None,
     star_titles: Annotated[str | None, typer.Option("--star-titles", help=h("help.star_titles"))] = None,
+    committee: Annotated[str | None, typer.Option("--committee", help=h("help.committee"))] = None,
+    contact: Annotated[str | None, typer.Option("--contact", help=h("help.contact"))] = None,
     fmt: FormatOpt = "table",
 ) -> None:
     from moralbank.services.policy import set_policy
@@ -88,7 +92,10 @@ def village_set(
         "base_score": base_score,
         "star_titles": star_titles,
     }
-    publishing = not (notice_days is None and listing is None and checker is None)
+    printed = {"committee": committee, "contact": contact}
+    publishing = not (
+        notice_days is None and listing is None and checker is None and committee is None and contact is None
+    )
     if not publishing and all(value is None for value in policy.values()):
         raise MoralBankError("village.nothing_to_set")
 
@@ -96,7 +103,7 @@ def village_set(
         if not publishing:  # only the supermarket and year rules: show them
             return set_policy(session, code=code, **policy)
         row = set_village_options(
-            session, code=code, notice_days=notice_days, black_list=listing, maker_checker=checker
+            session, code=code, notice_days=notice_days, black_list=listing, maker_checker=checker, **printed
         )
         if any(value is not None for value in policy.values()):
             set_policy(session, code=code, **policy)
@@ -147,12 +154,17 @@ def household_list(
     ctx: typer.Context,
     village: VillageFilterOpt = None,
     fmt: FormatOpt = "table",
+    out: OutOpt = None,
 ) -> None:
     from moralbank.reports.registry import household_rows
+    from moralbank.services.sheets import HOUSEHOLD_COLUMNS
     from moralbank.storage.db import reading
 
     with reading(engine(ctx)) as session:
-        show(ctx, household_rows(session, village=village), fmt)
+        rows = household_rows(session, village=village)
+    # Headed as the households import sheet is, so that the list in Chinese reads back as one.
+    sheet = text("sheet.households", print_lang(ctx))
+    show(ctx, rows, fmt, out=out, sheet=sheet, labels=HOUSEHOLD_COLUMNS)
 
 
 @household_app.command("show", help=h("help.household_show"))

@@ -13,6 +13,7 @@ from moralbank.cli.common import (
     group,
     h,
     operator,
+    print_lang,
     say,
     show,
     today,
@@ -20,7 +21,9 @@ from moralbank.cli.common import (
 from moralbank.cli.options import (
     AsOfOpt,
     FormatOpt,
+    OutOpt,
 )
+from moralbank.messages import text
 
 standard_app = group("help.standard")
 app.add_typer(standard_app, name="standard")
@@ -45,10 +48,12 @@ def standard_list(
     ctx: typer.Context,
     as_of: AsOfOpt = None,
     fmt: FormatOpt = "table",
+    out: OutOpt = None,
 ) -> None:
     from moralbank.reports.registry import standard_rows
     from moralbank.storage.db import reading
 
     on = day(as_of, "--as-of", ctx) if as_of else None
     with reading(engine(ctx)) as session:
-        show(ctx, standard_rows(session, as_of=on), fmt)
+        rows = standard_rows(session, as_of=on)
+    show(ctx, rows, fmt, out=out, sheet=text("sheet.standards", print_lang(ctx)))

@@ -9,11 +9,13 @@ import json
 import os
 from collections.abc import Iterable
 from dataclasses import asdict, astuple, dataclass
+from datetime import date, datetime
 from pathlib import Path
 from typing import IO, Any
 
 from moralbank.domain.limits import inert
 from moralbank.errors import MoralBankError
+from moralbank.messages import text
 from moralbank.render.formats import CsvWriter
 from moralbank.reports.credit import BANK_COLUMNS, BankRow
 from moralbank.services.signing import (
@@ -31,12 +33,29 @@ _RATED_ON, _POLICY = BANK_COLUMNS.index("rated_on"), BANK_COLUMNS.index("policy_
 
 @dataclass(frozen=True)
 class Header:
-    """What a JSON export states about itself (CSV and xlsx carry only the rows)."""
+    """What a JSON export states about itself (CSV and xlsx carry only the rows).
+
+    ``lang`` is the language of the CSV and xlsx headings (JSON keys are always the field names).
+    """
 
     bank: str
     as_of: str
     policy_hash: str
     full_id: bool
+    lang: str = "zh"
+
+
+_DATES = frozenset({"rated_on", "valid_until"})
+
+
+def bank_headings(lang: str) -> tuple[str, ...]:
+    """The list's headings as a bank clerk reads them (户编号, 村名 … or Household, Village name …)."""
+    return tuple(text(f"bank.col.{name}", lang) for name in BANK_COLUMNS)
+
+
+def _known_header(found: tuple[Any, ...]) -> bool:
+    # A list is read back whatever language headed it; lists made before headings were translated too.
+    return found in (BANK_COLUMNS, bank_headings("zh"), bank_headings("en"))
 
 
 @dataclass(frozen=True)
@@ -53,10 +72,10 @@ def _inert_row(row: BankRow) -> list[Any]:
     return [inert(value) if isinstance(value, str) else value for value in astuple(row)]
 
 
-def _csv(rows: Iterable[BankRow], stream: IO[str]) -> int:
+def _csv(rows: Iterable[BankRow], stream: IO[str], lang: str) -> int:
     # UTF-8 with a BOM and CRLF: what Excel and WPS open as Unicode without an import dialog.
     writer = CsvWriter(stream, lineterminator="\r\n")
-    writer.writerow(BANK_COLUMNS)
+    writer.writerow(bank_headings(lang))
     count = 0
     for row in rows:
         writer.writerow(_inert_row(row))
@@ -65,7 +84,8 @@ def _csv(rows: Iterable[BankRow], stream: IO[str]) -> int:
 
 
 def _json(rows: Iterable[BankRow], stream: IO[str], header: Header) -> int:
-    head = {"format": LIST_FORMAT, **asdict(header), "columns": list(BANK_COLUMNS)}
+    stated = {k: v for k, v in asdict(header).items() if k != "lang"}  # JSON keys are field names in any language
+    head = {"format": LIST_FORMAT, **stated, "columns": list(BANK_COLUMNS)}
     stream.write(json.dumps(head, ensure_ascii=False, indent=2)[:-2] + ',\n  "rows": [')
     count = 0
     for row in rows:
@@ -79,15 +99,24 @@ def _json(rows: Iterable[BankRow], stream: IO[str], header: Header) -> int:
     return count
 
 
-def _xlsx(rows: Iterable[BankRow], path: Path) -> int:
+def _xlsx(rows: Iterable[BankRow], path: Path, lang: str) -> int:
     from openpyxl import Workbook
+    from openpyxl.cell import WriteOnlyCell
 
     book = Workbook(write_only=True)  # rows go straight to the file, a county fits in little memory
-    sheet = book.create_sheet("credit")
-    sheet.append(list(BANK_COLUMNS))
+    sheet = book.create_sheet(text("sheet.bank_list", lang))
+    sheet.append(list(bank_headings(lang)))
     count = 0
     for row in rows:
-        sheet.append(_inert_row(row))  # openpyxl refuses a control character (IllegalCharacterError)
+        cells = []
+        for name, value in zip(BANK_COLUMNS, _inert_row(row), strict=True):
+            cell = WriteOnlyCell(sheet, value=date.fromisoformat(value) if name in _DATES else value)
+            if name in _DATES:
+                cell.number_format = "yyyy-mm-dd"  # a real date cell a bank can sort and filter
+            elif isinstance(value, str):
+                cell.data_type = "s"  # a name starting with "=" stays text
+            cells.append(cell)
+        sheet.append(cells)  # openpyxl refuses a control character: _inert_row replaced them
         count += 1
     book.save(path)
     return count
@@ -107,11 +136,11 @@ def write_export(rows: Iterable[BankRow], path: Path, fmt: str, header: Header) 
     partial = path.with_name(path.name + ".partial")
     try:
         if fmt == "xlsx":
-            count = _xlsx(rows, partial)
+            count = _xlsx(rows, partial, header.lang)
         else:
             encoding = "utf-8-sig" if fmt == "csv" else "utf-8"
             with partial.open("w", encoding=encoding, newline="") as stream:
-                count = _csv(rows, stream) if fmt == "csv" else _json(rows, stream, header)
+                count = _csv(rows, stream, header.lang) if fmt == "csv" else _json(rows, stream, header)
     except OSError as exc:
         partial.unlink(missing_ok=True)
         raise MoralBankError("file.write_failed", path=str(path), reason=exc.strerror) from exc
@@ -176,7 +205,7 @@ class Content:
 
 def _csv_content(data: bytes) -> Content:
     records = [r for r in csv.reader(io.StringIO(data.decode("utf-8-sig"), newline="")) if r]
-    if not records or tuple(records[0]) != BANK_COLUMNS or any(len(r) != len(BANK_COLUMNS) for r in records):
+    if not records or not _known_header(tuple(records[0])) or any(len(r) != len(BANK_COLUMNS) for r in records):
         raise ValueError("not a credit list")
     body = records[1:]
     return Content(len(body), {r[_RATED_ON] for r in body}, {r[_POLICY] for r in body})
@@ -193,10 +222,15 @@ def _xlsx_content(data: bytes) -> Content:
 
     book = load_workbook(io.BytesIO(data), read_only=True)
     records = [r for r in book.active.iter_rows(values_only=True) if any(v is not None for v in r)]
-    if not records or tuple(records[0]) != BANK_COLUMNS:
+    if not records or not _known_header(tuple(records[0])):
         raise ValueError("not a credit list")
     body = records[1:]
-    return Content(len(body), {str(r[_RATED_ON]) for r in body}, {str(r[_POLICY]) for r in body})
+    return Content(len(body), {_day(r[_RATED_ON]) for r in body}, {str(r[_POLICY]) for r in body})
+
+
+def _day(value: Any) -> str:
+    """A date cell (read back as a datetime) or a text date, in ISO form."""
+    return value.date().isoformat() if isinstance(value, datetime) else str(value)
 
 
 def read_content(data: bytes, fmt: str) -> Content | None:

@@ -1,10 +1,10 @@
-"""Boards and notice lists for people: rich tables, CSV, Markdown and a printable A4 HTML page."""
+"""Boards for people: rich tables, CSV, Markdown and a printable A4 HTML page."""
 
 from __future__ import annotations
 
 import dataclasses
 import html
-import io
+import json
 from collections.abc import Sequence
 from typing import Any
 
@@ -17,12 +17,11 @@ from moralbank.domain.chain import Checkpoint
 from moralbank.domain.clock import DEFAULT_TZ, local_time
 from moralbank.domain.limits import inert
 from moralbank.messages import text
-from moralbank.render.formats import CsvWriter
+from moralbank.render.printed import long_date, page
+from moralbank.render.spreadsheet import Cell, SheetTable, csv_text, worded
 from moralbank.reports.boards import PublishedRow
-from moralbank.reports.notice import Notice
 
-BOARD_FORMATS = ("table", "json", "csv", "md", "html")
-NOTICE_FORMATS = ("table", "json", "md", "html")
+BOARD_FORMATS = ("table", "json", "csv", "xlsx", "md", "html")
 
 # A column: (field of the row, catalogue key of its heading, right-aligned).
 Column = tuple[str, str, bool]
@@ -49,18 +48,6 @@ def _black_columns(board: Board) -> list[Column]:
         ("count", "col.count", True),
         ("items", "col.items", False),
     ]
-
-
-_NOTICE_COLUMNS: list[Column] = [
-    ("id", "col.id", True),
-    ("household", "col.household", False),
-    ("name", "col.head_name", False),
-    ("title", "col.title", False),
-    ("points", "col.points", True),
-    ("event_date", "col.event_date", False),
-    ("booked_on", "col.booked_on", False),
-    ("last_day", "col.last_day", False),
-]
 
 
 def board_title(board: Board, lang: str) -> str:
@@ -137,30 +124,40 @@ def board_renderables(board: Board, lang: str, tz: str = DEFAULT_TZ) -> list[Ren
     return parts
 
 
-def notice_renderables(notice: Notice, lang: str) -> list[RenderableType]:
-    """The notice list as a rich table and its explanation."""
-    title = text("notice.title", lang, name=notice.title)
-    return [_rich(notice.rows, _NOTICE_COLUMNS, lang, title), Text(text("notice.how", lang, days=notice.notice_days))]
-
-
 # --- CSV --------------------------------------------------------------------------------------
 
-BOARD_CSV = ("list", "rank", "household", "name", "village", "points", "count", "items")
+
+def _list_sheet(name: str, rows: Sequence[Any], columns: list[Column], lang: str) -> SheetTable:
+    header = [text(heading, lang) for _n, heading, _r in columns]
+    cells = [[worded(n, getattr(row, n), lang) for n, _h, _r in columns] for row in rows]
+    return SheetTable(name, header, cells)
+
+
+def board_sheets(board: Board, lang: str = "zh") -> list[SheetTable]:
+    """The red list and (when kept) the black list as sheets, headed in ``lang``, items joined in it."""
+    sheets = [_list_sheet(text("board.red_sheet", lang), board.rows, _red_columns(board), lang)]
+    if board.black_list is not None:
+        sheets.append(_list_sheet(text("board.black_sheet", lang), board.black_list, _black_columns(board), lang))
+    return sheets
 
 
 def board_csv(board: Board, lang: str = "zh") -> str:
-    """One row per line of the board; ``list`` is ``red`` or ``black`` (black rows have no rank).
-
-    A black row's items are joined in ``lang``, as the printed board joins them.
-    """
-    out = io.StringIO()
-    writer = CsvWriter(out)
-    writer.writerow(BOARD_CSV)
-    for r in board.rows:
-        writer.writerow(["red", r.rank, r.household, r.name, r.village, r.points, "", ""])
-    for b in board.black_list or []:
-        writer.writerow(["black", "", b.household, b.name, b.village, b.points, b.count, joined(b.items, lang)])
-    return out.getvalue()
+    """One row per line of the board, the list it is on first (红榜/黑榜; black rows have no rank)."""
+    columns: list[Column] = [
+        ("rank", "col.rank", True),
+        ("household", "col.household", False),
+        ("name", "col.head_name", False),
+        ("village", "col.village", False),
+        ("points", "col.board_points", True),
+        ("count", "col.count", True),
+        ("items", "col.items", False),
+    ]
+    header = [text("col.list", lang), *(text(heading, lang) for _n, heading, _r in columns)]
+    rows: list[list[Cell]] = []
+    for listed, lines in (("board.red_sheet", board.rows), ("board.black_sheet", board.black_list or [])):
+        for line in lines:
+            rows.append([text(listed, lang), *(worded(n, getattr(line, n, None), lang) for n, _h, _r in columns)])
+    return csv_text(SheetTable(board_title(board, lang), header, rows))
 
 
 # --- Markdown ---------------------------------------------------------------------------------
@@ -190,46 +187,34 @@ def board_markdown(board: Board, lang: str, tz: str = DEFAULT_TZ) -> str:
     return "\n".join(lines).rstrip() + "\n"
 
 
-def notice_markdown(notice: Notice, lang: str) -> str:
-    """The notice list as Markdown."""
-    lines = [
-        f"# {text('notice.title', lang, name=notice.title)}",
-        "",
-        text("notice.how", lang, days=notice.notice_days),
-    ]
-    lines += ["", *(_md_table(notice.rows, _NOTICE_COLUMNS, lang) if notice.rows else [text("notice.empty", lang)])]
-    return "\n".join(lines) + "\n"
-
-
-# --- HTML -------------------------------------------------------------------------------------
+# --- HTML: the board for the wall ----------------------------------------------------------------
 
 _CSS = """
-@page { size: A4; margin: 14mm 16mm; }
-* { box-sizing: border-box; }
-body { margin: 0 auto; max-width: 178mm; color: #222; font-size: 11pt; line-height: 1.45;
-  font-family: "Noto Sans CJK SC", "Source Han Sans SC", "WenQuanYi Zen Hei", "Microsoft YaHei",
-    "PingFang SC", "SimHei", sans-serif; }
-header { text-align: center; border-bottom: 3px double #b71c1c; padding-bottom: 3mm; margin-bottom: 4mm; }
-h1 { color: #b71c1c; font-size: 21pt; margin: 0 0 1.5mm; letter-spacing: 0.08em; }
-.sub { margin: 0; color: #555; }
-h2 { font-size: 14pt; margin: 5mm 0 2mm; padding-left: 2.5mm; border-left: 5px solid currentColor; }
+header { text-align: center; border-bottom: 3px double #b71c1c; padding-bottom: 2.5mm; margin-bottom: 3mm; }
+.sub { margin: 0; color: #555; font-size: 10pt; }
+h2 { font-size: 14pt; margin: 4mm 0 2mm; padding-left: 2.5mm; border-left: 5px solid currentColor; }
 section.red h2 { color: #b71c1c; }
-table { width: 100%; border-collapse: collapse; }
-thead { display: table-header-group; }
-tr { break-inside: avoid; }
-th, td { border: 1px solid #999; padding: 0.5mm 2.5mm; text-align: left; white-space: nowrap; }
-td.text { white-space: normal; }
-th { background: #fbe9e7; }
+th, td { white-space: nowrap; }
+td.text { white-space: normal; word-break: keep-all; overflow-wrap: anywhere; }
 section.black th { background: #e8e8e8; }
-.num { text-align: right; font-variant-numeric: tabular-nums; }
 tr.first td { font-weight: bold; }
+body.roomy table { font-size: 15pt; } body.roomy td, body.roomy th { padding: 2.6mm 3mm; }
+body.comfy table { font-size: 12.5pt; } body.comfy td, body.comfy th { padding: 1.4mm 2.5mm; }
 .draft { color: #b71c1c; border: 1px dashed #b71c1c; padding: 1.5mm; text-align: center; margin: 3mm 0; }
 .empty { color: #666; }
-footer { margin-top: 6mm; border-top: 1px solid #999; padding-top: 2mm; font-size: 8.5pt; color: #444; }
-footer p { margin: 1mm 0; }
-code { font-family: "DejaVu Sans Mono", monospace; font-size: 7.5pt; word-break: break-all; }
-@media screen { body { padding: 8mm 4mm; } }
+.issued { display: flex; justify-content: space-between; align-items: flex-end; margin-top: 6mm; break-inside: avoid; }
+.issued p { margin: 1mm 0; }
+.stampline { text-align: right; font-size: 12pt; }
+footer { display: flex; gap: 4mm; align-items: flex-start; margin-top: 5mm; border-top: 1px solid #999;
+  padding-top: 2mm; break-inside: avoid; }
+footer .marks { flex: 1; font-size: 7.5pt; color: #444; }
+footer .marks p { margin: 0.6mm 0; }
+footer .code { font-size: 11pt; color: #222; font-weight: bold; }
+footer .code span { font-family: "DejaVu Sans Mono", monospace; letter-spacing: 0.08em; }
+footer svg { width: 28mm; height: 28mm; flex: none; }
 """
+
+QR_LIMIT = 3  # checkpoints a QR code carries; a county board's many villages go in small print only
 
 
 def _e(value: Any, lang: str = "zh") -> str:
@@ -251,35 +236,65 @@ def _html_table(rows: Sequence[Any], columns: list[Column], lang: str, *, podium
 
 
 def _cell_class(name: str, numeric: bool) -> str:
-    # Numbers align right; titles and items may wrap; codes, names and dates stay on one line.
+    # Numbers align right; titles and items may wrap between words; codes, names and dates stay on one line.
     return ' class="num"' if numeric else ' class="text"' if name in _WRAPPING else ""
 
 
 _WRAPPING = frozenset({"title", "items"})
 
 
-def _page(title: str, lang: str, body: str) -> str:
-    return (
-        f'<!DOCTYPE html>\n<html lang="{"zh-CN" if lang == "zh" else "en"}">\n<head>\n<meta charset="utf-8">\n'
-        f'<meta name="viewport" content="width=device-width, initial-scale=1">\n<title>{_e(title)}</title>\n'
-        f"<style>{_CSS}</style>\n</head>\n<body>\n{body}\n</body>\n</html>\n"
-    )
+def short_code(board: Board) -> str:
+    """The code a reader compares by eye: the first 12 hex digits of the (first) chain head."""
+    return _marks(board)[0].hash[:12]
+
+
+def checkpoint_json(board: Board) -> str:
+    """The board's checkpoints as ``moralbank checkpoint -f json`` writes them (what the QR code holds)."""
+    marks = [{"village": m.village, "seq": m.seq, "hash": m.hash} for m in _marks(board)]
+    return json.dumps(marks, ensure_ascii=False, separators=(",", ":"))
+
+
+def _qr_svg(payload: str) -> str:
+    import segno  # only printing a board needs it
+
+    return str(segno.make(payload, error="m").svg_inline(scale=2, border=2, omitsize=True))
+
+
+def _density(board: Board) -> str:
+    # Few rows would leave half the page empty: larger type and taller rows fill it.
+    lines = len(board.rows) + len(board.black_list or [])
+    return "roomy" if lines <= 12 else "comfy" if lines <= 24 else ""
+
+
+def _issued_html(board: Board, lang: str, tz: str, committee: str) -> str:
+    if board.published is None:
+        return ""
+    day = local_time(board.published.published_at, tz)[:10]
+    who = committee or text("notice.default_committee", lang, name=board.title)
+    left = f"<p>{_e(text('board.published_on', lang, day=long_date(day, lang)))}</p>"
+    right = f'<p class="stampline">{_e(text("notice.stamp", lang, committee=who))}</p>'
+    sign = f"<p>{_e(text('board.sign_head', lang))}</p>"
+    return f'<div class="issued"><div>{left}{sign}</div><div>{right}</div></div>'
 
 
 def _footer_html(board: Board, lang: str, tz: str) -> str:
     lines = board_footer(board, lang, tz)[0 if board.published else 1 :]  # a draft says so at the top
     hashes = {m.hash for m in _marks(board)} | ({board.published.snapshot_hash} if board.published else set())
-    shown = []
+    shown = [f'<p class="code">{_e(text("board.short_code", lang))}<span>{short_code(board)}</span></p>']
     for line in lines:
         escaped = _e(line)
         for value in hashes:  # hashes in a monospace font that may break anywhere
             escaped = escaped.replace(value, f"<code>{value}</code>")
         shown.append(f"<p>{escaped}</p>")
-    return "<footer>\n" + "\n".join(shown) + "\n</footer>"
+    qr = _qr_svg(checkpoint_json(board)) if len(_marks(board)) <= QR_LIMIT else ""
+    return '<footer><div class="marks">\n' + "\n".join(shown) + f"\n</div>{qr}</footer>"
 
 
-def board_html(board: Board, lang: str, tz: str = DEFAULT_TZ) -> str:
-    """One self-contained page, printable on A4: title, red list, black list if enabled, checkpoint."""
+def board_html(board: Board, lang: str, tz: str = DEFAULT_TZ, committee: str = "") -> str:
+    """One self-contained A4 page: title, red list, black list if enabled, the date, stamp and checkpoint.
+
+    ``committee`` is the village's committee as set (the village's name with 村民委员会 when empty).
+    """
     title = board_title(board, lang)
     parts = [f'<header><h1>{_e(title)}</h1><p class="sub">{_e(text("board.ranked_by", lang))}</p></header>']
     if board.published is None:
@@ -289,16 +304,7 @@ def board_html(board: Board, lang: str, tz: str = DEFAULT_TZ) -> str:
     if board.black_list is not None:
         black = _html_table(board.black_list, _black_columns(board), lang)
         parts.append(f'<section class="black"><h2>{_e(text("board.black", lang))}</h2>\n{black}\n</section>')
+    parts.append(_issued_html(board, lang, tz, committee))
     parts.append(_footer_html(board, lang, tz))
-    return _page(title, lang, "\n".join(parts))
-
-
-def notice_html(notice: Notice, lang: str) -> str:
-    """The notice list as a printable page for the notice board."""
-    title = text("notice.title", lang, name=notice.title)
-    how = text("notice.how", lang, days=notice.notice_days)
-    table = (
-        _html_table(notice.rows, _NOTICE_COLUMNS, lang) if notice.rows else f"<p>{_e(text('notice.empty', lang))}</p>"
-    )
-    body = f'<header><h1>{_e(title)}</h1><p class="sub">{_e(how)}</p></header>\n<section>\n{table}\n</section>'
-    return _page(title, lang, body)
+    body = "\n".join(part for part in parts if part)
+    return page(title, lang, body, _CSS).replace("<body>", f'<body class="{_density(board)}">', 1)

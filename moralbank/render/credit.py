@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-import io
 from collections.abc import Sequence
+from datetime import date
 from typing import Any
 
 from rich.console import RenderableType
@@ -11,7 +11,8 @@ from rich.table import Table
 from rich.text import Text
 
 from moralbank.messages import MESSAGES, text
-from moralbank.render.formats import CsvWriter
+from moralbank.render.spreadsheet import Cell, SheetTable, worded
+from moralbank.render.spreadsheet import heading as column_heading
 from moralbank.reports.credit import (
     CountyTotal,
     CreditSummary,
@@ -46,6 +47,13 @@ def yuan(amount: int) -> str:
 def percent(permille: int) -> str:
     """A share in thousandths as a percentage with one decimal: ``72.5%``."""
     return f"{permille // 10}.{permille % 10}%"
+
+
+def large_amount(amount: int, lang: str) -> str:
+    """Yuan in 亿元 to two places (half up), or in 万元 when that would read 0.00 亿元."""
+    unit, key = (100_000_000, "credit.yi") if amount >= 1_000_000 else (10_000, "credit.wan")
+    hundredths = (amount * 100 + unit // 2) // unit
+    return text(key, lang, value=f"{hundredths // 100}.{hundredths % 100:02d}")
 
 
 def reason_text(rating: Rating, lang: str) -> str:
@@ -125,14 +133,15 @@ def _cell(value: Any) -> str:
     return "" if value is None else str(value)
 
 
-def ratings_csv(report: Ratings) -> str:
-    """One line per household, with the as-of date and the policy's hash on every line."""
-    out = io.StringIO()
-    writer = CsvWriter(out)
-    writer.writerow([*_RATING_CSV, "as_of", "policy_hash"])
+def ratings_sheet(report: Ratings, lang: str) -> SheetTable:
+    """One row per household in ``lang``: the reason in words, the as-of date and policy hash on every row."""
+    header = [column_heading(name, lang) for name in (*_RATING_CSV, "as_of", "policy_hash")]
+    rows: list[list[Cell]] = []
     for r in report.ratings:
-        writer.writerow([*(_cell(getattr(r, name)) for name in _RATING_CSV), report.as_of, report.policy_hash])
-    return out.getvalue()
+        cells = [worded(name, getattr(r, name), lang) for name in _RATING_CSV]
+        cells[_RATING_CSV.index("reason")] = reason_text(r, lang) or None
+        rows.append([*cells, date.fromisoformat(report.as_of), report.policy_hash])
+    return SheetTable(text("sheet.ratings", lang), header, rows)
 
 
 def _figures(place: VillageSummary | CountyTotal, tiers: list[str]) -> list[Any]:
@@ -171,8 +180,6 @@ def summary_renderables(report: CreditSummary, lang: str) -> list[RenderableType
 def summary_lines(report: CreditSummary, lang: str) -> list[str]:
     """The county figures in a sentence, the designations counted, and the policy."""
     t = report.total
-    hundredths = (t.credit_total + 500_000) // 1_000_000  # 亿元 (10^8 yuan) to two places, half up
-    yi = f"{hundredths // 100}.{hundredths % 100:02d}"
     titles = "，" if lang == "zh" else ", "
     counted = titles.join(
         text("credit.designation_count", lang, name=designation_text(code, lang), count=count)
@@ -180,13 +187,13 @@ def summary_lines(report: CreditSummary, lang: str) -> list[str]:
     )
     lines = [
         text(
-            "credit.county_line",
+            "credit.county_line_in",
             lang,
             villages=t.villages,
             rated=t.rated,
             share=percent(t.share_permille),
             amount=yuan(t.credit_total),
-            yi=yi,
+            large=large_amount(t.credit_total, lang),
         )
     ]
     if counted:
@@ -195,18 +202,18 @@ def summary_lines(report: CreditSummary, lang: str) -> list[str]:
     return lines
 
 
-def summary_csv(report: CreditSummary) -> str:
-    """One line per village and a last line ``total`` for the county."""
+def summary_sheet(report: CreditSummary, lang: str) -> SheetTable:
+    """One row per village and a last row for the county total, in ``lang``; amounts in yuan as numbers."""
     tiers = list(report.total.tiers)
-    out = io.StringIO()
-    writer = CsvWriter(out)
-    figures = ["households", "rated", "share", *(f"tier_{t}" for t in tiers), "credit_total", "vetoed"]
-    writer.writerow(["village", "name", *figures, "designation", "as_of", "policy_hash"])
-    tail = [report.as_of, report.policy_hash]
+    figures = [text("col.households", lang), text("col.rated", lang), text("col.share", lang), *tiers]
+    header = [text("col.village", lang), text("col.name", lang), *figures, text("col.credit_total", lang)]
+    header += [text("col.vetoed", lang), text("col.designation", lang), text("col.as_of", lang)]
+    on = date.fromisoformat(report.as_of)
+    rows: list[list[Cell]] = []
     for v in report.villages:
-        writer.writerow([v.village, v.name, *_figures(v, tiers), v.designation or "", *tail])
-    writer.writerow(["total", "", *_figures(report.total, tiers), "", *tail])
-    return out.getvalue()
+        rows.append([v.village, v.name, *_figures(v, tiers), designation_text(v.designation, lang), on])
+    rows.append([text("credit.total_label", lang), None, *_figures(report.total, tiers), None, on])
+    return SheetTable(text("sheet.summary", lang), header, rows)
 
 
 def _step(threshold: Threshold, lang: str) -> str:

@@ -17,6 +17,8 @@ from moralbank.domain.limits import inert
 from moralbank.messages import MESSAGES, text
 
 FORMATS = ("table", "json", "csv")
+# Lists a person opens in Excel or WPS have an xlsx form too (written to --out).
+SHEET_FORMATS = ("table", "json", "csv", "xlsx")
 
 
 # A cell starting with one of these is a formula to Excel and WPS (CSV injection): such text is

@@ -9,15 +9,25 @@ from moralbank.messages import text
 from moralbank.reports.trend import Trend
 
 BAR_WIDTH = 40
+AXIS = "┆"  # not the table's own rule "│"
 TREND_FORMATS = ("table", "json")
 
 
 def bar(points: int, largest: int, width: int = BAR_WIDTH) -> Text:
-    """A bar proportional to ``points``; green for gains, red for a net loss; a sliver for any non-zero."""
-    if points == 0 or largest == 0:
-        return Text("")
-    length = max(1, round(abs(points) * width / largest))
-    return Text("█" * length, style="green" if points > 0 else "red")
+    """A signed bar about an axis (``┆``): a loss grows left of it in red, a gain right of it in green.
+
+    Each side has ``width // 2`` cells, scaled to the largest month shown; any non-zero month
+    gets at least a sliver, so the sign reads without colour too.
+    """
+    half = width // 2
+    length = 0 if points == 0 or largest == 0 else max(1, round(abs(points) * half / largest))
+    shown = Text(" " * (half - length) if points < 0 else " " * half)
+    if points < 0:
+        shown.append("█" * length, style="red")
+    shown.append(AXIS)
+    if points > 0:
+        shown.append("█" * length, style="green")
+    return shown
 
 
 def trend_table(series: list[Trend], lang: str) -> Table:
@@ -32,7 +42,7 @@ def trend_table(series: list[Trend], lang: str) -> Table:
     table.add_column("")
     for s in series:
         for number, point in enumerate(s.months):
-            lead = [s.village if number == 0 else ""] if many else []
+            lead = [f"{s.village} {s.name}" if number == 0 else ""] if many else []
             table.add_row(*lead, point.month, str(point.points), bar(point.points, largest))
         if many:
             table.add_section()
@@ -41,7 +51,7 @@ def trend_table(series: list[Trend], lang: str) -> Table:
 
 def _title(series: list[Trend], lang: str) -> str:
     if len(series) == 1 and series[0].household:
-        return text("trend.title_household", lang, household=series[0].household)
+        return text("trend.household_in", lang, household=series[0].household, name=series[0].name)
     if len(series) == 1:
-        return text("trend.title_village", lang, village=series[0].village)
+        return text("trend.village_named", lang, village=series[0].village, name=series[0].name)
     return text("trend.title_all", lang)

@@ -347,6 +347,7 @@ def summary(session: Session, policy: CreditPolicy, *, as_of: date) -> CreditSum
 BANK_COLUMNS = (
     "household",
     "village",
+    "village_name",
     "head_name",
     "id_number",
     "tier",
@@ -363,6 +364,7 @@ class BankRow:
 
     household: str
     village: str
+    village_name: str
     head_name: str
     id_number: str
     tier: str
@@ -375,12 +377,16 @@ class BankRow:
 def bank_rows(session: Session, policy: CreditPolicy, *, as_of: date, full_id: bool = False) -> Iterator[BankRow]:
     """Rated households that consented to sharing with banks, streamed in household order."""
     on = as_of.isoformat()
+    names = dict(session.exec(select(Village.code, Village.name)).all())  # the village by name beside its code
     for facts in _facts(session, policy, as_of, with_id=True):
         r = facts.rating
         if r.tier is None or r.valid_until is None or not facts.consent_bank:
             continue
         shown = facts.id_number if full_id else mask_id(facts.id_number)
-        yield BankRow(r.household, r.village, r.head_name, shown, r.tier, r.credit_line, on, r.valid_until, policy.hash)
+        place = names.get(r.village, "")
+        yield BankRow(
+            r.household, r.village, place, r.head_name, shown, r.tier, r.credit_line, on, r.valid_until, policy.hash
+        )
 
 
 @dataclass(frozen=True, slots=True)

@@ -29,16 +29,25 @@ class NoticeRow:
 
 @dataclass(frozen=True)
 class Notice:
-    """A village's notice list: every proposal not yet posted or voided, oldest first."""
+    """A village's notice list: every proposal not yet posted or voided, oldest first.
+
+    ``posted_on`` is the day the list is put up; ``deadline`` the last day for any objection on
+    it (the latest row's ``last_day``; None for an empty list). ``committee`` and ``contact``
+    are the village's settings, empty when not set.
+    """
 
     village: str
     title: str
     notice_days: int
+    posted_on: str
+    deadline: str | None
+    committee: str
+    contact: str
     rows: list[NoticeRow]
 
 
-def notice(session: Session, *, village: str) -> Notice:
-    """The proposals of a village still waiting to be posted, with their last day for objections."""
+def notice(session: Session, *, village: str, posted_on: str) -> Notice:
+    """The proposals of a village still waiting to be posted on ``posted_on``, with their last day for objections."""
     place = get_village(session, village)
     waiting = pending(session, village=village)
     codes = sorted({p.entry.household for p in waiting})
@@ -61,4 +70,5 @@ def notice(session: Session, *, village: str) -> Notice:
                 last_day(entry.booked_on, place.notice_days),
             )
         )
-    return Notice(village, place.name, place.notice_days, rows)
+    deadline = max((row.last_day for row in rows), default=None)
+    return Notice(village, place.name, place.notice_days, posted_on, deadline, place.committee, place.contact, rows)

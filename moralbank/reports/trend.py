@@ -29,6 +29,7 @@ class Trend:
     village: str
     household: str | None
     months: list[TrendPoint]
+    name: str = ""  # the village's name (its title on printed pages)
 
 
 _MONTHLY = """
@@ -53,22 +54,23 @@ def trend(
     params: dict[str, Any] = {"lo": month_bounds(span[0])[0].isoformat(), "hi": month_bounds(span[-1])[1].isoformat()}
     if household is not None:
         owner = get_household(session, household)
+        place = get_village(session, owner.village).name
         params["h"] = household
         rows = session.execute(
             text(_MONTHLY.format(group="", where="household = :h AND", not_base=not_base_score())), params
         )
-        return [Trend(owner.village, household, _series({m: int(p) for m, p in rows}, span))]
+        return [Trend(owner.village, household, _series({m: int(p) for m, p in rows}, span), place)]
     if village is not None:
-        get_village(session, village)
+        place = get_village(session, village).name
         params["v"] = village
         rows = session.execute(
             text(_MONTHLY.format(group="", where="village = :v AND", not_base=not_base_score())), params
         )
-        return [Trend(village, None, _series({m: int(p) for m, p in rows}, span))]
+        return [Trend(village, None, _series({m: int(p) for m, p in rows}, span), place)]
     found: dict[str, dict[str, int]] = {}
     for code, month, points in session.execute(
         text(_MONTHLY.format(group="village,", where="", not_base=not_base_score())), params
     ):
         found.setdefault(code, {})[month] = int(points)
-    codes = session.exec(select(Village.code).order_by(col(Village.code))).all()
-    return [Trend(code, None, _series(found.get(code, {}), span)) for code in codes]
+    places = session.exec(select(Village.code, Village.name).order_by(col(Village.code))).all()
+    return [Trend(code, None, _series(found.get(code, {}), span), name) for code, name in places]

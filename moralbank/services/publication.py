@@ -11,6 +11,7 @@ from moralbank.domain import clock
 from moralbank.domain.boards import Board, canonical_text, snapshot, text_hash
 from moralbank.domain.chain import Checkpoint
 from moralbank.domain.dates import month_bounds, month_of
+from moralbank.domain.limits import check_text
 from moralbank.errors import InputError, Refused
 from moralbank.services.ledger import chain_head
 from moralbank.services.proposals import count_pending, pending
@@ -84,12 +85,20 @@ class VillageSettings:
     notice_days: int
     black_list: bool
     maker_checker: bool
+    committee: str
+    contact: str
 
 
 def settings_of(village: Village) -> VillageSettings:
     """The publication settings of a village as a row."""
     return VillageSettings(
-        village.code, village.name, village.notice_days, bool(village.black_list), bool(village.maker_checker)
+        village.code,
+        village.name,
+        village.notice_days,
+        bool(village.black_list),
+        bool(village.maker_checker),
+        village.committee,
+        village.contact,
     )
 
 
@@ -100,8 +109,10 @@ def set_village_options(
     notice_days: int | None = None,
     black_list: bool | None = None,
     maker_checker: bool | None = None,
+    committee: str | None = None,
+    contact: str | None = None,
 ) -> VillageSettings:
-    """Change a village's notice period, black list or maker-checker setting.
+    """Change a village's notice period, black list, maker-checker setting, committee or contact.
 
     The notice period cannot change while proposals wait: their last day for objections was
     announced with the period in force when they were posted.
@@ -118,5 +129,9 @@ def set_village_options(
         village.black_list = int(black_list)
     if maker_checker is not None:
         village.maker_checker = int(maker_checker)
+    for field, value in (("committee", committee), ("contact", contact)):
+        if value is not None:
+            check_text(field, value.strip())
+            setattr(village, field, value.strip())
     session.add(village)
     return settings_of(village)

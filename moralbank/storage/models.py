@@ -16,6 +16,8 @@ class Village(SQLModel, table=True):
     black_list: int = 0
     maker_checker: int = 0
     created_at: str
+    committee: str = ""
+    contact: str = ""
 
 
 class Household(SQLModel, table=True):

@@ -47,17 +47,18 @@ def export_signed(
     signing_key: Path,
     operator: str,
     full_id: bool = False,
+    lang: str = "zh",
 ) -> ExportResult:
     """Write the credit list for ``bank`` to ``out``, sign it beside it and record it in the export log.
 
-    The rows and the checkpoints are read in one transaction, so the signature vouches for one
+    CSV and xlsx are headed in ``lang``. The rows and the checkpoints are read in one transaction, so the signature vouches for one
     state of the ledger. The file and its signature appear together (the signature first); if
     the log cannot record the export, both are removed again: no list leaves the office unlogged.
     """
     if not bank.strip():
         raise InputError("credit.bank_required")
     key, bank = load_private_key(signing_key), bank.strip()
-    header = bx.Header(bank, as_of.isoformat(), policy.hash, full_id)
+    header = bx.Header(bank, as_of.isoformat(), policy.hash, full_id, lang)
     with reading(engine) as session:
         marks = [asdict(mark) for mark in chain_heads(session)]
         written = bx.write_export(bank_rows(session, policy, as_of=as_of, full_id=full_id), out, file_format, header)
