@@ -1097,6 +1097,11 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "星级称号：上红榜月数:称号，逗号分开",
         "Titles: months on the red list:title, comma separated",
     ),
+    # shop and year fixes (review of issue 14)
+    "stock.count_before_later": (
+        "{code} 在 {date} 盘点为 {counted}，但此后又兑出 {taken}：库存会低于零",
+        "{code} counted {counted} on {date}, but {taken} more left after that day: the stock would go below zero",
+    ),
     # --- help ---
     "help.app": (
         "道德银行：村级道德积分账本（议、评、晾、存、信）。",

@@ -471,3 +471,27 @@ def test_the_readme_supermarket_section_runs_as_written(
         ("XZ01", 6, 25),
     ]
     assert coins(run, "NL008") == 69 and (tmp_path / "2026-11-超市.html").is_file()
+
+
+def test_stock_is_counted_by_booking_date(shop: Run, engine: Engine) -> None:
+    # The goods arrived on 20 October: a redemption booked before then takes goods not yet there.
+    assert failed(shop("shop", "redeem", "NL001", "SOAP", "--booked", "2026-10-19")) == field_error(
+        "en", "qty", "shop.out_of_stock", code="SOAP", stock=0
+    )
+    ok(shop("shop", "stocktake", "SOAP", "8", "--village", "NL", "--reason", "破损", "--booked", "2026-10-27"))
+    ok(shop("shop", "redeem", "NL001", "SOAP", "--qty", "8", "--booked", "2026-10-28"))
+    # Ten soaps on the 25th, but every one of them is gone by the 28th: none may leave on the 25th.
+    assert failed(shop("shop", "redeem", "NL002", "SOAP", "--booked", "2026-10-25")) == field_error(
+        "en", "qty", "shop.out_of_stock", code="SOAP", stock=0
+    )
+    # Nor can a count of 7 on the 26th stand, with ten soaps leaving after it.
+    assert failed(
+        shop("shop", "stocktake", "SOAP", "7", "--village", "NL", "--reason", "盘点", "--booked", "2026-10-26")
+    ) == error("en", "stock.count_before_later", code="SOAP", date="2026-10-26", counted=7, taken=10)
+    assert row_count(engine, "stock_movement") == 4
+    assert [(r["code"], r["stock"]) for r in listing(shop, "--village", "NL", "--as-of", "2026-10-19")] == [
+        ("LIQ2", 0),
+        ("SOAP", 0),
+    ]
+    month = json.loads(ok(shop("shop", "report", "--village", "NL", "--month", "2026-10", "-f", "json")))
+    assert [(i["code"], i["stock_end"]) for i in month["items"]] == [("LIQ2", 3), ("SOAP", 0)]

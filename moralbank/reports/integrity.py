@@ -242,13 +242,14 @@ ORDER BY m.village, m.seq
 
 
 class _StockCheck:
-    """Walks one village's stock movements in order: the chain, and every item's stock never below zero."""
+    """Walks one village's stock movements in order: the chain, then every item's stock never below zero."""
 
     def __init__(self, village: str) -> None:
         self.village = village
         self.seq = 0
         self.head = GENESIS
-        self.stock: dict[str, int] = defaultdict(int)
+        # item -> booking day -> (net qty, the last movement's seq that day)
+        self.days: dict[str, dict[str, tuple[int, int]]] = defaultdict(dict)
         self.problem: Problem | None = None
 
     def fail(self, seq: int, key: str, **params: Any) -> None:
@@ -258,17 +259,27 @@ class _StockCheck:
     def step(self, row: Any) -> None:
         # row: id, *MOVEMENT_FIELDS, prev_hash, hash
         values, prev_hash, stored = row[1:-2], row[-2], row[-1]
-        seq, item, qty = values[1], values[2], values[4]
+        seq, item, qty, booked_on = values[1], values[2], values[4], values[8]
         if seq != self.seq + 1:
             self.fail(seq, "stock.gap", expected=self.seq + 1, found=seq)
         elif prev_hash != self.head:
             self.fail(seq, "stock.broken_link")
         if movement_hash(prev_hash, tuple(values)) != stored:
             self.fail(seq, "stock.bad_hash")
-        self.stock[item] += qty
-        if self.stock[item] < 0:
-            self.fail(seq, "stock.negative", item=item, stock=self.stock[item])
+        net, _ = self.days[item].get(booked_on, (0, 0))
+        self.days[item][booked_on] = (net + qty, seq)
         self.seq, self.head = seq, stored
+
+    def finish(self) -> Problem | None:
+        """The first problem: of the chain, else the first day an item's stock ended below zero."""
+        for item in sorted(self.days):
+            stock = 0
+            for _day, (net, seq) in sorted(self.days[item].items()):
+                stock += net
+                if stock < 0:
+                    self.fail(seq, "stock.negative", item=item, stock=stock)
+                    break
+        return self.problem
 
 
 def _link_problem(row: Any) -> Problem | None:
@@ -290,6 +301,6 @@ def stock_problems(session: Session) -> tuple[int, list[Problem]]:
         check = checks.get(row[1]) or checks.setdefault(row[1], _StockCheck(row[1]))
         check.step(row)
         count += 1
-    problems = [c.problem for c in checks.values() if c.problem]
+    problems = [found for c in checks.values() if (found := c.finish())]
     problems += [found for row in session.execute(text(_LINKS)) if (found := _link_problem(row))]
     return count, problems

@@ -28,7 +28,7 @@ class ShopRow:
     effective_from: str
 
 
-_LEVELS = "SELECT village, item, SUM(qty) FROM stock_movement GROUP BY village, item"
+_LEVELS = "SELECT village, item, SUM(qty) FROM stock_movement WHERE booked_on <= :d GROUP BY village, item"
 
 
 def _by_item(session: Session) -> dict[str, list[ItemVersion]]:
@@ -50,10 +50,13 @@ def _stock(
 
 
 def catalogue(session: Session, *, as_of: str, village: str | None = None) -> list[ShopRow]:
-    """Items in force and not retired on ``as_of``: a village's own and the county's, or every scope's."""
+    """Items in force and not retired on ``as_of``, with their stock at the end of that day.
+
+    A village's own items and the county's, or every scope's.
+    """
     if village is not None:
         get_village(session, village)
-    levels = {(place, item): int(qty) for place, item, qty in session.execute(text(_LEVELS))}
+    levels = {(place, item): int(qty) for place, item, qty in session.execute(text(_LEVELS), {"d": as_of})}
     grouped = _by_item(session)
     own = {(v[0].scope, v[0].code) for v in grouped.values() if v[0].scope != COUNTY}
     rows = []

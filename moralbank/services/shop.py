@@ -9,7 +9,7 @@ from typing import Any
 from sqlmodel import Session, col, select
 
 from moralbank.domain.dates import parse_date
-from moralbank.domain.shop import in_force
+from moralbank.domain.shop import in_force, lowest_from
 from moralbank.errors import InputError, MoralBankError, Refused, RowProblem, SheetError
 from moralbank.services import ledger
 from moralbank.services.catalogue import item_for_village
@@ -17,7 +17,7 @@ from moralbank.services.policy import Policy, policy_of
 from moralbank.services.proposals import reserved_coins
 from moralbank.services.register import get_household
 from moralbank.services.sheets import Sheet
-from moralbank.services.stock import StockChain, stock_of
+from moralbank.services.stock import StockChain, daily_moves
 from moralbank.storage.models import Entry, Household, StockMovement
 
 REDEMPTION_COLUMNS = {"household": "户编号", "item": "商品编号", "qty": "数量", "booked_on": "日期", "key": "幂等键"}
@@ -91,7 +91,7 @@ class RedemptionBatch:
         self.today = today
         self.chain = ledger.Chain(session, "")
         self.coins: dict[str, int] = {}
-        self.stock: dict[tuple[str, str], int] = {}
+        self.stock: dict[tuple[str, str], dict[str, int]] = {}
         self.policies: dict[str, Policy] = {}
 
     def _household(self, code: str) -> Household | None:
@@ -104,9 +104,10 @@ class RedemptionBatch:
             self.coins[household] = balance - reserved_coins(self.session, household)
         return self.coins[household]
 
-    def _stock(self, village: str, item: str) -> int:
+    def _daily(self, village: str, item: str) -> dict[str, int]:
+        """The item's net movement per booking day, this batch's earlier rows included."""
         if (village, item) not in self.stock:
-            self.stock[(village, item)] = stock_of(self.session, village, item)
+            self.stock[(village, item)] = daily_moves(self.session, village, item)
         return self.stock[(village, item)]
 
     def _policy(self, village: str) -> Policy:
@@ -159,13 +160,15 @@ class RedemptionBatch:
         price, note = priced
         coins = price * request.qty
         problems = self._booking(owner.village, request, number) + self._funds(owner.village, request, coins, number)
-        held = self._stock(owner.village, request.item)
+        daily = self._daily(owner.village, request.item)
+        # Goods taken on a day must have been there then, and every later day must still cover them.
+        held = lowest_from(daily, request.booked_on)
         if request.qty > held:
             problems.append(RowProblem(number, "qty", "shop.out_of_stock", {"code": request.item, "stock": held}))
         if problems:
             return None, problems
         self.coins[request.household] -= coins
-        self.stock[(owner.village, request.item)] -= request.qty
+        daily[request.booked_on] = daily.get(request.booked_on, 0) - request.qty
         return _Planned(owner.village, request, coins, note), []
 
 

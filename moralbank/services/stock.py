@@ -10,7 +10,7 @@ from sqlmodel import Session, col, func, select
 
 from moralbank.domain.chain import GENESIS
 from moralbank.domain.identity import has_personal_number
-from moralbank.domain.shop import MOVEMENT_FIELDS, in_force, movement_hash
+from moralbank.domain.shop import MOVEMENT_FIELDS, in_force, lowest_from, movement_hash
 from moralbank.errors import InputError, Refused
 from moralbank.services.catalogue import item_for_village
 from moralbank.services.register import get_village, now_utc
@@ -68,6 +68,12 @@ def stock_of(session: Session, village: str, item: str) -> int:
         StockMovement.village == village, StockMovement.item == item
     )
     return int(session.exec(query).one())
+
+
+def daily_moves(session: Session, village: str, item: str) -> dict[str, int]:
+    """One item's net movement in a village per booking day."""
+    query = "SELECT booked_on, SUM(qty) FROM stock_movement WHERE village = :v AND item = :i GROUP BY booked_on"
+    return {str(day): int(qty) for day, qty in session.execute(text(query), {"v": village, "i": item})}
 
 
 def _text(value: str, field: str, missing: str) -> str:
@@ -149,6 +155,11 @@ def stocktake(
     item_for_village(session, code=item, village=village)
     chain = StockChain(session, operator)
     chain.head(village)  # lock before reading the stock the count is compared with
-    difference = counted - stock_of(session, village, item)
+    daily = daily_moves(session, village, item)
+    # The count is the stock on its booking day; goods that left later must still have been there.
+    held = sum(qty for day, qty in daily.items() if day <= booked_on)
+    difference = counted - held
+    if difference < 0 and (lowest := lowest_from(daily, booked_on)) + difference < 0:
+        raise Refused("stock.count_before_later", code=item, date=booked_on, counted=counted, taken=held - lowest)
     fields = {"village": village, "item": item, "kind": "stocktake", "qty": difference, "booked_on": booked_on}
     return chain.write(fields | {"note": note}), difference
