@@ -1102,6 +1102,24 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "{code} 在 {date} 盘点为 {counted}，但此后又兑出 {taken}：库存会低于零",
         "{code} counted {counted} on {date}, but {taken} more left after that day: the stock would go below zero",
     ),
+    "stock.entry_without_movement": (
+        "{village} 村第 {seq} 条：兑换商品的记录没有与之相符的库存记录（商品、数量）",
+        "village {village}, seq {seq}: a redemption of goods without its matching stock movement (item, quantity)",
+    ),
+    "stock.truncated": (
+        "{village} 村库存第 {seq} 条已不存在：保存的检查点之后库存记录被截断",
+        "village {village}, stock movement {seq} is gone: the stock chain was cut after the saved checkpoint",
+    ),
+    "stock.checkpoint_mismatch": (
+        "{village} 村库存第 {seq} 条与保存的检查点不符",
+        "village {village}, stock movement {seq} does not match the saved checkpoint",
+    ),
+    "col.stock_seq": ("库存序号", "stock seq"),
+    "col.stock_hash": ("库存哈希", "stock hash"),
+    "verify.stock_ok": (
+        "积分超市库存链 {villages} 条、库存记录 {count} 条，均完整且库存从未低于零。",
+        "{villages} stock chain(s), {count} stock movement(s): intact, and no stock ever below zero.",
+    ),
     # --- help ---
     "help.app": (
         "道德银行：村级道德积分账本（议、评、晾、存、信）。",

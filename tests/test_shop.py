@@ -375,6 +375,34 @@ def test_verify_names_a_deleted_movement(shop: Run, engine: Engine, db_url: str)
     assert _verify_problems(shop) == [say("stock.gap", "en", village="NL", seq=3, expected=2, found=3)]
 
 
+def test_verify_names_a_redemption_whose_newest_movement_was_deleted(shop: Run, engine: Engine, db_url: str) -> None:
+    path = _sqlite_shop(shop, engine, db_url)  # NL's redemption is its entry 3 and its stock movement 3, the newest
+    _tamper(path, "DELETE FROM stock_movement WHERE village = 'NL' AND seq = 3")
+    assert _verify_problems(shop) == [say("stock.entry_without_movement", "en", village="NL", seq=3)]
+
+
+def test_a_saved_checkpoint_catches_a_cut_stock_tail(shop: Run, engine: Engine, db_url: str, tmp_path: Path) -> None:
+    path = _sqlite_shop(shop, engine, db_url)
+    saved = tmp_path / "heads.json"
+    saved.write_text(ok(shop("checkpoint", "-f", "json")), encoding="utf-8")
+    heads = json.loads(saved.read_text(encoding="utf-8"))
+    assert [(h["village"], h["stock_seq"]) for h in heads] == [("BG", 0), ("NL", 3)]
+    old_style = tmp_path / "old.json"  # a file saved before the stock chains: ledger heads only
+    old_style.write_text(json.dumps([{k: h[k] for k in ("village", "seq", "hash")} for h in heads]), encoding="utf-8")
+    assert "3 stock movement(s)" in ok(shop("verify", "--checkpoint", str(old_style)))
+    # Cut the newest movement and the redemption entry with it would be caught by the ledger's own
+    # checkpoint; cut a receipt-only tail instead: the stock chain alone must catch it.
+    ok(shop("shop", "receive", "SOAP", "1", "--village", "NL", "--source", "采购", "--booked", "2026-10-29"))
+    saved.write_text(ok(shop("checkpoint", "-f", "json")), encoding="utf-8")
+    engine.dispose()
+    _tamper(path, "DELETE FROM stock_movement WHERE village = 'NL' AND seq = 4")
+    result = shop("verify", "--checkpoint", str(saved), "-f", "json")
+    assert result.exit_code == 1
+    assert [p["message"] for p in json.loads(result.stdout)["problems"]] == [
+        say("stock.truncated", "en", village="NL", seq=4)
+    ]
+
+
 def _journal(shop: Run, tmp_path: Path) -> Path:
     ok(shop("shop", "redeem", "NL001", "SOAP", "--qty", "2", "--booked", "2026-10-28"))
     ok(shop("shop", "redeem", "NL001", "LIQ2", "--booked", "2026-10-28"))

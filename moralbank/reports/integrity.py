@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import hashlib
 from collections import defaultdict
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -14,6 +14,7 @@ from sqlmodel import Session
 from moralbank.domain.boards import Tally, first_difference, snapshot_tally, text_hash
 from moralbank.domain.chain import CHAIN_FIELDS, CHAIN_FORMATS, GENESIS, canonical_text, format_hash
 from moralbank.domain.chain import Checkpoint as Checkpoint  # re-exported: reports name it here
+from moralbank.domain.chain import Head as Head  # re-exported: a saved checkpoint file reads into it
 from moralbank.domain.shop import MOVEMENT_FIELDS, movement_hash
 from moralbank.reports.boards import ledger_tallies, published_batch, read_snapshot
 from moralbank.storage.db import is_postgresql
@@ -41,6 +42,7 @@ class VerifyReport:
     problems: list[Problem] = field(default_factory=list)
     boards: int = 0
     movements: int = 0  # stock movements of the points supermarket
+    stock_chains: int = 0  # villages with a stock chain
 
     @property
     def ok(self) -> bool:
@@ -136,7 +138,7 @@ def _check_accounts(row: Any, chain: _ChainCheck, totals: dict[str, int]) -> Non
         chain.fail(row, "chain.bad_coins", coins=coins, expected=expected)
 
 
-def verify(session: Session, *, saved: list[Checkpoint] | None = None) -> VerifyReport:
+def verify(session: Session, *, saved: Sequence[Checkpoint | Head] | None = None) -> VerifyReport:
     """Recompute every chain, check that all accounts sum to zero, and check saved checkpoints."""
     report = VerifyReport()
     totals: dict[str, int] = defaultdict(int)
@@ -154,14 +156,15 @@ def verify(session: Session, *, saved: list[Checkpoint] | None = None) -> Verify
     if sum(totals.values()) != 0:
         report.problems.append(Problem("", None, None, "ledger.not_zero_sum", {"total": sum(totals.values())}))
     report.problems += _checkpoint_problems(session, saved or [])
+    report.problems += _stock_checkpoint_problems(session, [p for p in saved or [] if isinstance(p, Head)])
     report.boards, found = board_problems(session)
     report.problems += found
-    report.movements, found = stock_problems(session)
+    report.stock_chains, report.movements, found = stock_problems(session)
     report.problems += found
     return report
 
 
-def _checkpoint_problems(session: Session, saved: list[Checkpoint]) -> list[Problem]:
+def _checkpoint_problems(session: Session, saved: Sequence[Checkpoint | Head]) -> list[Problem]:
     problems = []
     query = text("SELECT id, hash FROM entry WHERE village = :v AND seq = :s")
     for point in saved:
@@ -290,10 +293,47 @@ def _link_problem(row: Any) -> Problem | None:
     return None
 
 
-def stock_problems(session: Session) -> tuple[int, list[Problem]]:
+_STOCK_AT = text("SELECT hash FROM stock_movement WHERE village = :v AND seq = :s")
+
+
+def _stock_checkpoint_problems(session: Session, saved: list[Head]) -> list[Problem]:
+    """A saved stock head that is gone (a cut tail) or whose hash differs."""
+    problems = []
+    for point in saved:
+        if point.stock_seq <= 0:
+            continue
+        row = session.execute(_STOCK_AT, {"v": point.village, "s": point.stock_seq}).first()
+        if row is None or row[0] != point.stock_hash:
+            key = "stock.truncated" if row is None else "stock.checkpoint_mismatch"
+            problems.append(Problem("", None, None, key, {"village": point.village, "seq": point.stock_seq}))
+    return problems
+
+
+# Every redemption of catalogue goods (qty set: a free-text one has none) and every reversal of
+# one must have its movement: the same item, the quantity out, or back.
+_ENTRY_GOODS = """
+SELECT e.village, e.seq, e.kind, e.qty, COALESCE(o.note, e.note), m.kind, m.qty, m.item
+FROM entry e
+LEFT JOIN entry o ON e.kind = 'reversal' AND o.village = e.village AND o.seq = e.ref_seq
+LEFT JOIN stock_movement m ON m.village = e.village AND m.entry_seq = e.seq
+WHERE e.qty IS NOT NULL
+  AND (e.kind = 'redemption' OR (e.kind = 'reversal' AND o.kind = 'redemption' AND o.qty IS NOT NULL))
+ORDER BY e.village, e.seq
+"""
+
+
+def _goods_problem(row: Any) -> Problem | None:
+    village, seq, kind, qty, note, moved_kind, moved_qty, item = row
+    expected = ("redemption", -qty) if kind == "redemption" else ("return", qty)
+    if (moved_kind, moved_qty) != expected or item != str(note).split(" ", 1)[0]:
+        return Problem("", None, None, "stock.entry_without_movement", {"village": village, "seq": seq})
+    return None
+
+
+def stock_problems(session: Session) -> tuple[int, int, list[Problem]]:
     """Recompute every village's stock chain; check stock never went below zero and goods match their entries.
 
-    Returns how many movements were checked and the first problem of each village, then every bad link.
+    Returns how many chains and movements were checked, the first problem of each chain, then every bad link.
     """
     checks: dict[str, _StockCheck] = {}
     count = 0
@@ -303,4 +343,5 @@ def stock_problems(session: Session) -> tuple[int, list[Problem]]:
         count += 1
     problems = [found for c in checks.values() if (found := c.finish())]
     problems += [found for row in session.execute(text(_LINKS)) if (found := _link_problem(row))]
-    return count, problems
+    problems += [found for row in session.execute(text(_ENTRY_GOODS)) if (found := _goods_problem(row))]
+    return len(checks), count, problems

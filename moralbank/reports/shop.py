@@ -125,13 +125,12 @@ WHERE m.village = :v AND m.booked_on >= :lo AND m.booked_on <= :hi
 ORDER BY m.seq
 """
 _STOCK_END = "SELECT item, SUM(qty) FROM stock_movement WHERE village = :v AND booked_on <= :hi GROUP BY item"
-# Redemptions without goods (free text), and their reversals, booked in the month.
+# Redemptions without goods (free text: no qty in the hashed entry), and their reversals, booked in the month.
 _OUTSIDE = """
 SELECT e.kind, e.amount FROM entry e
 LEFT JOIN entry o ON o.village = e.village AND o.seq = e.ref_seq
-WHERE e.village = :v AND e.booked_on >= :lo AND e.booked_on <= :hi
+WHERE e.village = :v AND e.booked_on >= :lo AND e.booked_on <= :hi AND e.qty IS NULL
   AND (e.kind = 'redemption' OR (e.kind = 'reversal' AND o.kind = 'redemption'))
-  AND NOT EXISTS (SELECT 1 FROM stock_movement m WHERE m.village = e.village AND m.entry_seq = e.seq)
 """
 
 

@@ -8,11 +8,12 @@ from typing import Any
 from sqlalchemy import text
 from sqlmodel import Session, col, func, select
 
-from moralbank.domain.chain import GENESIS
+from moralbank.domain.chain import GENESIS, Checkpoint, Head
 from moralbank.domain.identity import has_personal_number
 from moralbank.domain.shop import MOVEMENT_FIELDS, in_force, lowest_from, movement_hash
 from moralbank.errors import InputError, Refused
 from moralbank.services.catalogue import item_for_village
+from moralbank.services.ledger import chain_heads
 from moralbank.services.register import get_village, now_utc
 from moralbank.storage.db import lock_village
 from moralbank.storage.models import StockMovement
@@ -23,6 +24,27 @@ def stock_head(session: Session, village: str) -> tuple[int, str]:
     query = select(StockMovement.seq, StockMovement.hash).where(StockMovement.village == village)
     row = session.exec(query.order_by(col(StockMovement.seq).desc()).limit(1)).first()
     return (row[0], row[1]) if row else (0, GENESIS)
+
+
+_STOCK_HEADS = (
+    "SELECT m.village, m.seq, m.hash FROM stock_movement m "
+    "WHERE m.seq = (SELECT MAX(seq) FROM stock_movement WHERE village = m.village)"
+)
+
+
+def heads(session: Session, villages: list[str] | None = None) -> list[Head]:
+    """Every village's ledger and stock chain heads, in village order: villages with neither are left out.
+
+    With ``villages``, exactly those, in that order (seq 0 and the genesis hash for an empty chain).
+    """
+    ledger = {point.village: point for point in chain_heads(session)}
+    goods = {village: (seq, digest) for village, seq, digest in session.execute(text(_STOCK_HEADS))}
+    codes = villages if villages is not None else sorted(set(ledger) | set(goods))
+    empty = Checkpoint("", 0, GENESIS)
+    return [
+        Head(code, ledger.get(code, empty).seq, ledger.get(code, empty).hash, *goods.get(code, (0, GENESIS)))
+        for code in codes
+    ]
 
 
 class StockChain:
