@@ -1120,6 +1120,14 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "积分超市库存链 {villages} 条、库存记录 {count} 条，均完整且库存从未低于零。",
         "{villages} stock chain(s), {count} stock movement(s): intact, and no stock ever below zero.",
     ),
+    "key.reserved": (
+        "幂等键不能以 {prefix} 开头（系统保留）",
+        "A key may not begin with {prefix} (reserved for the system's own entries)",
+    ),
+    "year.booking_closed": (
+        "{village} 村 {year} 年已年底清零结账，不能再记入该年（日期 {date}）",
+        "Village {village} has closed the year {year} (year-end clearing): nothing more can be booked on {date}",
+    ),
     # --- help ---
     "help.app": (
         "道德银行：村级道德积分账本（议、评、晾、存、信）。",

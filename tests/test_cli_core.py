@@ -269,7 +269,7 @@ def test_demo(tmp_path: Path, lang: str) -> None:
     assert say("shop.report_title", lang, village="NL", month="2026-11") in out
     assert message(lang, "year.closed", village="NL", year=2025, households=0, coins=0) in out
     assert ok(call_cli("--db", db, "--lang", lang, "verify")) == message(
-        lang, "verify.ok", villages=3, entries=584
+        lang, "verify.ok", villages=3, entries=585
     ) + message(lang, "verify.stock_ok", villages=1, count=9)
     assert failed(call_cli("--db", str(tmp_path / "no" / "d.db"), "--lang", lang, "demo")) == (
         error(lang, "db.no_folder", path=str(tmp_path / "no"))

@@ -40,3 +40,14 @@ def year_end(year: int) -> date:
 def year_start(year: int) -> date:
     """1 January of ``year``: the booking day of its base score."""
     return date(year, 1, 1)
+
+
+# Keys the system gives its own entries (year-end clearing, the base score): a user's key may not
+# begin so, or it could pass for one of them.
+RESERVED_KEY_PREFIXES = ("clearing:", "base:")
+SYSTEM_KINDS = frozenset({"clearing", "base_score"})
+
+
+def reserved_prefix(key: str | None) -> str | None:
+    """The reserved prefix ``key`` begins with, or None."""
+    return next((p for p in RESERVED_KEY_PREFIXES if key and key.startswith(p)), None)

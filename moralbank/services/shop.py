@@ -10,6 +10,7 @@ from sqlmodel import Session, col, select
 
 from moralbank.domain.dates import parse_date
 from moralbank.domain.shop import in_force, lowest_from
+from moralbank.domain.year import reserved_prefix
 from moralbank.errors import InputError, MoralBankError, Refused, RowProblem, SheetError
 from moralbank.services import ledger
 from moralbank.services.catalogue import item_for_village
@@ -233,6 +234,9 @@ def redeem_items(
     plans: list[_Planned] = []
     repeated = 0
     for number, request in redemptions:
+        if prefix := reserved_prefix(request.key):
+            found.append(RowProblem(number, "key", "key.reserved", {"prefix": prefix}))
+            continue
         if request.key and (owner := session.get(Household, request.household)) is not None:
             earlier = session.exec(select(Entry).where(Entry.idem_key == request.key)).first()
             if earlier is not None:

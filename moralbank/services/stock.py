@@ -13,7 +13,7 @@ from moralbank.domain.identity import has_personal_number
 from moralbank.domain.shop import MOVEMENT_FIELDS, in_force, lowest_from, movement_hash
 from moralbank.errors import InputError, Refused
 from moralbank.services.catalogue import item_for_village
-from moralbank.services.ledger import chain_heads
+from moralbank.services.ledger import chain_heads, check_user_key
 from moralbank.services.register import get_village, now_utc
 from moralbank.storage.db import lock_village
 from moralbank.storage.models import StockMovement
@@ -65,6 +65,7 @@ class StockChain:
 
     def write(self, fields: dict[str, Any]) -> int:
         """Append one movement and return its id."""
+        check_user_key(fields.get("idem_key"))
         seq, prev = self.head(fields["village"])
         row = {"value_fen": None, "entry_seq": None, "household": None, "note": "", "idem_key": None} | fields
         row |= {"seq": seq + 1, "operator": self.operator, "recorded_at": self.recorded_at, "prev_hash": prev}
@@ -114,6 +115,7 @@ def _booking(booked_on: str, today: date) -> None:
 def _retried(session: Session, key: str | None, wanted: dict[str, Any]) -> int | None:
     if not key:
         return None
+    check_user_key(key)
     earlier = session.exec(select(StockMovement).where(StockMovement.idem_key == key)).first()
     if earlier is None:
         return None

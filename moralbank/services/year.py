@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from sqlalchemy import text
-from sqlmodel import Session, col, select
+from sqlmodel import Session, select
 
 from moralbank.domain.year import year_end, year_start
 from moralbank.errors import Refused
@@ -47,9 +47,12 @@ def remaining_coins(session: Session, village: str, year: int) -> dict[str, int]
     return {household: max(0, int(at_end) - int(out)) for household, at_end, out in rows}
 
 
-def _keys_taken(session: Session, prefix: str) -> set[str]:
-    query = select(Entry.idem_key).where(col(Entry.idem_key).startswith(prefix))
-    return {key for key in session.exec(query).all() if key}
+def _with_base_score(session: Session, village: str, year: int) -> set[str]:
+    """The households of a village that have the base score of ``year``: by kind and date, not by key."""
+    query = select(Entry.household).where(
+        Entry.village == village, Entry.kind == "base_score", Entry.booked_on == year_start(year).isoformat()
+    )
+    return set(session.exec(query).all())
 
 
 def close_year(session: Session, *, village: str, year: int, operator: str, today: date) -> YearWritten:
@@ -65,13 +68,15 @@ def close_year(session: Session, *, village: str, year: int, operator: str, toda
     if today <= year_end(year):
         raise Refused("year.not_ended", year=year, end=year_end(year).isoformat())
     lock_village(session, village)
-    if _keys_taken(session, f"clearing:{village}:{year}:"):
+    if (village, year) in ledger.closed_years(session, village):
         raise Refused("year.already_closed", village=village, year=year)
     if waiting := count_pending(session, village):
         raise Refused("year.pending", village=village, count=waiting)
-    remaining = remaining_coins(session, village, year)
-    ids = ledger.write_clearings(session, village=village, year=year, remaining=remaining, operator=operator)
-    return YearWritten(village, year, len(ids), sum(c for c in remaining.values() if c > 0))
+    codes = session.exec(select(Household.code).where(Household.village == village)).all()
+    remaining = dict.fromkeys(codes, 0) | remaining_coins(session, village, year)
+    ledger.write_clearings(session, village=village, year=year, remaining=remaining, operator=operator)
+    cleared = [c for c in remaining.values() if c > 0]
+    return YearWritten(village, year, len(cleared), sum(cleared))
 
 
 def grant_base_score(session: Session, *, village: str, year: int, operator: str, today: date) -> YearWritten:
@@ -86,8 +91,7 @@ def grant_base_score(session: Session, *, village: str, year: int, operator: str
         raise Refused("year.no_base_score", village=village)
     ledger.check_booking(session, village, year_start(year).isoformat(), today)
     lock_village(session, village)
-    prefix = f"base:{village}:{year}:"
-    done = {key.removeprefix(prefix) for key in _keys_taken(session, prefix)}
+    done = _with_base_score(session, village, year)
     codes = session.exec(select(Household.code).where(Household.village == village)).all()
     fresh = [code for code in codes if code not in done]
     if not fresh:
