@@ -1128,6 +1128,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "{village} 村 {year} 年已年底清零结账，不能再记入该年（日期 {date}）",
         "Village {village} has closed the year {year} (year-end clearing): nothing more can be booked on {date}",
     ),
+    "year.out_of_range": (
+        "年份须在 {low} 至 {high} 之间：{value}",
+        "The year must be between {low} and {high}: {value}",
+    ),
     # --- help ---
     "help.app": (
         "道德银行：村级道德积分账本（议、评、晾、存、信）。",

@@ -523,3 +523,44 @@ def test_stock_is_counted_by_booking_date(shop: Run, engine: Engine) -> None:
     ]
     month = json.loads(ok(shop("shop", "report", "--village", "NL", "--month", "2026-10", "-f", "json")))
     assert [(i["code"], i["stock_end"]) for i in month["items"]] == [("LIQ2", 3), ("SOAP", 0)]
+
+
+HUGE = "100000000000000000000"
+
+
+@pytest.mark.parametrize(
+    ("args", "field", "limit"),
+    [
+        (["shop", "item", "add", "BIG", "--name", "大件", "--price", HUGE], "--price", 10_000),
+        (
+            ["shop", "item", "add", "BIG", "--name", "大件", "--price", "5", "--low-stock", HUGE],
+            "--low-stock",
+            1_000_000,
+        ),
+        (["shop", "item", "price", "SOAP", HUGE], "--price", 10_000),
+        (["shop", "receive", "SOAP", HUGE, "--village", "NL", "--source", "采购"], "qty", 1_000_000),
+        (["shop", "stocktake", "SOAP", HUGE, "--village", "NL", "--reason", "盘点"], "counted", 1_000_000),
+        (["village", "set", "NL", "--min-balance", HUGE], "--min-balance", 1_000_000),
+        (["village", "set", "NL", "--base-score", HUGE], "--base-score", 10_000),
+    ],
+)
+def test_numbers_beyond_their_bounds_are_refused(
+    shop: Run, engine: Engine, args: list[str], field: str, limit: int
+) -> None:
+    assert failed(shop(*args)) == field_error("en", field, "field.too_large", value=int(HUGE), limit=limit)
+    assert row_count(engine, "stock_movement") == 2 and row_count(engine, "shop_item") == 2
+
+
+def test_a_redemption_of_more_than_the_quantity_limit_is_refused(shop: Run) -> None:
+    for qty in ("10001", HUGE):
+        assert failed(shop("shop", "redeem", "NL001", "SOAP", "--qty", qty)) == field_error(
+            "en", "qty", "field.too_large", value=int(qty), limit=10_000
+        )
+
+
+@pytest.mark.parametrize("year", ["0", "1", "1948", "2100", "99999999999"])
+def test_a_year_outside_1949_to_2099_is_refused(shop: Run, year: str) -> None:
+    refused = error("en", "year.out_of_range", value=int(year), low=1949, high=2099)
+    assert failed(shop("report", "year", "--village", "NL", "--year", year)) == refused
+    assert failed(shop("year", "close", "--village", "NL", "--year", year)) == refused
+    assert failed(shop("year", "open", "--village", "NL", "--year", year)) == refused

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from datetime import date
 
+from moralbank.domain.dates import EARLIEST, LATEST
+
 
 def parse_days(value: str) -> tuple[int, ...] | None:
     """Days of the month ("10,25") as sorted numbers; () for any day; None when malformed."""
@@ -51,3 +53,10 @@ SYSTEM_KINDS = frozenset({"clearing", "base_score"})
 def reserved_prefix(key: str | None) -> str | None:
     """The reserved prefix ``key`` begins with, or None."""
     return next((p for p in RESERVED_KEY_PREFIXES if key and key.startswith(p)), None)
+
+
+def year_problem(year: int) -> tuple[str, dict[str, int]] | None:
+    """Why ``year`` cannot be a village year (outside the years dates may have), or None."""
+    if not EARLIEST.year <= year <= LATEST.year:
+        return "year.out_of_range", {"value": year, "low": EARLIEST.year, "high": LATEST.year}
+    return None

@@ -12,6 +12,7 @@ from moralbank.domain.year import title_for, year_end, year_start
 from moralbank.reports.boards import black_list, standings
 from moralbank.services.policy import policy_of
 from moralbank.services.register import get_village
+from moralbank.services.year import check_year
 from moralbank.storage.models import Household
 
 
@@ -84,6 +85,7 @@ def _listed(session: Session, village: str, year: int, black: bool) -> tuple[dic
 
 def year_report(session: Session, *, village: str, year: int) -> YearReport:
     """The year of every household of a village; months on the black list only if the village keeps one."""
+    check_year(year)
     place = get_village(session, village)
     params = {"v": village, "lo": year_start(year).isoformat(), "hi": year_end(year).isoformat()}
     sums: dict[str, _Sums] = defaultdict(_Sums)

@@ -275,9 +275,15 @@ class DecisionBatch:
         problems = _date_problems(decision, self.today, number)
         if prefix := reserved_prefix(decision.key):
             problems.append(RowProblem(number, "key", "key.reserved", {"prefix": prefix}))
-        if (village, int(decision.booked_on[:4])) in self.closed_years:
-            params = {"village": village, "year": int(decision.booked_on[:4]), "date": decision.booked_on}
-            problems.append(RowProblem(number, "booked_on", "year.booking_closed", params))
+        if (village, year := int(decision.booked_on[:4])) in self.closed_years:
+            problems.append(
+                RowProblem(
+                    number,
+                    "booked_on",
+                    "year.booking_closed",
+                    {"village": village, "year": year, "date": decision.booked_on},
+                )
+            )
         if has_personal_number(decision.note):
             problems.append(RowProblem(number, "note", "text.personal_number"))
         std = self.book.in_force(decision.standard, village, decision.event_date)

@@ -9,6 +9,7 @@ from typing import Any
 from sqlmodel import Session, col, select
 
 from moralbank.domain.dates import parse_date
+from moralbank.domain.limits import qty_field, qty_problem
 from moralbank.domain.shop import in_force, lowest_from
 from moralbank.domain.year import reserved_prefix
 from moralbank.errors import InputError, MoralBankError, Refused, RowProblem, SheetError
@@ -52,26 +53,13 @@ class _Planned:
     note: str
 
 
-def _qty(value: str, number: int, problems: list[RowProblem]) -> int:
-    if not value:
-        return 1
-    try:
-        qty = int(value)
-    except ValueError:
-        problems.append(RowProblem(number, "qty", "field.not_integer", {"value": value}))
-        return 1
-    if qty <= 0:
-        problems.append(RowProblem(number, "qty", "field.not_positive", {"value": qty}))
-    return qty
-
-
 def redemptions_from_sheet(sheet: Sheet, today: date) -> tuple[list[tuple[int, Redemption]], list[RowProblem]]:
     """The well-formed rows of a redemption day's sheet (户编号, 商品编号, 数量, 日期), and every malformed field."""
     problems: list[RowProblem] = []
     found: list[tuple[int, Redemption]] = []
     for number, row in sheet.rows:
         mine = [RowProblem(number, name, "field.required") for name in REDEMPTION_REQUIRED if not row.get(name)]
-        qty = _qty(row.get("qty", ""), number, mine)
+        qty = qty_field(row.get("qty", ""), number, mine)
         booked = today.isoformat()
         if row.get("booked_on"):
             try:
@@ -256,8 +244,8 @@ def redeem_items(
 
 def redeem_item(session: Session, *, redemption: Redemption, operator: str, today: date) -> int:
     """Redeem one item; returns the entry id (the original's for a retried key)."""
-    if redemption.qty <= 0:
-        raise SheetError("", [RowProblem(0, "qty", "field.not_positive", {"value": redemption.qty})])
+    if found := qty_problem(redemption.qty):
+        raise SheetError("", [RowProblem(0, "qty", *found)])
     written = redeem_items(session, redemptions=[(0, redemption)], operator=operator, today=today, source="")
     if written.ids:
         return written.ids[0]

@@ -10,6 +10,7 @@ from sqlmodel import Session, col, func, select
 
 from moralbank.domain.chain import GENESIS, Checkpoint, Head
 from moralbank.domain.identity import has_personal_number
+from moralbank.domain.limits import MAX_STOCK, check_bound
 from moralbank.domain.shop import MOVEMENT_FIELDS, in_force, lowest_from, movement_hash
 from moralbank.errors import InputError, Refused
 from moralbank.services.catalogue import item_for_village
@@ -142,6 +143,7 @@ def receive(
     """Goods received (bought or donated) into a village's stock; returns the movement id."""
     if qty <= 0:
         raise InputError("stock.not_positive", value=qty)
+    check_bound("qty", qty, MAX_STOCK)
     note = _text(source, "--source", "stock.no_source")
     wanted = {"village": village, "item": item, "kind": "receipt", "qty": qty, "value_fen": value_fen, "note": note}
     if (again := _retried(session, key, wanted | {"booked_on": booked_on})) is not None:
@@ -173,6 +175,7 @@ def stocktake(
     """
     if counted < 0:
         raise InputError("stock.negative_count", value=counted)
+    check_bound("counted", counted, MAX_STOCK)
     note = _text(reason, "--reason", "stock.no_reason")
     _booking(booked_on, today)
     get_village(session, village)

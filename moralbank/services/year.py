@@ -8,8 +8,8 @@ from datetime import date
 from sqlalchemy import text
 from sqlmodel import Session, select
 
-from moralbank.domain.year import year_end, year_start
-from moralbank.errors import Refused
+from moralbank.domain.year import year_end, year_problem, year_start
+from moralbank.errors import InputError, Refused
 from moralbank.services import ledger
 from moralbank.services.policy import policy_of
 from moralbank.services.proposals import count_pending
@@ -55,6 +55,12 @@ def _with_base_score(session: Session, village: str, year: int) -> set[str]:
     return set(session.exec(query).all())
 
 
+def check_year(year: int) -> None:
+    """Refuse a year outside 1949..2099, the years a date may have."""
+    if found := year_problem(year):
+        raise InputError(found[0], **found[1])
+
+
 def close_year(session: Session, *, village: str, year: int, operator: str, today: date) -> YearWritten:
     """Clear every household's remaining coins of ``year`` back to the village's issuance account.
 
@@ -62,6 +68,7 @@ def close_year(session: Session, *, village: str, year: int, operator: str, toda
     time, and while proposals wait (a pending deduction still holds coins). Earned points,
     boards and ratings are untouched: clearing entries earn nothing.
     """
+    check_year(year)
     get_village(session, village)
     if not policy_of(session, village).year_end_clearing:
         raise Refused("year.clearing_off", village=village)
@@ -85,6 +92,7 @@ def grant_base_score(session: Session, *, village: str, year: int, operator: str
     Booked on 1 January as earned points (no coins). Refused when the policy gives none, before
     the year has begun, in a closed January, and when every household already has it.
     """
+    check_year(year)
     get_village(session, village)
     points = policy_of(session, village).base_score
     if points <= 0:
