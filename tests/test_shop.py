@@ -564,3 +564,25 @@ def test_a_year_outside_1949_to_2099_is_refused(shop: Run, year: str) -> None:
     assert failed(shop("report", "year", "--village", "NL", "--year", year)) == refused
     assert failed(shop("year", "close", "--village", "NL", "--year", year)) == refused
     assert failed(shop("year", "open", "--village", "NL", "--year", year)) == refused
+
+
+@pytest.mark.parametrize(
+    ("args", "field", "problem", "params"),
+    [
+        (["shop", "item", "add", "LONG", "--name", "皂" * 51, "--price", "5"], "name", "text.too_long",
+         {"limit": 50, "length": 51}),
+        (["shop", "item", "add", "CTRL", "--name", "香\x1b皂", "--price", "5"], "name", "text.control_char",
+         {"position": 2, "code": "U+001B"}),
+        (["shop", "item", "add", "UNIT", "--name", "香皂", "--price", "5", "--unit", "块\x00"], "unit",
+         "text.control_char", {"position": 2, "code": "U+0000"}),
+        (["shop", "receive", "SOAP", "1", "--village", "NL", "--source", "捐" * 201], "--source", "text.too_long",
+         {"limit": 200, "length": 201}),
+        (["shop", "stocktake", "SOAP", "9", "--village", "NL", "--reason", "破\n损"], "--reason",
+         "text.control_char", {"position": 2, "code": "U+000A"}),
+    ],
+)  # fmt: skip
+def test_item_names_units_sources_and_reasons_are_checked_like_every_text(
+    shop: Run, engine: Engine, args: list[str], field: str, problem: str, params: dict[str, object]
+) -> None:
+    assert failed(shop(*args)) == field_error("en", field, problem, **params)
+    assert row_count(engine, "stock_movement") == 2 and row_count(engine, "shop_item") == 2

@@ -8,7 +8,7 @@ from sqlalchemy import text
 from sqlmodel import Session, col, select
 
 from moralbank.domain.identity import has_personal_number
-from moralbank.domain.limits import MAX_PRICE, MAX_STOCK, check_bound
+from moralbank.domain.limits import MAX_PRICE, MAX_STOCK, check_bound, check_text
 from moralbank.domain.shop import COUNTY, ItemVersion, in_force, item_id, valid_item_code
 from moralbank.errors import InputError, NotFound, Refused
 from moralbank.services.register import get_village, now_utc
@@ -118,6 +118,8 @@ def add_item(
         raise InputError("item.no_name")
     if has_personal_number(name) or has_personal_number(unit):
         raise InputError("text.personal_number_field", field="--name")
+    check_text("name", name.strip())  # at most 50 characters, no control characters
+    check_text("unit", unit.strip())
     _check_price(price)
     if low_stock < 0:
         raise InputError("item.bad_low_stock", value=low_stock)

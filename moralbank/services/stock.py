@@ -10,7 +10,7 @@ from sqlmodel import Session, col, func, select
 
 from moralbank.domain.chain import GENESIS, Checkpoint, Head
 from moralbank.domain.identity import has_personal_number
-from moralbank.domain.limits import MAX_STOCK, check_bound
+from moralbank.domain.limits import MAX_STOCK, check_bound, check_text
 from moralbank.domain.shop import MOVEMENT_FIELDS, in_force, lowest_from, movement_hash
 from moralbank.errors import InputError, Refused
 from moralbank.services.catalogue import item_for_village
@@ -105,6 +105,7 @@ def _text(value: str, field: str, missing: str) -> str:
         raise InputError("text.personal_number_field", field=field)
     if not value.strip():
         raise InputError(missing)
+    check_text(field, value.strip())  # at most 200 characters, no control characters
     return value.strip()
 
 
