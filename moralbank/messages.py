@@ -969,7 +969,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "{count} redemption(s) recorded ({repeated} earlier retries not written again)",
     ),
     "shop.xlsx_needs_out": ("xlsx 格式须用 --out 指定文件", "The xlsx format needs a file: pass --out"),
-    "shop.report_title": ("{village} 村积分超市月报（{month}）", "Points supermarket of village {village}, {month}"),
+    "shop.report_title": (
+        "{name}（{village}）积分超市月报（{month}）",
+        "Points supermarket of {name} ({village}), {month}",
+    ),
     "shop.report_totals": (
         "兑换户数 {households}，收入道德币 {coins}，入库货值 {value} 元；目录外兑换 {outside_count} 笔共 {outside_coins} 个道德币",
         "{households} household(s) served, {coins} coins taken in, goods received worth {value} yuan; "
@@ -1018,7 +1021,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "{village} 村 {year} 年基础分已发放：{households} 户，每户 {points} 分",
         "Village {village} gave the {year} base score to {households} household(s), {points} points each",
     ),
-    "year.title": ("{village} 村 {year} 年度汇总", "Village {village}, the year {year}"),
+    "year.title": ("{name}（{village}）{year} 年度汇总", "{name} ({village}), the year {year}"),
     "stock.gap": (
         "{village} 村库存第 {seq} 条：序号断档，应为 {expected}",
         "village {village}, stock movement {seq}: sequence gap, expected {expected}",
@@ -1132,6 +1135,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "年份须在 {low} 至 {high} 之间：{value}",
         "The year must be between {low} and {high}: {value}",
     ),
+    "shop.report_written": ("积分超市月报已写入 {path}", "The supermarket report was written to {path}"),
     # --- help ---
     "help.app": (
         "道德银行：村级道德积分账本（议、评、晾、存、信）。",

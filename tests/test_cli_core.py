@@ -266,7 +266,7 @@ def test_demo(tmp_path: Path, lang: str) -> None:
     assert out.endswith(message(lang, "demo.done", db=db, household="BG030"))
     assert say("demo.register", lang) in out and say("demo.balances", lang) in out
     # The supermarket: stocked, a redemption day (five redemptions by item), its month report; the last year closed.
-    assert say("shop.report_title", lang, village="NL", month="2026-11") in out
+    assert say("shop.report_title", lang, name="南伦村", village="NL", month="2026-11") in out
     assert message(lang, "year.closed", village="NL", year=2025, households=0, coins=0) in out
     assert ok(call_cli("--db", db, "--lang", lang, "verify")) == message(
         lang, "verify.ok", villages=3, entries=585

@@ -235,19 +235,24 @@ def test_the_month_report_in_every_format(shop: Run, tmp_path: Path) -> None:
         "village": "NL", "month": "2026-10",
         "items": [
             {"code": "LIQ2", "name": "洗衣液", "unit": "瓶", "price": 20, "redeemed": 1, "households": 1, "coins": 20,
-             "received": 3, "received_value_fen": 0, "adjusted": 0, "stock_end": 2},
+             "received": 3, "received_value_fen": None, "adjusted": 0, "stock_end": 2},
             {"code": "SOAP", "name": "香皂", "unit": "块", "price": 5, "redeemed": 3, "households": 2, "coins": 15,
              "received": 10, "received_value_fen": 2550, "adjusted": -1, "stock_end": 6},
         ],
         "households": 2, "coins": 35, "received_value_fen": 2550, "outside_count": 1, "outside_coins": 2,
+        "village_name": "南伦村",
     }  # fmt: skip
     csv_out = ok(shop("shop", "report", "--village", "NL", "--month", "2026-10", "-f", "csv"))
+    assert csv_out.splitlines()[1].startswith("LIQ2,洗衣液,瓶,20,1,1,20,3,—,")  # donated: its value is unknown
     assert csv_out.splitlines()[2] == "SOAP,香皂,块,5,3,2,15,10,25.50,-1,6"
     page = ok(shop("shop", "report", "--village", "NL", "--month", "2026-10", "-f", "html"))
-    assert page.startswith("<!DOCTYPE html>") and "<h1>Points supermarket of village NL, 2026-10</h1>" in page
+    assert page.startswith("<!DOCTYPE html>") and "<h1>Points supermarket of 南伦村 (NL), 2026-10</h1>" in page
     assert "<td>香皂</td>" in page and '<td class="n">6</td>' in page
     book_path = tmp_path / "shop.xlsx"
-    ok(shop("shop", "report", "--village", "NL", "--month", "2026-10", "-f", "xlsx", "--out", str(book_path)))
+    assert (
+        ok(shop("shop", "report", "--village", "NL", "--month", "2026-10", "-f", "xlsx", "--out", str(book_path)))
+        == say("shop.report_written", "en", path=str(book_path)) + "\n"
+    )
     rows = list(load_workbook(book_path).active.iter_rows(values_only=True))
     assert rows[2][:4] == ("SOAP", "香皂", "块", 5) and rows[0][0] == say("col.code", "en")
     assert failed(shop("shop", "report", "--village", "NL", "--month", "2026-10", "-f", "xlsx")) == error(

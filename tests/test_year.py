@@ -158,7 +158,9 @@ def test_report_year(village_year: Run, monkeypatch: pytest.MonkeyPatch) -> None
         "star_title,category:志愿服务,category:邻里和睦"
     )
     assert csv_out[1].startswith("NL001,") and csv_out[1].endswith(",140,100,40,10,30,1,0,一星级文明户,40,0")
-    assert "NL001" in ok(run("report", "year", "--village", "NL", "--year", "2026"))
+    table = ok(run("report", "year", "--village", "NL", "--year", "2026"))
+    assert "NL001" in table and say("year.title", "en", name="南伦村", village="NL", year=2026) in table
+    assert report["village_name"] == "南伦村"
 
 
 def test_a_closed_year_takes_no_more_bookings(

@@ -95,7 +95,7 @@ class ShopMonthItem:
     households: int
     coins: int
     received: int
-    received_value_fen: int
+    received_value_fen: int | None  # None when no receipt of the month had a value
     adjusted: int
     stock_end: int
 
@@ -113,9 +113,10 @@ class ShopMonth:
     items: list[ShopMonthItem]
     households: int
     coins: int
-    received_value_fen: int
+    received_value_fen: int | None
     outside_count: int
     outside_coins: int
+    village_name: str = ""
 
 
 _MONTH_MOVES = """
@@ -136,7 +137,8 @@ WHERE e.village = :v AND e.booked_on >= :lo AND e.booked_on <= :hi AND e.qty IS 
 
 class _Tally:
     def __init__(self) -> None:
-        self.redeemed = self.coins = self.received = self.value = self.adjusted = 0
+        self.redeemed = self.coins = self.received = self.adjusted = 0
+        self.value: int | None = None  # unknown until a receipt says its value
         self.households: set[str] = set()
 
     def add(self, kind: str, qty: int, value: int | None, household: str | None, amount: int) -> None:
@@ -146,7 +148,9 @@ class _Tally:
         elif kind == "return":
             self.redeemed, self.coins = self.redeemed - qty, self.coins - amount
         elif kind == "receipt":
-            self.received, self.value = self.received + qty, self.value + (value or 0)
+            self.received = self.received + qty
+            if value is not None:
+                self.value = (self.value or 0) + value
         else:
             self.adjusted += qty
 
@@ -160,7 +164,7 @@ def _name(session: Session, village: str, code: str, day: str) -> ItemVersion | 
 
 def shop_month(session: Session, *, village: str, month: str) -> ShopMonth:
     """What a village's supermarket gave out, took in and held in a month."""
-    get_village(session, village)
+    place = get_village(session, village)
     first, last = month_bounds(month)
     params = {"v": village, "lo": first.isoformat(), "hi": last.isoformat()}
     tallies: dict[str, _Tally] = defaultdict(_Tally)
@@ -194,7 +198,14 @@ def shop_month(session: Session, *, village: str, month: str) -> ShopMonth:
         items,
         len(served),
         sum(i.coins for i in items),
-        sum(i.received_value_fen for i in items),
+        _known_sum([i.received_value_fen for i in items]),
         sum(1 if kind == "redemption" else -1 for kind, _ in outside),
         sum(int(a) if kind == "redemption" else -int(a) for kind, a in outside),
+        place.name,
     )
+
+
+def _known_sum(values: list[int | None]) -> int | None:
+    """The sum of the values that are known; None when none is."""
+    known = [v for v in values if v is not None]
+    return sum(known) if known else None

@@ -41,6 +41,7 @@ class YearReport:
     year: int
     categories: list[str]
     households: list[YearHousehold] = field(default_factory=list)
+    village_name: str = ""
 
 
 # Each entry of the year with its standard's category, and for a reversal the kind it reverses.
@@ -114,4 +115,4 @@ def year_report(session: Session, *, village: str, year: int) -> YearReport:
                 title_for(red[code], titles),
             )
         )
-    return YearReport(village, year, categories, rows)
+    return YearReport(village, year, categories, rows, place.name)
