@@ -1079,7 +1079,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "{count} redemption(s) recorded ({repeated} earlier retries not written again)",
     ),
     "shop.xlsx_needs_out": ("xlsx 格式须用 --out 指定文件", "The xlsx format needs a file: pass --out"),
-    "shop.report_title": ("{village} 村积分超市月报（{month}）", "Points supermarket of village {village}, {month}"),
+    "shop.report_title": (
+        "{name}（{village}）积分超市月报（{month}）",
+        "Points supermarket of {name} ({village}), {month}",
+    ),
     "shop.report_totals": (
         "兑换户数 {households}，收入道德币 {coins}，入库货值 {value} 元；目录外兑换 {outside_count} 笔共 {outside_coins} 个道德币",
         "{households} household(s) served, {coins} coins taken in, goods received worth {value} yuan; "
@@ -1128,7 +1131,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "{village} 村 {year} 年基础分已发放：{households} 户，每户 {points} 分",
         "Village {village} gave the {year} base score to {households} household(s), {points} points each",
     ),
-    "year.title": ("{village} 村 {year} 年度汇总", "Village {village}, the year {year}"),
+    "year.title": ("{name}（{village}）{year} 年度汇总", "{name} ({village}), the year {year}"),
     "stock.gap": (
         "{village} 村库存第 {seq} 条：序号断档，应为 {expected}",
         "village {village}, stock movement {seq}: sequence gap, expected {expected}",
@@ -1207,6 +1210,42 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "星级称号：上红榜月数:称号，逗号分开",
         "Titles: months on the red list:title, comma separated",
     ),
+    # shop and year fixes (review of issue 14)
+    "stock.count_before_later": (
+        "{code} 在 {date} 盘点为 {counted}，但此后又兑出 {taken}：库存会低于零",
+        "{code} counted {counted} on {date}, but {taken} more left after that day: the stock would go below zero",
+    ),
+    "stock.entry_without_movement": (
+        "{village} 村第 {seq} 条：兑换商品的记录没有与之相符的库存记录（商品、数量）",
+        "village {village}, seq {seq}: a redemption of goods without its matching stock movement (item, quantity)",
+    ),
+    "stock.truncated": (
+        "{village} 村库存第 {seq} 条已不存在：保存的检查点之后库存记录被截断",
+        "village {village}, stock movement {seq} is gone: the stock chain was cut after the saved checkpoint",
+    ),
+    "stock.checkpoint_mismatch": (
+        "{village} 村库存第 {seq} 条与保存的检查点不符",
+        "village {village}, stock movement {seq} does not match the saved checkpoint",
+    ),
+    "col.stock_seq": ("库存序号", "stock seq"),
+    "col.stock_hash": ("库存哈希", "stock hash"),
+    "verify.stock_ok": (
+        "积分超市库存链 {villages} 条、库存记录 {count} 条，均完整且库存从未低于零。",
+        "{villages} stock chain(s), {count} stock movement(s): intact, and no stock ever below zero.",
+    ),
+    "key.reserved": (
+        "幂等键不能以 {prefix} 开头（系统保留）",
+        "A key may not begin with {prefix} (reserved for the system's own entries)",
+    ),
+    "year.booking_closed": (
+        "{village} 村 {year} 年已年底清零结账，不能再记入该年（日期 {date}）",
+        "Village {village} has closed the year {year} (year-end clearing): nothing more can be booked on {date}",
+    ),
+    "year.out_of_range": (
+        "年份须在 {low} 至 {high} 之间：{value}",
+        "The year must be between {low} and {high}: {value}",
+    ),
+    "shop.report_written": ("积分超市月报已写入 {path}", "The supermarket report was written to {path}"),
     # --- help ---
     "help.app": (
         "道德银行：村级道德积分账本（议、评、晾、存、信）。",

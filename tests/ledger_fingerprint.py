@@ -50,7 +50,8 @@ def fingerprint(session: Session) -> dict[str, Any]:
                 "boards": report.boards,
                 "problems": [dataclasses.asdict(p) for p in report.problems],
             },
-            "checkpoints": [dataclasses.asdict(point) for point in checkpoints(session)],
+            # The ledger chains' heads: release 0.1.0 had no stock chains.
+            "checkpoints": [{"village": p.village, "seq": p.seq, "hash": p.hash} for p in checkpoints(session)],
             "balances": [dataclasses.asdict(balance(session, household=row.code)) for row in household_rows(session)],
             "boards": [board.model_dump() for board in boards],
             "ratings": dataclasses.asdict(

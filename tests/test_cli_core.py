@@ -253,7 +253,7 @@ def test_verify_checkpoint_and_journal(demo_town: Run, lang: str, tmp_path: Path
     )
     report = json.loads(ok(run("verify", "-f", "json")))
     assert (report["ok"], report["villages"], report["entries"], report["problems"]) == (True, 3, 390, [])
-    assert ok(run("checkpoint", "-f", "csv")).splitlines()[0] == "village,seq,hash"
+    assert ok(run("checkpoint", "-f", "csv")).splitlines()[0] == "village,seq,hash,stock_seq,stock_hash"
     assert say("col.hash", lang) in ok(run("checkpoint", lang=lang))
     journal = ok(run("export", "journal", lang=lang))
     assert journal.count("\n\n") == 390 + 1 and "households:NL:NL001" in journal
@@ -274,9 +274,11 @@ def test_demo(tmp_path: Path, lang: str) -> None:
     assert out.endswith(message(lang, "demo.done", db=db, household="BG030"))
     assert say("demo.register", lang) in out and say("demo.balances", lang) in out
     # The supermarket: stocked, a redemption day (five redemptions by item), its month report; the last year closed.
-    assert say("shop.report_title", lang, village="NL", month="2026-11") in out
+    assert say("shop.report_title", lang, name="南伦村", village="NL", month="2026-11") in out
     assert message(lang, "year.closed", village="NL", year=2025, households=0, coins=0) in out
-    assert ok(call_cli("--db", db, "--lang", lang, "verify")) == message(lang, "verify.ok", villages=3, entries=584)
+    assert ok(call_cli("--db", db, "--lang", lang, "verify")) == message(
+        lang, "verify.ok", villages=3, entries=585
+    ) + message(lang, "verify.stock_ok", villages=1, count=9)
     assert failed(call_cli("--db", str(tmp_path / "no" / "d.db"), "--lang", lang, "demo")) == (
         error(lang, "db.no_folder", path=str(tmp_path / "no"))
     )

@@ -235,19 +235,24 @@ def test_the_month_report_in_every_format(shop: Run, tmp_path: Path) -> None:
         "village": "NL", "month": "2026-10",
         "items": [
             {"code": "LIQ2", "name": "洗衣液", "unit": "瓶", "price": 20, "redeemed": 1, "households": 1, "coins": 20,
-             "received": 3, "received_value_fen": 0, "adjusted": 0, "stock_end": 2},
+             "received": 3, "received_value_fen": None, "adjusted": 0, "stock_end": 2},
             {"code": "SOAP", "name": "香皂", "unit": "块", "price": 5, "redeemed": 3, "households": 2, "coins": 15,
              "received": 10, "received_value_fen": 2550, "adjusted": -1, "stock_end": 6},
         ],
         "households": 2, "coins": 35, "received_value_fen": 2550, "outside_count": 1, "outside_coins": 2,
+        "village_name": "南伦村",
     }  # fmt: skip
     csv_out = ok(shop("shop", "report", "--village", "NL", "--month", "2026-10", "-f", "csv"))
+    assert csv_out.splitlines()[1].startswith("LIQ2,洗衣液,瓶,20,1,1,20,3,—,")  # donated: its value is unknown
     assert csv_out.splitlines()[2] == "SOAP,香皂,块,5,3,2,15,10,25.50,-1,6"
     page = ok(shop("shop", "report", "--village", "NL", "--month", "2026-10", "-f", "html"))
-    assert page.startswith("<!DOCTYPE html>") and "<h1>Points supermarket of village NL, 2026-10</h1>" in page
+    assert page.startswith("<!DOCTYPE html>") and "<h1>Points supermarket of 南伦村 (NL), 2026-10</h1>" in page
     assert "<td>香皂</td>" in page and '<td class="n">6</td>' in page
     book_path = tmp_path / "shop.xlsx"
-    ok(shop("shop", "report", "--village", "NL", "--month", "2026-10", "-f", "xlsx", "--out", str(book_path)))
+    assert (
+        ok(shop("shop", "report", "--village", "NL", "--month", "2026-10", "-f", "xlsx", "--out", str(book_path)))
+        == say("shop.report_written", "en", path=str(book_path)) + "\n"
+    )
     rows = list(load_workbook(book_path).active.iter_rows(values_only=True))
     assert rows[2][:4] == ("SOAP", "香皂", "块", 5) and rows[0][0] == say("col.code", "en")
     assert failed(shop("shop", "report", "--village", "NL", "--month", "2026-10", "-f", "xlsx")) == error(
@@ -375,6 +380,34 @@ def test_verify_names_a_deleted_movement(shop: Run, engine: Engine, db_url: str)
     assert _verify_problems(shop) == [say("stock.gap", "en", village="NL", seq=3, expected=2, found=3)]
 
 
+def test_verify_names_a_redemption_whose_newest_movement_was_deleted(shop: Run, engine: Engine, db_url: str) -> None:
+    path = _sqlite_shop(shop, engine, db_url)  # NL's redemption is its entry 3 and its stock movement 3, the newest
+    _tamper(path, "DELETE FROM stock_movement WHERE village = 'NL' AND seq = 3")
+    assert _verify_problems(shop) == [say("stock.entry_without_movement", "en", village="NL", seq=3)]
+
+
+def test_a_saved_checkpoint_catches_a_cut_stock_tail(shop: Run, engine: Engine, db_url: str, tmp_path: Path) -> None:
+    path = _sqlite_shop(shop, engine, db_url)
+    saved = tmp_path / "heads.json"
+    saved.write_text(ok(shop("checkpoint", "-f", "json")), encoding="utf-8")
+    heads = json.loads(saved.read_text(encoding="utf-8"))
+    assert [(h["village"], h["stock_seq"]) for h in heads] == [("BG", 0), ("NL", 3)]
+    old_style = tmp_path / "old.json"  # a file saved before the stock chains: ledger heads only
+    old_style.write_text(json.dumps([{k: h[k] for k in ("village", "seq", "hash")} for h in heads]), encoding="utf-8")
+    assert "3 stock movement(s)" in ok(shop("verify", "--checkpoint", str(old_style)))
+    # Cut the newest movement and the redemption entry with it would be caught by the ledger's own
+    # checkpoint; cut a receipt-only tail instead: the stock chain alone must catch it.
+    ok(shop("shop", "receive", "SOAP", "1", "--village", "NL", "--source", "采购", "--booked", "2026-10-29"))
+    saved.write_text(ok(shop("checkpoint", "-f", "json")), encoding="utf-8")
+    engine.dispose()
+    _tamper(path, "DELETE FROM stock_movement WHERE village = 'NL' AND seq = 4")
+    result = shop("verify", "--checkpoint", str(saved), "-f", "json")
+    assert result.exit_code == 1
+    assert [p["message"] for p in json.loads(result.stdout)["problems"]] == [
+        say("stock.truncated", "en", village="NL", seq=4)
+    ]
+
+
 def _journal(shop: Run, tmp_path: Path) -> Path:
     ok(shop("shop", "redeem", "NL001", "SOAP", "--qty", "2", "--booked", "2026-10-28"))
     ok(shop("shop", "redeem", "NL001", "LIQ2", "--booked", "2026-10-28"))
@@ -471,3 +504,90 @@ def test_the_readme_supermarket_section_runs_as_written(
         ("XZ01", 6, 25),
     ]
     assert coins(run, "NL008") == 69 and (tmp_path / "2026-11-超市.html").is_file()
+
+
+def test_stock_is_counted_by_booking_date(shop: Run, engine: Engine) -> None:
+    # The goods arrived on 20 October: a redemption booked before then takes goods not yet there.
+    assert failed(shop("shop", "redeem", "NL001", "SOAP", "--booked", "2026-10-19")) == field_error(
+        "en", "qty", "shop.out_of_stock", code="SOAP", stock=0
+    )
+    ok(shop("shop", "stocktake", "SOAP", "8", "--village", "NL", "--reason", "破损", "--booked", "2026-10-27"))
+    ok(shop("shop", "redeem", "NL001", "SOAP", "--qty", "8", "--booked", "2026-10-28"))
+    # Ten soaps on the 25th, but every one of them is gone by the 28th: none may leave on the 25th.
+    assert failed(shop("shop", "redeem", "NL002", "SOAP", "--booked", "2026-10-25")) == field_error(
+        "en", "qty", "shop.out_of_stock", code="SOAP", stock=0
+    )
+    # Nor can a count of 7 on the 26th stand, with ten soaps leaving after it.
+    assert failed(
+        shop("shop", "stocktake", "SOAP", "7", "--village", "NL", "--reason", "盘点", "--booked", "2026-10-26")
+    ) == error("en", "stock.count_before_later", code="SOAP", date="2026-10-26", counted=7, taken=10)
+    assert row_count(engine, "stock_movement") == 4
+    assert [(r["code"], r["stock"]) for r in listing(shop, "--village", "NL", "--as-of", "2026-10-19")] == [
+        ("LIQ2", 0),
+        ("SOAP", 0),
+    ]
+    month = json.loads(ok(shop("shop", "report", "--village", "NL", "--month", "2026-10", "-f", "json")))
+    assert [(i["code"], i["stock_end"]) for i in month["items"]] == [("LIQ2", 3), ("SOAP", 0)]
+
+
+HUGE = "100000000000000000000"
+
+
+@pytest.mark.parametrize(
+    ("args", "field", "limit"),
+    [
+        (["shop", "item", "add", "BIG", "--name", "大件", "--price", HUGE], "--price", 10_000),
+        (
+            ["shop", "item", "add", "BIG", "--name", "大件", "--price", "5", "--low-stock", HUGE],
+            "--low-stock",
+            1_000_000,
+        ),
+        (["shop", "item", "price", "SOAP", HUGE], "--price", 10_000),
+        (["shop", "receive", "SOAP", HUGE, "--village", "NL", "--source", "采购"], "qty", 1_000_000),
+        (["shop", "stocktake", "SOAP", HUGE, "--village", "NL", "--reason", "盘点"], "counted", 1_000_000),
+        (["village", "set", "NL", "--min-balance", HUGE], "--min-balance", 1_000_000),
+        (["village", "set", "NL", "--base-score", HUGE], "--base-score", 10_000),
+    ],
+)
+def test_numbers_beyond_their_bounds_are_refused(
+    shop: Run, engine: Engine, args: list[str], field: str, limit: int
+) -> None:
+    assert failed(shop(*args)) == field_error("en", field, "field.too_large", value=int(HUGE), limit=limit)
+    assert row_count(engine, "stock_movement") == 2 and row_count(engine, "shop_item") == 2
+
+
+def test_a_redemption_of_more_than_the_quantity_limit_is_refused(shop: Run) -> None:
+    for qty in ("10001", HUGE):
+        assert failed(shop("shop", "redeem", "NL001", "SOAP", "--qty", qty)) == field_error(
+            "en", "qty", "field.too_large", value=int(qty), limit=10_000
+        )
+
+
+@pytest.mark.parametrize("year", ["0", "1", "1948", "2100", "99999999999"])
+def test_a_year_outside_1949_to_2099_is_refused(shop: Run, year: str) -> None:
+    refused = error("en", "year.out_of_range", value=int(year), low=1949, high=2099)
+    assert failed(shop("report", "year", "--village", "NL", "--year", year)) == refused
+    assert failed(shop("year", "close", "--village", "NL", "--year", year)) == refused
+    assert failed(shop("year", "open", "--village", "NL", "--year", year)) == refused
+
+
+@pytest.mark.parametrize(
+    ("args", "field", "problem", "params"),
+    [
+        (["shop", "item", "add", "LONG", "--name", "皂" * 51, "--price", "5"], "name", "text.too_long",
+         {"limit": 50, "length": 51}),
+        (["shop", "item", "add", "CTRL", "--name", "香\x1b皂", "--price", "5"], "name", "text.control_char",
+         {"position": 2, "code": "U+001B"}),
+        (["shop", "item", "add", "UNIT", "--name", "香皂", "--price", "5", "--unit", "块\x00"], "unit",
+         "text.control_char", {"position": 2, "code": "U+0000"}),
+        (["shop", "receive", "SOAP", "1", "--village", "NL", "--source", "捐" * 201], "--source", "text.too_long",
+         {"limit": 200, "length": 201}),
+        (["shop", "stocktake", "SOAP", "9", "--village", "NL", "--reason", "破\n损"], "--reason",
+         "text.control_char", {"position": 2, "code": "U+000A"}),
+    ],
+)  # fmt: skip
+def test_item_names_units_sources_and_reasons_are_checked_like_every_text(
+    shop: Run, engine: Engine, args: list[str], field: str, problem: str, params: dict[str, object]
+) -> None:
+    assert failed(shop(*args)) == field_error("en", field, problem, **params)
+    assert row_count(engine, "stock_movement") == 2 and row_count(engine, "shop_item") == 2

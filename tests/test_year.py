@@ -13,7 +13,7 @@ from moralbank.storage.db import reading
 from tests.clock import freeze_today
 from tests.database import row_count
 from tests.runner import failed, ok
-from tests.shop_town import Run, build_shop, error
+from tests.shop_town import Run, build_shop, error, field_error
 from tests.town import TODAY
 
 NEW_YEAR = date(2027, 1, 5)
@@ -158,4 +158,71 @@ def test_report_year(village_year: Run, monkeypatch: pytest.MonkeyPatch) -> None
         "star_title,category:志愿服务,category:邻里和睦"
     )
     assert csv_out[1].startswith("NL001,") and csv_out[1].endswith(",140,100,40,10,30,1,0,一星级文明户,40,0")
-    assert "NL001" in ok(run("report", "year", "--village", "NL", "--year", "2026"))
+    table = ok(run("report", "year", "--village", "NL", "--year", "2026"))
+    assert "NL001" in table and say("year.title", "en", name="南伦村", village="NL", year=2026) in table
+    assert report["village_name"] == "南伦村"
+
+
+def test_a_closed_year_takes_no_more_bookings(
+    village_year: Run, engine: Engine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    run = village_year
+    freeze_today(monkeypatch, NEW_YEAR)
+    ok(run("year", "close", "--village", "NL", "--year", "2026"))
+    closed = {"village": "NL", "year": 2026}
+    assert failed(run("award", "NL001", "ZY01", "--on", "2026-12-20", "--booked", "2026-12-20")) == field_error(
+        "en", "booked_on", "year.booking_closed", **closed, date="2026-12-20"
+    )
+    # The cleared household has no coins either: both reasons are named.
+    assert say("year.booking_closed", "en", **closed, date="2026-12-30") in failed(
+        run("shop", "redeem", "NL002", "SOAP", "--booked", "2026-12-30")
+    )
+    ok(run("award", "NL002", "ZY01", "--on", "2027-01-02", "--booked", "2027-01-02"))  # 4 coins of the new year
+    assert failed(run("redeem", "NL002", "1", "--item", "火柴", "--booked", "2026-12-30")) == error(
+        "en", "year.booking_closed", **closed, date="2026-12-30"
+    )
+    assert failed(run("reverse", "4", "--reason", "退货", "--booked", "2026-12-31", lang="zh")) == error(
+        "zh", "year.booking_closed", **closed, date="2026-12-31"
+    )
+    ok(run("redeem", "BG001", "1", "--item", "火柴", "--booked", "2026-12-30"))  # BG's year is its own
+    ok(run("reverse", "4", "--reason", "退货", "--booked", "2027-01-05"))  # the new year is open
+    assert row_count(engine, "entry") == 6 + 3  # four, two clearings, then the three accepted here
+
+
+def test_a_year_with_no_coins_left_is_closed_too(
+    village_year: Run, engine: Engine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    run = village_year
+    freeze_today(monkeypatch, NEW_YEAR)
+    ok(run("year", "close", "--village", "NL", "--year", "2025"))  # nothing was booked in 2025
+    with reading(engine) as session:
+        rows = session.execute(text("SELECT household, amount, booked_on FROM entry WHERE kind = 'clearing'")).all()
+    assert [tuple(r) for r in rows] == [("NL001", 0, "2025-12-31")]  # the year's mark, of no coins
+    assert failed(run("year", "close", "--village", "NL", "--year", "2025")) == error(
+        "en", "year.already_closed", village="NL", year=2025
+    )
+    assert failed(run("redeem", "NL002", "1", "--item", "火柴", "--booked", "2025-06-30")) == error(
+        "en", "year.booking_closed", village="NL", year=2025, date="2025-06-30"
+    )
+
+
+def test_the_systems_keys_are_not_a_users(village_year: Run, engine: Engine, monkeypatch: pytest.MonkeyPatch) -> None:
+    run = village_year
+    for key, prefix in (("clearing:NL:2026:x", "clearing:"), ("base:NL:2026:NL003", "base:")):
+        assert failed(run("award", "NL003", "ZY01", "--on", "2026-11-10", "--key", key)) == field_error(
+            "en", "key", "key.reserved", prefix=prefix
+        )
+        assert failed(run("shop", "redeem", "NL001", "SOAP", "--key", key)) == field_error(
+            "en", "key", "key.reserved", prefix=prefix
+        )
+        assert failed(run("redeem", "NL001", "1", "--item", "火柴", "--key", key)) == error(
+            "en", "key.reserved", prefix=prefix
+        )
+    ok(run("award", "NL003", "ZY01", "--on", "2026-11-10", "--key", "base_NL_2026_NL004"))  # "_" is no wildcard
+    assert ok(run("year", "open", "--village", "NL", "--year", "2026")) == (
+        say("year.opened", "en", village="NL", year=2026, households=4, points=100) + "\n"
+    )
+    freeze_today(monkeypatch, NEW_YEAR)
+    assert ok(run("year", "close", "--village", "NL", "--year", "2026")).startswith(
+        say("year.closed", "en", village="NL", year=2026, households=3, coins=42)
+    )

@@ -92,13 +92,23 @@ def backup(
 
 
 def _saved_checkpoints(path: Path | None) -> list[Any]:
-    from moralbank.reports.integrity import Checkpoint
+    from moralbank.reports.integrity import Head
 
     if path is None:
         return []
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
-        return [Checkpoint(str(c["village"]), int(c["seq"]), str(c["hash"])) for c in data]
+        # A file saved before the stock chains has no stock heads: they read as empty chains.
+        return [
+            Head(
+                str(c["village"]),
+                int(c["seq"]),
+                str(c["hash"]),
+                int(c.get("stock_seq", 0)),
+                str(c.get("stock_hash", Head.stock_hash)),
+            )
+            for c in data
+        ]
     except (OSError, ValueError, KeyError, TypeError) as exc:
         raise MoralBankError("checkpoint.invalid", path=str(path), reason=str(exc)) from exc
 

@@ -257,6 +257,7 @@ def shop_report(
     if fmt == "xlsx":
         assert out is not None
         render.month_xlsx(report, out, settings(ctx).lang)
+        say(ctx, "shop.report_written", path=str(out))
         return
     renderers: dict[str, Any] = {
         "table": lambda: render.month_renderables(report, settings(ctx).lang),
@@ -265,6 +266,8 @@ def shop_report(
         "html": lambda: render.month_html(report, print_lang(ctx)),
     }
     emit(out, renderers[fmt]())
+    if out is not None:
+        say(ctx, "shop.report_written", path=str(out))
 
 
 @year_app.command("open", help=h("help.year_open"))

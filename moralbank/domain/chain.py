@@ -77,3 +77,17 @@ class Checkpoint:
     village: str
     seq: int
     hash: str
+
+
+@dataclass(frozen=True)
+class Head:
+    """What ``checkpoint`` and ``backup`` save of a village: its ledger chain's head and its stock chain's.
+
+    A chain without links has seq 0 and the genesis hash; a saved file without stock heads reads so.
+    """
+
+    village: str
+    seq: int
+    hash: str
+    stock_seq: int = 0
+    stock_hash: str = GENESIS

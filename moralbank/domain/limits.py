@@ -7,6 +7,11 @@ from typing import Any
 
 MAX_QTY = 10_000
 MAX_POINTS = 10_000  # points per unit, and a monthly cap, in magnitude
+# The points supermarket: a unit price in coins; goods in one receipt, one count or a low-stock
+# mark; a village's minimum balance to redeem (its base score is points: MAX_POINTS).
+MAX_PRICE = 10_000
+MAX_STOCK = 1_000_000
+MAX_MIN_BALANCE = 1_000_000
 
 # Characters per text field; any other free text gets DEFAULT_TEXT_LENGTH.
 TEXT_LENGTHS = {"name": 50, "head_name": 50, "title": 200, "note": 200, "reason": 200, "address": 100}
@@ -38,6 +43,31 @@ def qty_problem(qty: int) -> TextProblem | None:
     if qty > MAX_QTY:
         return "field.too_large", {"value": qty, "limit": MAX_QTY}
     return None
+
+
+def qty_field(value: str, number: int, problems: list[Any]) -> int:
+    """A sheet's quantity cell ('' is 1), adding a RowProblem to ``problems`` when malformed or out of bounds."""
+    from moralbank.errors import RowProblem  # errors imports this module for inert()
+
+    if not value:
+        return 1
+    try:
+        qty = int(value)
+    except ValueError:
+        problems.append(RowProblem(number, "qty", "field.not_integer", {"value": value}))
+        return 1
+    if found := qty_problem(qty):
+        problems.append(RowProblem(number, "qty", *found))
+        return 1
+    return qty
+
+
+def check_bound(field: str, value: int, limit: int) -> None:
+    """Refuse a typed number above ``limit`` (its lower bound is the caller's): ``field reason: ...``."""
+    from moralbank.errors import RowProblem, SheetError
+
+    if value > limit:
+        raise SheetError("", [RowProblem(0, field, "field.too_large", {"value": value, "limit": limit})])
 
 
 def points_problem(points: int) -> TextProblem | None:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
@@ -83,3 +83,17 @@ def fen_text(fen: int | None) -> str:
 def movement_hash(prev_hash: str, values: Sequence[object]) -> str:
     """A stock movement's hash: the ledger's hash function over MOVEMENT_FIELDS' values."""
     return entry_hash(prev_hash, values)
+
+
+def lowest_from(daily: Mapping[str, int], day: str) -> int:
+    """The lowest end-of-day stock from ``day`` on, given each booking day's net movement.
+
+    A movement booked on ``day`` changes the stock of that day and of every later one, so it
+    may take at most this much: less than the stock on its own day when later days took more.
+    """
+    running = sum(qty for booked, qty in daily.items() if booked <= day)
+    lowest = running
+    for booked in sorted(b for b in daily if b > day):
+        running += daily[booked]
+        lowest = min(lowest, running)
+    return lowest

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from datetime import date
 
+from moralbank.domain.dates import EARLIEST, LATEST
+
 
 def parse_days(value: str) -> tuple[int, ...] | None:
     """Days of the month ("10,25") as sorted numbers; () for any day; None when malformed."""
@@ -40,3 +42,21 @@ def year_end(year: int) -> date:
 def year_start(year: int) -> date:
     """1 January of ``year``: the booking day of its base score."""
     return date(year, 1, 1)
+
+
+# Keys the system gives its own entries (year-end clearing, the base score): a user's key may not
+# begin so, or it could pass for one of them.
+RESERVED_KEY_PREFIXES = ("clearing:", "base:")
+SYSTEM_KINDS = frozenset({"clearing", "base_score"})
+
+
+def reserved_prefix(key: str | None) -> str | None:
+    """The reserved prefix ``key`` begins with, or None."""
+    return next((p for p in RESERVED_KEY_PREFIXES if key and key.startswith(p)), None)
+
+
+def year_problem(year: int) -> tuple[str, dict[str, int]] | None:
+    """Why ``year`` cannot be a village year (outside the years dates may have), or None."""
+    if not EARLIEST.year <= year <= LATEST.year:
+        return "year.out_of_range", {"value": year, "low": EARLIEST.year, "high": LATEST.year}
+    return None

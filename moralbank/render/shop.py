@@ -30,12 +30,15 @@ MONTH_COLUMNS = (
 )
 
 
+NO_VALUE = "—"  # a receipt whose value nobody knows is not one worth 0.00
+
+
 def month_rows(report: ShopMonth) -> list[list[Any]]:
     """One list of values per item, in MONTH_COLUMNS order (the value received as yuan text)."""
     return [
         [
             *(i.code, i.name, i.unit, i.price, i.redeemed, i.households, i.coins, i.received),
-            *(fen_text(i.received_value_fen), i.adjusted, i.stock_end),
+            *(fen_text(i.received_value_fen) or NO_VALUE, i.adjusted, i.stock_end),
         ]
         for i in report.items
     ]
@@ -47,7 +50,7 @@ def _totals(report: ShopMonth, lang: str) -> str:
         lang,
         households=report.households,
         coins=report.coins,
-        value=fen_text(report.received_value_fen),
+        value=fen_text(report.received_value_fen) or NO_VALUE,
         outside_count=report.outside_count,
         outside_coins=report.outside_coins,
     )
@@ -55,7 +58,9 @@ def _totals(report: ShopMonth, lang: str) -> str:
 
 def month_renderables(report: ShopMonth, lang: str) -> list[Any]:
     """The month as a rich table and its totals line."""
-    table = Table(title=text("shop.report_title", lang, village=report.village, month=report.month))
+    table = Table(
+        title=text("shop.report_title", lang, name=report.village_name, village=report.village, month=report.month)
+    )
     for name in MONTH_COLUMNS:
         table.add_column(text(f"col.{name}", lang), justify="left" if name in ("code", "name", "unit") else "right")
     for row in month_rows(report):
@@ -118,7 +123,7 @@ def month_html(report: ShopMonth, lang: str) -> str:
             f'<td class="n">{v}</td>' if isinstance(v, int) else f"<td>{html.escape(str(v))}</td>" for v in row
         )
         lines.append(f"<tr>{cells}</tr>")
-    title = text("shop.report_title", lang, village=report.village, month=report.month)
+    title = text("shop.report_title", lang, name=report.village_name, village=report.village, month=report.month)
     return _PAGE.format(
         lang="zh-CN" if lang == "zh" else "en",
         title=html.escape(title),

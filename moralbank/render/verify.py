@@ -50,7 +50,9 @@ def verify_lines(report: VerifyReport, lang: str) -> list[str]:
     """What ``verify`` says: for a sound ledger, what was checked (stdout); else each problem (stderr)."""
     if report.ok:
         lines = [text("verify.ok", lang, villages=report.villages, entries=report.entries)]
-        return lines + ([text("verify.boards_ok", lang, count=report.boards)] if report.boards else [])
+        lines += [text("verify.boards_ok", lang, count=report.boards)] if report.boards else []
+        stock = text("verify.stock_ok", lang, villages=report.stock_chains, count=report.movements)
+        return lines + ([stock] if report.movements else [])
     return [text("verify.failed", lang, count=len(report.problems))] + [
         "  " + problem_text(p, lang) for p in report.problems
     ]

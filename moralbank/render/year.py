@@ -37,7 +37,7 @@ def _year_values(report: YearReport) -> list[list[Any]]:
 
 def year_table(report: YearReport, lang: str) -> Table:
     """The year as a rich table: the fixed columns, then one column per category."""
-    table = Table(title=text("year.title", lang, village=report.village, year=report.year))
+    table = Table(title=text("year.title", lang, name=report.village_name, village=report.village, year=report.year))
     for name in YEAR_COLUMNS:
         table.add_column(
             text(f"col.{name}", lang), justify="left" if name in ("household", "head_name", "star_title") else "right"

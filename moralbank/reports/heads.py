@@ -1,7 +1,7 @@
-"""Chain heads as the ``checkpoint`` command lists them; the ledger computes them (``ledger.chain_heads``)."""
+"""Chain heads as the ``checkpoint`` command lists them: each village's ledger and stock chain heads."""
 
 from __future__ import annotations
 
-from moralbank.services.ledger import chain_heads as checkpoints
+from moralbank.services.stock import heads as checkpoints
 
 __all__ = ["checkpoints"]

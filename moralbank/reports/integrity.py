@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import hashlib
 from collections import defaultdict
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -15,6 +15,7 @@ from moralbank.domain.accounts import household_account
 from moralbank.domain.boards import Tally, first_difference, snapshot_tally, text_hash
 from moralbank.domain.chain import CHAIN_FIELDS, CHAIN_FORMATS, GENESIS, canonical_text, format_hash
 from moralbank.domain.chain import Checkpoint as Checkpoint  # re-exported: reports name it here
+from moralbank.domain.chain import Head as Head  # re-exported: a saved checkpoint file reads into it
 from moralbank.domain.shop import MOVEMENT_FIELDS, movement_hash
 from moralbank.reports.boards import ledger_tallies, published_batch, read_snapshot
 from moralbank.storage.db import is_postgresql
@@ -42,6 +43,7 @@ class VerifyReport:
     problems: list[Problem] = field(default_factory=list)
     boards: int = 0
     movements: int = 0  # stock movements of the points supermarket
+    stock_chains: int = 0  # villages with a stock chain
 
     @property
     def ok(self) -> bool:
@@ -137,7 +139,7 @@ def _check_accounts(row: Any, chain: _ChainCheck, totals: dict[str, int]) -> Non
         chain.fail(row, "chain.bad_coins", coins=coins, expected=expected)
 
 
-def verify(session: Session, *, saved: list[Checkpoint] | None = None) -> VerifyReport:
+def verify(session: Session, *, saved: Sequence[Checkpoint | Head] | None = None) -> VerifyReport:
     """Recompute every chain, check that all accounts sum to zero, and check saved checkpoints."""
     report = VerifyReport()
     totals: dict[str, int] = defaultdict(int)
@@ -155,14 +157,15 @@ def verify(session: Session, *, saved: list[Checkpoint] | None = None) -> Verify
     if sum(totals.values()) != 0:
         report.problems.append(Problem("", None, None, "ledger.not_zero_sum", {"total": sum(totals.values())}))
     report.problems += _checkpoint_problems(session, saved or [])
+    report.problems += _stock_checkpoint_problems(session, [p for p in saved or [] if isinstance(p, Head)])
     report.boards, found = board_problems(session)
     report.problems += found
-    report.movements, found = stock_problems(session)
+    report.stock_chains, report.movements, found = stock_problems(session)
     report.problems += found
     return report
 
 
-def _checkpoint_problems(session: Session, saved: list[Checkpoint]) -> list[Problem]:
+def _checkpoint_problems(session: Session, saved: Sequence[Checkpoint | Head]) -> list[Problem]:
     problems = []
     query = text("SELECT id, hash FROM entry WHERE village = :v AND seq = :s")
     for point in saved:
@@ -243,13 +246,14 @@ ORDER BY m.village, m.seq
 
 
 class _StockCheck:
-    """Walks one village's stock movements in order: the chain, and every item's stock never below zero."""
+    """Walks one village's stock movements in order: the chain, then every item's stock never below zero."""
 
     def __init__(self, village: str) -> None:
         self.village = village
         self.seq = 0
         self.head = GENESIS
-        self.stock: dict[str, int] = defaultdict(int)
+        # item -> booking day -> (net qty, the last movement's seq that day)
+        self.days: dict[str, dict[str, tuple[int, int]]] = defaultdict(dict)
         self.problem: Problem | None = None
 
     def fail(self, seq: int, key: str, **params: Any) -> None:
@@ -259,17 +263,27 @@ class _StockCheck:
     def step(self, row: Any) -> None:
         # row: id, *MOVEMENT_FIELDS, prev_hash, hash
         values, prev_hash, stored = row[1:-2], row[-2], row[-1]
-        seq, item, qty = values[1], values[2], values[4]
+        seq, item, qty, booked_on = values[1], values[2], values[4], values[8]
         if seq != self.seq + 1:
             self.fail(seq, "stock.gap", expected=self.seq + 1, found=seq)
         elif prev_hash != self.head:
             self.fail(seq, "stock.broken_link")
         if movement_hash(prev_hash, tuple(values)) != stored:
             self.fail(seq, "stock.bad_hash")
-        self.stock[item] += qty
-        if self.stock[item] < 0:
-            self.fail(seq, "stock.negative", item=item, stock=self.stock[item])
+        net, _ = self.days[item].get(booked_on, (0, 0))
+        self.days[item][booked_on] = (net + qty, seq)
         self.seq, self.head = seq, stored
+
+    def finish(self) -> Problem | None:
+        """The first problem: of the chain, else the first day an item's stock ended below zero."""
+        for item in sorted(self.days):
+            stock = 0
+            for _day, (net, seq) in sorted(self.days[item].items()):
+                stock += net
+                if stock < 0:
+                    self.fail(seq, "stock.negative", item=item, stock=stock)
+                    break
+        return self.problem
 
 
 def _link_problem(row: Any) -> Problem | None:
@@ -280,10 +294,47 @@ def _link_problem(row: Any) -> Problem | None:
     return None
 
 
-def stock_problems(session: Session) -> tuple[int, list[Problem]]:
+_STOCK_AT = text("SELECT hash FROM stock_movement WHERE village = :v AND seq = :s")
+
+
+def _stock_checkpoint_problems(session: Session, saved: list[Head]) -> list[Problem]:
+    """A saved stock head that is gone (a cut tail) or whose hash differs."""
+    problems = []
+    for point in saved:
+        if point.stock_seq <= 0:
+            continue
+        row = session.execute(_STOCK_AT, {"v": point.village, "s": point.stock_seq}).first()
+        if row is None or row[0] != point.stock_hash:
+            key = "stock.truncated" if row is None else "stock.checkpoint_mismatch"
+            problems.append(Problem("", None, None, key, {"village": point.village, "seq": point.stock_seq}))
+    return problems
+
+
+# Every redemption of catalogue goods (qty set: a free-text one has none) and every reversal of
+# one must have its movement: the same item, the quantity out, or back.
+_ENTRY_GOODS = """
+SELECT e.village, e.seq, e.kind, e.qty, COALESCE(o.note, e.note), m.kind, m.qty, m.item
+FROM entry e
+LEFT JOIN entry o ON e.kind = 'reversal' AND o.village = e.village AND o.seq = e.ref_seq
+LEFT JOIN stock_movement m ON m.village = e.village AND m.entry_seq = e.seq
+WHERE e.qty IS NOT NULL
+  AND (e.kind = 'redemption' OR (e.kind = 'reversal' AND o.kind = 'redemption' AND o.qty IS NOT NULL))
+ORDER BY e.village, e.seq
+"""
+
+
+def _goods_problem(row: Any) -> Problem | None:
+    village, seq, kind, qty, note, moved_kind, moved_qty, item = row
+    expected = ("redemption", -qty) if kind == "redemption" else ("return", qty)
+    if (moved_kind, moved_qty) != expected or item != str(note).split(" ", 1)[0]:
+        return Problem("", None, None, "stock.entry_without_movement", {"village": village, "seq": seq})
+    return None
+
+
+def stock_problems(session: Session) -> tuple[int, int, list[Problem]]:
     """Recompute every village's stock chain; check stock never went below zero and goods match their entries.
 
-    Returns how many movements were checked and the first problem of each village, then every bad link.
+    Returns how many chains and movements were checked, the first problem of each chain, then every bad link.
     """
     checks: dict[str, _StockCheck] = {}
     count = 0
@@ -291,6 +342,7 @@ def stock_problems(session: Session) -> tuple[int, list[Problem]]:
         check = checks.get(row[1]) or checks.setdefault(row[1], _StockCheck(row[1]))
         check.step(row)
         count += 1
-    problems = [c.problem for c in checks.values() if c.problem]
+    problems = [found for c in checks.values() if (found := c.finish())]
     problems += [found for row in session.execute(text(_LINKS)) if (found := _link_problem(row))]
-    return count, problems
+    problems += [found for row in session.execute(text(_ENTRY_GOODS)) if (found := _goods_problem(row))]
+    return len(checks), count, problems

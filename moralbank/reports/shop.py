@@ -28,7 +28,7 @@ class ShopRow:
     effective_from: str
 
 
-_LEVELS = "SELECT village, item, SUM(qty) FROM stock_movement GROUP BY village, item"
+_LEVELS = "SELECT village, item, SUM(qty) FROM stock_movement WHERE booked_on <= :d GROUP BY village, item"
 
 
 def _by_item(session: Session) -> dict[str, list[ItemVersion]]:
@@ -50,10 +50,13 @@ def _stock(
 
 
 def catalogue(session: Session, *, as_of: str, village: str | None = None) -> list[ShopRow]:
-    """Items in force and not retired on ``as_of``: a village's own and the county's, or every scope's."""
+    """Items in force and not retired on ``as_of``, with their stock at the end of that day.
+
+    A village's own items and the county's, or every scope's.
+    """
     if village is not None:
         get_village(session, village)
-    levels = {(place, item): int(qty) for place, item, qty in session.execute(text(_LEVELS))}
+    levels = {(place, item): int(qty) for place, item, qty in session.execute(text(_LEVELS), {"d": as_of})}
     grouped = _by_item(session)
     own = {(v[0].scope, v[0].code) for v in grouped.values() if v[0].scope != COUNTY}
     rows = []
@@ -92,7 +95,7 @@ class ShopMonthItem:
     households: int
     coins: int
     received: int
-    received_value_fen: int
+    received_value_fen: int | None  # None when no receipt of the month had a value
     adjusted: int
     stock_end: int
 
@@ -110,9 +113,10 @@ class ShopMonth:
     items: list[ShopMonthItem]
     households: int
     coins: int
-    received_value_fen: int
+    received_value_fen: int | None
     outside_count: int
     outside_coins: int
+    village_name: str = ""
 
 
 _MONTH_MOVES = """
@@ -122,19 +126,19 @@ WHERE m.village = :v AND m.booked_on >= :lo AND m.booked_on <= :hi
 ORDER BY m.seq
 """
 _STOCK_END = "SELECT item, SUM(qty) FROM stock_movement WHERE village = :v AND booked_on <= :hi GROUP BY item"
-# Redemptions without goods (free text), and their reversals, booked in the month.
+# Redemptions without goods (free text: no qty in the hashed entry), and their reversals, booked in the month.
 _OUTSIDE = """
 SELECT e.kind, e.amount FROM entry e
 LEFT JOIN entry o ON o.village = e.village AND o.seq = e.ref_seq
-WHERE e.village = :v AND e.booked_on >= :lo AND e.booked_on <= :hi
+WHERE e.village = :v AND e.booked_on >= :lo AND e.booked_on <= :hi AND e.qty IS NULL
   AND (e.kind = 'redemption' OR (e.kind = 'reversal' AND o.kind = 'redemption'))
-  AND NOT EXISTS (SELECT 1 FROM stock_movement m WHERE m.village = e.village AND m.entry_seq = e.seq)
 """
 
 
 class _Tally:
     def __init__(self) -> None:
-        self.redeemed = self.coins = self.received = self.value = self.adjusted = 0
+        self.redeemed = self.coins = self.received = self.adjusted = 0
+        self.value: int | None = None  # unknown until a receipt says its value
         self.households: set[str] = set()
 
     def add(self, kind: str, qty: int, value: int | None, household: str | None, amount: int) -> None:
@@ -144,7 +148,9 @@ class _Tally:
         elif kind == "return":
             self.redeemed, self.coins = self.redeemed - qty, self.coins - amount
         elif kind == "receipt":
-            self.received, self.value = self.received + qty, self.value + (value or 0)
+            self.received = self.received + qty
+            if value is not None:
+                self.value = (self.value or 0) + value
         else:
             self.adjusted += qty
 
@@ -158,7 +164,7 @@ def _name(session: Session, village: str, code: str, day: str) -> ItemVersion | 
 
 def shop_month(session: Session, *, village: str, month: str) -> ShopMonth:
     """What a village's supermarket gave out, took in and held in a month."""
-    get_village(session, village)
+    place = get_village(session, village)
     first, last = month_bounds(month)
     params = {"v": village, "lo": first.isoformat(), "hi": last.isoformat()}
     tallies: dict[str, _Tally] = defaultdict(_Tally)
@@ -192,7 +198,14 @@ def shop_month(session: Session, *, village: str, month: str) -> ShopMonth:
         items,
         len(served),
         sum(i.coins for i in items),
-        sum(i.received_value_fen for i in items),
+        _known_sum([i.received_value_fen for i in items]),
         sum(1 if kind == "redemption" else -1 for kind, _ in outside),
         sum(int(a) if kind == "redemption" else -int(a) for kind, a in outside),
+        place.name,
     )
+
+
+def _known_sum(values: list[int | None]) -> int | None:
+    """The sum of the values that are known; None when none is."""
+    known = [v for v in values if v is not None]
+    return sum(known) if known else None

@@ -12,6 +12,7 @@ from moralbank.domain.year import title_for, year_end, year_start
 from moralbank.reports.boards import black_list, standings
 from moralbank.services.policy import policy_of
 from moralbank.services.register import get_village
+from moralbank.services.year import check_year
 from moralbank.storage.models import Household
 
 
@@ -40,6 +41,7 @@ class YearReport:
     year: int
     categories: list[str]
     households: list[YearHousehold] = field(default_factory=list)
+    village_name: str = ""
 
 
 # Each entry of the year with its standard's category, and for a reversal the kind it reverses.
@@ -84,6 +86,7 @@ def _listed(session: Session, village: str, year: int, black: bool) -> tuple[dic
 
 def year_report(session: Session, *, village: str, year: int) -> YearReport:
     """The year of every household of a village; months on the black list only if the village keeps one."""
+    check_year(year)
     place = get_village(session, village)
     params = {"v": village, "lo": year_start(year).isoformat(), "hi": year_end(year).isoformat()}
     sums: dict[str, _Sums] = defaultdict(_Sums)
@@ -112,4 +115,4 @@ def year_report(session: Session, *, village: str, year: int) -> YearReport:
                 title_for(red[code], titles),
             )
         )
-    return YearReport(village, year, categories, rows)
+    return YearReport(village, year, categories, rows, place.name)

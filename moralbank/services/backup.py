@@ -9,10 +9,10 @@ from pathlib import Path
 from sqlalchemy import URL, func, make_url, text
 from sqlmodel import Session, select
 
-from moralbank.domain.chain import Checkpoint
+from moralbank.domain.chain import Head
 from moralbank.errors import InputError, IntegrityError, MoralBankError, Refused
 from moralbank.services.copy import ChainCheck
-from moralbank.services.ledger import chain_head
+from moralbank.services.stock import heads
 from moralbank.storage.db import open_engine, open_sqlite_copy, reading, shown_db, sqlite_backup, sqlite_file
 from moralbank.storage.models import Entry, Village
 from moralbank.storage.versions import require_current
@@ -41,7 +41,7 @@ class BackupResult:
 
     path: Path
     entries: int
-    checkpoints: list[Checkpoint]
+    checkpoints: list[Head]
 
 
 def backup(db: str, out: Path, *, check: ChainCheck, today: date) -> BackupResult:
@@ -87,7 +87,7 @@ def _entry_count(session: Session) -> int:
     return int(session.exec(select(func.count()).select_from(Entry)).one())
 
 
-def _checkpoints(session: Session) -> list[Checkpoint]:
-    """Every village's chain head, in village order (seq 0 for a village without entries), as ``checkpoint`` shows."""
+def _checkpoints(session: Session) -> list[Head]:
+    """Every village's ledger and stock chain heads, in village order (seq 0 for an empty chain)."""
     villages = session.exec(select(Village.code).order_by(Village.code)).all()
-    return [chain_head(session, village) for village in villages]
+    return heads(session, list(villages))

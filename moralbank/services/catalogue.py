@@ -8,6 +8,7 @@ from sqlalchemy import text
 from sqlmodel import Session, col, select
 
 from moralbank.domain.identity import has_personal_number
+from moralbank.domain.limits import MAX_PRICE, MAX_STOCK, check_bound, check_text
 from moralbank.domain.shop import COUNTY, ItemVersion, in_force, item_id, valid_item_code
 from moralbank.errors import InputError, NotFound, Refused
 from moralbank.services.register import get_village, now_utc
@@ -69,6 +70,7 @@ def _scope(session: Session, code: str, village: str | None) -> str:
 def _check_price(price: int) -> None:
     if price <= 0:
         raise InputError("item.bad_price", value=price)
+    check_bound("--price", price, MAX_PRICE)
 
 
 def _check_date(effective_from: str, today: date) -> None:
@@ -116,9 +118,12 @@ def add_item(
         raise InputError("item.no_name")
     if has_personal_number(name) or has_personal_number(unit):
         raise InputError("text.personal_number_field", field="--name")
+    check_text("name", name.strip())  # at most 50 characters, no control characters
+    check_text("unit", unit.strip())
     _check_price(price)
     if low_stock < 0:
         raise InputError("item.bad_low_stock", value=low_stock)
+    check_bound("--low-stock", low_stock, MAX_STOCK)
     _check_date(effective_from, today)
     scope = COUNTY if village is None else get_village(session, village).code
     if versions(session, scope=scope, code=code):

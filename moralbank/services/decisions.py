@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from moralbank.domain.dates import parse_date, value_problem
-from moralbank.domain.limits import qty_problem, text_problem
+from moralbank.domain.limits import qty_field, qty_problem, text_problem
 from moralbank.errors import InputError, RowProblem, SheetError
 from moralbank.services.sheets import Row, Sheet
 
@@ -44,20 +44,6 @@ def bound_problems(decision: Decision, number: int) -> list[RowProblem]:
     return problems
 
 
-def _qty(value: str, number: int, problems: list[RowProblem]) -> int:
-    if not value:
-        return 1
-    try:
-        qty = int(value)
-    except ValueError:
-        problems.append(RowProblem(number, "qty", "field.not_integer", {"value": value}))
-        return 1
-    if found := qty_problem(qty):
-        problems.append(RowProblem(number, "qty", *found))
-        return 1
-    return qty
-
-
 def _day(value: str, name: str, default: date, number: int, problems: list[RowProblem]) -> str:
     if not value:
         return default.isoformat()
@@ -85,7 +71,7 @@ def decision_from_row(row: Row, number: int, today: date, problems: list[RowProb
     return Decision(
         household=_text(row, "household", number, problems),
         standard=_text(row, "standard", number, problems),
-        qty=_qty(row.get("qty", ""), number, problems),
+        qty=qty_field(row.get("qty", ""), number, problems),
         event_date=event,
         booked_on=_day(row.get("booked_on", ""), "booked_on", today, number, problems),
         note=_text(row, "note", number, problems),

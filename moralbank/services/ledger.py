@@ -17,6 +17,7 @@ from moralbank.domain.chain import CHAIN_FIELDS, CHAIN_FORMAT, GENESIS, Checkpoi
 from moralbank.domain.dates import month_bounds, month_of
 from moralbank.domain.identity import has_personal_number
 from moralbank.domain.limits import check_text
+from moralbank.domain.year import SYSTEM_KINDS, reserved_prefix
 from moralbank.errors import InputError, NotFound, Refused, RowProblem, SheetError
 from moralbank.services.decisions import Decision
 from moralbank.services.proposals import as_proposal, noticed_villages, pending_points_since, reserved_coins
@@ -99,6 +100,8 @@ class Chain:
 
     def seal(self, fields: dict[str, Any]) -> dict[str, Any]:
         """Give an entry its chain position and hashes."""
+        if fields.get("kind") not in SYSTEM_KINDS:
+            check_user_key(fields.get("idem_key"))
         seq, prev = self.head(fields["village"])
         row = {"note": "", "idem_key": None, "ref_seq": None, "standard_id": None, "qty": None} | fields
         row |= {"seq": seq + 1, "operator": self.operator, "recorded_at": self.recorded_at, "prev_hash": prev}
@@ -254,6 +257,7 @@ class DecisionBatch:
         self.caps = CapTracker(session, self.book, [d for _, d in decisions])
         self.existing = _existing_by_key(session, (d.key or "" for _, d in decisions))
         self.closed = closed_months(session)
+        self.closed_years = closed_years(session)
         self.noticed = noticed_villages(session)  # their decisions are proposed first (拟记)
 
     def _villages(self, households: set[str]) -> dict[str, str]:
@@ -269,6 +273,17 @@ class DecisionBatch:
         if village is None:
             return None, [RowProblem(number, "household", "household.not_found", {"code": decision.household})]
         problems = _date_problems(decision, self.today, number)
+        if prefix := reserved_prefix(decision.key):
+            problems.append(RowProblem(number, "key", "key.reserved", {"prefix": prefix}))
+        if (village, year := int(decision.booked_on[:4])) in self.closed_years:
+            problems.append(
+                RowProblem(
+                    number,
+                    "booked_on",
+                    "year.booking_closed",
+                    {"village": village, "year": year, "date": decision.booked_on},
+                )
+            )
         if has_personal_number(decision.note):
             problems.append(RowProblem(number, "note", "text.personal_number"))
         std = self.book.in_force(decision.standard, village, decision.event_date)
@@ -369,6 +384,7 @@ def get_entry(session: Session, entry_id: int) -> Entry:
 def _retry(session: Session, key: str | None, wanted: dict[str, Any]) -> int | None:
     if not key:
         return None
+    check_user_key(key)
     earlier = _existing_by_key(session, [key]).get(key)
     if earlier is None:
         return None
@@ -383,6 +399,8 @@ def _check_booking(session: Session, village: str, booked_on: str, today: date) 
         raise InputError("date.future_field", field="booked_on", value=booked_on)
     if (village, booked_on[:7]) in closed_months(session, village):
         raise Refused("month.closed", month=booked_on[:7])
+    if (village, int(booked_on[:4])) in closed_years(session, village):
+        raise Refused("year.booking_closed", village=village, year=int(booked_on[:4]), date=booked_on)
 
 
 def free_text(value: str, *, field: str, missing: str) -> str:
@@ -520,6 +538,19 @@ def closed_months(session: Session, village: str | None = None) -> set[tuple[str
 # --- the points supermarket and the village year (issue 14) ---
 
 
+def check_user_key(key: str | None) -> None:
+    """Refuse a user's key that begins like the system's own keys (``clearing:``, ``base:``)."""
+    if prefix := reserved_prefix(key):
+        raise InputError("key.reserved", prefix=prefix)
+
+
+def closed_years(session: Session, village: str | None = None) -> set[tuple[str, int]]:
+    """(village, year) pairs that year-end clearing has closed for booking: known by kind, not by key."""
+    query = "SELECT DISTINCT village, booked_on FROM entry WHERE kind = 'clearing'"
+    rows = session.execute(text(query + (" AND village = :v" if village else "")), {"v": village})
+    return {(code, int(str(day)[:4])) for code, day in rows}
+
+
 def retried_entry(session: Session, key: str | None, wanted: dict[str, Any]) -> int | None:
     """The id of the entry recorded earlier with ``key``; refused if its content differs from ``wanted``."""
     return _retry(session, key, wanted)
@@ -570,8 +601,10 @@ def write_clearings(
 ) -> list[int]:
     """Year-end clearing (年底清零): each household's remaining coins back to the issuance account.
 
-    Booked on 31 December; earned points are untouched (earned 0). One key per household and
-    year, so the database itself refuses a second clearing of the same year.
+    Booked on 31 December; earned points are untouched (earned 0). The clearing entries
+    themselves (hashed in the chain) say the year is closed, so when no household has coins left
+    the first household still gets one, of no coins. One key per household and year, so the
+    database itself refuses a second clearing of the same year.
     """
     booked = f"{year}-12-31"
     chain = Chain(session, operator)
@@ -591,10 +624,15 @@ def write_clearings(
                 "idem_key": f"clearing:{village}:{year}:{household}",
             }
         )
-        for household, coins in sorted(remaining.items())
-        if coins > 0
+        for household, coins in _to_clear(remaining)
     ]
     return chain.write_many(rows)
+
+
+def _to_clear(remaining: dict[str, int]) -> list[tuple[str, int]]:
+    """The households to clear, in code order: those with coins left, else the first as the year's mark."""
+    cleared = sorted((household, coins) for household, coins in remaining.items() if coins > 0)
+    return cleared or sorted(remaining.items())[:1]
 
 
 def write_base_scores(

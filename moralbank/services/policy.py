@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from sqlmodel import Session
 
+from moralbank.domain.limits import MAX_MIN_BALANCE, MAX_POINTS, check_bound
 from moralbank.domain.year import parse_days, parse_titles
 from moralbank.errors import InputError
 from moralbank.services.register import get_village
@@ -86,9 +87,12 @@ def set_policy(
 ) -> PolicyRow:
     """Change any of a village's policy settings; the others keep their values."""
     get_village(session, code)
-    for option, number in (("--min-balance", min_balance), ("--base-score", base_score)):
+    bounds = (("--min-balance", min_balance, MAX_MIN_BALANCE), ("--base-score", base_score, MAX_POINTS))
+    for option, number, limit in bounds:
         if number is not None and number < 0:
             raise InputError("policy.negative", option=option, value=number)
+        if number is not None:
+            check_bound(option, number, limit)
     days, titles = _checked_text(redemption_days, star_titles)
     row = _stored(session, code)
     changes: dict[str, int | str | None] = {

@@ -9,7 +9,9 @@ from typing import Any
 from sqlmodel import Session, col, select
 
 from moralbank.domain.dates import parse_date
-from moralbank.domain.shop import in_force
+from moralbank.domain.limits import qty_field, qty_problem
+from moralbank.domain.shop import in_force, lowest_from
+from moralbank.domain.year import reserved_prefix
 from moralbank.errors import InputError, MoralBankError, Refused, RowProblem, SheetError
 from moralbank.services import ledger
 from moralbank.services.catalogue import item_for_village
@@ -17,7 +19,7 @@ from moralbank.services.policy import Policy, policy_of
 from moralbank.services.proposals import reserved_coins
 from moralbank.services.register import get_household
 from moralbank.services.sheets import Sheet
-from moralbank.services.stock import StockChain, stock_of
+from moralbank.services.stock import StockChain, daily_moves
 from moralbank.storage.models import Entry, Household, StockMovement
 
 REDEMPTION_COLUMNS = {"household": "户编号", "item": "商品编号", "qty": "数量", "booked_on": "日期", "key": "幂等键"}
@@ -51,26 +53,13 @@ class _Planned:
     note: str
 
 
-def _qty(value: str, number: int, problems: list[RowProblem]) -> int:
-    if not value:
-        return 1
-    try:
-        qty = int(value)
-    except ValueError:
-        problems.append(RowProblem(number, "qty", "field.not_integer", {"value": value}))
-        return 1
-    if qty <= 0:
-        problems.append(RowProblem(number, "qty", "field.not_positive", {"value": qty}))
-    return qty
-
-
 def redemptions_from_sheet(sheet: Sheet, today: date) -> tuple[list[tuple[int, Redemption]], list[RowProblem]]:
     """The well-formed rows of a redemption day's sheet (户编号, 商品编号, 数量, 日期), and every malformed field."""
     problems: list[RowProblem] = list(sheet.problems)
     found: list[tuple[int, Redemption]] = []
     for number, row in sheet.rows:
         mine = [RowProblem(number, name, "field.required") for name in REDEMPTION_REQUIRED if not row.get(name)]
-        qty = _qty(row.get("qty", ""), number, mine)
+        qty = qty_field(row.get("qty", ""), number, mine)
         booked = today.isoformat()
         if row.get("booked_on"):
             try:
@@ -91,7 +80,7 @@ class RedemptionBatch:
         self.today = today
         self.chain = ledger.Chain(session, "")
         self.coins: dict[str, int] = {}
-        self.stock: dict[tuple[str, str], int] = {}
+        self.stock: dict[tuple[str, str], dict[str, int]] = {}
         self.policies: dict[str, Policy] = {}
 
     def _household(self, code: str) -> Household | None:
@@ -104,9 +93,10 @@ class RedemptionBatch:
             self.coins[household] = balance - reserved_coins(self.session, household)
         return self.coins[household]
 
-    def _stock(self, village: str, item: str) -> int:
+    def _daily(self, village: str, item: str) -> dict[str, int]:
+        """The item's net movement per booking day, this batch's earlier rows included."""
         if (village, item) not in self.stock:
-            self.stock[(village, item)] = stock_of(self.session, village, item)
+            self.stock[(village, item)] = daily_moves(self.session, village, item)
         return self.stock[(village, item)]
 
     def _policy(self, village: str) -> Policy:
@@ -159,13 +149,15 @@ class RedemptionBatch:
         price, note = priced
         coins = price * request.qty
         problems = self._booking(owner.village, request, number) + self._funds(owner.village, request, coins, number)
-        held = self._stock(owner.village, request.item)
+        daily = self._daily(owner.village, request.item)
+        # Goods taken on a day must have been there then, and every later day must still cover them.
+        held = lowest_from(daily, request.booked_on)
         if request.qty > held:
             problems.append(RowProblem(number, "qty", "shop.out_of_stock", {"code": request.item, "stock": held}))
         if problems:
             return None, problems
         self.coins[request.household] -= coins
-        self.stock[(owner.village, request.item)] -= request.qty
+        daily[request.booked_on] = daily.get(request.booked_on, 0) - request.qty
         return _Planned(owner.village, request, coins, note), []
 
 
@@ -230,6 +222,9 @@ def redeem_items(
     plans: list[_Planned] = []
     repeated = 0
     for number, request in redemptions:
+        if prefix := reserved_prefix(request.key):
+            found.append(RowProblem(number, "key", "key.reserved", {"prefix": prefix}))
+            continue
         if request.key and (owner := session.get(Household, request.household)) is not None:
             earlier = session.exec(select(Entry).where(Entry.idem_key == request.key)).first()
             if earlier is not None:
@@ -249,8 +244,8 @@ def redeem_items(
 
 def redeem_item(session: Session, *, redemption: Redemption, operator: str, today: date) -> int:
     """Redeem one item; returns the entry id (the original's for a retried key)."""
-    if redemption.qty <= 0:
-        raise SheetError("", [RowProblem(0, "qty", "field.not_positive", {"value": redemption.qty})])
+    if found := qty_problem(redemption.qty):
+        raise SheetError("", [RowProblem(0, "qty", *found)])
     written = redeem_items(session, redemptions=[(0, redemption)], operator=operator, today=today, source="")
     if written.ids:
         return written.ids[0]

@@ -8,11 +8,13 @@ from typing import Any
 from sqlalchemy import text
 from sqlmodel import Session, col, func, select
 
-from moralbank.domain.chain import GENESIS
+from moralbank.domain.chain import GENESIS, Checkpoint, Head
 from moralbank.domain.identity import has_personal_number
-from moralbank.domain.shop import MOVEMENT_FIELDS, in_force, movement_hash
+from moralbank.domain.limits import MAX_STOCK, check_bound, check_text
+from moralbank.domain.shop import MOVEMENT_FIELDS, in_force, lowest_from, movement_hash
 from moralbank.errors import InputError, Refused
 from moralbank.services.catalogue import item_for_village
+from moralbank.services.ledger import chain_heads, check_user_key
 from moralbank.services.register import get_village, now_utc
 from moralbank.storage.db import lock_village
 from moralbank.storage.models import StockMovement
@@ -23,6 +25,27 @@ def stock_head(session: Session, village: str) -> tuple[int, str]:
     query = select(StockMovement.seq, StockMovement.hash).where(StockMovement.village == village)
     row = session.exec(query.order_by(col(StockMovement.seq).desc()).limit(1)).first()
     return (row[0], row[1]) if row else (0, GENESIS)
+
+
+_STOCK_HEADS = (
+    "SELECT m.village, m.seq, m.hash FROM stock_movement m "
+    "WHERE m.seq = (SELECT MAX(seq) FROM stock_movement WHERE village = m.village)"
+)
+
+
+def heads(session: Session, villages: list[str] | None = None) -> list[Head]:
+    """Every village's ledger and stock chain heads, in village order: villages with neither are left out.
+
+    With ``villages``, exactly those, in that order (seq 0 and the genesis hash for an empty chain).
+    """
+    ledger = {point.village: point for point in chain_heads(session)}
+    goods = {village: (seq, digest) for village, seq, digest in session.execute(text(_STOCK_HEADS))}
+    codes = villages if villages is not None else sorted(set(ledger) | set(goods))
+    empty = Checkpoint("", 0, GENESIS)
+    return [
+        Head(code, ledger.get(code, empty).seq, ledger.get(code, empty).hash, *goods.get(code, (0, GENESIS)))
+        for code in codes
+    ]
 
 
 class StockChain:
@@ -43,6 +66,7 @@ class StockChain:
 
     def write(self, fields: dict[str, Any]) -> int:
         """Append one movement and return its id."""
+        check_user_key(fields.get("idem_key"))
         seq, prev = self.head(fields["village"])
         row = {"value_fen": None, "entry_seq": None, "household": None, "note": "", "idem_key": None} | fields
         row |= {"seq": seq + 1, "operator": self.operator, "recorded_at": self.recorded_at, "prev_hash": prev}
@@ -70,11 +94,18 @@ def stock_of(session: Session, village: str, item: str) -> int:
     return int(session.exec(query).one())
 
 
+def daily_moves(session: Session, village: str, item: str) -> dict[str, int]:
+    """One item's net movement in a village per booking day."""
+    query = "SELECT booked_on, SUM(qty) FROM stock_movement WHERE village = :v AND item = :i GROUP BY booked_on"
+    return {str(day): int(qty) for day, qty in session.execute(text(query), {"v": village, "i": item})}
+
+
 def _text(value: str, field: str, missing: str) -> str:
     if has_personal_number(value):
         raise InputError("text.personal_number_field", field=field)
     if not value.strip():
         raise InputError(missing)
+    check_text(field, value.strip())  # at most 200 characters, no control characters
     return value.strip()
 
 
@@ -86,6 +117,7 @@ def _booking(booked_on: str, today: date) -> None:
 def _retried(session: Session, key: str | None, wanted: dict[str, Any]) -> int | None:
     if not key:
         return None
+    check_user_key(key)
     earlier = session.exec(select(StockMovement).where(StockMovement.idem_key == key)).first()
     if earlier is None:
         return None
@@ -112,6 +144,7 @@ def receive(
     """Goods received (bought or donated) into a village's stock; returns the movement id."""
     if qty <= 0:
         raise InputError("stock.not_positive", value=qty)
+    check_bound("qty", qty, MAX_STOCK)
     note = _text(source, "--source", "stock.no_source")
     wanted = {"village": village, "item": item, "kind": "receipt", "qty": qty, "value_fen": value_fen, "note": note}
     if (again := _retried(session, key, wanted | {"booked_on": booked_on})) is not None:
@@ -143,12 +176,18 @@ def stocktake(
     """
     if counted < 0:
         raise InputError("stock.negative_count", value=counted)
+    check_bound("counted", counted, MAX_STOCK)
     note = _text(reason, "--reason", "stock.no_reason")
     _booking(booked_on, today)
     get_village(session, village)
     item_for_village(session, code=item, village=village)
     chain = StockChain(session, operator)
     chain.head(village)  # lock before reading the stock the count is compared with
-    difference = counted - stock_of(session, village, item)
+    daily = daily_moves(session, village, item)
+    # The count is the stock on its booking day; goods that left later must still have been there.
+    held = sum(qty for day, qty in daily.items() if day <= booked_on)
+    difference = counted - held
+    if difference < 0 and (lowest := lowest_from(daily, booked_on)) + difference < 0:
+        raise Refused("stock.count_before_later", code=item, date=booked_on, counted=counted, taken=held - lowest)
     fields = {"village": village, "item": item, "kind": "stocktake", "qty": difference, "booked_on": booked_on}
     return chain.write(fields | {"note": note}), difference

@@ -6,10 +6,10 @@ from dataclasses import dataclass
 from datetime import date
 
 from sqlalchemy import text
-from sqlmodel import Session, col, select
+from sqlmodel import Session, select
 
-from moralbank.domain.year import year_end, year_start
-from moralbank.errors import Refused
+from moralbank.domain.year import year_end, year_problem, year_start
+from moralbank.errors import InputError, Refused
 from moralbank.services import ledger
 from moralbank.services.policy import policy_of
 from moralbank.services.proposals import count_pending
@@ -47,9 +47,18 @@ def remaining_coins(session: Session, village: str, year: int) -> dict[str, int]
     return {household: max(0, int(at_end) - int(out)) for household, at_end, out in rows}
 
 
-def _keys_taken(session: Session, prefix: str) -> set[str]:
-    query = select(Entry.idem_key).where(col(Entry.idem_key).startswith(prefix))
-    return {key for key in session.exec(query).all() if key}
+def _with_base_score(session: Session, village: str, year: int) -> set[str]:
+    """The households of a village that have the base score of ``year``: by kind and date, not by key."""
+    query = select(Entry.household).where(
+        Entry.village == village, Entry.kind == "base_score", Entry.booked_on == year_start(year).isoformat()
+    )
+    return set(session.exec(query).all())
+
+
+def check_year(year: int) -> None:
+    """Refuse a year outside 1949..2099, the years a date may have."""
+    if found := year_problem(year):
+        raise InputError(found[0], **found[1])
 
 
 def close_year(session: Session, *, village: str, year: int, operator: str, today: date) -> YearWritten:
@@ -59,19 +68,22 @@ def close_year(session: Session, *, village: str, year: int, operator: str, toda
     time, and while proposals wait (a pending deduction still holds coins). Earned points,
     boards and ratings are untouched: clearing entries earn nothing.
     """
+    check_year(year)
     get_village(session, village)
     if not policy_of(session, village).year_end_clearing:
         raise Refused("year.clearing_off", village=village)
     if today <= year_end(year):
         raise Refused("year.not_ended", year=year, end=year_end(year).isoformat())
     lock_village(session, village)
-    if _keys_taken(session, f"clearing:{village}:{year}:"):
+    if (village, year) in ledger.closed_years(session, village):
         raise Refused("year.already_closed", village=village, year=year)
     if waiting := count_pending(session, village):
         raise Refused("year.pending", village=village, count=waiting)
-    remaining = remaining_coins(session, village, year)
-    ids = ledger.write_clearings(session, village=village, year=year, remaining=remaining, operator=operator)
-    return YearWritten(village, year, len(ids), sum(c for c in remaining.values() if c > 0))
+    codes = session.exec(select(Household.code).where(Household.village == village)).all()
+    remaining = dict.fromkeys(codes, 0) | remaining_coins(session, village, year)
+    ledger.write_clearings(session, village=village, year=year, remaining=remaining, operator=operator)
+    cleared = [c for c in remaining.values() if c > 0]
+    return YearWritten(village, year, len(cleared), sum(cleared))
 
 
 def grant_base_score(session: Session, *, village: str, year: int, operator: str, today: date) -> YearWritten:
@@ -80,14 +92,14 @@ def grant_base_score(session: Session, *, village: str, year: int, operator: str
     Booked on 1 January as earned points (no coins). Refused when the policy gives none, before
     the year has begun, in a closed January, and when every household already has it.
     """
+    check_year(year)
     get_village(session, village)
     points = policy_of(session, village).base_score
     if points <= 0:
         raise Refused("year.no_base_score", village=village)
     ledger.check_booking(session, village, year_start(year).isoformat(), today)
     lock_village(session, village)
-    prefix = f"base:{village}:{year}:"
-    done = {key.removeprefix(prefix) for key in _keys_taken(session, prefix)}
+    done = _with_base_score(session, village, year)
     codes = session.exec(select(Household.code).where(Household.village == village)).all()
     fresh = [code for code in codes if code not in done]
     if not fresh:
