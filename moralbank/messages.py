@@ -217,6 +217,31 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "household.id_taken": ("该身份证号已登记在另一户", "this ID number is already registered to another household"),
     "household.added": ("已添加农户 {code}。", "Household {code} added."),
     "households.imported": ("已导入 {count} 户。", "{count} household(s) imported."),
+    # --- a clerk's real month: publishing rules, sheets as they come, nothing twice (issue 11) ---
+    "board.month_not_ended": (
+        "{month} 尚未结束，不能公布；月底过后（{first} 起）再公布",
+        "{month} has not ended; publish it from {first}",
+    ),
+    "board.earlier_unpublished": (
+        "{village} 村 {earlier} 有记录但榜单尚未公布；请先公布 {earlier}，或确需先公布 {month} 时加 --out-of-order",
+        "village {village} has entries in {earlier} and its board is not published; publish {earlier} "
+        "first, or add --out-of-order to publish {month} anyway",
+    ),
+    "board.summary": (
+        "{village} 村 {month} 榜单：{households} 户上红榜，共 {points} 分；前三名：{top}；黑榜 {black} 户",
+        "village {village}, {month}: {households} household(s) on the red list, {points} points; "
+        "top three: {top}; black list: {black}",
+    ),
+    "board.confirm_publish": (
+        "公布后 {month} 即封账，不能再记分、兑换或冲正。确认公布？",
+        "Publishing closes {month}: nothing more can be booked into it. Publish?",
+    ),
+    "confirm.cancelled": ("已取消，未写入任何内容。", "Cancelled; nothing was written."),
+    "help.out_of_order": (
+        "允许在更早的月份尚未公布时公布本月",
+        "Publish although an earlier month with entries is still unpublished",
+    ),
+    "help.yes": ("不再询问确认", "Do not ask for confirmation"),
     # --- resolutions and standards ---
     "quorum.negative": ("人数不能为负，应到人数须大于零", "counts cannot be negative and members must be positive"),
     "quorum.present_exceeds": (

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from datetime import date
 from typing import Any
 
 import pytest
@@ -102,15 +103,17 @@ def test_notice_cycle_end_to_end(noticed: Run, town: Engine) -> None:
     assert "proposal" not in journal and "void" not in journal  # they move no coins
 
 
-def test_publishing_waits_for_the_notice_period(noticed: Run) -> None:
+def test_publishing_waits_for_the_notice_period(noticed: Run, monkeypatch: pytest.MonkeyPatch) -> None:
     run = noticed
     propose(run, "DZ05", "ZY01", "2026-11-25")
-    held = run("board", "publish", "--village", "DZ", "--month", "2026-11")
-    assert held.exit_code == 1 and "1 proposal(s) booked in 2026-11" in held.output
     invoke(run, "village", "set", "XZ", "--notice-days", "1")
     propose(run, "XZ04", "ZY01", "2026-11-20")
+    freeze_today(monkeypatch, date(2026, 12, 1))  # November has ended; DZ05's notice runs to 2 December
+    invoke(run, "board", "publish", "--village", "DZ", "--month", "2026-10")
+    held = run("board", "publish", "--village", "DZ", "--month", "2026-11")
+    assert held.exit_code == 1 and "1 proposal(s) booked in 2026-11" in held.output
     invoke(run, "settle", "--village", "XZ")
-    invoke(run, "board", "publish", "--village", "XZ", "--month", "2026-11")
+    invoke(run, "board", "publish", "--village", "XZ", "--month", "2026-11", "--out-of-order")
     closed = run("award", "XZ04", "ZY01", "--on", "2026-11-26", "--booked", "2026-11-26")
     assert closed.exit_code == 1 and "2026-11 is closed" in closed.output
 

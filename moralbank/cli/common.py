@@ -209,6 +209,23 @@ def yes_no(value: str | None, option: str) -> bool | None:
     return parsed
 
 
+def interactive() -> bool:
+    """Whether a person is at the terminal to answer a question (tests replace it)."""
+    return sys.stdin.isatty() and sys.stdout.isatty()
+
+
+def confirm(ctx: typer.Context, yes: bool, key: str, **params: Any) -> None:
+    """Ask a person at a terminal before a write that cannot be taken back; ``--yes`` or a pipe skips it.
+
+    A refusal ends the command with exit 1 and says that nothing was written.
+    """
+    if yes or not interactive():
+        return
+    if not typer.confirm(text(key, settings(ctx).lang, **params), default=False):
+        say(ctx, "confirm.cancelled")
+        raise typer.Exit(1)
+
+
 def print_lang(ctx: typer.Context) -> str:
     """Printed boards and notices are in Chinese unless a language was asked for (--lang or env)."""
     source = ctx.find_root().get_parameter_source("lang")

@@ -22,3 +22,4 @@ BookedOpt = Annotated[str | None, typer.Option("--booked", help=h("help.booked")
 KeyOpt = Annotated[str | None, typer.Option("--key", help=h("help.key"))]
 ReasonOpt = Annotated[str, typer.Option("--reason", help=h("help.reason"))]
 PolicyOpt = Annotated[Path | None, typer.Option("--policy", help=h("help.policy"))]
+YesOpt = Annotated[bool, typer.Option("--yes", "-y", help=h("help.yes"))]

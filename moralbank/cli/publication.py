@@ -12,6 +12,7 @@ import typer
 from moralbank.cli.common import (
     app,
     check_format,
+    confirm,
     emit,
     engine,
     group,
@@ -33,6 +34,7 @@ from moralbank.cli.options import (
     TopOpt,
     VillageFilterOpt,
     VillageOpt,
+    YesOpt,
 )
 from moralbank.errors import MoralBankError
 
@@ -95,16 +97,29 @@ def board_publish(
     ctx: typer.Context,
     village: VillageOpt,
     month: MonthOpt,
+    out_of_order: Annotated[bool, typer.Option("--out-of-order", help=h("help.out_of_order"))] = False,
+    yes: YesOpt = False,
 ) -> None:
     from moralbank.reports.boards import village_board
-    from moralbank.services.publication import publish
-    from moralbank.storage.db import retrying
+    from moralbank.services.publication import check_publishable, publish, summary_of
+    from moralbank.storage.db import reading, retrying
 
     who, wanted = operator(ctx), month_option(month)
+    with reading(engine(ctx)) as session:  # refusals first; publish checks everything again under the lock
+        board = village_board(session, village=village, month=wanted)
+        check_publishable(session, board=board, today=today(ctx), out_of_order=out_of_order)
+    shown = summary_of(board)
+    black = "—" if shown.black is None else shown.black
+    say(ctx, "board.summary", **{**vars(shown), "top": "、".join(shown.top) or "—", "black": black})
+    confirm(ctx, yes, "board.confirm_publish", month=wanted)
     done = retrying(
         engine(ctx),
         lambda session: publish(
-            session, board=village_board(session, village=village, month=wanted), operator=who, today=today(ctx)
+            session,
+            board=village_board(session, village=village, month=wanted),
+            operator=who,
+            today=today(ctx),
+            out_of_order=out_of_order,
         ),
     )
     say(
