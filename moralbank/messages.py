@@ -242,6 +242,73 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "Publish although an earlier month with entries is still unpublished",
     ),
     "help.yes": ("不再询问确认", "Do not ask for confirmation"),
+    "sheet.unknown_column_of": (
+        "第 {column} 列的列名无法识别；可用的列名：{accepted}",
+        "column {column} has an unknown heading; the accepted headings are: {accepted}",
+    ),
+    "sheet.unsupported_type": (
+        "不支持的表格类型：{path}（请使用 .csv、.xlsx、.xls 或 .ods）",
+        "Unsupported sheet type: {path} (use .csv, .xlsx, .xls or .ods)",
+    ),
+    "sheet.no_header": (
+        "{path} 的工作表（{names}）中都找不到表头行；表头须含这些列：{columns}",
+        "no worksheet of {path} ({names}) has a header row; it must name these columns: {columns}",
+    ),
+    "sheet.no_such_worksheet": (
+        "{path} 中没有名为“{name}”的工作表；现有：{names}",
+        "{path} has no worksheet named “{name}”; it has: {names}",
+    ),
+    "sheet.no_worksheets_in_csv": (
+        "{path} 是 CSV 文件，只有一张表，不能用 --sheet 选择",
+        "{path} is a CSV file with one sheet; --sheet is for workbooks",
+    ),
+    "sheet.not_a_workbook": (
+        "无法读取 {path}：不是有效的工作簿（请用 Excel 或 WPS 另存为 .xlsx）",
+        "Cannot read {path}: not a valid workbook (save it again as .xlsx in Excel or WPS)",
+    ),
+    "household.id_as_number": (
+        "身份证号被表格当成了数字（末几位已丢失）；请把该列设为“文本”格式后重新输入",
+        "the ID number arrived as a number (a spreadsheet keeps only 15 digits of it); "
+        "set the column to text and type it again",
+    ),
+    "household.not_found_near": (
+        "找不到农户 {code}；是否要找：{suggestions}？",
+        "no household {code}; did you mean {suggestions}?",
+    ),
+    "standard.not_found_near": (
+        "找不到标准 {code}；是否要找：{suggestions}？",
+        "no standard {code}; did you mean {suggestions}?",
+    ),
+    "code.lost_zeros": (
+        "找不到 {code}——是否为 {suggestion}？表格把编号当成了数字，去掉了前面的 0；请把该列设为“文本”格式",
+        "{code} — did you mean {suggestion}? The spreadsheet took the code for a number and dropped its "
+        "leading zeros; set the column to text",
+    ),
+    "sheet.head_name_differs": (
+        "户主姓名“{sheet}”与登记的 {code} 户主“{register}”不符（户编号是否填错？）",
+        "the head name “{sheet}” is not that of {code} in the register (“{register}”); is the household code wrong?",
+    ),
+    "sheet.points_differ": (
+        "分值 {sheet} 与标准 {code} 不符（每次 {points} 分，本行共 {total} 分）",
+        "the points {sheet} do not match standard {code} ({points} per unit, {total} for this row)",
+    ),
+    "sheet.read_worksheet": ("读取工作表“{name}”", "reading worksheet “{name}”"),
+    "sheet.skipped_title": ("已跳过第 {row} 行（标题）：{text}", "skipped row {row} (a title): {text}"),
+    "sheet.skipped_footer": ("已跳过第 {row} 行（表尾）：{text}", "skipped row {row} (a footer): {text}"),
+    "help.sheet": (
+        "要读取的工作表名称（默认：第一张有表头的工作表）",
+        "The worksheet to read (default: the first with a header row)",
+    ),
+    "date.unrecognised": (
+        "{field} 的日期“{value}”无法识别：年份须写四位并放在前面，如 2026-11-03、2026/11/3 或 2026年11月3日",
+        "{field}: “{value}” is not a date we can read; write the year first in four digits, "
+        "e.g. 2026-11-03, 2026/11/3 or 2026年11月3日",
+    ),
+    "date.unrecognised_value": (
+        "日期“{value}”无法识别：年份须写四位并放在前面，如 2026-11-03、2026/11/3 或 2026年11月3日",
+        "“{value}” is not a date we can read; write the year first in four digits, e.g. 2026-11-03, "
+        "2026/11/3 or 2026年11月3日",
+    ),
     # --- resolutions and standards ---
     "quorum.negative": ("人数不能为负，应到人数须大于零", "counts cannot be negative and members must be positive"),
     "quorum.present_exceeds": (

@@ -133,9 +133,9 @@ def test_import_commands(run: Run, lang: str, tmp_path: Path) -> None:
     )
     missing = str(tmp_path / "无.csv")
     assert failed(run("import", "villages", missing, lang=lang)) == error(lang, "file.not_found", path=missing)
-    (tmp_path / "v.ods").write_text("x", encoding="utf-8")
-    assert failed(run("import", "decisions", str(tmp_path / "v.ods"), lang=lang)) == (
-        error(lang, "sheet.bad_type", path=str(tmp_path / "v.ods"))
+    (tmp_path / "v.pdf").write_text("x", encoding="utf-8")
+    assert failed(run("import", "decisions", str(tmp_path / "v.pdf"), lang=lang)) == (
+        error(lang, "sheet.unsupported_type", path=str(tmp_path / "v.pdf"))
     )
 
 
@@ -164,7 +164,7 @@ def test_standard_commands(run: Run, lang: str, tmp_path: Path) -> None:
     refused = failed(run("standard", "adopt", fixture("standards.toml"), lang=lang)).splitlines()
     assert refused[0] == error(lang, "sheet.rejected", source="standards.toml", count=24).rstrip("\n")
     assert failed(run("standard", "list", "--as-of", "11/01/2026", lang=lang)) == (
-        error(lang, "date.invalid", field="--as-of", value="11/01/2026")
+        error(lang, "date.unrecognised", field="--as-of", value="11/01/2026")
     )
 
 

@@ -139,21 +139,21 @@ def test_every_bad_row_is_listed(town: Run, engine: Engine, tmp_path: Path) -> N
     rows[9] = ["NL002", "ZY01", "0", "2026-10-05", "2026-10-25", "", "a3"]
     rows[12] = ["NL003", "XL01", "1", "2026-12-05", "2026-10-25", "", "a4"]
     rows[15] = ["NL004", "XL01", "3", "2026-10-05", "2026-10-25", "", "a5"]
-    rows[18] = ["", "ZY01", "1", "2026/10/05", "", "", "a6"]
+    rows[18] = ["", "ZY01", "1", "05/10/2026", "", "", "a6"]
     rows[21] = ["NL001", "ZY01", "5", "2026-10-05", "2026-10-25", "扫雪", "old-1"]
     rows[24] = ["BG001", "XL01", "1", "2026-01-05", "2026-10-25", "", "a7"]
     rows[30] = ["NL002", "ZY01", "1", "2026-10-05", "2026-10-25", "", rows[29][6]]  # a key twice in the sheet
     sheet = write_csv(tmp_path / "d.csv", HEADER, rows)
     assert failed(town("import", "decisions", str(sheet))).splitlines() == [
         "Error: d.csv: 11 problem(s) found; nothing was written.",
-        "  row 5, field household: no household NL404",
+        "  row 5, field household: no household NL404; did you mean NL004, NL003, NL002?",
         "  row 9, field standard: no standard QQ01",
         "  row 11, field qty: 0 must be a positive whole number",
         "  row 14, field event_date: the date 2026-12-05 is in the future",
         "  row 14, field booked_on: the booking date is before the event date",
         "  row 17, field qty: exceeds the monthly cap of 10 (already 0 this month, this one 15)",
         "  row 20, field household: is required",
-        "  row 20, field event_date: “2026/10/05” is not a valid date (YYYY-MM-DD)",
+        "  row 20, field event_date: “05/10/2026” is not a date we can read; write the year first in four digits, e.g. 2026-11-03, 2026/11/3 or 2026年11月3日",
         "  row 23, field qty: key old-1 was already used for a different decision",
         "  row 26, field standard: standard XL01 is not in force on 2026-01-05",
         "  row 32, field household: key 2026-10-0029 was already used for a different decision",

@@ -26,19 +26,20 @@ from moralbank.cli.options import (
     FormatOpt,
     KeyOpt,
     ReasonOpt,
+    SheetOpt,
 )
 from moralbank.cli.register import import_app
 from moralbank.messages import text
 
 
 @import_app.command("decisions", help=h("help.import_decisions"))
-def import_decisions(ctx: typer.Context, file: Path) -> None:
+def import_decisions(ctx: typer.Context, file: Path, sheet_name: SheetOpt = None) -> None:
     from moralbank.services.decisions import decisions_from_sheet
     from moralbank.services.ledger import record_decisions
     from moralbank.storage.db import retrying, tune_for_bulk
 
     who = operator(ctx)
-    sheet = read_sheet(file, "decisions")
+    sheet = read_sheet(file, "decisions", ctx, sheet_name)
     decisions, problems = decisions_from_sheet(sheet, today(ctx))
     label = text("progress.checking", settings(ctx).lang, source=sheet.source)
     with progress_bar(label, len(decisions)) as advance:

@@ -109,8 +109,16 @@ def board_publish(
         board = village_board(session, village=village, month=wanted)
         check_publishable(session, board=board, today=today(ctx), out_of_order=out_of_order)
     shown = summary_of(board)
-    black = "—" if shown.black is None else shown.black
-    say(ctx, "board.summary", **{**vars(shown), "top": "、".join(shown.top) or "—", "black": black})
+    say(
+        ctx,
+        "board.summary",
+        village=shown.village,
+        month=shown.month,
+        households=shown.households,
+        points=shown.points,
+        top="、".join(shown.top) or "—",
+        black="—" if shown.black is None else shown.black,
+    )
     confirm(ctx, yes, "board.confirm_publish", month=wanted)
     done = retrying(
         engine(ctx),

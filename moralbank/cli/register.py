@@ -23,6 +23,7 @@ from moralbank.cli.common import (
 )
 from moralbank.cli.options import (
     FormatOpt,
+    SheetOpt,
     VillageFilterOpt,
 )
 from moralbank.errors import MoralBankError
@@ -165,23 +166,23 @@ def household_show(ctx: typer.Context, code: str, fmt: FormatOpt = "table") -> N
 
 
 @import_app.command("villages", help=h("help.import_villages"))
-def import_villages(ctx: typer.Context, file: Path) -> None:
+def import_villages(ctx: typer.Context, file: Path, sheet_name: SheetOpt = None) -> None:
     from moralbank.services.register import add_villages
     from moralbank.storage.db import retrying
 
     operator(ctx)
-    sheet = read_sheet(file, "villages")
+    sheet = read_sheet(file, "villages", ctx, sheet_name)
     count = retrying(engine(ctx), lambda session: add_villages(session, sheet=sheet))
     say(ctx, "villages.imported", count=count)
 
 
 @import_app.command("households", help=h("help.import_households"))
-def import_households(ctx: typer.Context, file: Path) -> None:
+def import_households(ctx: typer.Context, file: Path, sheet_name: SheetOpt = None) -> None:
     from moralbank.services.register import add_households
     from moralbank.storage.db import retrying
 
     operator(ctx)
-    sheet = read_sheet(file, "households")
+    sheet = read_sheet(file, "households", ctx, sheet_name)
     label = text("progress.checking", settings(ctx).lang, source=sheet.source)
     with progress_bar(label, len(sheet.rows)) as advance:
         count = retrying(

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from operator import itemgetter
 from typing import Any
@@ -18,6 +18,7 @@ from moralbank.domain.dates import month_bounds, month_of
 from moralbank.domain.identity import has_personal_number
 from moralbank.domain.limits import check_text
 from moralbank.errors import InputError, NotFound, Refused, RowProblem, SheetError
+from moralbank.services.codes import all_household_codes, by_case, household_codes_by_case, unknown_code
 from moralbank.services.decisions import Decision
 from moralbank.services.proposals import as_proposal, noticed_villages, pending_points_since, reserved_coins
 from moralbank.services.register import Progress, get_household, now_utc
@@ -243,41 +244,103 @@ class DecisionBatch:
 
     def __init__(self, session: Session, decisions: list[tuple[int, Decision]], today: date) -> None:
         self.session = session
-        self.decisions = decisions
         self.today = today
         self.book = StandardBook.load(session)
-        self.villages = self._villages({d.household for _, d in decisions})
+        self.decisions = self._as_registered(decisions)
+        self.heads: dict[str, str] = {}
+        self.villages = self._villages({d.household for _, d in self.decisions})
+        self._known_households: list[str] | None = None
         # Lock the chains (in one order, so batches never deadlock) before reading keys, caps and
         # closed months: on PostgreSQL a concurrent writer's entries are then already committed.
         for village in sorted(set(self.villages.values())):
             lock_village(session, village)
-        self.caps = CapTracker(session, self.book, [d for _, d in decisions])
-        self.existing = _existing_by_key(session, (d.key or "" for _, d in decisions))
+        self.caps = CapTracker(session, self.book, [d for _, d in self.decisions])
+        self.existing = _existing_by_key(session, (d.key or "" for _, d in self.decisions))
         self.closed = closed_months(session)
         self.noticed = noticed_villages(session)  # their decisions are proposed first (拟记)
+
+    def _as_registered(self, decisions: list[tuple[int, Decision]]) -> list[tuple[int, Decision]]:
+        """The decisions with codes typed in another case (``dl019``, ``zy01``) as registered."""
+        households = household_codes_by_case(self.session, {d.household for _, d in decisions})
+        standards = by_case({d.standard for _, d in decisions}, {s.code for s in self.book.all()})
+        if not households and not standards:
+            return decisions
+        return [
+            (
+                n,
+                replace(
+                    d,
+                    household=households.get(d.household, d.household),
+                    standard=standards.get(d.standard, d.standard),
+                ),
+            )
+            for n, d in decisions
+        ]
 
     def _villages(self, households: set[str]) -> dict[str, str]:
         found: dict[str, str] = {}
         codes = sorted(households)
         for start in range(0, len(codes), 500):
-            query = select(Household.code, Household.village).where(col(Household.code).in_(codes[start : start + 500]))
-            found.update({code: village for code, village in self.session.exec(query).all()})
+            chunk = codes[start : start + 500]
+            query = select(Household.code, Household.village, Household.head_name).where(col(Household.code).in_(chunk))
+            for code, village, head in self.session.exec(query).all():
+                found[code] = village
+                self.heads[code] = head
         return found
+
+    def _unknown_household(self, number: int, code: str) -> RowProblem:
+        if self._known_households is None:
+            self._known_households = all_household_codes(self.session)
+        return unknown_code(number, "household", code, self._known_households, "household")
+
+    def _claims(self, number: int, decision: Decision, std: Standard) -> list[RowProblem]:
+        """Problems where the sheet's head name or points disagree with the register or the standard."""
+        problems = []
+        head, claimed = self.heads[decision.household], decision.head_name
+        if claimed and claimed != head:
+            problems.append(
+                RowProblem(
+                    number,
+                    "head_name",
+                    "sheet.head_name_differs",
+                    {"sheet": claimed, "code": decision.household, "register": head},
+                )
+            )
+        total, points = std.points * decision.qty, decision.points
+        if points is not None and points not in (std.points, total):
+            problems.append(
+                RowProblem(
+                    number,
+                    "points",
+                    "sheet.points_differ",
+                    {"sheet": points, "code": std.code, "points": std.points, "total": total},
+                )
+            )
+        return problems
 
     def _check(self, number: int, decision: Decision) -> tuple[dict[str, Any] | None, list[RowProblem]]:
         village = self.villages.get(decision.household)
         if village is None:
-            return None, [RowProblem(number, "household", "household.not_found", {"code": decision.household})]
+            return None, [self._unknown_household(number, decision.household)]
         problems = _date_problems(decision, self.today, number)
         if has_personal_number(decision.note):
             problems.append(RowProblem(number, "note", "text.personal_number"))
         std = self.book.in_force(decision.standard, village, decision.event_date)
         if std is None:
-            key = "standard.not_in_force" if self.book.knows(decision.standard, village) else "standard.not_found"
-            problems.append(
-                RowProblem(number, "standard", key, {"code": decision.standard, "date": decision.event_date})
-            )
+            if self.book.knows(decision.standard, village):
+                problems.append(
+                    RowProblem(
+                        number,
+                        "standard",
+                        "standard.not_in_force",
+                        {"code": decision.standard, "date": decision.event_date},
+                    )
+                )
+            else:
+                known = {s.code for s in self.book.all()}
+                problems.append(unknown_code(number, "standard", decision.standard, known, "standard"))
             return None, problems
+        problems += self._claims(number, decision, std)
         # A retry of a recorded key is answered with the original entry even once its month has closed.
         closed = (village, month_of(date.fromisoformat(decision.booked_on))) in self.closed
         if closed and decision.key not in self.existing:
