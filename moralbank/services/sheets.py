@@ -214,7 +214,7 @@ def _sheet(
     body = raw.rows[header + 1 :]
     footer = _footer_start(body, mapped, required)
     skipped += [
-        Skipped(header + 2 + n, "footer", _first_text(v))
+        Skipped(header + 2 + footer + n, "footer", _first_text(v))
         for n, v in enumerate(body[footer:])
         if any(x.strip() for x in v)
     ]
