@@ -292,6 +292,90 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "分值 {sheet} 与标准 {code} 不符（每次 {points} 分，本行共 {total} 分）",
         "the points {sheet} do not match standard {code} ({points} per unit, {total} for this row)",
     ),
+    "decision.likely_duplicate": (
+        "与已记账的第 {id} 号记录相同（同一户、标准、发生日期和数量），疑似重复；确实发生了两次请加 --repeat",
+        "the same as entry {id} already recorded (household, standard, event date and quantity): a likely "
+        "duplicate; if it really happened twice, add --repeat",
+    ),
+    "decision.duplicate_row": (
+        "与第 {row} 行相同（同一户、标准、发生日期和数量），疑似重复；确实发生了两次请加 --repeat",
+        "the same as row {row} (household, standard, event date and quantity): a likely duplicate; "
+        "if it really happened twice, add --repeat",
+    ),
+    "redeem.likely_duplicate": (
+        "{household} 当天已兑换过“{item}”{coins} 币（第 {id} 号记录），疑似重复；确实兑换了两次请加 --repeat",
+        "{household} already redeemed {coins} coins for “{item}” that day (entry {id}): a likely duplicate; "
+        "if it really happened twice, add --repeat",
+    ),
+    "help.repeat": (
+        "确实发生了两次（如同一天两次志愿服务）：不按疑似重复拒绝",
+        "It really happened twice (e.g. two volunteer shifts on one day): do not refuse it as a likely duplicate",
+    ),
+    "import.same_file": (
+        "{path} 已于 {at} 由 {operator} 导入过（第 {id} 号导入，文件名 {name}），未再写入；确需再次导入请加 --again",
+        "{path} was already imported on {at} by {operator} (import #{id}, as {name}); nothing was written. "
+        "To import it again anyway, add --again",
+    ),
+    "import.logged": (
+        "本次为第 {id} 号导入（撤销：moralbank reverse --import {id} --reason 原因）",
+        "Logged as import #{id} (to undo it: moralbank reverse --import {id} --reason TEXT)",
+    ),
+    "import.not_found": ("没有第 {id} 号导入", "there is no import #{id}"),
+    "import.no_entries": (
+        "第 {id} 号导入（{kind}）没有写入记账记录，无可冲正",
+        "import #{id} ({kind}) wrote no ledger entries; there is nothing to reverse",
+    ),
+    "import.dry_run": (
+        "试导入：未写入任何内容。正式导入将写入 {count} 条（另有 {repeated} 行已记过账）：",
+        "Dry run: nothing was written. The import would write {count} entries ({repeated} rows already recorded):",
+    ),
+    "import.dry_run_village": (
+        "  {village} 村：{entries} 条（拟记公示 {proposals} 条，直接入账 {postings} 条），"
+        "加 {awarded} 分，扣 {deducted} 分，涉及 {households} 户",
+        "  village {village}: {entries} entries ({proposals} proposals on notice, {postings} postings), "
+        "{awarded} points awarded, {deducted} deducted, {households} households",
+    ),
+    "decisions.imported_on_notice": (
+        "已记账 {count} 条，拟记公示 {proposals} 条（重复提交 {repeated} 条未重复记账）。",
+        "{count} entries recorded and {proposals} proposals put on notice ({repeated} repeated rows were already recorded).",
+    ),
+    "decisions.on_notice": (
+        "{village} 村的 {count} 条拟记积分公示至 {until}；期满无异议后运行 settle 入账",
+        "village {village}: {count} proposal(s) on notice until {until}; settle posts them after that if unopposed",
+    ),
+    "help.again": ("同一文件确需再次导入时使用", "Import a file that was already imported"),
+    "help.dry_run": (
+        "只检查、显示将写入的内容，不写入",
+        "Check everything and show what would be written; write nothing",
+    ),
+    "reverse.entry_or_import": (
+        "请指定要冲正的记录号，或用 --import 指定一次导入（二者选一）",
+        "Name the entry to reverse, or an import with --import (one of the two)",
+    ),
+    "reverse.shows": (
+        "第 {id} 号记录（{kind}）：{household} {name}，{standard} {title}，{points} 分，发生 {event}，记账 {booked}",
+        "entry {id} ({kind}): {household} {name}, {standard} {title}, {points} points, event {event}, booked {booked}",
+    ),
+    "reverse.confirm": (
+        "冲正第 {id} 号记录？冲正记录将永久保留。",
+        "Reverse entry {id}? The reversal is kept for good.",
+    ),
+    "reverse.confirm_import": (
+        "冲正第 {id} 号导入写入的全部记录？冲正记录将永久保留。",
+        "Reverse every entry of import #{id}? The reversals are kept for good.",
+    ),
+    "reverse.import_done": (
+        "第 {id} 号导入：冲正 {reversed} 条，作废拟记 {voided} 条，{skipped} 条此前已冲正或作废",
+        "import #{id}: {reversed} entries reversed, {voided} proposals voided, {skipped} already reversed or voided",
+    ),
+    "help.reverse_entry": ("要冲正的记录号", "The entry to reverse"),
+    "help.reverse_import": (
+        "冲正这次导入的全部记录（见 import list）",
+        "Reverse every entry of this import (see import list)",
+    ),
+    "help.import_list": ("列出历次导入（文件、行数、经办人、时间）", "List the imports (file, rows, operator, time)"),
+    "col.entries": ("记录数", "Entries"),
+    "col.imported_at": ("导入时间", "Imported at"),
     "sheet.read_worksheet": ("读取工作表“{name}”", "reading worksheet “{name}”"),
     "sheet.skipped_title": ("已跳过第 {row} 行（标题）：{text}", "skipped row {row} (a title): {text}"),
     "sheet.skipped_footer": ("已跳过第 {row} 行（表尾）：{text}", "skipped row {row} (a footer): {text}"),

@@ -106,6 +106,7 @@ def test_a_wps_meeting_workbook_imports_as_it_is(town: Run, tmp_path: Path) -> N
         "skipped row 7 (a footer): 制表人：王会计",
         "skipped row 8 (a footer): 填表日期：2026年11月28日",
         "3 entries recorded (0 repeated rows were already recorded).",
+        "Logged as import #1 (to undo it: moralbank reverse --import 1 --reason TEXT)",
     ]
     assert lines(town, "NL001") == [("2026-11-03", "2026-11-25", 4)]
     assert lines(town, "NL002") == [("2026-11-06", "2026-11-25", 10)]
@@ -144,9 +145,10 @@ def test_a_gbk_sheet_with_every_accepted_date_form(town: Run, tmp_path: Path) ->
     forms = ["2026-11-03", "2026/11/3", "2026-11-3", "2026.11.3", "2026年11月3日", "20261103", "２０２６－１１－０３"]
     rows = [["NL001", "ZY01", "1", form, form] for form in forms]
     sheet = write_csv(tmp_path / "日期.csv", ["户编号", "标准编号", "数量", "发生日期", "记账日期"], rows, "gbk")
-    assert (
-        ok(town("import", "decisions", str(sheet))) == "7 entries recorded (0 repeated rows were already recorded).\n"
-    )
+    refused = failed(town("import", "decisions", str(sheet))).splitlines()  # seven times the same decision
+    assert len(refused) == 7 and refused[1].startswith("  row 3, field household: the same as row 2")
+    imported = ok(town("import", "decisions", str(sheet), "--repeat")).splitlines()[0]
+    assert imported == "7 entries recorded (0 repeated rows were already recorded)."
     assert lines(town, "NL001") == [("2026-11-03", "2026-11-03", 4)] * 7
     award = ok(town("award", "NL002", "ZY01", "--on", "2026年11月4日", "--booked", "2026/11/5"))
     assert award.startswith("Recorded as entry ")
@@ -239,5 +241,6 @@ def test_an_ods_sheet_is_read_too(town: Run, tmp_path: Path) -> None:
         "读取工作表“评议表”",
         f"已跳过第 1 行（标题）：{TITLE}",
         "已记账 1 条（重复提交 0 条未重复记账）。",
+        "本次为第 1 号导入（撤销：moralbank reverse --import 1 --reason 原因）",
     ]
     assert lines(town, "NL004") == [("2026-11-02", "2026-11-29", 4)]

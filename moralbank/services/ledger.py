@@ -20,6 +20,7 @@ from moralbank.domain.limits import check_text
 from moralbank.errors import InputError, NotFound, Refused, RowProblem, SheetError
 from moralbank.services.codes import all_household_codes, by_case, household_codes_by_case, unknown_code
 from moralbank.services.decisions import Decision
+from moralbank.services.duplicates import DuplicateFinder, earlier_redemption
 from moralbank.services.proposals import as_proposal, noticed_villages, pending_points_since, reserved_coins
 from moralbank.services.register import Progress, get_household, now_utc
 from moralbank.services.standards import StandardBook
@@ -242,7 +243,9 @@ class CapTracker:
 class DecisionBatch:
     """Validates a set of decisions against the register, standards, caps and keys; then writes."""
 
-    def __init__(self, session: Session, decisions: list[tuple[int, Decision]], today: date) -> None:
+    def __init__(
+        self, session: Session, decisions: list[tuple[int, Decision]], today: date, *, repeat: bool = False
+    ) -> None:
         self.session = session
         self.today = today
         self.book = StandardBook.load(session)
@@ -258,6 +261,9 @@ class DecisionBatch:
         self.existing = _existing_by_key(session, (d.key or "" for _, d in self.decisions))
         self.closed = closed_months(session)
         self.noticed = noticed_villages(session)  # their decisions are proposed first (拟记)
+        self.duplicates = DuplicateFinder(
+            session, ((d.household, d.event_date) for _, d in self.decisions), repeat=repeat
+        )
 
     def _as_registered(self, decisions: list[tuple[int, Decision]]) -> list[tuple[int, Decision]]:
         """The decisions with codes typed in another case (``dl019``, ``zy01``) as registered."""
@@ -370,6 +376,9 @@ class DecisionBatch:
                     problems.append(RowProblem(number, differs, "key.conflict", {"key": key}))
                 repeated += 1
                 continue
+            if duplicate := self.duplicates.check(number, fields):
+                problems.append(duplicate)
+                continue
             std = self.book.in_force(decision.standard, fields["village"], decision.event_date)
             assert std is not None
             if over := self.caps.take(decision, std, number):
@@ -381,6 +390,38 @@ class DecisionBatch:
         return fresh, repeated, problems
 
 
+def checked_decisions(
+    session: Session,
+    *,
+    decisions: list[tuple[int, Decision]],
+    today: date,
+    source: str,
+    problems: list[RowProblem] | None = None,
+    progress: Progress | None = None,
+    repeat: bool = False,
+) -> tuple[list[dict[str, Any]], int]:
+    """The entries a batch would write and how many rows were retries; every problem raised at once.
+
+    ``problems`` are those already found while reading the sheet; they are reported together.
+    """
+    batch = DecisionBatch(session, decisions, today, repeat=repeat)
+    fresh, repeated, found = batch.prepare(progress)
+    found = sorted([*(problems or []), *found], key=lambda p: p.row)
+    if found:
+        raise SheetError(source, found)
+    return fresh, repeated
+
+
+def write_decisions(session: Session, *, fresh: list[dict[str, Any]], operator: str) -> list[dict[str, Any]]:
+    """Append checked entries to their chains; returns them sealed (village, seq), each with its id."""
+    chain = Chain(session, operator)
+    # Seal village by village so each chain's head is read (and locked) once.
+    sealed = [chain.seal(fields) for fields in sorted(fresh, key=itemgetter("village"))]
+    for row, entry_id in zip(sealed, chain.write_many(sealed), strict=True):
+        row["id"] = entry_id
+    return sealed
+
+
 def record_decisions(
     session: Session,
     *,
@@ -390,26 +431,22 @@ def record_decisions(
     source: str,
     problems: list[RowProblem] | None = None,
     progress: Progress | None = None,
+    repeat: bool = False,
 ) -> Written:
-    """Record every decision, or none: every bad row is reported with its number and field.
+    """Record every decision, or none: every bad row is reported with its number and field."""
+    fresh, repeated = checked_decisions(
+        session, decisions=decisions, today=today, source=source, problems=problems, progress=progress, repeat=repeat
+    )
+    sealed = write_decisions(session, fresh=fresh, operator=operator)
+    return Written([row["id"] for row in sealed], repeated)
 
-    ``problems`` are those already found while reading the sheet; they are reported together.
+
+def award(session: Session, *, decision: Decision, operator: str, today: date, repeat: bool = False) -> int:
+    """Record one decision and return its entry id (the original's id for a retried key).
+
+    A decision the same as a standing entry is refused as a likely duplicate unless ``repeat``.
     """
-    batch = DecisionBatch(session, decisions, today)
-    fresh, repeated, found = batch.prepare(progress)
-    found = sorted([*(problems or []), *found], key=lambda p: p.row)
-    if found:
-        raise SheetError(source, found)
-    chain = Chain(session, operator)
-    # Seal village by village so each chain's head is read (and locked) once.
-    fresh.sort(key=lambda f: f["village"])
-    sealed = [chain.seal(fields) for fields in fresh]
-    return Written(chain.write_many(sealed), repeated)
-
-
-def award(session: Session, *, decision: Decision, operator: str, today: date) -> int:
-    """Record one decision and return its entry id (the original's id for a retried key)."""
-    batch = DecisionBatch(session, [(0, decision)], today)
+    batch = DecisionBatch(session, [(0, decision)], today, repeat=repeat)
     fresh, repeated, problems = batch.prepare()
     if problems:
         raise SheetError("", problems)
@@ -534,8 +571,13 @@ def redeem(
     booked_on: str,
     today: date,
     key: str | None = None,
+    repeat: bool = False,
 ) -> int:
-    """Spend coins in the points supermarket; never below zero. Returns the entry id."""
+    """Spend coins in the points supermarket; never below zero. Returns the entry id.
+
+    The same item and coins for the household on the same day again is refused as a likely
+    duplicate, naming the earlier entry, unless ``repeat``.
+    """
     if coins <= 0:
         raise InputError("redeem.not_positive", value=coins)
     what = free_text(item, field="item", missing="redeem.no_item")
@@ -552,6 +594,10 @@ def redeem(
     _check_booking(session, owner.village, booked_on, today)
     chain = Chain(session, operator)
     chain.head(owner.village)  # lock the chain before reading the balance it guards
+    if not repeat and (
+        earlier := earlier_redemption(session, household=household, item=what, coins=coins, booked_on=booked_on)
+    ):
+        raise Refused("redeem.likely_duplicate", id=earlier, household=household, item=what, coins=coins)
     balance, reserved = coin_balance(session, household), reserved_coins(session, household)
     if coins > balance - reserved:
         if reserved:  # pending deductions (拟扣) hold coins until they are settled or voided

@@ -269,6 +269,7 @@ def redeem_outside_catalogue(
     booked_on: str,
     today: date,
     key: str | None,
+    repeat: bool = False,
 ) -> int:
     """A free-text redemption of goods outside the catalogue, under the village's policy.
 
@@ -290,6 +291,7 @@ def redeem_outside_catalogue(
         booked_on=booked_on,
         today=today,
         key=key,
+        repeat=repeat,
     )
 
 
