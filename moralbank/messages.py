@@ -376,6 +376,24 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "help.import_list": ("列出历次导入（文件、行数、经办人、时间）", "List the imports (file, rows, operator, time)"),
     "col.entries": ("记录数", "Entries"),
     "col.imported_at": ("导入时间", "Imported at"),
+    "object.received_before": (
+        "拟记 #{id} 记账于 {booked_on}，异议不可能早于此日收到",
+        "proposal #{id} was booked on {booked_on}; an objection cannot have been received before that",
+    ),
+    "help.received": (
+        "异议的收到日期（在公示期内收到、事后补录时填写）",
+        "The day the objection was received (when it is entered after that day)",
+    ),
+    "db.no_file": (
+        "找不到数据库文件 {path}（未创建任何文件）。请检查 --db 或 MORALBANK_DB；要新建账本请运行 moralbank init",
+        "There is no database file at {path} (nothing was created). Check --db or MORALBANK_DB; "
+        "to start a new ledger there, run `moralbank init`",
+    ),
+    "db.no_file_near": (
+        "找不到数据库文件 {path}（未创建任何文件）；同一文件夹中有：{files}。请检查 --db 或 MORALBANK_DB",
+        "There is no database file at {path} (nothing was created); that folder has: {files}. "
+        "Check --db or MORALBANK_DB",
+    ),
     "sheet.read_worksheet": ("读取工作表“{name}”", "reading worksheet “{name}”"),
     "sheet.skipped_title": ("已跳过第 {row} 行（标题）：{text}", "skipped row {row} (a title): {text}"),
     "sheet.skipped_footer": ("已跳过第 {row} 行（表尾）：{text}", "skipped row {row} (a footer): {text}"),

@@ -258,3 +258,21 @@ def test_a_posting_moves_what_a_direct_decision_would_and_a_void_moves_nothing(n
         assert (posting.booked_on, posting.kind, posting.amount) == ("2026-11-20", "award", direct.amount)
         assert (void.amount, void.coins, void.earned, void.note, void.booked_on) == (0, 0, 0, "不属实", "2026-11-28")
         assert (void.debit, void.credit) == ("households:DZ:DZ04", "village:DZ:issuance")  # the proposal's, swapped
+
+
+def test_an_objection_received_in_time_is_taken_when_entered_later(noticed: Run, town: Engine) -> None:
+    run = noticed
+    proposal = propose(run, "DZ05", "ZY01", "2026-11-20")  # objections until 2026-11-27; today is 11-29
+    late = run("object", str(proposal), "--reason", "当天不在村")
+    assert late.exit_code == 1 and "ended on 2026-11-27" in late.output
+    early = run("object", str(proposal), "--reason", "当天不在村", "--received", "2026-11-19")
+    assert early.output == (
+        f"Error: proposal #{proposal} was booked on 2026-11-20; an objection cannot have been received before that\n"
+    )
+    future = run("object", str(proposal), "--reason", "当天不在村", "--received", "2026-12-01")
+    assert future.output == "Error: --received: the date 2026-12-01 is in the future\n"
+    done = invoke(run, "object", str(proposal), "--reason", "当天不在村", "--received", "2026/11/26")
+    assert done.stdout.startswith(f"Objection recorded: proposal #{proposal} is voided")
+    with reading(town) as session:
+        note = session.exec(select(Entry.note).where(Entry.kind == "void")).one()
+    assert note == "当天不在村（异议收到日期 2026-11-26）"

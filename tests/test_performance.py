@@ -105,7 +105,7 @@ def _legacy_note(engine: Engine) -> None:
     decision = Decision("NL002", "ZY01", 1, "2026-10-02", "2026-10-03")
     object.__setattr__(decision, "note", ODD_NOTE)  # as stored before text was checked
     with writing(engine) as session:
-        ledger.award(session, decision=decision, operator="tester", today=date(2026, 11, 29))
+        ledger.award(session, decision=decision, operator="tester", today=date(2026, 11, 29), repeat=True)
 
 
 def _verify(engine: Engine) -> list[tuple[str, int | None, str]]:

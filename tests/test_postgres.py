@@ -352,7 +352,9 @@ def test_racing_retries_of_the_same_keys_write_each_entry_once(pg_url: str) -> N
         got = []
         for n in range(30):
             d = decision("VA", n, f"same-{n}")
-            got.append(retrying(mine, lambda s, d=d: ledger.award(s, decision=d, operator="t", today=TODAY)))
+            got.append(
+                retrying(mine, lambda s, d=d: ledger.award(s, decision=d, operator="t", today=TODAY, repeat=True))
+            )
         ids.append(got)
         mine.dispose()
 

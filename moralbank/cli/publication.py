@@ -198,14 +198,23 @@ def notice_show(
 
 
 @app.command("object", help=h("help.object"))
-def object_to(ctx: typer.Context, entry: int, reason: ReasonOpt) -> None:
+def object_to(
+    ctx: typer.Context,
+    entry: int,
+    reason: ReasonOpt,
+    received: Annotated[str | None, typer.Option("--received", help=h("help.received"))] = None,
+) -> None:
+    from moralbank.domain.dates import parse_date
     from moralbank.services.notice import object_to as void_proposal
     from moralbank.storage.db import retrying
 
     who = operator(ctx)
+    on = parse_date(received, "--received") if received else None
     void = retrying(
         engine(ctx),
-        lambda session: void_proposal(session, entry_id=entry, reason=reason, operator=who, today=today(ctx)),
+        lambda session: void_proposal(
+            session, entry_id=entry, reason=reason, operator=who, today=today(ctx), received=on
+        ),
     )
     say(ctx, "object.recorded", id=entry, void=void)
 
