@@ -575,8 +575,8 @@ def redeem(
 ) -> int:
     """Spend coins in the points supermarket; never below zero. Returns the entry id.
 
-    The same item and coins for the household on the same day again is refused as a likely
-    duplicate, naming the earlier entry, unless ``repeat``.
+    The same item and coins for the household on the same day again, without a key of its own,
+    is refused as a likely duplicate, naming the earlier entry, unless ``repeat``.
     """
     if coins <= 0:
         raise InputError("redeem.not_positive", value=coins)
@@ -594,7 +594,7 @@ def redeem(
     _check_booking(session, owner.village, booked_on, today)
     chain = Chain(session, operator)
     chain.head(owner.village)  # lock the chain before reading the balance it guards
-    if not repeat and (
+    if not (repeat or key) and (
         earlier := earlier_redemption(session, household=household, item=what, coins=coins, booked_on=booked_on)
     ):
         raise Refused("redeem.likely_duplicate", id=earlier, household=household, item=what, coins=coins)
