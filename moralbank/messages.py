@@ -394,6 +394,15 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "There is no database file at {path} (nothing was created); that folder has: {files}. "
         "Check --db or MORALBANK_DB",
     ),
+    "standard.already_adopted": (
+        "{path} 已经通过：即第 {id} 号决议（{held_on} {body}），未再写入。修订标准请写一份新的决议文件",
+        "{path} is already adopted: it is resolution #{id} ({held_on}, {body}); nothing was written. "
+        "To revise a standard, write a new resolution file",
+    ),
+    "entry.key_repeat": (
+        "幂等键 {idem} 已用过：这是第 {id} 号记录的重复提交，未重复记账",
+        "key {idem} was used before: a repeat of entry {id}; nothing new was written",
+    ),
     "sheet.read_worksheet": ("读取工作表“{name}”", "reading worksheet “{name}”"),
     "sheet.skipped_title": ("已跳过第 {row} 行（标题）：{text}", "skipped row {row} (a title): {text}"),
     "sheet.skipped_footer": ("已跳过第 {row} 行（表尾）：{text}", "skipped row {row} (a footer): {text}"),

@@ -227,8 +227,8 @@ REFUSED_AWARDS = [
      "field household: no household NL404; did you mean NL004, NL003, NL002?",
      "字段 household：找不到农户 NL404；是否要找：NL004, NL003, NL002？"),
     (["NL001", "XL01", "--on", "2026-11-30"],
-     "field event_date: the date 2026-11-30 is in the future\nfield booked_on: the booking date is before the event date",
-     "字段 event_date：日期 2026-11-30 晚于今天\n字段 booked_on：记账日期早于发生日期"),
+     "field event_date: the date 2026-11-30 is in the future",  # one mistake, one message
+     "字段 event_date：日期 2026-11-30 晚于今天"),
     (["NL001", "XL01", "--on", "2026-11-02", "--booked", "2026-12-01"],
      "field booked_on: the date 2026-12-01 is in the future", "字段 booked_on：日期 2026-12-01 晚于今天"),
     (["NL001", "XL01", "--qty", "0"], "field qty: 0 must be a positive whole number", "字段 qty：0 须为正整数"),

@@ -134,10 +134,15 @@ def award(
     if qty <= 0:  # named as a sheet names it: "field qty: ..."
         raise SheetError("", [RowProblem(0, "qty", "field.not_positive", {"value": qty})])
     decision = Decision(household, standard, qty, day(on, "--on", ctx), day(booked, "--booked", ctx), note, key)
+    with reading(engine(ctx)) as session:  # told apart below: a retry writes nothing new
+        earlier = ledger.entry_with_key(session, key) if key else None
     entry_id = retrying(
         engine(ctx),
         lambda session: ledger.award(session, decision=decision, operator=who, today=today(ctx), repeat=repeat),
     )
+    if earlier is not None and earlier == entry_id:
+        say(ctx, "entry.key_repeat", idem=key, id=entry_id)
+        return
     with reading(engine(ctx)) as session:  # a village with a notice period proposes first (拟记)
         proposed = ledger.get_entry(session, entry_id).kind == "proposal"
     say(ctx, "entry.proposed" if proposed else "entry.recorded", id=entry_id)

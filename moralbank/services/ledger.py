@@ -153,6 +153,11 @@ def differing_field(earlier: Entry | dict[str, Any], wanted: dict[str, Any]) -> 
     return None
 
 
+def entry_with_key(session: Session, key: str) -> int | None:
+    """The id of the entry recorded with idempotency key ``key``, if there is one."""
+    return session.exec(select(Entry.id).where(Entry.idem_key == key)).first()
+
+
 def _existing_by_key(session: Session, keys: Iterable[str]) -> dict[str, Entry]:
     wanted = [k for k in keys if k]
     found: dict[str, Entry] = {}
@@ -184,7 +189,8 @@ def _date_problems(decision: Decision, today: date, number: int) -> list[RowProb
         value = getattr(decision, name)
         if value > today.isoformat():
             problems.append(RowProblem(number, name, "date.future", {"value": value}))
-    if decision.booked_on < decision.event_date:
+    # A future event is the one mistake: a default booking date (today) before it is no second one.
+    if decision.booked_on < decision.event_date and decision.event_date <= today.isoformat():
         problems.append(RowProblem(number, "booked_on", "decision.booked_before_event"))
     return problems
 
