@@ -403,6 +403,14 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "幂等键 {idem} 已用过：这是第 {id} 号记录的重复提交，未重复记账",
         "key {idem} was used before: a repeat of entry {id}; nothing new was written",
     ),
+    "household.name_ambiguous": (
+        "户主姓名“{name}”对应多户：{codes}；请改用户编号，或加 --village 指定村",
+        "more than one household has the head name “{name}”: {codes}; use the household code, or --village",
+    ),
+    "help.household_find": (
+        "按户编号、户主姓名、网格或地址查找农户",
+        "Find households by code, head name, grid or address",
+    ),
     "sheet.read_worksheet": ("读取工作表“{name}”", "reading worksheet “{name}”"),
     "sheet.skipped_title": ("已跳过第 {row} 行（标题）：{text}", "skipped row {row} (a title): {text}"),
     "sheet.skipped_footer": ("已跳过第 {row} 行（表尾）：{text}", "skipped row {row} (a footer): {text}"),

@@ -31,6 +31,7 @@ from moralbank.cli.options import (
     ReasonOpt,
     RepeatOpt,
     SheetOpt,
+    VillageFilterOpt,
     YesOpt,
 )
 from moralbank.cli.register import import_app
@@ -263,14 +264,17 @@ def balance(
     ctx: typer.Context,
     household: str,
     as_of: AsOfOpt = None,
+    village: VillageFilterOpt = None,
     fmt: FormatOpt = "table",
 ) -> None:
     from moralbank.reports.passbook import balance as household_balance
+    from moralbank.services.codes import household_code
     from moralbank.storage.db import reading
 
     on = day(as_of, "--as-of", ctx) if as_of else None
     with reading(engine(ctx)) as session:
-        show(ctx, household_balance(session, household=household, as_of=on), fmt)
+        code = household_code(session, household, village)
+        show(ctx, household_balance(session, household=code, as_of=on), fmt)
 
 
 @app.command(help=h("help.statement"))
@@ -279,15 +283,18 @@ def statement(
     household: str,
     date_from: Annotated[str | None, typer.Option("--from", help=h("help.from"))] = None,
     date_to: Annotated[str | None, typer.Option("--to", help=h("help.to"))] = None,
+    village: VillageFilterOpt = None,
     fmt: FormatOpt = "table",
 ) -> None:
     from moralbank.reports.passbook import statement as passbook
+    from moralbank.services.codes import household_code
     from moralbank.storage.db import reading
 
     lo = day(date_from, "--from", ctx) if date_from else None
     hi = day(date_to, "--to", ctx) if date_to else None
     with reading(engine(ctx)) as session:
-        result = passbook(session, household=household, date_from=lo, date_to=hi)
+        code = household_code(session, household, village)
+        result = passbook(session, household=code, date_from=lo, date_to=hi)
     show_statement(ctx, result, fmt)
 
 

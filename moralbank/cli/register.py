@@ -159,6 +159,16 @@ def household_list(
         show(ctx, household_rows(session, village=village), fmt)
 
 
+@household_app.command("find", help=h("help.household_find"))
+def household_find(ctx: typer.Context, wanted: str, village: VillageFilterOpt = None, fmt: FormatOpt = "table") -> None:
+    from moralbank.reports.registry import household_row
+    from moralbank.services.codes import find_households
+    from moralbank.storage.db import reading
+
+    with reading(engine(ctx)) as session:
+        show(ctx, [household_row(h) for h in find_households(session, wanted, village)], fmt)
+
+
 @household_app.command("show", help=h("help.household_show"))
 def household_show(ctx: typer.Context, code: str, fmt: FormatOpt = "table") -> None:
     from moralbank.reports.registry import household_detail

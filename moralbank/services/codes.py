@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import difflib
 import re
+import unicodedata
 from collections.abc import Iterable
 
 from sqlmodel import Session, col, func, select
 
-from moralbank.errors import RowProblem
+from moralbank.errors import InputError, RowProblem
 from moralbank.storage.models import Household
 
 _DIGITS = re.compile(r"\d+")
@@ -74,3 +75,42 @@ def unknown_code(number: int, field: str, typed: str, known: Iterable[str], what
 def all_household_codes(session: Session) -> list[str]:
     """Every registered household code (read only when a typed code is unknown)."""
     return list(session.exec(select(Household.code).order_by(col(Household.code))).all())
+
+
+def find_households(session: Session, wanted: str, village: str | None = None) -> list[Household]:
+    """Households whose code, head name, grid or address contains ``wanted`` (codes regardless of case)."""
+    needle = wanted.strip()
+    if not needle:
+        return []
+    pattern = "%" + needle.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+    query = select(Household).where(
+        func.upper(Household.code).like(pattern.upper(), escape="\\")
+        | col(Household.head_name).like(pattern, escape="\\")
+        | col(Household.grid).like(pattern, escape="\\")
+        | col(Household.address).like(pattern, escape="\\")
+    )
+    if village:
+        query = query.where(Household.village == village)
+    return list(session.exec(query.order_by(col(Household.code))).all())
+
+
+def household_code(session: Session, wanted: str, village: str | None = None) -> str:
+    """The household ``wanted`` names: a registered code (in any case), or a head name unique in ``village``.
+
+    A head name shared by several households is refused with their codes; so is a name given
+    without ``--village`` when it is not unique across the county.
+    """
+    typed = unicodedata.normalize("NFKC", wanted).strip()
+    if session.get(Household, typed) is not None:
+        return typed
+    if (other := household_codes_by_case(session, {typed}).get(typed)) is not None:
+        return other
+    query = select(Household.code).where(Household.head_name == wanted.strip())
+    if village:
+        query = query.where(Household.village == village)
+    found = list(session.exec(query.order_by(col(Household.code))).all())
+    if len(found) == 1:
+        return found[0]
+    if found:
+        raise InputError("household.name_ambiguous", name=wanted.strip(), codes=", ".join(found))
+    return typed  # unknown: the report refuses it by code, as before
