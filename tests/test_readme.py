@@ -89,3 +89,12 @@ def test_the_file_format_template_imports_as_it_is(run: Run, folder: Path, monke
     assert [(line["event_date"], line["booked_on"], line["coins"]) for line in statement] == [
         ("2026-11-15", "2026-11-25", 10)
     ]
+
+
+def test_the_upgrade_and_backup_commands_run_as_written(
+    run: Run, folder: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    freeze_today(monkeypatch, date(2026, 12, 1))
+    blocks = section_blocks("Keeping the ledger for years: upgrades, backups and the village's clock")
+    assert [run_block(run, block, folder) for block in blocks] == [3, 1]
+    assert (folder / "demo-2026-12.db").is_file()

@@ -1,7 +1,8 @@
 """The raw cells of an input file: CSV in the encodings Chinese spreadsheets write, or a workbook.
 
-Workbooks (.xlsx, .xls, .ods) are read with python-calamine: it imports in about 1 ms where
-openpyxl takes about 190 ms, and reads a sheet several times faster (measured for issue 11).
+Workbooks (.xlsx, .xls, .ods) are read with python-calamine, which also reads .xls and .ods: it
+imports in about 1 ms where openpyxl takes about 190 ms, and read a 5,000-row decisions sheet in
+0.2 s where openpyxl (read-only mode) took 1.4 s, on the project's 2-core machine (issue 11).
 """
 
 from __future__ import annotations
