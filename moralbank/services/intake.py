@@ -16,7 +16,8 @@ from moralbank.services.ledger import checked_decisions, write_decisions
 from moralbank.services.proposals import PROPOSAL
 from moralbank.services.register import Progress, add_households, add_villages
 from moralbank.services.sheets import Sheet
-from moralbank.storage.models import Standard, Village
+from moralbank.services.shop import Redeemed, Redemption, redeem_items
+from moralbank.storage.models import Entry, Standard, Village
 
 
 @dataclass(frozen=True)
@@ -144,3 +145,25 @@ def take_households(
     count = add_households(session, sheet=sheet, today=today, progress=progress)
     record_import(session, file=file, rows=len(sheet.rows), operator=operator)
     return count
+
+
+def take_redemptions(
+    session: Session,
+    *,
+    file: SheetFile,
+    redemptions: list[tuple[int, Redemption]],
+    problems: list[RowProblem],
+    rows: int,
+    operator: str,
+    today: date,
+    again: bool = False,
+) -> tuple[Redeemed, int]:
+    """Redeem a redemption day's sheet whole and log it; returns what was redeemed and the import's number."""
+    if not again:
+        refuse_repeat(session, file)
+    done = redeem_items(
+        session, redemptions=redemptions, operator=operator, today=today, source=file.name, problems=problems
+    )
+    query = select(Entry.village, Entry.seq).where(col(Entry.id).in_(done.ids))
+    entries = [(village, seq) for village, seq in session.exec(query).all()]
+    return done, record_import(session, file=file, rows=rows, operator=operator, entries=entries)

@@ -10,6 +10,7 @@ from sqlmodel import Session
 from moralbank.services import ledger
 from moralbank.services.imports import entries_of
 from moralbank.services.proposals import PROPOSAL, VOID
+from moralbank.services.shop import reverse_entry
 from moralbank.storage.models import Entry, Household, Standard
 
 
@@ -92,9 +93,7 @@ def reverse_import(
             voided.append(_void(session, entry, note, operator))
             continue
         assert target.id is not None
-        reversed_ids.append(
-            ledger.reverse(
-                session, entry_id=target.id, reason=note, operator=operator, booked_on=booked_on, today=today
-            )
+        reversed_ids.append(  # a redemption by item also returns its goods to the stock
+            reverse_entry(session, entry_id=target.id, reason=note, operator=operator, booked_on=booked_on, today=today)
         )
     return ImportUndone(import_id, reversed_ids, voided, skipped)
