@@ -29,8 +29,18 @@ def by_case(typed: Iterable[str], known: Iterable[str]) -> dict[str, str]:
 
 
 def household_codes_by_case(session: Session, typed: set[str]) -> dict[str, str]:
-    """Typed household codes that are registered in another case (``dl019`` for ``DL019``)."""
-    wanted = sorted({code.upper() for code in typed})
+    """Typed household codes that are registered in another case (``dl019`` for ``DL019``).
+
+    Codes found as typed are settled by the primary key first: only the rest need the
+    case-blind scan, so a sheet of correct codes costs one indexed lookup.
+    """
+    codes = sorted(typed)
+    exact: set[str] = set()
+    for start in range(0, len(codes), 500):
+        exact.update(
+            session.exec(select(Household.code).where(col(Household.code).in_(codes[start : start + 500]))).all()
+        )
+    wanted = sorted({code.upper() for code in typed - exact})
     found: list[str] = []
     for start in range(0, len(wanted), 500):
         query = select(Household.code).where(func.upper(Household.code).in_(wanted[start : start + 500]))
