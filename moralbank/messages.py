@@ -384,16 +384,6 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "异议的收到日期（在公示期内收到、事后补录时填写）",
         "The day the objection was received (when it is entered after that day)",
     ),
-    "db.no_file": (
-        "找不到数据库文件 {path}（未创建任何文件）。请检查 --db 或 MORALBANK_DB；要新建账本请运行 moralbank init",
-        "There is no database file at {path} (nothing was created). Check --db or MORALBANK_DB; "
-        "to start a new ledger there, run `moralbank init`",
-    ),
-    "db.no_file_near": (
-        "找不到数据库文件 {path}（未创建任何文件）；同一文件夹中有：{files}。请检查 --db 或 MORALBANK_DB",
-        "There is no database file at {path} (nothing was created); that folder has: {files}. "
-        "Check --db or MORALBANK_DB",
-    ),
     "standard.already_adopted": (
         "{path} 已经通过：即第 {id} 号决议（{held_on} {body}），未再写入。修订标准请写一份新的决议文件",
         "{path} is already adopted: it is resolution #{id} ({held_on}, {body}); nothing was written. "

@@ -92,12 +92,26 @@ def test_a_decision_out_of_bounds_cannot_be_built() -> None:
 
 def test_a_200_kb_csv_cell_is_a_row_problem(tmp_path: Path) -> None:
     sheet = write_csv(tmp_path / "d.csv", ["household", "standard", "note"], [["NL001", "XL01", "x" * 200_000]])
-    with pytest.raises(SheetError) as caught:
-        read_kind(sheet, "decisions")
-    assert caught.value.message("en").splitlines() == [
-        "d.csv: 1 problem(s) found; nothing was written.",
-        "  row 2, field note: is 200000 characters long; at most 200 are allowed",
+    read = read_kind(sheet, "decisions")
+    assert read.rows == []
+    assert [p.message("en") for p in read.problems] == [
+        "row 2, field note: is 200000 characters long; at most 200 are allowed"
     ]
+
+
+def test_an_overlong_cell_does_not_hide_the_other_bad_rows(run: Any, engine: Engine, tmp_path: Path) -> None:
+    build_register(engine)
+    rows = [["NL001", "ZY01", "2026-10-05", "x" * 200_000], ["NL002", "ZY01", "2026-10-05", "ok"]]
+    rows += [["ZZ999", "ZY01", "2026-10-05", "ok"], ["NL003", "ZY01", "2026-13-05", "ok"]]
+    sheet = write_csv(tmp_path / "d.csv", ["household", "standard", "event_date", "note"], rows)
+    out = failed(run("import", "decisions", str(sheet)))
+    assert out.splitlines() == [
+        "Error: d.csv: 3 problem(s) found; nothing was written.",
+        "  row 2, field note: is 200000 characters long; at most 200 are allowed",
+        "  row 4, field household: no household ZZ999",
+        "  row 5, field event_date: “2026-13-05” is not a valid date (YYYY-MM-DD)",
+    ]
+    assert entry_count(engine) == 0
 
 
 def test_an_overlong_cell_imported_writes_nothing(run: Any, engine: Engine, tmp_path: Path) -> None:
@@ -112,9 +126,9 @@ def test_an_overlong_cell_imported_writes_nothing(run: Any, engine: Engine, tmp_
 def test_a_control_character_in_a_sheet_names_row_and_field(tmp_path: Path) -> None:
     rows = [["NL001", "XL01", "fine"], ["NL002", "XL01", "bad\x1b[31m"], ["NL003", "X\x00L01", ""]]
     sheet = write_csv(tmp_path / "d.csv", ["household", "standard", "note"], rows)
-    with pytest.raises(SheetError) as caught:
-        read_kind(sheet, "decisions")
-    assert [p.message("en") for p in caught.value.problems] == [
+    read = read_kind(sheet, "decisions")
+    assert [number for number, _row in read.rows] == [2]  # the others are reported, never read further
+    assert [p.message("en") for p in read.problems] == [
         "row 3, field note: has a control character (U+001B) at position 4, which is not allowed",
         "row 4, field standard: has a control character (U+0000) at position 2, which is not allowed",
     ]

@@ -111,7 +111,7 @@ def decision_from_row(row: Row, number: int, today: date, problems: list[RowProb
 
 def decisions_from_sheet(sheet: Sheet, today: date) -> tuple[list[tuple[int, Decision]], list[RowProblem]]:
     """The well-formed decisions of a sheet, and a problem for every malformed field."""
-    problems: list[RowProblem] = []
+    problems: list[RowProblem] = list(sheet.problems)
     decisions = []
     for number, row in sheet.rows:
         found: list[RowProblem] = []

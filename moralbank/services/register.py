@@ -66,7 +66,7 @@ def _village_problems(row: Row, number: int, known: set[str]) -> list[RowProblem
 def add_villages(session: Session, *, sheet: Sheet) -> int:
     """Add every village of a sheet, or none; returns how many were added."""
     known = set(session.exec(select(Village.code)).all())
-    problems: list[RowProblem] = []
+    problems: list[RowProblem] = list(sheet.problems)
     for number, row in sheet.rows:
         problems += _village_problems(row, number, known)
         known.add(row.get("code", ""))
@@ -154,7 +154,7 @@ def add_households(session: Session, *, sheet: Sheet, today: str, progress: Prog
     villages = set(session.exec(select(Village.code)).all())
     codes = set(session.exec(select(Household.code)).all())
     ids = set(session.exec(select(Household.id_number)).all())
-    problems: list[RowProblem] = []
+    problems: list[RowProblem] = list(sheet.problems)
     records = []
     for number, row in sheet.rows:
         record = _household_record(row, number, problems, today, (number, "id_number") in sheet.numeric)

@@ -96,6 +96,9 @@ class Sheet:
 
     source: str
     rows: list[tuple[int, Row]]
+    # Rows refused while reading (an overlong cell, a control character): not in ``rows``, and
+    # every consumer reports them with the problems it finds in the other rows.
+    problems: list[RowProblem] = field(default_factory=list)
     worksheet: str | None = None
     skipped: tuple[Skipped, ...] = ()
     numeric: frozenset[tuple[int, str]] = field(default_factory=frozenset)
@@ -225,17 +228,19 @@ def _sheet(
         if not any(v.strip() for v in values):
             continue
         row = {name: "" for name in [*columns, *sorted(extra)]}
+        unreadable = []
         for position, (name, value) in enumerate(zip(mapped, values, strict=False)):
             if name:
                 row[name] = _cell_value(name, value)
                 if (header + 1 + offset, position) in raw.numeric:
                     numeric.add((number, name))
                 if found := text_problem(name, row[name]):
-                    problems.append(RowProblem(number, name, *found))
-        rows.append((number, row))
-    if problems:  # an overlong cell or a control character: nothing further is checked or written
-        raise SheetError(source, problems)
-    return Sheet(source, rows, raw.name, tuple(skipped), frozenset(numeric))
+                    unreadable.append(RowProblem(number, name, *found))
+        if unreadable:  # reported with the other rows' problems; its other fields are not checked
+            problems += unreadable
+        else:
+            rows.append((number, row))
+    return Sheet(source, rows, problems, raw.name, tuple(skipped), frozenset(numeric))
 
 
 def read_kind(path: Path, kind: str, worksheet: str | None = None) -> Sheet:

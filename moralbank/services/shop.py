@@ -66,7 +66,7 @@ def _qty(value: str, number: int, problems: list[RowProblem]) -> int:
 
 def redemptions_from_sheet(sheet: Sheet, today: date) -> tuple[list[tuple[int, Redemption]], list[RowProblem]]:
     """The well-formed rows of a redemption day's sheet (户编号, 商品编号, 数量, 日期), and every malformed field."""
-    problems: list[RowProblem] = []
+    problems: list[RowProblem] = list(sheet.problems)
     found: list[tuple[int, Redemption]] = []
     for number, row in sheet.rows:
         mine = [RowProblem(number, name, "field.required") for name in REDEMPTION_REQUIRED if not row.get(name)]

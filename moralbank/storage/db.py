@@ -119,21 +119,7 @@ def refuse_missing_file(engine: Engine) -> None:
     """Refuse a SQLite path with no file there, before anything connects (which would create it)."""
     path = sqlite_file(engine)
     if path is not None and not path.is_file():
-        raise NoDatabaseFile(path)
-
-
-class NoDatabaseFile(NotInitialised):
-    """``--db`` names a SQLite file that is not there: said with the path looked at, and files like it."""
-
-    def __init__(self, path: Path) -> None:
-        import difflib
-
-        others = sorted(p.name for p in path.parent.glob("*.db") if p.is_file())
-        near = difflib.get_close_matches(path.name, others, n=3, cutoff=0.5)
-        if near:
-            super().__init__("db.no_file_near", path=str(path.resolve()), files=", ".join(near))
-        else:
-            super().__init__("db.no_file", path=str(path.resolve()))
+        raise NotInitialised()
 
 
 def _read_only(path: Path) -> sqlite3.Connection:
