@@ -190,7 +190,10 @@ def test_notice_period_cannot_change_while_proposals_wait(noticed: Run) -> None:
 def test_retried_key_returns_the_same_proposal(noticed: Run) -> None:
     run = noticed
     first = propose(run, "DZ05", "ZY01", "2026-11-26", "--key", "2026-11-0001")
-    assert propose(run, "DZ05", "ZY01", "2026-11-26", "--key", "2026-11-0001") == first
+    again = invoke(
+        run, "award", "DZ05", "ZY01", "--on", "2026-11-26", "--booked", "2026-11-26", "--key", "2026-11-0001"
+    )
+    assert again.stdout == f"key 2026-11-0001 was used before: a repeat of entry {first}; nothing new was written\n"
     differs = run("award", "DZ05", "ZY02", "--on", "2026-11-26", "--booked", "2026-11-26", "--key", "2026-11-0001")
     assert differs.exit_code == 1 and "standard" in differs.output
 
