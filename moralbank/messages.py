@@ -227,6 +227,207 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "household.id_taken": ("该身份证号已登记在另一户", "this ID number is already registered to another household"),
     "household.added": ("已添加农户 {code}。", "Household {code} added."),
     "households.imported": ("已导入 {count} 户。", "{count} household(s) imported."),
+    # --- a clerk's real month: publishing rules, sheets as they come, nothing twice (issue 11) ---
+    "board.month_not_ended": (
+        "{month} 尚未结束，不能公布；月底过后（{first} 起）再公布",
+        "{month} has not ended; publish it from {first}",
+    ),
+    "board.earlier_unpublished": (
+        "{village} 村 {earlier} 有记录但榜单尚未公布；请先公布 {earlier}，或确需先公布 {month} 时加 --out-of-order",
+        "village {village} has entries in {earlier} and its board is not published; publish {earlier} "
+        "first, or add --out-of-order to publish {month} anyway",
+    ),
+    "board.summary": (
+        "{village} 村 {month} 榜单：{households} 户上红榜，共 {points} 分；前三名：{top}；黑榜 {black} 户",
+        "village {village}, {month}: {households} household(s) on the red list, {points} points; "
+        "top three: {top}; black list: {black}",
+    ),
+    "board.confirm_publish": (
+        "公布后 {month} 即封账，不能再记分、兑换或冲正。确认公布？",
+        "Publishing closes {month}: nothing more can be booked into it. Publish?",
+    ),
+    "confirm.cancelled": ("已取消，未写入任何内容。", "Cancelled; nothing was written."),
+    "help.out_of_order": (
+        "允许在更早的月份尚未公布时公布本月",
+        "Publish although an earlier month with entries is still unpublished",
+    ),
+    "help.yes": ("不再询问确认", "Do not ask for confirmation"),
+    "sheet.unknown_column_of": (
+        "第 {column} 列的列名无法识别；可用的列名：{accepted}",
+        "column {column} has an unknown heading; the accepted headings are: {accepted}",
+    ),
+    "sheet.unsupported_type": (
+        "不支持的表格类型：{path}（请使用 .csv、.xlsx、.xls 或 .ods）",
+        "Unsupported sheet type: {path} (use .csv, .xlsx, .xls or .ods)",
+    ),
+    "sheet.no_header": (
+        "{path} 的工作表（{names}）中都找不到表头行；表头须含这些列：{columns}",
+        "no worksheet of {path} ({names}) has a header row; it must name these columns: {columns}",
+    ),
+    "sheet.no_such_worksheet": (
+        "{path} 中没有名为“{name}”的工作表；现有：{names}",
+        "{path} has no worksheet named “{name}”; it has: {names}",
+    ),
+    "sheet.no_worksheets_in_csv": (
+        "{path} 是 CSV 文件，只有一张表，不能用 --sheet 选择",
+        "{path} is a CSV file with one sheet; --sheet is for workbooks",
+    ),
+    "sheet.not_a_workbook": (
+        "无法读取 {path}：不是有效的工作簿（请用 Excel 或 WPS 另存为 .xlsx）",
+        "Cannot read {path}: not a valid workbook (save it again as .xlsx in Excel or WPS)",
+    ),
+    "household.id_as_number": (
+        "身份证号被表格当成了数字（末几位已丢失）；请把该列设为“文本”格式后重新输入",
+        "the ID number arrived as a number (a spreadsheet keeps only 15 digits of it); "
+        "set the column to text and type it again",
+    ),
+    "household.not_found_near": (
+        "找不到农户 {code}；是否要找：{suggestions}？",
+        "no household {code}; did you mean {suggestions}?",
+    ),
+    "standard.not_found_near": (
+        "找不到标准 {code}；是否要找：{suggestions}？",
+        "no standard {code}; did you mean {suggestions}?",
+    ),
+    "code.lost_zeros": (
+        "找不到 {code}——是否为 {suggestion}？表格把编号当成了数字，去掉了前面的 0；请把该列设为“文本”格式",
+        "{code} — did you mean {suggestion}? The spreadsheet took the code for a number and dropped its "
+        "leading zeros; set the column to text",
+    ),
+    "sheet.head_name_differs": (
+        "户主姓名“{sheet}”与登记的 {code} 户主“{register}”不符（户编号是否填错？）",
+        "the head name “{sheet}” is not that of {code} in the register (“{register}”); is the household code wrong?",
+    ),
+    "sheet.points_differ": (
+        "分值 {sheet} 与标准 {code} 不符（每次 {points} 分，本行共 {total} 分）",
+        "the points {sheet} do not match standard {code} ({points} per unit, {total} for this row)",
+    ),
+    "decision.likely_duplicate": (
+        "与已记账的第 {id} 号记录相同（同一户、标准、发生日期和数量），疑似重复；确实发生了两次请加 --repeat",
+        "the same as entry {id} already recorded (household, standard, event date and quantity): a likely "
+        "duplicate; if it really happened twice, add --repeat",
+    ),
+    "decision.duplicate_row": (
+        "与第 {row} 行相同（同一户、标准、发生日期和数量），疑似重复；确实发生了两次请加 --repeat",
+        "the same as row {row} (household, standard, event date and quantity): a likely duplicate; "
+        "if it really happened twice, add --repeat",
+    ),
+    "redeem.likely_duplicate": (
+        "{household} 当天已兑换过“{item}”{coins} 币（第 {id} 号记录），疑似重复；确实兑换了两次请加 --repeat",
+        "{household} already redeemed {coins} coins for “{item}” that day (entry {id}): a likely duplicate; "
+        "if it really happened twice, add --repeat",
+    ),
+    "help.repeat": (
+        "确实发生了两次（如同一天两次志愿服务）：不按疑似重复拒绝",
+        "It really happened twice (e.g. two volunteer shifts on one day): do not refuse it as a likely duplicate",
+    ),
+    "import.same_file": (
+        "{path} 已于 {at} 由 {operator} 导入过（第 {id} 号导入，文件名 {name}），未再写入；确需再次导入请加 --again",
+        "{path} was already imported on {at} by {operator} (import #{id}, as {name}); nothing was written. "
+        "To import it again anyway, add --again",
+    ),
+    "import.logged": (
+        "本次为第 {id} 号导入（撤销：moralbank reverse --import {id} --reason 原因）",
+        "Logged as import #{id} (to undo it: moralbank reverse --import {id} --reason TEXT)",
+    ),
+    "import.not_found": ("没有第 {id} 号导入", "there is no import #{id}"),
+    "import.no_entries": (
+        "第 {id} 号导入（{kind}）没有写入记账记录，无可冲正",
+        "import #{id} ({kind}) wrote no ledger entries; there is nothing to reverse",
+    ),
+    "import.dry_run": (
+        "试导入：未写入任何内容。正式导入将写入 {count} 条（另有 {repeated} 行已记过账）：",
+        "Dry run: nothing was written. The import would write {count} entries ({repeated} rows already recorded):",
+    ),
+    "import.dry_run_village": (
+        "  {village} 村：{entries} 条（拟记公示 {proposals} 条，直接入账 {postings} 条），"
+        "加 {awarded} 分，扣 {deducted} 分，涉及 {households} 户",
+        "  village {village}: {entries} entries ({proposals} proposals on notice, {postings} postings), "
+        "{awarded} points awarded, {deducted} deducted, {households} households",
+    ),
+    "decisions.imported_on_notice": (
+        "已记账 {count} 条，拟记公示 {proposals} 条（重复提交 {repeated} 条未重复记账）。",
+        "{count} entries recorded and {proposals} proposals put on notice ({repeated} repeated rows were already recorded).",
+    ),
+    "decisions.on_notice": (
+        "{village} 村的 {count} 条拟记积分公示至 {until}；期满无异议后运行 settle 入账",
+        "village {village}: {count} proposal(s) on notice until {until}; settle posts them after that if unopposed",
+    ),
+    "help.again": ("同一文件确需再次导入时使用", "Import a file that was already imported"),
+    "help.dry_run": (
+        "只检查、显示将写入的内容，不写入",
+        "Check everything and show what would be written; write nothing",
+    ),
+    "reverse.entry_or_import": (
+        "请指定要冲正的记录号，或用 --import 指定一次导入（二者选一）",
+        "Name the entry to reverse, or an import with --import (one of the two)",
+    ),
+    "reverse.shows": (
+        "第 {id} 号记录（{kind}）：{household} {name}，{standard} {title}，{points} 分，发生 {event}，记账 {booked}",
+        "entry {id} ({kind}): {household} {name}, {standard} {title}, {points} points, event {event}, booked {booked}",
+    ),
+    "reverse.confirm": (
+        "冲正第 {id} 号记录？冲正记录将永久保留。",
+        "Reverse entry {id}? The reversal is kept for good.",
+    ),
+    "reverse.confirm_import": (
+        "冲正第 {id} 号导入写入的全部记录？冲正记录将永久保留。",
+        "Reverse every entry of import #{id}? The reversals are kept for good.",
+    ),
+    "reverse.import_done": (
+        "第 {id} 号导入：冲正 {reversed} 条，作废拟记 {voided} 条，{skipped} 条此前已冲正或作废",
+        "import #{id}: {reversed} entries reversed, {voided} proposals voided, {skipped} already reversed or voided",
+    ),
+    "help.reverse_entry": ("要冲正的记录号", "The entry to reverse"),
+    "help.reverse_import": (
+        "冲正这次导入的全部记录（见 import list）",
+        "Reverse every entry of this import (see import list)",
+    ),
+    "help.import_list": ("列出历次导入（文件、行数、经办人、时间）", "List the imports (file, rows, operator, time)"),
+    "col.entries": ("记录数", "Entries"),
+    "col.imported_at": ("导入时间", "Imported at"),
+    "object.received_before": (
+        "拟记 #{id} 记账于 {booked_on}，异议不可能早于此日收到",
+        "proposal #{id} was booked on {booked_on}; an objection cannot have been received before that",
+    ),
+    "help.received": (
+        "异议的收到日期（在公示期内收到、事后补录时填写）",
+        "The day the objection was received (when it is entered after that day)",
+    ),
+    "standard.already_adopted": (
+        "{path} 已经通过：即第 {id} 号决议（{held_on} {body}），未再写入。修订标准请写一份新的决议文件",
+        "{path} is already adopted: it is resolution #{id} ({held_on}, {body}); nothing was written. "
+        "To revise a standard, write a new resolution file",
+    ),
+    "entry.key_repeat": (
+        "幂等键 {idem} 已用过：这是第 {id} 号记录的重复提交，未重复记账",
+        "key {idem} was used before: a repeat of entry {id}; nothing new was written",
+    ),
+    "household.name_ambiguous": (
+        "户主姓名“{name}”对应多户：{codes}；请改用户编号，或加 --village 指定村",
+        "more than one household has the head name “{name}”: {codes}; use the household code, or --village",
+    ),
+    "help.household_find": (
+        "按户编号、户主姓名、网格或地址查找农户",
+        "Find households by code, head name, grid or address",
+    ),
+    "sheet.read_worksheet": ("读取工作表“{name}”", "reading worksheet “{name}”"),
+    "sheet.skipped_title": ("已跳过第 {row} 行（标题）：{text}", "skipped row {row} (a title): {text}"),
+    "sheet.skipped_footer": ("已跳过第 {row} 行（表尾）：{text}", "skipped row {row} (a footer): {text}"),
+    "help.sheet": (
+        "要读取的工作表名称（默认：第一张有表头的工作表）",
+        "The worksheet to read (default: the first with a header row)",
+    ),
+    "date.unrecognised": (
+        "{field} 的日期“{value}”无法识别：年份须写四位并放在前面，如 2026-11-03、2026/11/3 或 2026年11月3日",
+        "{field}: “{value}” is not a date we can read; write the year first in four digits, "
+        "e.g. 2026-11-03, 2026/11/3 or 2026年11月3日",
+    ),
+    "date.unrecognised_value": (
+        "日期“{value}”无法识别：年份须写四位并放在前面，如 2026-11-03、2026/11/3 或 2026年11月3日",
+        "“{value}” is not a date we can read; write the year first in four digits, e.g. 2026-11-03, "
+        "2026/11/3 or 2026年11月3日",
+    ),
     # --- resolutions and standards ---
     "quorum.negative": ("人数不能为负，应到人数须大于零", "counts cannot be negative and members must be positive"),
     "quorum.present_exceeds": (

@@ -138,7 +138,7 @@ def _write_awards(db: str, stop: Any, written: Any) -> None:
         decision = Decision(
             household=household, standard="XL03", qty=1, event_date="2026-12-01", booked_on="2026-12-01"
         )
-        retrying(engine, lambda s, d=decision: ledger.award(s, decision=d, operator="clerk", today=TODAY))
+        retrying(engine, lambda s, d=decision: ledger.award(s, decision=d, operator="clerk", today=TODAY, repeat=True))
         written.value = n
 
 

@@ -129,7 +129,7 @@ def test_a_bad_id_echoed_from_a_sheet_row_is_masked(run: Any, engine: Engine, tm
     sheet = write_csv(tmp_path / "d.csv", ["household", "standard", "event_date"], rows)
     out = one_line(failed(run("import", "decisions", str(sheet))))
     assert person not in out and phone not in out
-    assert f"row 3, field event_date: “{phone[:3]}****{phone[-4:]}” is not a valid date" in out
+    assert f"row 3, field event_date: “{phone[:3]}****{phone[-4:]}” is not a date we can read" in out
     assert entry_count(engine) == 0
 
 

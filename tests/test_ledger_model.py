@@ -126,7 +126,7 @@ class LedgerMachine(RuleBasedStateMachine):
             args["household"], args["standard"], args["qty"], args["event"], args["event"][:8] + "25", "", args["key"]
         )
         with writing(self.engine) as session:
-            return ledger.award(session, decision=decision, operator=OPERATOR, today=TODAY)
+            return ledger.award(session, decision=decision, operator=OPERATOR, today=TODAY, repeat=True)
 
     def reverse_now(self, args: dict[str, Any]) -> int:
         with writing(self.engine) as session:

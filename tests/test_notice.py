@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from datetime import date
 from typing import Any
 
 import pytest
@@ -105,15 +106,17 @@ def test_notice_cycle_end_to_end(noticed: Run, town: Engine) -> None:
     assert "proposal" not in journal and "void" not in journal  # they move no coins
 
 
-def test_publishing_waits_for_the_notice_period(noticed: Run) -> None:
+def test_publishing_waits_for_the_notice_period(noticed: Run, monkeypatch: pytest.MonkeyPatch) -> None:
     run = noticed
     propose(run, "DZ05", "ZY01", "2026-11-25")
-    held = run("board", "publish", "--village", "DZ", "--month", "2026-11")
-    assert held.exit_code == 1 and "1 proposal(s) booked in 2026-11" in held.output
     invoke(run, "village", "set", "XZ", "--notice-days", "1")
     propose(run, "XZ04", "ZY01", "2026-11-20")
+    freeze_today(monkeypatch, date(2026, 12, 1))  # November has ended; DZ05's notice runs to 2 December
+    invoke(run, "board", "publish", "--village", "DZ", "--month", "2026-10")
+    held = run("board", "publish", "--village", "DZ", "--month", "2026-11")
+    assert held.exit_code == 1 and "1 proposal(s) booked in 2026-11" in held.output
     invoke(run, "settle", "--village", "XZ")
-    invoke(run, "board", "publish", "--village", "XZ", "--month", "2026-11")
+    invoke(run, "board", "publish", "--village", "XZ", "--month", "2026-11", "--out-of-order")
     closed = run("award", "XZ04", "ZY01", "--on", "2026-11-26", "--booked", "2026-11-26")
     assert closed.exit_code == 1 and "2026-11 is closed" in closed.output
 
@@ -190,7 +193,10 @@ def test_notice_period_cannot_change_while_proposals_wait(noticed: Run) -> None:
 def test_retried_key_returns_the_same_proposal(noticed: Run) -> None:
     run = noticed
     first = propose(run, "DZ05", "ZY01", "2026-11-26", "--key", "2026-11-0001")
-    assert propose(run, "DZ05", "ZY01", "2026-11-26", "--key", "2026-11-0001") == first
+    again = invoke(
+        run, "award", "DZ05", "ZY01", "--on", "2026-11-26", "--booked", "2026-11-26", "--key", "2026-11-0001"
+    )
+    assert again.stdout == f"key 2026-11-0001 was used before: a repeat of entry {first}; nothing new was written\n"
     differs = run("award", "DZ05", "ZY02", "--on", "2026-11-26", "--booked", "2026-11-26", "--key", "2026-11-0001")
     assert differs.exit_code == 1 and "standard" in differs.output
 
@@ -263,3 +269,21 @@ def test_a_posting_moves_what_a_direct_decision_would_and_a_void_moves_nothing(n
         assert (posting.booked_on, posting.kind, posting.amount) == ("2026-11-20", "award", direct.amount)
         assert (void.amount, void.coins, void.earned, void.note, void.booked_on) == (0, 0, 0, "不属实", "2026-11-28")
         assert (void.debit, void.credit) == ("households:DZ:DZ04", "village:DZ:issuance")  # the proposal's, swapped
+
+
+def test_an_objection_received_in_time_is_taken_when_entered_later(noticed: Run, town: Engine) -> None:
+    run = noticed
+    proposal = propose(run, "DZ05", "ZY01", "2026-11-20")  # objections until 2026-11-27; today is 11-29
+    late = run("object", str(proposal), "--reason", "当天不在村")
+    assert late.exit_code == 1 and "ended on 2026-11-27" in late.output
+    early = run("object", str(proposal), "--reason", "当天不在村", "--received", "2026-11-19")
+    assert early.output == (
+        f"Error: proposal #{proposal} was booked on 2026-11-20; an objection cannot have been received before that\n"
+    )
+    future = run("object", str(proposal), "--reason", "当天不在村", "--received", "2026-12-01")
+    assert future.output == "Error: --received: the date 2026-12-01 is in the future\n"
+    done = invoke(run, "object", str(proposal), "--reason", "当天不在村", "--received", "2026/11/26")
+    assert done.stdout.startswith(f"Objection recorded: proposal #{proposal} is voided")
+    with reading(town) as session:
+        note = session.exec(select(Entry.note).where(Entry.kind == "void")).one()
+    assert note == "当天不在村（异议收到日期 2026-11-26）"

@@ -105,7 +105,7 @@ def _legacy_note(engine: Engine) -> None:
     decision = Decision("NL002", "ZY01", 1, "2026-10-02", "2026-10-03")
     object.__setattr__(decision, "note", ODD_NOTE)  # as stored before text was checked
     with writing(engine) as session:
-        ledger.award(session, decision=decision, operator="tester", today=date(2026, 11, 29))
+        ledger.award(session, decision=decision, operator="tester", today=date(2026, 11, 29), repeat=True)
 
 
 def _verify(engine: Engine) -> list[tuple[str, int | None, str]]:
@@ -160,7 +160,7 @@ def test_a_bulk_import_writes_every_row_once_in_chain_order(run: Run, engine: En
         rows = session.execute(text("SELECT id, seq, idem_key FROM entry ORDER BY id")).all()
     assert [seq for _id, seq, _key in rows] == list(range(1, 302))
     assert len({key for _id, _seq, key in rows if key}) == 300
-    again = run("import", "decisions", str(paths["october"]))
+    again = run("import", "decisions", str(paths["october"]), "--again")
     assert "0 entries recorded (150 repeated" in again.output
     assert _verify(engine) == []
 
@@ -171,7 +171,7 @@ def test_caps_count_earlier_entries_for_a_small_batch_and_a_county_batch(
 ) -> None:
     _ledger(run, tmp_path)
     monkeypatch.setattr(ledger, "_FEW_HOUSEHOLDS", few)
-    award = ("award", "NL002", "HJ01", "--on", "2026-09-05", "--booked", "2026-10-01")
+    award = ("award", "NL002", "HJ01", "--on", "2026-09-05", "--booked", "2026-10-01", "--repeat")
     assert run(*award).exit_code == 0
     assert run(*award).exit_code == 0
     refused = run(*award)

@@ -352,7 +352,9 @@ def test_racing_retries_of_the_same_keys_write_each_entry_once(pg_url: str) -> N
         got = []
         for n in range(30):
             d = decision("VA", n, f"same-{n}")
-            got.append(retrying(mine, lambda s, d=d: ledger.award(s, decision=d, operator="t", today=TODAY)))
+            got.append(
+                retrying(mine, lambda s, d=d: ledger.award(s, decision=d, operator="t", today=TODAY, repeat=True))
+            )
         ids.append(got)
         mine.dispose()
 
@@ -423,7 +425,7 @@ def test_killed_writer_leaves_nothing_and_its_retry_writes_each_entry_once(
     first = run_on(pg_url, operator="t")(*import_sheet)  # the village's lock went with the killed connection
     assert first.exit_code == 0, first.output
     assert "50 entries recorded (0 repeated" in first.output
-    again = run_on(pg_url, operator="t")(*import_sheet)
+    again = run_on(pg_url, operator="t")(*import_sheet, "--again")
     assert "0 entries recorded (50 repeated" in again.output
     assert entry_count(engine) == 50
     with reading(engine) as session:

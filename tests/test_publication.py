@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from datetime import date
 from typing import Any
 
 import pytest
@@ -250,13 +251,16 @@ def test_village_set_refuses_bad_input(run: Run, town: Engine) -> None:
     assert "Traceback" not in bad.output + nothing.output + negative.output + missing.output
 
 
-def test_set_based_recompute_agrees_with_the_board_report(run: Run, town: Engine) -> None:
+def test_set_based_recompute_agrees_with_the_board_report(
+    run: Run, town: Engine, monkeypatch: pytest.MonkeyPatch
+) -> None:
     # A deduction reversed within October leaves the black list; one reversed in November stays.
     with reading(town) as session:
         ids = dict(session.execute(text("SELECT household, id FROM entry WHERE kind = 'deduction'")).all())
     invoke(run, "reverse", str(ids["DZ06"]), "--reason", "误记", "--booked", "2026-10-30")
     invoke(run, "reverse", str(ids["DZ04"]), "--reason", "误记", "--booked", "2026-11-02")
     invoke(run, "village", "set", "XZ", "--black-list", "yes")
+    freeze_today(monkeypatch, date(2026, 12, 1))  # November has ended
     for village, month in [("DZ", "2026-10"), ("XZ", "2026-10"), ("DZ", "2026-09"), ("XZ", "2026-11")]:
         invoke(run, "board", "publish", "--village", village, "--month", month)
     with reading(town) as session:
@@ -269,3 +273,62 @@ def test_set_based_recompute_agrees_with_the_board_report(run: Run, town: Engine
         assert [b.household for b in dz.black_list or []] == ["DZ04"]
         assert verify(session).ok
     assert "4 published board(s) match the ledger." in invoke(run, "verify").stdout
+
+
+def test_the_month_just_begun_is_refused_in_both_languages(
+    run: Run, town: Engine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    freeze_today(monkeypatch, date(2026, 12, 1))
+    invoke(run, "board", "publish", "--village", "DZ", "--month", "2026-10")
+    invoke(run, "board", "publish", "--village", "DZ", "--month", "2026-11")
+    typo = run("board", "publish", "--village", "DZ", "--month", "2026-12")
+    assert typo.exit_code == 1
+    assert typo.output == "Error: 2026-12 has not ended; publish it from 2027-01-01\n"
+    zh = run("board", "publish", "--village", "DZ", "--month", "2026-12", lang="zh")
+    assert zh.output == "错误：2026-12 尚未结束，不能公布；月底过后（2027-01-01 起）再公布\n"
+    invoke(run, "award", "DZ05", "ZY01", "--on", "2026-12-01")  # December stays open
+
+
+def test_a_later_month_waits_for_an_earlier_one_with_entries(
+    run: Run, town: Engine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    freeze_today(monkeypatch, date(2026, 12, 1))
+    early = run("board", "publish", "--village", "DZ", "--month", "2026-11")
+    assert early.exit_code == 1
+    assert early.output == (
+        "Error: village DZ has entries in 2026-10 and its board is not published; publish 2026-10 first, "
+        "or add --out-of-order to publish 2026-11 anyway\n"
+    )
+    zh = run("board", "publish", "--village", "DZ", "--month", "2026-11", lang="zh")
+    assert "DZ 村 2026-10 有记录但榜单尚未公布" in zh.output
+    with reading(town) as session:
+        assert session.execute(text("SELECT count(*) FROM board")).scalar() == 0
+    # September has no entries: it does not hold anything up; once October is out, November may go.
+    invoke(run, "board", "publish", "--village", "DZ", "--month", "2026-10")
+    invoke(run, "board", "publish", "--village", "DZ", "--month", "2026-11")
+    # XZ's October is unpublished: its November goes out only when asked for out of order.
+    forced = invoke(run, "board", "publish", "--village", "XZ", "--month", "2026-11", "--out-of-order")
+    assert "board #3" in forced.stdout
+
+
+def test_publishing_shows_the_summary_and_asks_on_a_terminal(
+    run: Run, town: Engine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from moralbank.cli import common
+
+    monkeypatch.setattr(common, "interactive", lambda: True)
+    declined = run("board", "publish", "--village", "DZ", "--month", "2026-10", input="n\n")
+    assert declined.exit_code == 1
+    lines = declined.stdout.splitlines()
+    assert lines[0] == (
+        "village DZ, 2026-10: 4 household(s) on the red list, 35 points; "
+        "top three: 刘志涛 12、王** 10、张学勇 10; black list: 2"
+    )
+    assert "Publishing closes 2026-10: nothing more can be booked into it. Publish?" in lines[1]
+    assert lines[-1] == "Cancelled; nothing was written."
+    with reading(town) as session:
+        assert session.execute(text("SELECT count(*) FROM board")).scalar() == 0
+    accepted = invoke(run, "board", "publish", "--village", "DZ", "--month", "2026-10", input="y\n")
+    assert "board #1" in accepted.stdout
+    skipped = invoke(run, "board", "publish", "--village", "XZ", "--month", "2026-10", "--yes")
+    assert "Publish?" not in skipped.stdout and "board #2" in skipped.stdout

@@ -86,10 +86,12 @@ def test_unknown_column_is_named_with_its_position(tmp_path: Path) -> None:
         read_sheet(path, VILLAGE_COLUMNS, ("code", "name", "town", "county"))
     assert raised.value.message("en").splitlines() == [
         "v.csv: 2 problem(s) found; nothing was written.",
-        "  row 1, field 镇: column 3 has an unknown heading",
+        "  row 1, field 镇: column 3 has an unknown heading; the accepted headings are: code, name, town, county",
         "  row 1, field notes: column 5 has an unknown heading",
     ]
-    assert raised.value.message("zh").splitlines()[1] == "  第 1 行，字段 镇：第 3 列的列名无法识别"
+    assert raised.value.message("zh").splitlines()[1] == (
+        "  第 1 行，字段 镇：第 3 列的列名无法识别；可用的列名：村编号、村名、镇街、县市区"
+    )
 
 
 def test_missing_required_columns_are_all_named(tmp_path: Path) -> None:
@@ -106,10 +108,10 @@ def test_missing_file_and_wrong_type(tmp_path: Path) -> None:
     with pytest.raises(InputError) as raised:
         read_sheet(tmp_path / "nope.csv", VILLAGE_COLUMNS, ())
     assert raised.value.key == "file.not_found"
-    (tmp_path / "v.ods").write_bytes(b"x")
+    (tmp_path / "v.pdf").write_bytes(b"x")
     with pytest.raises(InputError) as raised:
-        read_sheet(tmp_path / "v.ods", VILLAGE_COLUMNS, ())
-    assert raised.value.message("en") == f"Unsupported sheet type: {tmp_path / 'v.ods'} (use .csv or .xlsx)"
+        read_sheet(tmp_path / "v.pdf", VILLAGE_COLUMNS, ())
+    assert raised.value.message("en") == f"Unsupported sheet type: {tmp_path / 'v.pdf'} (use .csv, .xlsx, .xls or .ods)"
 
 
 @pytest.mark.parametrize(
@@ -155,7 +157,9 @@ def test_import_households_from_xlsx_with_chinese_headers(villages: Run, tmp_pat
     for row in household_rows(["NL001", "NL002", "NL003"]):
         book.active.append([int(row["members"]) if name == "members" else row[name] for name in ENGLISH])
     book.save(tmp_path / "农户.xlsx")
-    assert ok(villages("import", "households", str(tmp_path / "农户.xlsx"))) == "3 household(s) imported.\n"
+    assert ok(villages("import", "households", str(tmp_path / "农户.xlsx"))) == (
+        "reading worksheet “Sheet”\n3 household(s) imported.\n"
+    )
     shown = json.loads(ok(villages("household", "show", "NL002", "-f", "json")))
     expected = household_rows(["NL001", "NL002", "NL003"])[1]
     assert (shown["head_name"], shown["members"], shown["address"]) == ("张学勇", 3, expected["address"])
@@ -172,7 +176,10 @@ def test_bad_boolean_and_unknown_column_through_the_command(villages: Run, tmp_p
     ]
     odd = write_csv(tmp_path / "odd.csv", [*ENGLISH, "备注"], [[*rows[0].values(), "x"]])
     err = failed(villages("import", "households", str(odd), lang="zh"))
-    assert err.splitlines()[1] == "  第 1 行，字段 备注：第 11 列的列名无法识别"
+    assert err.splitlines()[1] == (
+        "  第 1 行，字段 备注：第 11 列的列名无法识别；可用的列名："
+        "户编号、村编号、户主姓名、身份证号、电话、人口、网格、地址、同意公示、同意报送银行"
+    )
     assert ok(villages("household", "list", "-f", "json")) == "[]\n"
 
 
@@ -186,7 +193,7 @@ def test_a_file_named_xlsx_that_is_no_workbook_is_refused_by_name(run: Run, tmp_
     result = run("import", "decisions", str(sheet), lang=lang)
     assert result.exit_code == 1
     assert result.exception is None or isinstance(result.exception, SystemExit)
-    assert text("sheet.not_workbook", lang, path="决定.xlsx") in result.output
+    assert text("sheet.not_a_workbook", lang, path="决定.xlsx") in result.output
     assert "Traceback" not in result.output
 
 

@@ -219,9 +219,19 @@ def test_a_redemption_sheet_is_written_whole_or_not_at_all(shop: Run, engine: En
     ]  # fmt: skip
     assert row_count(engine, "entry") == 3 and row_count(engine, "stock_movement") == 2
     good = sheet(tmp_path, [["NL001", "SOAP", "4", "2026-10-28"], ["NL002", "SOAP", "", "2026-10-28"]])
-    assert ok(shop("shop", "import", good)) == say("shop.sheet_redeemed", "en", count=2, repeated=0) + "\n"
+    assert ok(shop("shop", "import", good)).splitlines() == [
+        say("shop.sheet_redeemed", "en", count=2, repeated=0),
+        say("import.logged", "en", id=1),
+    ]
     assert (coins(shop, "NL001"), coins(shop, "NL002")) == (20, 3)
     assert [r["stock"] for r in listing(shop, "--village", "NL")] == [3, 5]
+    # The same sheet again is refused by its file; undone whole, its goods go back to the stock.
+    assert "already imported" in failed(shop("shop", "import", good))
+    assert ok(shop("reverse", "--import", "1", "--reason", "兑换登记错了", "--yes")) == (
+        "import #1: 2 entries reversed, 0 proposals voided, 0 already reversed or voided\n"
+    )
+    assert (coins(shop, "NL001"), coins(shop, "NL002")) == (40, 8)
+    assert [r["stock"] for r in listing(shop, "--village", "NL")] == [3, 10]
 
 
 def test_the_month_report_in_every_format(shop: Run, tmp_path: Path) -> None:
@@ -290,33 +300,6 @@ def test_migration_0003_creates_exactly_what_the_schema_does() -> None:
     assert [s for s in ours if s not in flat] == []
     mentioned = {t for s in _statements(schema) for t in ("shop_item", "stock_movement", "village_policy") if t in s}
     assert mentioned == {"shop_item", "stock_movement", "village_policy"}
-
-
-def test_migration_0003_upgrades_a_database_to_the_schema(tmp_path: Path) -> None:
-    from moralbank.storage.schema import schema_sections
-
-    schema = schema_sections()
-    version_2 = {  # schema.sql without this tables and guards
-        "common": schema["common"].split("\n-- The points supermarket")[0],
-        "sqlite": schema["sqlite"].split("CREATE TRIGGER IF NOT EXISTS shop_item_no_update")[0],
-    }
-    parts = re.split(r"^-- @(\w+)\s*$", MIGRATION.read_text(encoding="utf-8"), flags=re.M)
-    migration = dict(zip(parts[1::2], parts[2::2], strict=True))
-
-    def script(sections: dict[str, str]) -> str:
-        return sections["common"].replace("{auto_id}", "INTEGER PRIMARY KEY") + sections["sqlite"]
-
-    fresh, upgraded = sqlite3.connect(tmp_path / "fresh.db"), sqlite3.connect(tmp_path / "old.db")
-    fresh.executescript(script(schema))
-    upgraded.executescript(script(version_2))
-    assert "shop_item" not in {r[0] for r in upgraded.execute("SELECT name FROM sqlite_master")}
-    upgraded.executescript(script(migration))
-
-    def shape(conn: sqlite3.Connection) -> set[tuple[str, str, str]]:
-        rows = conn.execute("SELECT type, name, sql FROM sqlite_master WHERE sql IS NOT NULL").fetchall()
-        return {(kind, name, " ".join(sql.split())) for kind, name, sql in rows}
-
-    assert shape(upgraded) == shape(fresh)
 
 
 STOCK_TRIGGERS = ("stock_movement_no_update", "stock_movement_no_delete", "stock_movement_no_replace")

@@ -176,8 +176,8 @@ def test_standard_list_as_of(town: Run) -> None:
     ]
     table = ok(town("standard", "list", lang="zh"))
     assert "参加志愿义务劳动（修订）" in table and "一票否决" in table
-    assert failed(town("standard", "list", "--as-of", "2026/06/01")) == (
-        "Error: --as-of: “2026/06/01” is not a valid date (YYYY-MM-DD)\n"
+    assert failed(town("standard", "list", "--as-of", "06/01/2026")) == (
+        "Error: --as-of: “06/01/2026” is not a date we can read; write the year first in four digits, e.g. 2026-11-03, 2026/11/3 or 2026年11月3日\n"
     )
 
 
@@ -224,10 +224,11 @@ REFUSED_AWARDS = [
     (["NL001", "QQ01", "--on", "2026-03-01", "--booked", "2026-03-25"],
      "field standard: no standard QQ01", "字段 standard：找不到标准 QQ01"),
     (["NL404", "XL01", "--on", "2026-03-01", "--booked", "2026-03-25"],
-     "field household: no household NL404", "字段 household：找不到农户 NL404"),
+     "field household: no household NL404; did you mean NL004, NL003, NL002?",
+     "字段 household：找不到农户 NL404；是否要找：NL004, NL003, NL002？"),
     (["NL001", "XL01", "--on", "2026-11-30"],
-     "field event_date: the date 2026-11-30 is in the future\nfield booked_on: the booking date is before the event date",
-     "字段 event_date：日期 2026-11-30 晚于今天\n字段 booked_on：记账日期早于发生日期"),
+     "field event_date: the date 2026-11-30 is in the future",  # one mistake, one message
+     "字段 event_date：日期 2026-11-30 晚于今天"),
     (["NL001", "XL01", "--on", "2026-11-02", "--booked", "2026-12-01"],
      "field booked_on: the date 2026-12-01 is in the future", "字段 booked_on：日期 2026-12-01 晚于今天"),
     (["NL001", "XL01", "--qty", "0"], "field qty: 0 must be a positive whole number", "字段 qty：0 须为正整数"),
@@ -235,8 +236,8 @@ REFUSED_AWARDS = [
     (["NL001", "XL01", "--qty", "3", "--on", "2026-03-01", "--booked", "2026-03-25"],
      "field qty: exceeds the monthly cap of 10 (already 0 this month, this one 15)",
      "字段 qty：超过每月上限 10 分（本月已得 0 分，本次 15 分）"),
-    (["NL001", "XL01", "--on", "2026-3-1"],
-     "--on: “2026-3-1” is not a valid date (YYYY-MM-DD)", "--on 的日期“2026-3-1”无效，应为 YYYY-MM-DD"),
+    (["NL001", "XL01", "--on", "1/3/2026"],
+     "--on: “1/3/2026” is not a date we can read; write the year first in four digits, e.g. 2026-11-03, 2026/11/3 or 2026年11月3日", "--on 的日期“1/3/2026”无法识别：年份须写四位并放在前面，如 2026-11-03、2026/11/3 或 2026年11月3日"),
 ]  # fmt: skip
 
 

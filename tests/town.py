@@ -62,10 +62,12 @@ def _adopt(engine: Engine, sources: Iterable[str], *, source: str, operator: str
 
 
 def _record(engine: Engine, decisions: Sequence[Decision], *, operator: str, first_row: int = 1) -> list[int]:
-    """Record the decisions as one batch; returns the entry ids."""
+    """Record the decisions as one batch; returns the entry ids (a town may hold the same decision twice)."""
     batch = list(enumerate(decisions, start=first_row))
     with writing(engine) as session:
-        written = ledger.record_decisions(session, decisions=batch, operator=operator, today=TODAY, source="test")
+        written = ledger.record_decisions(
+            session, decisions=batch, operator=operator, today=TODAY, source="test", repeat=True
+        )
     return written.ids
 
 

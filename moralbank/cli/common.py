@@ -255,6 +255,23 @@ def yes_no(value: str | None, option: str) -> bool | None:
     return parsed
 
 
+def interactive() -> bool:
+    """Whether a person is at the terminal to answer a question (tests replace it)."""
+    return sys.stdin.isatty() and sys.stdout.isatty()
+
+
+def confirm(ctx: typer.Context, yes: bool, key: str, **params: Any) -> None:
+    """Ask a person at a terminal before a write that cannot be taken back; ``--yes`` or a pipe skips it.
+
+    A refusal ends the command with exit 1 and says that nothing was written.
+    """
+    if yes or not interactive():
+        return
+    if not typer.confirm(text(key, settings(ctx).lang, **params), default=False):
+        say(ctx, "confirm.cancelled")
+        raise typer.Exit(1)
+
+
 def print_lang(ctx: typer.Context) -> str:
     """Printed boards and notices are in Chinese unless a language was asked for (--lang or env)."""
     source = ctx.find_root().get_parameter_source("lang")
@@ -286,8 +303,23 @@ def emit(out: Path | None, body: str | list[Any]) -> None:
             console.print(part)
 
 
-def read_sheet(path: Path, kind: str) -> Any:
-    """An input sheet of one kind (villages, households, decisions), read and checked by column."""
+def read_sheet(path: Path, kind: str, ctx: typer.Context | None = None, worksheet: str | None = None) -> Any:
+    """An input sheet of one kind (villages, households, decisions), read and checked by column.
+
+    With ``ctx``, says which worksheet was read and which title and footer rows were skipped.
+    """
     from moralbank.services.sheets import read_kind
 
-    return read_kind(path, kind)
+    sheet = read_kind(path, kind, worksheet)
+    if ctx is not None:
+        tell_sheet(ctx, sheet)
+    return sheet
+
+
+def tell_sheet(ctx: typer.Context, sheet: Any) -> None:
+    """The worksheet read and the rows skipped, so the clerk sees what was not taken as data."""
+    if sheet.worksheet is not None:
+        say(ctx, "sheet.read_worksheet", name=sheet.worksheet)
+    for skipped in sheet.skipped:
+        key = "sheet.skipped_title" if skipped.kind == "title" else "sheet.skipped_footer"
+        say(ctx, key, row=skipped.row, text=skipped.text)

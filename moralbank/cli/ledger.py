@@ -11,6 +11,7 @@ import typer
 from moralbank.cli.common import (
     app,
     check_format,
+    confirm,
     day,
     emit,
     engine,
@@ -27,45 +28,98 @@ from moralbank.cli.common import (
     workbook,
 )
 from moralbank.cli.options import (
+    AgainOpt,
     AsOfOpt,
     BookedOpt,
+    DryRunOpt,
     FormatOpt,
     KeyOpt,
     OutOpt,
     ReasonOpt,
+    RepeatOpt,
+    SheetOpt,
+    VillageFilterOpt,
     VillageOpt,
+    YesOpt,
 )
 from moralbank.cli.register import import_app
 from moralbank.errors import MoralBankError
-from moralbank.messages import text
+from moralbank.messages import MESSAGES, text
 
 
 @import_app.command("decisions", help=h("help.import_decisions"))
-def import_decisions(ctx: typer.Context, file: Path) -> None:
+def import_decisions(
+    ctx: typer.Context,
+    file: Path,
+    sheet_name: SheetOpt = None,
+    again: AgainOpt = False,
+    repeat: RepeatOpt = False,
+    dry_run: DryRunOpt = False,
+) -> None:
     from moralbank.services.decisions import decisions_from_sheet
-    from moralbank.services.ledger import record_decisions
+    from moralbank.services.imports import SheetFile
+    from moralbank.services.intake import take_decisions
     from moralbank.storage.db import retrying, tune_for_bulk
 
     who = operator(ctx)
-    sheet = read_sheet(file, "decisions")
+    sheet = read_sheet(file, "decisions", ctx, sheet_name)
+    source = SheetFile.of(file, "decisions")
     decisions, problems = decisions_from_sheet(sheet, today(ctx))
     label = text("progress.checking", settings(ctx).lang, source=sheet.source)
     with progress_bar(label, len(decisions)) as advance:
 
         def record(session: Any) -> Any:
             tune_for_bulk(session)
-            return record_decisions(
+            return take_decisions(
                 session,
+                file=source,
                 decisions=decisions,
                 problems=problems,
+                rows=len(sheet.rows),
                 operator=who,
                 today=today(ctx),
-                source=sheet.source,
+                again=again,
+                repeat=repeat,
+                dry_run=dry_run,
                 progress=advance,
             )
 
-        written = retrying(engine(ctx), record)
-    say(ctx, "decisions.imported", count=len(written.ids), repeated=written.repeated)
+        done = retrying(engine(ctx), record)
+    tell_intake(ctx, done)
+
+
+def tell_intake(ctx: typer.Context, done: Any) -> None:
+    """What an import wrote, or on a dry run would write, per village; proposals named as such."""
+    proposals = sum(t.proposals for t in done.tallies)
+    if done.import_id is None:
+        say(ctx, "import.dry_run", count=sum(t.entries for t in done.tallies), repeated=done.repeated)
+        for t in done.tallies:
+            say(
+                ctx,
+                "import.dry_run_village",
+                village=t.village,
+                entries=t.entries,
+                proposals=t.proposals,
+                postings=t.postings,
+                awarded=t.awarded,
+                deducted=t.deducted,
+                households=t.households,
+            )
+        return
+    if proposals:
+        say(
+            ctx,
+            "decisions.imported_on_notice",
+            count=len(done.ids) - proposals,
+            proposals=proposals,
+            repeated=done.repeated,
+        )
+    else:
+        say(ctx, "decisions.imported", count=len(done.ids), repeated=done.repeated)
+    for t in done.tallies:
+        if t.proposals:
+            say(ctx, "decisions.on_notice", village=t.village, count=t.proposals, until=t.notice_until)
+    say(ctx, "import.logged", id=done.import_id)
 
 
 @app.command(help=h("help.award"))
@@ -78,6 +132,7 @@ def award(
     booked: BookedOpt = None,
     note: Annotated[str, typer.Option("--note", help=h("help.note"))] = "",
     key: KeyOpt = None,
+    repeat: RepeatOpt = False,
 ) -> None:
     from moralbank.errors import RowProblem, SheetError
     from moralbank.services import ledger
@@ -88,9 +143,15 @@ def award(
     if qty <= 0:  # named as a sheet names it: "field qty: ..."
         raise SheetError("", [RowProblem(0, "qty", "field.not_positive", {"value": qty})])
     decision = Decision(household, standard, qty, day(on, "--on", ctx), day(booked, "--booked", ctx), note, key)
+    with reading(engine(ctx)) as session:  # told apart below: a retry writes nothing new
+        earlier = ledger.entry_with_key(session, key) if key else None
     entry_id = retrying(
-        engine(ctx), lambda session: ledger.award(session, decision=decision, operator=who, today=today(ctx))
+        engine(ctx),
+        lambda session: ledger.award(session, decision=decision, operator=who, today=today(ctx), repeat=repeat),
     )
+    if earlier is not None and earlier == entry_id:
+        say(ctx, "entry.key_repeat", idem=key, id=entry_id)
+        return
     with reading(engine(ctx)) as session:  # a village with a notice period proposes first (拟记)
         proposed = ledger.get_entry(session, entry_id).kind == "proposal"
     say(ctx, "entry.proposed" if proposed else "entry.recorded", id=entry_id)
@@ -99,16 +160,25 @@ def award(
 @app.command(help=h("help.reverse"))
 def reverse(
     ctx: typer.Context,
-    entry: int,
     reason: ReasonOpt,
+    entry: Annotated[int | None, typer.Argument(help=h("help.reverse_entry"))] = None,
+    from_import: Annotated[int | None, typer.Option("--import", help=h("help.reverse_import"))] = None,
     booked: BookedOpt = None,
     key: KeyOpt = None,
+    yes: YesOpt = False,
 ) -> None:
     from moralbank.services.shop import reverse_entry
     from moralbank.storage.db import retrying
 
     who = operator(ctx)
     booked_on = day(booked, "--booked", ctx)
+    if (entry is None) == (from_import is None):
+        raise MoralBankError("reverse.entry_or_import")
+    if from_import is not None:
+        return reverse_whole_import(ctx, from_import, reason, booked_on, yes)
+    assert entry is not None
+    show_entry(ctx, entry)
+    confirm(ctx, yes, "reverse.confirm", id=entry)
     entry_id = retrying(  # a redemption by item also returns its goods to the stock
         engine(ctx),
         lambda session: reverse_entry(
@@ -116,6 +186,53 @@ def reverse(
         ),
     )
     say(ctx, "entry.recorded", id=entry_id)
+
+
+def show_entry(ctx: typer.Context, entry_id: int) -> None:
+    """The entry about to be reversed, on one line: whose, what, how many points, when."""
+    from moralbank.services.undo import entry_view
+    from moralbank.storage.db import reading
+
+    with reading(engine(ctx)) as session:
+        view = entry_view(session, entry_id)
+    say(
+        ctx,
+        "reverse.shows",
+        id=view.id,
+        kind=text(f"value.kind.{view.kind}", settings(ctx).lang)
+        if f"value.kind.{view.kind}" in MESSAGES
+        else view.kind,
+        household=view.household,
+        name=view.head_name,
+        standard=view.standard or "—",
+        title=view.title or view.note or "—",
+        points=f"{view.points:+d}",
+        event=view.event_date,
+        booked=view.booked_on,
+    )
+
+
+def reverse_whole_import(ctx: typer.Context, import_id: int, reason: str, booked_on: str, yes: bool) -> None:
+    """``reverse --import N``: every entry of the import reversed (or voided) in one transaction."""
+    from moralbank.services.undo import reverse_import
+    from moralbank.storage.db import retrying
+
+    who = operator(ctx)
+    confirm(ctx, yes, "reverse.confirm_import", id=import_id)
+    done = retrying(
+        engine(ctx),
+        lambda session: reverse_import(
+            session, import_id=import_id, reason=reason, operator=who, booked_on=booked_on, today=today(ctx)
+        ),
+    )
+    say(
+        ctx,
+        "reverse.import_done",
+        id=import_id,
+        reversed=len(done.reversed),
+        voided=len(done.voided),
+        skipped=done.skipped,
+    )
 
 
 @app.command(help=h("help.redeem"))
@@ -126,6 +243,7 @@ def redeem(
     item: Annotated[str, typer.Option("--item", help=h("help.item"))],
     booked: BookedOpt = None,
     key: KeyOpt = None,
+    repeat: RepeatOpt = False,
 ) -> None:
     from moralbank.services.shop import redeem_outside_catalogue
     from moralbank.storage.db import retrying
@@ -143,6 +261,7 @@ def redeem(
             booked_on=booked_on,
             today=today(ctx),
             key=key,
+            repeat=repeat,
         ),
     )
     say(ctx, "entry.recorded", id=entry_id)
@@ -153,13 +272,16 @@ def balance(
     ctx: typer.Context,
     household: str,
     as_of: AsOfOpt = None,
+    village: VillageFilterOpt = None,
     fmt: FormatOpt = "table",
 ) -> None:
     from moralbank.reports.passbook import balance as household_balance
+    from moralbank.services.codes import household_code
     from moralbank.storage.db import reading
 
     with reading(engine(ctx)) as session:  # the as-of date used is shown: today when none is given
-        show(ctx, household_balance(session, household=household, as_of=day(as_of, "--as-of", ctx)), fmt)
+        code = household_code(session, household, village)
+        show(ctx, household_balance(session, household=code, as_of=day(as_of, "--as-of", ctx)), fmt)
 
 
 FromOpt = Annotated[str | None, typer.Option("--from", help=h("help.from"))]
@@ -172,16 +294,19 @@ def statement(
     household: str,
     date_from: FromOpt = None,
     date_to: ToOpt = None,
+    village: VillageFilterOpt = None,
     fmt: FormatOpt = "table",
     out: OutOpt = None,
 ) -> None:
     from moralbank.reports.passbook import statement as passbook
+    from moralbank.services.codes import household_code
     from moralbank.storage.db import reading
 
     lo = day(date_from, "--from", ctx) if date_from else None
     hi = day(date_to, "--to", ctx) if date_to else None
     with reading(engine(ctx)) as session:
-        result = passbook(session, household=household, date_from=lo, date_to=hi)
+        code = household_code(session, household, village)
+        result = passbook(session, household=code, date_from=lo, date_to=hi)
     show_statement(ctx, result, fmt, out)
 
 

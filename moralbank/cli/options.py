@@ -22,3 +22,8 @@ BookedOpt = Annotated[str | None, typer.Option("--booked", help=h("help.booked")
 KeyOpt = Annotated[str | None, typer.Option("--key", help=h("help.key"))]
 ReasonOpt = Annotated[str, typer.Option("--reason", help=h("help.reason"))]
 PolicyOpt = Annotated[Path | None, typer.Option("--policy", help=h("help.policy"))]
+YesOpt = Annotated[bool, typer.Option("--yes", "-y", help=h("help.yes"))]
+SheetOpt = Annotated[str | None, typer.Option("--sheet", help=h("help.sheet"))]
+AgainOpt = Annotated[bool, typer.Option("--again", help=h("help.again"))]
+RepeatOpt = Annotated[bool, typer.Option("--repeat", help=h("help.repeat"))]
+DryRunOpt = Annotated[bool, typer.Option("--dry-run", help=h("help.dry_run"))]

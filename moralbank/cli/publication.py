@@ -12,6 +12,7 @@ import typer
 from moralbank.cli.common import (
     app,
     check_format,
+    confirm,
     emit,
     engine,
     group,
@@ -34,6 +35,7 @@ from moralbank.cli.options import (
     TopOpt,
     VillageFilterOpt,
     VillageOpt,
+    YesOpt,
 )
 from moralbank.errors import MoralBankError
 
@@ -107,16 +109,37 @@ def board_publish(
     ctx: typer.Context,
     village: VillageOpt,
     month: MonthOpt,
+    out_of_order: Annotated[bool, typer.Option("--out-of-order", help=h("help.out_of_order"))] = False,
+    yes: YesOpt = False,
 ) -> None:
     from moralbank.reports.boards import village_board
-    from moralbank.services.publication import publish
-    from moralbank.storage.db import retrying
+    from moralbank.services.publication import check_publishable, publish, summary_of
+    from moralbank.storage.db import reading, retrying
 
     who, wanted = operator(ctx), month_option(month)
+    with reading(engine(ctx)) as session:  # refusals first; publish checks everything again under the lock
+        board = village_board(session, village=village, month=wanted)
+        check_publishable(session, board=board, today=today(ctx), out_of_order=out_of_order)
+    shown = summary_of(board)
+    say(
+        ctx,
+        "board.summary",
+        village=shown.village,
+        month=shown.month,
+        households=shown.households,
+        points=shown.points,
+        top="、".join(shown.top) or "—",
+        black="—" if shown.black is None else shown.black,
+    )
+    confirm(ctx, yes, "board.confirm_publish", month=wanted)
     done = retrying(
         engine(ctx),
         lambda session: publish(
-            session, board=village_board(session, village=village, month=wanted), operator=who, today=today(ctx)
+            session,
+            board=village_board(session, village=village, month=wanted),
+            operator=who,
+            today=today(ctx),
+            out_of_order=out_of_order,
         ),
     )
     say(
@@ -193,14 +216,23 @@ def notice_show(
 
 
 @app.command("object", help=h("help.object"))
-def object_to(ctx: typer.Context, entry: int, reason: ReasonOpt) -> None:
+def object_to(
+    ctx: typer.Context,
+    entry: int,
+    reason: ReasonOpt,
+    received: Annotated[str | None, typer.Option("--received", help=h("help.received"))] = None,
+) -> None:
+    from moralbank.domain.dates import parse_date
     from moralbank.services.notice import object_to as void_proposal
     from moralbank.storage.db import retrying
 
     who = operator(ctx)
+    on = parse_date(received, "--received") if received else None
     void = retrying(
         engine(ctx),
-        lambda session: void_proposal(session, entry_id=entry, reason=reason, operator=who, today=today(ctx)),
+        lambda session: void_proposal(
+            session, entry_id=entry, reason=reason, operator=who, today=today(ctx), received=on
+        ),
     )
     say(ctx, "object.recorded", id=entry, void=void)
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -23,10 +24,13 @@ from moralbank.cli.common import (
     yes_no,
 )
 from moralbank.cli.options import (
+    AgainOpt,
     FormatOpt,
     OutOpt,
+    SheetOpt,
     VillageFilterOpt,
 )
+from moralbank.domain.clock import local_time
 from moralbank.errors import MoralBankError
 from moralbank.messages import text
 
@@ -167,6 +171,16 @@ def household_list(
     show(ctx, rows, fmt, out=out, sheet=sheet, labels=HOUSEHOLD_COLUMNS)
 
 
+@household_app.command("find", help=h("help.household_find"))
+def household_find(ctx: typer.Context, wanted: str, village: VillageFilterOpt = None, fmt: FormatOpt = "table") -> None:
+    from moralbank.reports.registry import household_row
+    from moralbank.services.codes import find_households
+    from moralbank.storage.db import reading
+
+    with reading(engine(ctx)) as session:
+        show(ctx, [household_row(h) for h in find_households(session, wanted, village)], fmt)
+
+
 @household_app.command("show", help=h("help.household_show"))
 def household_show(ctx: typer.Context, code: str, fmt: FormatOpt = "table") -> None:
     from moralbank.reports.registry import household_detail
@@ -177,27 +191,53 @@ def household_show(ctx: typer.Context, code: str, fmt: FormatOpt = "table") -> N
 
 
 @import_app.command("villages", help=h("help.import_villages"))
-def import_villages(ctx: typer.Context, file: Path) -> None:
-    from moralbank.services.register import add_villages
+def import_villages(ctx: typer.Context, file: Path, sheet_name: SheetOpt = None, again: AgainOpt = False) -> None:
+    from moralbank.services.imports import SheetFile
+    from moralbank.services.intake import take_villages
     from moralbank.storage.db import retrying
 
-    operator(ctx)
-    sheet = read_sheet(file, "villages")
-    count = retrying(engine(ctx), lambda session: add_villages(session, sheet=sheet))
+    who = operator(ctx)
+    sheet = read_sheet(file, "villages", ctx, sheet_name)
+    source = SheetFile.of(file, "villages")
+    count = retrying(
+        engine(ctx), lambda session: take_villages(session, file=source, sheet=sheet, operator=who, again=again)
+    )
     say(ctx, "villages.imported", count=count)
 
 
 @import_app.command("households", help=h("help.import_households"))
-def import_households(ctx: typer.Context, file: Path) -> None:
-    from moralbank.services.register import add_households
+def import_households(ctx: typer.Context, file: Path, sheet_name: SheetOpt = None, again: AgainOpt = False) -> None:
+    from moralbank.services.imports import SheetFile
+    from moralbank.services.intake import take_households
     from moralbank.storage.db import retrying
 
-    operator(ctx)
-    sheet = read_sheet(file, "households")
+    who = operator(ctx)
+    sheet = read_sheet(file, "households", ctx, sheet_name)
+    source = SheetFile.of(file, "households")
     label = text("progress.checking", settings(ctx).lang, source=sheet.source)
     with progress_bar(label, len(sheet.rows)) as advance:
         count = retrying(
             engine(ctx),
-            lambda session: add_households(session, sheet=sheet, today=today(ctx).isoformat(), progress=advance),
+            lambda session: take_households(
+                session,
+                file=source,
+                sheet=sheet,
+                operator=who,
+                today=today(ctx).isoformat(),
+                again=again,
+                progress=advance,
+            ),
         )
     say(ctx, "households.imported", count=count)
+
+
+@import_app.command("list", help=h("help.import_list"))
+def import_list(ctx: typer.Context, fmt: FormatOpt = "table") -> None:
+    from moralbank.services.imports import import_list as logged
+    from moralbank.storage.db import reading
+
+    with reading(engine(ctx)) as session:
+        rows = logged(session)
+    if fmt == "table":  # people read local times; JSON and CSV keep the stored UTC
+        rows = [replace(row, imported_at=local_time(row.imported_at, settings(ctx).tz)) for row in rows]
+    show(ctx, rows, fmt)

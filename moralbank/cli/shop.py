@@ -222,21 +222,39 @@ def shop_redeem(
 
 
 @shop_app.command("import", help=h("help.shop_import"))
-def shop_import(ctx: typer.Context, file: Path) -> None:
+def shop_import(
+    ctx: typer.Context,
+    file: Path,
+    sheet_name: Annotated[str | None, typer.Option("--sheet", help=h("help.sheet"))] = None,
+    again: Annotated[bool, typer.Option("--again", help=h("help.again"))] = False,
+) -> None:
+    from moralbank.cli.common import tell_sheet
+    from moralbank.services.imports import SheetFile
+    from moralbank.services.intake import take_redemptions
     from moralbank.services.sheets import read_sheet
-    from moralbank.services.shop import REDEMPTION_COLUMNS, REDEMPTION_REQUIRED, redeem_items, redemptions_from_sheet
+    from moralbank.services.shop import REDEMPTION_COLUMNS, REDEMPTION_REQUIRED, redemptions_from_sheet
     from moralbank.storage.db import retrying
 
     who = operator(ctx)
-    sheet = read_sheet(file, REDEMPTION_COLUMNS, REDEMPTION_REQUIRED)
+    sheet = read_sheet(file, REDEMPTION_COLUMNS, REDEMPTION_REQUIRED, worksheet=sheet_name)
+    tell_sheet(ctx, sheet)
+    source = SheetFile.of(file, "redemptions")
     rows, problems = redemptions_from_sheet(sheet, today(ctx))
-    done = retrying(
+    done, import_id = retrying(
         engine(ctx),
-        lambda session: redeem_items(
-            session, redemptions=rows, problems=problems, operator=who, today=today(ctx), source=sheet.source
+        lambda session: take_redemptions(
+            session,
+            file=source,
+            redemptions=rows,
+            problems=problems,
+            rows=len(sheet.rows),
+            operator=who,
+            today=today(ctx),
+            again=again,
         ),
     )
     say(ctx, "shop.sheet_redeemed", count=len(done.ids), repeated=done.repeated)
+    say(ctx, "import.logged", id=import_id)
 
 
 @shop_app.command("report", help=h("help.shop_report"))

@@ -25,6 +25,7 @@ from moralbank.storage.models import (
     ExportLog,
     Household,
     Resolution,
+    SheetImport,
     ShopItem,
     Standard,
     StockMovement,
@@ -44,6 +45,7 @@ TABLES = (
     "shop_item",
     "stock_movement",
     "village_policy",
+    "sheet_import",
 )
 
 # Checks one side's ledger (every chain, the zero sum, and the given checkpoints); returns the
@@ -260,6 +262,8 @@ def copy_ledger(source: Session, target: Session, *, check: ChainCheck) -> Copie
     copied.items = _copy_items(source, target)
     copied.movements = sum(_copy_movements(source, target, village) for village in _stock_villages(source))
     _copy_policies(source, target)
+    # The import log names entries by village and seq, which the copy keeps.
+    _copy_keyed(source, target, SheetImport, ("imported_at", "file_sha256"))
     if (problem := check(target, source_heads)) is not None:
         raise Refused("copy.target_broken", village=problem[0] or "-", seq=problem[1] or "-")
     return copied

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 
 from moralbank.domain.dates import parse_date, value_problem
@@ -27,6 +27,10 @@ class Decision:
     booked_on: str
     note: str = ""
     key: str | None = None
+    # What an informational column of the sheet claims, checked against the register and the
+    # standard (never stored): a disagreement catches a code typed into the wrong line.
+    head_name: str = field(default="", compare=False)
+    points: int | None = field(default=None, compare=False)
 
     def __post_init__(self) -> None:
         if problems := bound_problems(self, 0):
@@ -44,11 +48,21 @@ def bound_problems(decision: Decision, number: int) -> list[RowProblem]:
     return problems
 
 
+def _points(value: str, number: int, problems: list[RowProblem]) -> int | None:
+    if not value:
+        return None
+    try:
+        return int(value)
+    except ValueError:
+        problems.append(RowProblem(number, "points", "field.not_integer", {"value": value}))
+        return None
+
+
 def _day(value: str, name: str, default: date, number: int, problems: list[RowProblem]) -> str:
     if not value:
         return default.isoformat()
     try:
-        return parse_date(value, name).isoformat()
+        return parse_date(value, name, serial=True).isoformat()
     except InputError as exc:
         problems.append(RowProblem(number, name, *value_problem(exc)))
         return default.isoformat()
@@ -76,6 +90,8 @@ def decision_from_row(row: Row, number: int, today: date, problems: list[RowProb
         booked_on=_day(row.get("booked_on", ""), "booked_on", today, number, problems),
         note=_text(row, "note", number, problems),
         key=_text(row, "key", number, problems) or None,
+        head_name=row.get("head_name", ""),
+        points=_points(row.get("points", ""), number, problems),
     )
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from operator import itemgetter
 from typing import Any
@@ -19,7 +19,9 @@ from moralbank.domain.identity import has_personal_number
 from moralbank.domain.limits import check_text
 from moralbank.domain.year import SYSTEM_KINDS, reserved_prefix
 from moralbank.errors import InputError, NotFound, Refused, RowProblem, SheetError
+from moralbank.services.codes import all_household_codes, by_case, household_codes_by_case, unknown_code
 from moralbank.services.decisions import Decision
+from moralbank.services.duplicates import DuplicateFinder, earlier_redemption
 from moralbank.services.proposals import as_proposal, noticed_villages, pending_points_since, reserved_coins
 from moralbank.services.register import Progress, get_household, now_utc
 from moralbank.services.standards import StandardBook
@@ -154,6 +156,11 @@ def differing_field(earlier: Entry | dict[str, Any], wanted: dict[str, Any]) -> 
     return None
 
 
+def entry_with_key(session: Session, key: str) -> int | None:
+    """The id of the entry recorded with idempotency key ``key``, if there is one."""
+    return session.exec(select(Entry.id).where(Entry.idem_key == key)).first()
+
+
 def _existing_by_key(session: Session, keys: Iterable[str]) -> dict[str, Entry]:
     wanted = [k for k in keys if k]
     found: dict[str, Entry] = {}
@@ -185,7 +192,8 @@ def _date_problems(decision: Decision, today: date, number: int) -> list[RowProb
         value = getattr(decision, name)
         if value > today.isoformat():
             problems.append(RowProblem(number, name, "date.future", {"value": value}))
-    if decision.booked_on < decision.event_date:
+    # A future event is the one mistake: a default booking date (today) before it is no second one.
+    if decision.booked_on < decision.event_date and decision.event_date <= today.isoformat():
         problems.append(RowProblem(number, "booked_on", "decision.booked_before_event"))
     return problems
 
@@ -244,34 +252,92 @@ class CapTracker:
 class DecisionBatch:
     """Validates a set of decisions against the register, standards, caps and keys; then writes."""
 
-    def __init__(self, session: Session, decisions: list[tuple[int, Decision]], today: date) -> None:
+    def __init__(
+        self, session: Session, decisions: list[tuple[int, Decision]], today: date, *, repeat: bool = False
+    ) -> None:
         self.session = session
-        self.decisions = decisions
         self.today = today
         self.book = StandardBook.load(session)
-        self.villages = self._villages({d.household for _, d in decisions})
+        self.decisions = self._as_registered(decisions)
+        self.heads: dict[str, str] = {}
+        self.villages = self._villages({d.household for _, d in self.decisions})
+        self._known_households: list[str] | None = None
         # Lock the chains (in one order, so batches never deadlock) before reading keys, caps and
         # closed months: on PostgreSQL a concurrent writer's entries are then already committed.
         for village in sorted(set(self.villages.values())):
             lock_village(session, village)
-        self.caps = CapTracker(session, self.book, [d for _, d in decisions])
-        self.existing = _existing_by_key(session, (d.key or "" for _, d in decisions))
+        self.caps = CapTracker(session, self.book, [d for _, d in self.decisions])
+        self.existing = _existing_by_key(session, (d.key or "" for _, d in self.decisions))
         self.closed = closed_months(session)
         self.closed_years = closed_years(session)
         self.noticed = noticed_villages(session)  # their decisions are proposed first (拟记)
+        self.duplicates = DuplicateFinder(
+            session, ((d.household, d.event_date) for _, d in self.decisions), repeat=repeat
+        )
+
+    def _as_registered(self, decisions: list[tuple[int, Decision]]) -> list[tuple[int, Decision]]:
+        """The decisions with codes typed in another case (``dl019``, ``zy01``) as registered."""
+        households = household_codes_by_case(self.session, {d.household for _, d in decisions})
+        standards = by_case({d.standard for _, d in decisions}, {s.code for s in self.book.all()})
+        if not households and not standards:
+            return decisions
+        return [
+            (
+                n,
+                replace(
+                    d,
+                    household=households.get(d.household, d.household),
+                    standard=standards.get(d.standard, d.standard),
+                ),
+            )
+            for n, d in decisions
+        ]
 
     def _villages(self, households: set[str]) -> dict[str, str]:
         found: dict[str, str] = {}
         codes = sorted(households)
         for start in range(0, len(codes), 500):
-            query = select(Household.code, Household.village).where(col(Household.code).in_(codes[start : start + 500]))
-            found.update({code: village for code, village in self.session.exec(query).all()})
+            chunk = codes[start : start + 500]
+            query = select(Household.code, Household.village, Household.head_name).where(col(Household.code).in_(chunk))
+            for code, village, head in self.session.exec(query).all():
+                found[code] = village
+                self.heads[code] = head
         return found
+
+    def _unknown_household(self, number: int, code: str) -> RowProblem:
+        if self._known_households is None:
+            self._known_households = all_household_codes(self.session)
+        return unknown_code(number, "household", code, self._known_households, "household")
+
+    def _claims(self, number: int, decision: Decision, std: Standard) -> list[RowProblem]:
+        """Problems where the sheet's head name or points disagree with the register or the standard."""
+        problems = []
+        head, claimed = self.heads[decision.household], decision.head_name
+        if claimed and claimed != head:
+            problems.append(
+                RowProblem(
+                    number,
+                    "head_name",
+                    "sheet.head_name_differs",
+                    {"sheet": claimed, "code": decision.household, "register": head},
+                )
+            )
+        total, points = std.points * decision.qty, decision.points
+        if points is not None and points not in (std.points, total):
+            problems.append(
+                RowProblem(
+                    number,
+                    "points",
+                    "sheet.points_differ",
+                    {"sheet": points, "code": std.code, "points": std.points, "total": total},
+                )
+            )
+        return problems
 
     def _check(self, number: int, decision: Decision) -> tuple[dict[str, Any] | None, list[RowProblem]]:
         village = self.villages.get(decision.household)
         if village is None:
-            return None, [RowProblem(number, "household", "household.not_found", {"code": decision.household})]
+            return None, [self._unknown_household(number, decision.household)]
         problems = _date_problems(decision, self.today, number)
         if prefix := reserved_prefix(decision.key):
             problems.append(RowProblem(number, "key", "key.reserved", {"prefix": prefix}))
@@ -288,11 +354,20 @@ class DecisionBatch:
             problems.append(RowProblem(number, "note", "text.personal_number"))
         std = self.book.in_force(decision.standard, village, decision.event_date)
         if std is None:
-            key = "standard.not_in_force" if self.book.knows(decision.standard, village) else "standard.not_found"
-            problems.append(
-                RowProblem(number, "standard", key, {"code": decision.standard, "date": decision.event_date})
-            )
+            if self.book.knows(decision.standard, village):
+                problems.append(
+                    RowProblem(
+                        number,
+                        "standard",
+                        "standard.not_in_force",
+                        {"code": decision.standard, "date": decision.event_date},
+                    )
+                )
+            else:
+                known = {s.code for s in self.book.all()}
+                problems.append(unknown_code(number, "standard", decision.standard, known, "standard"))
             return None, problems
+        problems += self._claims(number, decision, std)
         # A retry of a recorded key is answered with the original entry even once its month has closed.
         closed = (village, month_of(date.fromisoformat(decision.booked_on))) in self.closed
         if closed and decision.key not in self.existing:
@@ -322,6 +397,9 @@ class DecisionBatch:
                     problems.append(RowProblem(number, differs, "key.conflict", {"key": key}))
                 repeated += 1
                 continue
+            if duplicate := self.duplicates.check(number, fields):
+                problems.append(duplicate)
+                continue
             std = self.book.in_force(decision.standard, fields["village"], decision.event_date)
             assert std is not None
             if over := self.caps.take(decision, std, number):
@@ -333,6 +411,38 @@ class DecisionBatch:
         return fresh, repeated, problems
 
 
+def checked_decisions(
+    session: Session,
+    *,
+    decisions: list[tuple[int, Decision]],
+    today: date,
+    source: str,
+    problems: list[RowProblem] | None = None,
+    progress: Progress | None = None,
+    repeat: bool = False,
+) -> tuple[list[dict[str, Any]], int]:
+    """The entries a batch would write and how many rows were retries; every problem raised at once.
+
+    ``problems`` are those already found while reading the sheet; they are reported together.
+    """
+    batch = DecisionBatch(session, decisions, today, repeat=repeat)
+    fresh, repeated, found = batch.prepare(progress)
+    found = sorted([*(problems or []), *found], key=lambda p: p.row)
+    if found:
+        raise SheetError(source, found)
+    return fresh, repeated
+
+
+def write_decisions(session: Session, *, fresh: list[dict[str, Any]], operator: str) -> list[dict[str, Any]]:
+    """Append checked entries to their chains; returns them sealed (village, seq), each with its id."""
+    chain = Chain(session, operator)
+    # Seal village by village so each chain's head is read (and locked) once.
+    sealed = [chain.seal(fields) for fields in sorted(fresh, key=itemgetter("village"))]
+    for row, entry_id in zip(sealed, chain.write_many(sealed), strict=True):
+        row["id"] = entry_id
+    return sealed
+
+
 def record_decisions(
     session: Session,
     *,
@@ -342,26 +452,22 @@ def record_decisions(
     source: str,
     problems: list[RowProblem] | None = None,
     progress: Progress | None = None,
+    repeat: bool = False,
 ) -> Written:
-    """Record every decision, or none: every bad row is reported with its number and field.
+    """Record every decision, or none: every bad row is reported with its number and field."""
+    fresh, repeated = checked_decisions(
+        session, decisions=decisions, today=today, source=source, problems=problems, progress=progress, repeat=repeat
+    )
+    sealed = write_decisions(session, fresh=fresh, operator=operator)
+    return Written([row["id"] for row in sealed], repeated)
 
-    ``problems`` are those already found while reading the sheet; they are reported together.
+
+def award(session: Session, *, decision: Decision, operator: str, today: date, repeat: bool = False) -> int:
+    """Record one decision and return its entry id (the original's id for a retried key).
+
+    A decision the same as a standing entry is refused as a likely duplicate unless ``repeat``.
     """
-    batch = DecisionBatch(session, decisions, today)
-    fresh, repeated, found = batch.prepare(progress)
-    found = sorted([*(problems or []), *found], key=lambda p: p.row)
-    if found:
-        raise SheetError(source, found)
-    chain = Chain(session, operator)
-    # Seal village by village so each chain's head is read (and locked) once.
-    fresh.sort(key=lambda f: f["village"])
-    sealed = [chain.seal(fields) for fields in fresh]
-    return Written(chain.write_many(sealed), repeated)
-
-
-def award(session: Session, *, decision: Decision, operator: str, today: date) -> int:
-    """Record one decision and return its entry id (the original's id for a retried key)."""
-    batch = DecisionBatch(session, [(0, decision)], today)
+    batch = DecisionBatch(session, [(0, decision)], today, repeat=repeat)
     fresh, repeated, problems = batch.prepare()
     if problems:
         raise SheetError("", problems)
@@ -489,8 +595,13 @@ def redeem(
     booked_on: str,
     today: date,
     key: str | None = None,
+    repeat: bool = False,
 ) -> int:
-    """Spend coins in the points supermarket; never below zero. Returns the entry id."""
+    """Spend coins in the points supermarket; never below zero. Returns the entry id.
+
+    The same item and coins for the household on the same day again, without a key of its own,
+    is refused as a likely duplicate, naming the earlier entry, unless ``repeat``.
+    """
     if coins <= 0:
         raise InputError("redeem.not_positive", value=coins)
     what = free_text(item, field="item", missing="redeem.no_item")
@@ -507,6 +618,10 @@ def redeem(
     _check_booking(session, owner.village, booked_on, today)
     chain = Chain(session, operator)
     chain.head(owner.village)  # lock the chain before reading the balance it guards
+    if not (repeat or key) and (
+        earlier := earlier_redemption(session, household=household, item=what, coins=coins, booked_on=booked_on)
+    ):
+        raise Refused("redeem.likely_duplicate", id=earlier, household=household, item=what, coins=coins)
     balance, reserved = coin_balance(session, household), reserved_coins(session, household)
     if coins > balance - reserved:
         if reserved:  # pending deductions (拟扣) hold coins until they are settled or voided

@@ -16,9 +16,19 @@ from moralbank.services.register import get_village
 from moralbank.storage.models import Entry, Standard
 
 
-def object_to(session: Session, *, entry_id: int, reason: str, operator: str, today: date) -> int:
-    """Void a proposal during its notice period; the reason stays in the record. Returns the void's id."""
+def object_to(
+    session: Session, *, entry_id: int, reason: str, operator: str, today: date, received: date | None = None
+) -> int:
+    """Void a proposal during its notice period; the reason stays in the record. Returns the void's id.
+
+    ``received`` is the day the objection reached the committee, when it is entered later: it
+    must lie within the period (and not after today), and is recorded with the reason.
+    """
     note = free_text(reason, field="reason", missing="object.no_reason")
+    if received is not None:
+        if received > today:
+            raise InputError("date.future_field", field="--received", value=received.isoformat())
+        note = free_text(f"{note}（异议收到日期 {received.isoformat()}）", field="reason", missing="object.no_reason")
     proposal = get_entry(session, entry_id)
     if proposal.kind != PROPOSAL:
         raise Refused("object.not_proposal", id=entry_id, kind=proposal.kind)
@@ -27,8 +37,11 @@ def object_to(session: Session, *, entry_id: int, reason: str, operator: str, to
     if (by := resolved_by(session, proposal)) is not None:
         raise Refused("object.resolved", id=entry_id, by=by)
     until = last_day(proposal.booked_on, get_village(session, proposal.village).notice_days)
-    if today.isoformat() > until:
+    on = received or today
+    if on.isoformat() > until:
         raise Refused("object.too_late", id=entry_id, last_day=until)
+    if on.isoformat() < proposal.booked_on:
+        raise InputError("object.received_before", id=entry_id, booked_on=proposal.booked_on)
     # A proposal moves nothing, so its inverse moves nothing either.
     return chain.write_one(inverse_fields(proposal) | {"kind": VOID, "booked_on": proposal.booked_on, "note": note})
 

@@ -113,12 +113,21 @@ def _bool_field(row: Row, name: str, number: int, problems: list[RowProblem]) ->
     return int(value)
 
 
-def _household_record(row: Row, number: int, problems: list[RowProblem], today: str) -> dict[str, object]:
+# An ID number a spreadsheet took for a number: 3.70702E+17, or 18 digits ending in zeros.
+_NUMBER_SHAPED = re.compile(r"^\d(\.\d+)?[eE]\+?\d+$")
+
+
+def _household_record(
+    row: Row, number: int, problems: list[RowProblem], today: str, id_was_number: bool = False
+) -> dict[str, object]:
     for name in ("code", "village", "head_name", "id_number"):
         if not row.get(name):
             problems.append(RowProblem(number, name, "field.required"))
     id_number = normalise_id(row.get("id_number", ""))
-    if id_number and (why := id_problem(id_number)):
+    if id_number and (id_was_number or _NUMBER_SHAPED.match(id_number)):
+        # Its last digits are lost already (a number keeps 15 of them): a check-digit error would mislead.
+        problems.append(RowProblem(number, "id_number", "household.id_as_number"))
+    elif id_number and (why := id_problem(id_number)):
         problems.append(RowProblem(number, "id_number", why))
     if why := phone_problem(row.get("phone", "")):
         problems.append(RowProblem(number, "phone", why))
@@ -148,7 +157,7 @@ def add_households(session: Session, *, sheet: Sheet, today: str, progress: Prog
     problems: list[RowProblem] = list(sheet.problems)
     records = []
     for number, row in sheet.rows:
-        record = _household_record(row, number, problems, today)
+        record = _household_record(row, number, problems, today, (number, "id_number") in sheet.numeric)
         if record["village"] and record["village"] not in villages:
             problems.append(RowProblem(number, "village", "village.not_found", {"code": record["village"]}))
         if record["code"] and record["code"] in codes:  # a missing value is reported as required, once

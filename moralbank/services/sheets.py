@@ -1,18 +1,20 @@
-"""Input sheets: CSV (UTF-8, UTF-8 with BOM, GB18030/GBK) and .xlsx, with bilingual headers."""
+"""Input sheets as clerks make them: title rows, bilingual headers, informational columns, footers.
+
+CSV (UTF-8, UTF-8 with BOM, GB18030/GBK) and workbooks (.xlsx, .xls, .ods) are read by
+``workbooks``; here the header row is found, columns are mapped and every cell is checked.
+"""
 
 from __future__ import annotations
 
-import csv
-import dataclasses
-import io
-from collections.abc import Iterator, Mapping
-from dataclasses import dataclass
-from datetime import date, datetime
+import unicodedata
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from pathlib import Path
-from zipfile import BadZipFile
 
-from moralbank.domain.limits import text_problem
+from moralbank.domain.identity import mask_personal_numbers
+from moralbank.domain.limits import inert, text_problem
 from moralbank.errors import InputError, RowProblem, SheetError
+from moralbank.services.workbooks import TEXT_SUFFIXES, WORKBOOK_SUFFIXES, RawSheet, raw_sheets
 
 Row = dict[str, str]
 
@@ -39,6 +41,27 @@ DECISION_COLUMNS = {
     "key": "幂等键",
 }
 
+# Columns a meeting's template carries for the people who read it. They are accepted and not
+# stored; a head name or points that disagree with the register or the standard are an error,
+# which catches a household code typed into the wrong line. "" marks a column only read past.
+_ROW_NUMBER = {"序号": "", "no.": "", "no": "", "编号": ""}
+INFO_COLUMNS: dict[str, dict[str, str]] = {
+    "villages": _ROW_NUMBER,
+    "households": _ROW_NUMBER | {"户主": "head_name", "姓名": "head_name"},
+    "decisions": _ROW_NUMBER
+    | {"户主": "head_name", "户主姓名": "head_name", "姓名": "head_name", "head_name": "head_name"}
+    | {"评议事项": "title", "标准名称": "title", "title": "title", "分值": "points", "points": "points"},
+}
+# Free text is kept exactly as written; every other cell (codes, numbers, dates, yes/no) is
+# NFKC-normalised so that full-width ＤＬ００１ or ２０２６ reads as DL001 or 2026.
+FREE_TEXT = frozenset({"name", "town", "county", "head_name", "grid", "address", "note", "title"})
+# A footer row starts with one of these: signatures, totals and notes under the data.
+FOOTER_WORDS = (
+    "制表", "填表", "审核", "复核", "审批", "负责人", "经办人", "记录人", "监督人", "签字", "签名",
+    "盖章", "合计", "总计", "小计", "说明", "注：", "注:", "备注：", "备注:", "日期：", "日期:",
+)  # fmt: skip
+HEADER_SEARCH = 10  # the header is looked for among this many rows at the top
+
 # The sheets a committee imports: their columns and which must be present in the header. A
 # household's consents are never defaulted: sharing with a bank needs the household's own yes.
 SHEETS: dict[str, tuple[dict[str, str], tuple[str, ...]]] = {
@@ -55,14 +78,42 @@ _FALSE = {"no", "n", "false", "f", "0", "否", "不同意"}
 
 
 @dataclass(frozen=True)
+class Skipped:
+    """A row read past: a title above the header or a footer under the data, with its first text."""
+
+    row: int
+    kind: str  # "title" or "footer"
+    text: str
+
+
+@dataclass(frozen=True)
 class Sheet:
-    """The rows of one input file; ``number`` is the row as a spreadsheet shows it (header = 1)."""
+    """The rows of one input file; ``number`` is the row as a spreadsheet shows it.
+
+    ``worksheet`` names the worksheet read from a workbook; ``skipped`` the title and footer
+    rows read past; ``numeric`` the (row number, field) cells that arrived as numbers.
+    """
 
     source: str
     rows: list[tuple[int, Row]]
     # Rows refused while reading (an overlong cell, a control character): not in ``rows``, and
     # every consumer reports them with the problems it finds in the other rows.
-    problems: list[RowProblem] = dataclasses.field(default_factory=list)
+    problems: list[RowProblem] = field(default_factory=list)
+    worksheet: str | None = None
+    skipped: tuple[Skipped, ...] = ()
+    numeric: frozenset[tuple[int, str]] = field(default_factory=frozenset)
+
+
+@dataclass(frozen=True)
+class UnknownColumn(RowProblem):
+    """An unknown heading, told with the headings the sheet accepts in the reader's language."""
+
+    accepted: tuple[tuple[str, str], ...] = ()  # (English, Chinese) headings
+
+    def message(self, lang: str) -> str:
+        """The problem, followed by the accepted headings."""
+        names = "、".join(zh for _, zh in self.accepted) if lang == "zh" else ", ".join(en for en, _ in self.accepted)
+        return RowProblem(self.row, self.field, self.key, {**self.params, "accepted": names}).message(lang)
 
 
 def parse_bool(value: str) -> bool | None:
@@ -75,101 +126,174 @@ def parse_bool(value: str) -> bool | None:
     return None
 
 
-def decode_csv(data: bytes) -> str:
-    """UTF-8 (with or without BOM) when it decodes strictly, else GB18030 (a superset of GBK)."""
-    try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        return data.decode("gb18030")  # a UnicodeDecodeError here is reported by the caller
+def _heading(title: str) -> str:
+    return unicodedata.normalize("NFKC", title).strip().lstrip("\ufeff").lower()
 
 
-def _cell(value: object) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, datetime):
-        return value.date().isoformat()
-    if isinstance(value, date):
-        return value.isoformat()
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    return str(value).strip()
+def _aliases(columns: Mapping[str, str], info: Mapping[str, str]) -> dict[str, str]:
+    names = {name: name for name in columns} | {zh: name for name, zh in columns.items()}
+    return {_heading(title): name for title, name in {**info, **names}.items()}
 
 
-def _raw_rows(path: Path) -> Iterator[list[str]]:
-    if path.suffix.lower() == ".xlsx":
-        from openpyxl import load_workbook  # only when a workbook is read: it is slow to import
-        from openpyxl.utils.exceptions import InvalidFileException
-
-        try:
-            book = load_workbook(path, read_only=True, data_only=True)
-        except (BadZipFile, InvalidFileException, KeyError) as exc:
-            raise InputError("sheet.not_workbook", path=path.name) from exc
-        try:
-            for values in book.active.iter_rows(values_only=True):
-                yield [_cell(v) for v in values]
-        finally:
-            book.close()
-        return
-    try:
-        content = decode_csv(path.read_bytes())
-    except UnicodeDecodeError as exc:
-        raise InputError("sheet.bad_encoding", path=path.name) from exc
-    # Every cell is read whole, however long, so that an overlong one is reported as a problem of
-    # its row and field (text_problem) rather than as csv's "field larger than field limit".
-    csv.field_size_limit(max(csv.field_size_limit(), len(content) + 1))
-    yield from csv.reader(io.StringIO(content, newline=""))
+def _known(values: list[str], aliases: Mapping[str, str]) -> set[str]:
+    return {aliases[_heading(v)] for v in values if v.strip() and _heading(v) in aliases}
 
 
-def _header_map(header: list[str], columns: Mapping[str, str], source: str) -> list[str | None]:
-    aliases = {name: name for name in columns} | {zh: name for name, zh in columns.items()}
+def _find_header(raw: RawSheet, aliases: Mapping[str, str], required: tuple[str, ...]) -> int | None:
+    """The first of the top rows that names every required column, if any does."""
+    for index, values in enumerate(raw.rows[:HEADER_SEARCH]):
+        if set(required) <= _known(values, aliases):
+            return index
+    return None
+
+
+def _first_text(values: list[str]) -> str:
+    first = next((v for v in values if v.strip()), "")
+    return inert(mask_personal_numbers(first.strip()[:40]))
+
+
+def _header_map(
+    header: list[str], columns: Mapping[str, str], aliases: Mapping[str, str], number: int
+) -> list[str | None]:
+    accepted = tuple((name, zh) for name, zh in columns.items())
     mapped: list[str | None] = []
-    problems = []
+    problems: list[RowProblem] = []
     for position, title in enumerate(header, start=1):
-        title = title.strip().lstrip("\ufeff")
-        if not title:
+        if not title.strip():
             mapped.append(None)
-        elif title.lower() in aliases or title in aliases:
-            mapped.append(aliases.get(title.lower(), aliases.get(title)))
+        elif _heading(title) in aliases:
+            mapped.append(aliases[_heading(title)] or None)
+        elif problems:  # the accepted headings are listed once, with the first unknown one
+            problems.append(RowProblem(number, title.strip(), "sheet.unknown_column", {"column": position}))
         else:
-            problems.append(RowProblem(1, title, "sheet.unknown_column", {"column": position}))
+            problem = UnknownColumn(
+                number, title.strip(), "sheet.unknown_column_of", {"column": position}, accepted=accepted
+            )
+            problems.append(problem)
             mapped.append(None)
     if problems:
-        raise SheetError(source, problems)
+        raise SheetError("", problems)
     return mapped
 
 
-def read_kind(path: Path, kind: str) -> Sheet:
-    """A villages, households or decisions sheet, with that kind's columns checked."""
-    columns, required = SHEETS[kind]
-    return read_sheet(path, columns, required)
+def _is_footer(values: list[str]) -> bool:
+    first = unicodedata.normalize("NFKC", next((v for v in values if v.strip()), "")).strip()
+    return first.startswith(FOOTER_WORDS)
 
 
-def read_sheet(path: Path, columns: Mapping[str, str], required: tuple[str, ...]) -> Sheet:
-    """Every row of a sheet keyed by English field name; refuses unknown or missing columns."""
-    if not path.is_file():
-        raise InputError("file.not_found", path=str(path))
-    if path.suffix.lower() not in (".csv", ".xlsx", ".txt"):
-        raise InputError("sheet.bad_type", path=str(path))
-    source = path.name
-    raw = _raw_rows(path)
-    header = next(raw, [])
-    mapped = _header_map(header, columns, source)
+def _footer_start(rows: list[list[str]], mapped: list[str | None], required: tuple[str, ...]) -> int:
+    """Where the footer begins: the first footer-like row after which no row fills the required columns."""
+    filled = [
+        all(any(m == name and v.strip() for m, v in zip(mapped, r, strict=False)) for name in required) for r in rows
+    ]
+    start = len(rows)
+    for index in range(len(rows) - 1, -1, -1):
+        if filled[index]:
+            break
+        if _is_footer(rows[index]):
+            start = index
+    return start
+
+
+def _cell_value(name: str, value: str) -> str:
+    return value.strip() if name in FREE_TEXT else unicodedata.normalize("NFKC", value).strip()
+
+
+def _sheet(
+    source: str,
+    raw: RawSheet,
+    columns: Mapping[str, str],
+    required: tuple[str, ...],
+    header: int,
+    aliases: Mapping[str, str],
+) -> Sheet:
+    mapped = _header_map(raw.rows[header], columns, aliases, header + 1)
     missing = [name for name in required if name not in mapped]
     if missing:
-        raise SheetError(source, [RowProblem(1, name, "sheet.missing_column") for name in missing])
-    rows, problems = [], []
-    for number, values in enumerate(raw, start=2):
+        raise SheetError(source, [RowProblem(header + 1, name, "sheet.missing_column") for name in missing])
+    skipped = [
+        Skipped(n + 1, "title", _first_text(v)) for n, v in enumerate(raw.rows[:header]) if any(x.strip() for x in v)
+    ]
+    body = raw.rows[header + 1 :]
+    footer = _footer_start(body, mapped, required)
+    skipped += [
+        Skipped(header + 2 + footer + n, "footer", _first_text(v))
+        for n, v in enumerate(body[footer:])
+        if any(x.strip() for x in v)
+    ]
+    extra = {name for name in mapped if name and name not in columns}
+    rows, problems, numeric = [], [], set()
+    for offset, values in enumerate(body[:footer]):
+        number = header + 2 + offset
         if not any(v.strip() for v in values):
             continue
-        row = {name: "" for name in columns}
+        row = {name: "" for name in [*columns, *sorted(extra)]}
         unreadable = []
-        for name, value in zip(mapped, values, strict=False):
+        for position, (name, value) in enumerate(zip(mapped, values, strict=False)):
             if name:
-                row[name] = value.strip()
+                row[name] = _cell_value(name, value)
+                if (header + 1 + offset, position) in raw.numeric:
+                    numeric.add((number, name))
                 if found := text_problem(name, row[name]):
                     unreadable.append(RowProblem(number, name, *found))
         if unreadable:  # reported with the other rows' problems; its other fields are not checked
             problems += unreadable
         else:
             rows.append((number, row))
-    return Sheet(source, rows, problems)
+    return Sheet(source, rows, problems, raw.name, tuple(skipped), frozenset(numeric))
+
+
+def read_kind(path: Path, kind: str, worksheet: str | None = None) -> Sheet:
+    """A villages, households or decisions sheet, with that kind's columns checked."""
+    columns, required = SHEETS[kind]
+    return read_sheet(path, columns, required, info=INFO_COLUMNS[kind], worksheet=worksheet)
+
+
+def read_sheet(
+    path: Path,
+    columns: Mapping[str, str],
+    required: tuple[str, ...],
+    *,
+    info: Mapping[str, str] | None = None,
+    worksheet: str | None = None,
+) -> Sheet:
+    """Every data row of a sheet keyed by English field name; refuses unknown or missing columns.
+
+    The header is the first of the top rows that names every required column (title rows above
+    it are skipped); footer rows under the data are skipped. From a workbook, ``worksheet`` is
+    read, or else the first worksheet that has such a header.
+    """
+    if not path.is_file():
+        raise InputError("file.not_found", path=str(path))
+    if path.suffix.lower() not in (*TEXT_SUFFIXES, *WORKBOOK_SUFFIXES):
+        raise InputError("sheet.unsupported_type", path=str(path))
+    aliases = _aliases(columns, info or {})
+    first: RawSheet | None = None
+    names = []
+    for raw in raw_sheets(path, worksheet):
+        first = first or raw
+        names.append(raw.name or "")
+        if (header := _find_header(raw, aliases, required)) is not None:
+            return _with_source(path.name, raw, columns, required, header, aliases)
+    if first is None or (len(names) > 1 and worksheet is None):
+        wanted = "、".join(columns[name] for name in required) + " / " + ", ".join(required)
+        raise InputError("sheet.no_header", path=path.name, names="、".join(names), columns=wanted)
+    # No header: the first non-empty row is taken as one, so that its headings are reported.
+    header = next((n for n, v in enumerate(first.rows) if any(x.strip() for x in v)), 0)
+    if not first.rows:
+        first = RawSheet(first.name, [[]])
+    return _with_source(path.name, first, columns, required, header, aliases)
+
+
+def _with_source(
+    source: str,
+    raw: RawSheet,
+    columns: Mapping[str, str],
+    required: tuple[str, ...],
+    header: int,
+    aliases: Mapping[str, str],
+) -> Sheet:
+    try:
+        return _sheet(source, raw, columns, required, header, aliases)
+    except SheetError as exc:
+        raise SheetError(source, exc.problems) from None

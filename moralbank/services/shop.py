@@ -8,7 +8,7 @@ from typing import Any
 
 from sqlmodel import Session, col, select
 
-from moralbank.domain.dates import parse_date
+from moralbank.domain.dates import parse_date, value_problem
 from moralbank.domain.limits import qty_field, qty_problem
 from moralbank.domain.shop import in_force, lowest_from
 from moralbank.domain.year import reserved_prefix
@@ -63,9 +63,9 @@ def redemptions_from_sheet(sheet: Sheet, today: date) -> tuple[list[tuple[int, R
         booked = today.isoformat()
         if row.get("booked_on"):
             try:
-                booked = parse_date(row["booked_on"], "booked_on").isoformat()
-            except InputError:
-                mine.append(RowProblem(number, "booked_on", "date.invalid_value", {"value": row["booked_on"]}))
+                booked = parse_date(row["booked_on"], "booked_on", serial=True).isoformat()
+            except InputError as exc:
+                mine.append(RowProblem(number, "booked_on", *value_problem(exc)))
         problems += mine
         if not mine:
             found.append((number, Redemption(row["household"], row["item"], qty, booked, row.get("key") or None)))
@@ -264,6 +264,7 @@ def redeem_outside_catalogue(
     booked_on: str,
     today: date,
     key: str | None,
+    repeat: bool = False,
 ) -> int:
     """A free-text redemption of goods outside the catalogue, under the village's policy.
 
@@ -285,6 +286,7 @@ def redeem_outside_catalogue(
         booked_on=booked_on,
         today=today,
         key=key,
+        repeat=repeat,
     )
 
 

@@ -16,7 +16,7 @@ from moralbank.domain import clock
 from moralbank.domain.dates import parse_date, value_problem
 from moralbank.domain.limits import points_problem, text_problem
 from moralbank.domain.quorum import quorum_problems
-from moralbank.errors import InputError, MoralBankError, RowProblem, SheetError
+from moralbank.errors import InputError, MoralBankError, Refused, RowProblem, SheetError
 from moralbank.services.register import get_village
 from moralbank.storage.models import Resolution, Standard
 
@@ -149,6 +149,24 @@ def _check_versions(session: Session, scope: str, items: list[dict[str, Any]], p
             )
 
 
+def _same_resolution(session: Session, res: dict[str, Any], items: list[dict[str, Any]]) -> Resolution | None:
+    """An adopted resolution of the same meeting (date, body, votes) with the same standards: the file again."""
+    query = select(Resolution).where(
+        Resolution.village == res.get("village"),
+        Resolution.held_on == res["held_on"],
+        Resolution.body == res["body"],
+        Resolution.members == res["members"],
+        Resolution.present == res["present"],
+        Resolution.in_favour == res["in_favour"],
+    )
+    codes = sorted(std["code"] for std in items)
+    for earlier in session.exec(query).all():
+        adopted = session.exec(select(Standard.code).where(Standard.resolution_id == earlier.id)).all()
+        if sorted(adopted) == codes:
+            return earlier
+    return None
+
+
 def adopt(session: Session, *, data: dict[str, Any], source: str, operator: str, today: date) -> Adopted:
     """Store a resolution and the standards it adopts, or nothing if any part is wrong."""
     problems: list[RowProblem] = []
@@ -164,6 +182,10 @@ def adopt(session: Session, *, data: dict[str, Any], source: str, operator: str,
         except MoralBankError:
             problems.append(_problem(0, "village", "village.not_found", code=res["village"]))
     scope = res.get("village") or COUNTY
+    if not problems and (earlier := _same_resolution(session, res, items)) is not None:
+        raise Refused(
+            "standard.already_adopted", path=source, id=earlier.id, held_on=earlier.held_on, body=earlier.body
+        )
     _check_versions(session, scope, items, problems)
     if problems:
         raise SheetError(source, sorted(problems, key=lambda p: p.row))  # item by item, as the file reads

@@ -183,3 +183,19 @@ class VillagePolicy(SQLModel, table=True):
     year_end_clearing: int = 0
     base_score: int = 0
     star_titles: str = ""
+
+
+class SheetImport(SQLModel, table=True):
+    """One imported sheet: its file's name and SHA-256, rows, operator, and the entries it wrote."""
+
+    __tablename__ = "sheet_import"
+
+    id: int | None = Field(default=None, primary_key=True)
+    kind: str
+    file_name: str
+    file_sha256: str
+    row_count: int
+    entry_count: int = 0
+    entries: str = ""
+    operator: str
+    imported_at: str
