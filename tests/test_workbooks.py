@@ -244,3 +244,16 @@ def test_an_ods_sheet_is_read_too(town: Run, tmp_path: Path) -> None:
         "本次为第 1 号导入（撤销：moralbank reverse --import 1 --reason 原因）",
     ]
     assert lines(town, "NL004") == [("2026-11-02", "2026-11-29", 4)]
+
+
+def test_an_xls_workbook_as_old_wps_saves_it_is_read_too(town: Run) -> None:
+    # tests/data/meeting_wps.xls: a first sheet of instructions, then a title row, the header with
+    # informational columns (序号, 户主), real date cells and a signature footer; written once by xlwt.
+    sheet = Path(__file__).parent / "data" / "meeting_wps.xls"
+    out = ok(town("import", "decisions", str(sheet), lang="zh")).splitlines()
+    assert out[0] == "读取工作表“评议表”"
+    assert f"已跳过第 1 行（标题）：{TITLE}" in out
+    assert "已跳过第 5 行（表尾）：制表人：王会计    审核人：李主任" in out
+    assert "已记账 2 条（重复提交 0 条未重复记账）。" in out
+    assert lines(town, "NL004") == [("2026-11-02", "2026-11-29", 4)]
+    assert lines(town, "NL003") == [("2026-11-03", "2026-11-29", 8)]
