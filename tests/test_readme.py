@@ -72,6 +72,8 @@ def test_the_everyday_commands_and_publishing_run_as_written(
     (publishing,) = section_blocks("Publishing a board")
     assert run_block(run, publishing, folder) == 13
     assert (folder / "2026-11-NL.html").is_file() and (folder / "notice.html").is_file()
+    assert [run_block(run, block, folder) for block in section_blocks("For banks")] == [6, 2]
+    assert (folder / "list.csv").is_file() and (folder / "list.csv.sig").is_file()
 
 
 def test_the_file_format_template_imports_as_it_is(run: Run, folder: Path, monkeypatch: pytest.MonkeyPatch) -> None:
