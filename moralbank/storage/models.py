@@ -199,3 +199,55 @@ class SheetImport(SQLModel, table=True):
     entries: str = ""
     operator: str
     imported_at: str
+
+
+# --- the bank's answer (issue 15) ---
+
+
+class ExportedRow(SQLModel, table=True):
+    """One household of a signed export as the list showed it (the ID number masked, always)."""
+
+    __tablename__ = "export_row"
+
+    export_id: int = Field(primary_key=True, foreign_key="export_log.id")
+    row_no: int = Field(primary_key=True)
+    household: str = Field(foreign_key="household.code")
+    id_masked: str
+    head_name: str
+
+
+class BankImport(SQLModel, table=True):
+    """One table a bank sent back: its bank, the export it answers, its file and rows."""
+
+    __tablename__ = "bank_import"
+
+    id: int | None = Field(default=None, primary_key=True)
+    bank: str
+    export_id: int = Field(foreign_key="export_log.id")
+    kind: str
+    file_name: str
+    file_sha256: str
+    row_count: int
+    operator: str
+    imported_at: str
+
+
+class BankResult(SQLModel, table=True):
+    """One line of a bank's table matched to a household of an export; amounts in fen."""
+
+    __tablename__ = "bank_result"
+
+    id: int | None = Field(default=None, primary_key=True)
+    import_id: int = Field(foreign_key="bank_import.id")
+    source_row: int
+    bank: str
+    export_id: int
+    export_row: int
+    household: str = Field(foreign_key="household.code")
+    kind: str
+    on_date: str
+    amount_fen: int
+    approved: int | None = None
+    term_months: int | None = None
+    overdue_days: int | None = None
+    note: str = ""
