@@ -1447,6 +1447,150 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "The year must be between {low} and {high}: {value}",
     ),
     "shop.report_written": ("积分超市月报已写入 {path}", "The supermarket report was written to {path}"),
+    # --- bankloop (issue 15) ---
+    "help.credit_results": ("银行反馈：授信、用信与逾期", "The bank's answer: approvals, drawings and arrears"),
+    "help.results_import": (
+        "导入银行反馈表（授信审批表、用信表或逾期表），逐行对应到该行某次导出名单中的农户，"
+        "整表要么全部记入、要么一行不记。例：moralbank credit results import 审批表.xlsx --bank 高密农商银行",
+        "Import a bank's table (approvals, drawings or arrears), each row matched to a household of a list "
+        "exported to that bank; the whole table is recorded or none of it. "
+        "Example: moralbank credit results import approvals.xlsx --bank 高密农商银行",
+    ),
+    "help.results_file": (
+        "银行发回的表格（xlsx、xls 或 csv）",
+        "The table the bank sent back (xlsx, xls or csv)",
+    ),
+    "help.results_bank": ("银行名称，与导出名单时所用的一致", "The bank's name, as the list was exported to it"),
+    "help.results_export": (
+        "所对应的导出记录号（见 credit exports），默认该行最近一次导出",
+        "The export it answers (see credit exports); the bank's latest by default",
+    ),
+    "help.results_kind": (
+        "表的种类：approval（授信）、drawing（用信）或 arrears（逾期）；默认按表头判断",
+        "The kind of table: approval, drawing or arrears; told by the headings by default",
+    ),
+    "help.results_on": (
+        "表中没有日期列时，各行的日期",
+        "The date of every row, when the table has no date column",
+    ),
+    "help.results_summary": (
+        "列出一家银行已反馈的情况（按导出名单：同意、拒绝、授信、用信、逾期），供银行对账。"
+        "例：moralbank credit results summary --bank 高密农商银行",
+        "What a bank has sent back, per exported list (approved, refused, authorised, drawn, in arrears), "
+        "for reconciliation. Example: moralbank credit results summary --bank 高密农商银行",
+    ),
+    "value.bank_kind.approval": ("授信审批", "approval"),
+    "value.bank_kind.drawing": ("用信", "drawing"),
+    "value.bank_kind.arrears": ("逾期", "arrears"),
+    "bank_results.imported": (
+        "已记入银行反馈 {id}：{rows} 行{kind}，{bank}，对应导出记录 {export}",
+        "Bank answer {id} recorded: {rows} rows of {kind} from {bank}, answering export {export}",
+    ),
+    "bank_results.imported_approvals": (
+        "其中同意 {approved} 户，拒绝 {refused} 户",
+        "{approved} approved, {refused} refused",
+    ),
+    "bank_results.no_exports": ("尚未向 {bank} 导出过名单", "No list has been exported to {bank}"),
+    "bank_results.summary_title": ("{bank} 的反馈（按导出名单）", "What {bank} has sent back, per exported list"),
+    "bank_results.unknown_kind": (
+        "{path}：看不出是哪种银行反馈表。表头需有 授信金额（万元）或 授信金额（元）、用信金额（万元/元）、"
+        "逾期金额（万元/元）与逾期天数之一，或用 --kind 指定",
+        "{path}: not a bank table this program knows. The headings need 授信金额（万元） or 授信金额（元） "
+        "(authorised), 用信金额 (drawn) or 逾期金额 and 逾期天数 (arrears), or say --kind",
+    ),
+    "bank_results.bad_kind": ("未知的表种类 {kind}，可用：{kinds}", "Unknown kind of table {kind}; one of: {kinds}"),
+    "bank_results.two_units": (
+        "{path}：同一金额既有万元列又有元列，请只留一列",
+        "{path}: the amount appears both in 万元 and in 元; keep one column",
+    ),
+    "bank_results.date_required": (
+        "{path}：表中没有日期列（如 审批日期、用信日期、统计日期），请用 --on 给出日期",
+        "{path}: the table has no date column (审批日期, 用信日期, 统计日期 …); give the date with --on",
+    ),
+    "bank_results.note_personal": (
+        "备注中有形似身份证号或手机号的内容，不能记入",
+        "the note holds something shaped like an ID or phone number; it cannot be recorded",
+    ),
+    "bank_results.days_without_amount": (
+        "逾期 {days} 天但逾期金额为 0",
+        "{days} days overdue but no amount overdue",
+    ),
+    "bank_results.future_date": ("日期 {value} 晚于今天", "the date {value} is in the future"),
+    "bank_results.not_amount": ("“{value}”不是金额", "“{value}” is not an amount"),
+    "bank_results.bad_amount": (
+        "金额“{value}”不能为负，且不能细于分",
+        "the amount “{value}” must not be negative or finer than a fen",
+    ),
+    "bank_results.amount_too_large": (
+        "金额 {value} 超过每户上限 {limit}，是否单位写错（元写进了万元列）？",
+        "the amount {value} is above {limit} for one household: a wrong unit (yuan in a 万元 column)?",
+    ),
+    "bank_results.bad_whole": (
+        "“{value}”应为 0 到 {limit} 的整数",
+        "“{value}” should be a whole number from 0 to {limit}",
+    ),
+    "bank_results.bad_term": ("授信期限“{value}”不对", "the term “{value}” is not a valid term"),
+    "bank_results.bad_decision": (
+        "审批结果“{value}”不明，应为 同意 或 不同意（拒绝）",
+        "the decision “{value}” is unclear: write 同意 (approved) or 不同意 (refused)",
+    ),
+    "bank_results.approved_without_amount": ("审批同意但授信金额为 0", "approved with an amount of 0"),
+    "bank_results.refused_with_amount": ("审批不同意但填了授信金额", "refused, yet an amount is given"),
+    "bank_results.refusal_reason": (
+        "未授信（金额为 0 或审批不同意）须在备注中写明原因",
+        "a refusal (amount 0, or 不同意) needs its reason in 备注",
+    ),
+    "bank_results.no_such_export": ("没有导出记录 {id}", "There is no export {id}"),
+    "bank_results.export_other_bank": (
+        "导出记录 {id} 是给 {other} 的，不是 {bank}",
+        "Export {id} was made for {other}, not {bank}",
+    ),
+    "bank_results.no_export": (
+        "尚未向 {bank} 导出过名单，银行反馈无从对应（银行名称须与导出时一致）",
+        "No list was exported to {bank}, so its answer matches nothing (the name must be as exported)",
+    ),
+    "bank_results.export_without_rows": (
+        "导出记录 {id}（{bank}）是在本版本记录名单户之前做的，无法对应；请重新导出名单交银行，再导入其反馈",
+        "Export {id} ({bank}) was made before this version recorded who was in a list, so nothing can be "
+        "matched to it; export the list again for the bank and import its answer to that one",
+    ),
+    "bank_results.no_match": (
+        "对应不到该次导出名单中的任何一户",
+        "matches no household of the export",
+    ),
+    "bank_results.ambiguous": (
+        "同时对应到名单中的 {count} 户，无法确定是哪一户；请改用户编号或完整身份证号",
+        "matches {count} households of the export; use the household code or the full ID number",
+    ),
+    "bank_results.name_differs": (
+        "姓名“{name}”与名单中该户户主不符",
+        "the name “{name}” is not the head of that household in the list",
+    ),
+    "bank_results.bad_id": ("身份证号码无效", "the ID number is not valid"),
+    "bank_results.masked_needs_name": (
+        "脱敏身份证号须同时有姓名才能对应",
+        "a masked ID number needs the name beside it to be matched",
+    ),
+    "bank_results.twice": ("该户已在第 {first} 行出现", "the same household is on row {first} already"),
+    "bank_results.same_file": (
+        "{path} 已作为银行反馈 {id}（{name}）于 {at} 由 {operator} 导入，不再重复记入",
+        "{path} was imported already as bank answer {id} ({name}) at {at} by {operator}; not recorded twice",
+    ),
+    "col.export": ("导出记录", "Export"),
+    "col.listed": ("名单户数", "Listed"),
+    "col.answered": ("已反馈", "Answered"),
+    "col.approved": ("同意", "Approved"),
+    "col.refused": ("拒绝", "Refused"),
+    "col.authorised_yuan": ("授信（元）", "Authorised (yuan)"),
+    "col.drawing": ("用信户", "Drawing"),
+    "col.drawn_yuan": ("用信（元）", "Drawn (yuan)"),
+    "col.in_arrears": ("逾期户", "In arrears"),
+    "col.overdue_yuan": ("逾期（元）", "Overdue (yuan)"),
+    "col.tables": ("反馈表", "Tables"),
+    "col.authorised": ("获授信户", "Authorised"),
+    "col.borrowers": ("借款户", "Borrowers"),
+    "col.repaying": ("未逾期占比", "Not in arrears"),
+    "col.bad_loans": ("不良占比", "Bad loans"),
     # --- help ---
     "help.app": (
         "道德银行：村级道德积分账本（议、评、晾、存、信）。",

@@ -204,3 +204,66 @@ def keys_generate(ctx: typer.Context, out: Annotated[Path, typer.Option("--out",
 
     pair = generate_keys(out)
     say(ctx, "keys.generated", private=str(pair.private), public=str(pair.public), key_id=pair.key_id)
+
+
+# --- the bank's answer (issue 15) ---
+
+results_app = group("help.credit_results")
+credit_app.add_typer(results_app, name="results")
+
+
+@results_app.command("import", help=h("help.results_import"))
+def results_import(
+    ctx: typer.Context,
+    file: Annotated[Path, typer.Argument(help=h("help.results_file"))],
+    bank: Annotated[str, typer.Option("--bank", help=h("help.results_bank"))],
+    export: Annotated[int | None, typer.Option("--export", help=h("help.results_export"))] = None,
+    kind: Annotated[str | None, typer.Option("--kind", help=h("help.results_kind"))] = None,
+    on: Annotated[str | None, typer.Option("--on", help=h("help.results_on"))] = None,
+) -> None:
+    from moralbank.domain.dates import parse_date
+    from moralbank.errors import InputError
+    from moralbank.services.bank_results import record_results
+    from moralbank.services.bank_tables import read_bank_table
+    from moralbank.storage.db import retrying
+
+    who = operator(ctx)
+    when = parse_date(on, "--on") if on else None
+    if when is not None and when > today(ctx):
+        raise InputError("date.future_field", field="--on", value=on)
+    table = read_bank_table(file, kind=kind, on=when, today=today(ctx))
+    done = retrying(
+        engine(ctx),
+        lambda session: record_results(session, table=table, path=file, bank=bank, export_id=export, operator=who),
+    )
+    kind_name = text_of(ctx, f"value.bank_kind.{done.kind}")
+    say(ctx, "bank_results.imported", id=done.id, rows=done.rows, kind=kind_name, bank=done.bank, export=done.export_id)
+    if done.kind == "approval":
+        say(ctx, "bank_results.imported_approvals", approved=done.approved, refused=done.refused)
+
+
+@results_app.command("summary", help=h("help.results_summary"))
+def results_summary(
+    ctx: typer.Context,
+    bank: Annotated[str, typer.Option("--bank", help=h("help.results_bank"))],
+    fmt: Annotated[str, typer.Option("--format", "-f", help=h("help.format"))] = "table",
+    out: OutOpt = None,
+) -> None:
+    from moralbank.reports.bank_results import bank_answers
+    from moralbank.storage.db import reading
+
+    check_format(fmt, ("table", "json", "csv"))
+    with reading(engine(ctx)) as session:
+        rows = bank_answers(session, bank=bank)
+    if not rows and fmt == "table":
+        say(ctx, "bank_results.no_exports", bank=bank.strip())
+        return
+    title = text_of(ctx, "bank_results.summary_title", bank=bank.strip())
+    show(ctx, rows, fmt, title=title, out=out)
+
+
+def text_of(ctx: typer.Context, key: str, **params: Any) -> str:
+    """A catalogue text in the user's language."""
+    from moralbank.messages import text
+
+    return text(key, settings(ctx).lang, **params)

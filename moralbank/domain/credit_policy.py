@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import tomllib
 from collections.abc import Mapping
@@ -53,16 +54,44 @@ class Designation:
     min_tier: str | None = None  # with min_tier_percent: the share rated at this tier or higher
     min_tier_percent: int = 0
     max_vetoed: int | None = None  # households under a veto, at most
+    # From what banks sent back (issue 15), each optional: households a bank authorised, at least;
+    # borrowers not in arrears, at least; bad loans (a borrower's loan at a bank where the latest
+    # arrears are overdue ``bad_loan_days`` or more) below this share of the loans.
+    min_authorised_percent: int | None = None
+    min_repaying_percent: int | None = None
+    bad_loans_below_percent: int | None = None
 
 
 @dataclass(frozen=True)
 class VillageCounts:
-    """What a designation is decided on: one village's ratings counted."""
+    """What a designation is decided on: one village's ratings counted, and what its banks reported."""
 
     households: int
     rated: int
     tiers: Mapping[str, int]
     vetoed: int
+    authorised: int = 0  # households a bank authorised
+    borrowers: int = 0  # households with a loan drawn (or overdue)
+    in_arrears: int = 0
+    loans_fen: int = 0  # what borrowers owe the banks
+    bad_fen: int = 0  # of which bad loans
+
+
+@dataclass(frozen=True)
+class Condition:
+    """One condition of a designation as a village stands: wanted, found, met, and by how much.
+
+    ``rule`` is rated, tier, vetoed, authorised, repaying or bad_loans. ``wanted`` is a percent
+    (vetoed: a count); ``found`` the village's share in thousandths (vetoed: its count). ``gap``
+    is what it lacks: households for a share of households, borrowers for repaying, vetoed
+    households over the limit, thousandths of the loans for bad loans; 0 when met.
+    """
+
+    rule: str
+    wanted: int
+    found: int
+    met: bool
+    gap: int
 
 
 @dataclass(frozen=True)
@@ -87,6 +116,7 @@ class CreditPolicy:
     designations: tuple[Designation, ...]  # highest first
     hash: str
     source: str
+    bad_loan_days: int = 90  # a loan overdue this many days or more is a bad loan ([loans] bad_after_days)
 
     def window(self, as_of: date) -> tuple[date, date]:
         """The first and last booking day whose earned points count (both inclusive)."""
@@ -130,15 +160,41 @@ class CreditPolicy:
 
 def meets(policy: CreditPolicy, wanted: Designation, counts: VillageCounts) -> bool:
     """Whether a village's counts reach a designation (shares compared in whole numbers)."""
-    if counts.households == 0 or 100 * counts.rated < wanted.min_rated_percent * counts.households:
-        return False
-    if wanted.max_vetoed is not None and counts.vetoed > wanted.max_vetoed:
-        return False
+    return counts.households > 0 and all(c.met for c in conditions(policy, wanted, counts))
+
+
+def _needed(percent: int, whole: int) -> int:
+    return -(-percent * whole // 100)  # rounded up: 70% of 11 households is 8
+
+
+def _share(rule: str, percent: int, part: int, whole: int) -> Condition:
+    """At least ``percent`` of ``whole``: met, or short by so many."""
+    gap = max(0, _needed(percent, whole) - part)
+    met = whole > 0 and 100 * part >= percent * whole
+    return Condition(rule, percent, share_permille(part, whole), met, gap if whole else 0)
+
+
+def conditions(policy: CreditPolicy, wanted: Designation, counts: VillageCounts) -> list[Condition]:
+    """Every condition of a designation, in the policy's order, as the village stands."""
+    found = [_share("rated", wanted.min_rated_percent, counts.rated, counts.households)]
+    if wanted.max_vetoed is not None:
+        over = max(0, counts.vetoed - wanted.max_vetoed)
+        found.append(Condition("vetoed", wanted.max_vetoed, counts.vetoed, over == 0, over))
     if wanted.min_tier is not None:
         top = policy.rank(wanted.min_tier)
         reached = sum(counts.tiers.get(t.code, 0) for t in policy.tiers[: top + 1])
-        return 100 * reached >= wanted.min_tier_percent * counts.households
-    return True
+        found.append(_share("tier", wanted.min_tier_percent, reached, counts.households))
+    if wanted.min_authorised_percent is not None:
+        found.append(_share("authorised", wanted.min_authorised_percent, counts.authorised, counts.households))
+    if wanted.min_repaying_percent is not None:
+        # No borrower reported: nothing shows the village repays, so the condition is not met.
+        repaying = counts.borrowers - counts.in_arrears
+        found.append(_share("repaying", wanted.min_repaying_percent, repaying, counts.borrowers))
+    if wanted.bad_loans_below_percent is not None:
+        limit, bad = wanted.bad_loans_below_percent, share_permille(counts.bad_fen, counts.loans_fen)
+        met = 100 * counts.bad_fen < limit * counts.loans_fen or counts.bad_fen == 0
+        found.append(Condition("bad_loans", limit, bad, met, 0 if met else bad - 10 * limit + 1))
+    return found
 
 
 # A county rating asks this once per household, with few distinct dates; relativedelta costs
@@ -162,6 +218,7 @@ def share_permille(part: int, whole: int) -> int:
 _POLICY_KEYS = {"name", "window_months", "min_months_registered", "valid_months"}
 _TIER_KEYS = {"code", "min_points", "credit_line", "step_points", "step_credit", "max_credit"}
 _DESIGNATION_KEYS = {"code", "name", "min_rated_percent", "min_tier", "min_tier_percent", "max_vetoed"}
+_DESIGNATION_KEYS |= {"min_authorised_percent", "min_repaying_percent", "bad_loans_below_percent"}
 
 
 class _Reader:
@@ -282,12 +339,16 @@ def _designation(reader: _Reader, item: Any, place: str, tiers: set[str]) -> Des
     tier = reader.text(item, place, "min_tier", required=False)
     tier_share = reader.number(item, place, "min_tier_percent", low=0, high=100, required=tier is not None)
     vetoed = reader.number(item, place, "max_vetoed", low=0, required=False)
+    banks = [
+        reader.number(item, place, name, low=0, high=100, required=False)
+        for name in ("min_authorised_percent", "min_repaying_percent", "bad_loans_below_percent")
+    ]
     if tier is not None and tiers and tier not in tiers:
         reader.fail(f"{place}.min_tier", "credit.unknown_tier", code=tier)
         return None
     if code is None or share is None or (tier is not None and tier_share is None):
         return None
-    return Designation(code, name or code, share, tier, tier_share or 0, vetoed)
+    return Designation(code, name or code, share, tier, tier_share or 0, vetoed, *banks)
 
 
 def _designations(reader: _Reader, data: Mapping[str, Any], tiers: tuple[Tier, ...]) -> tuple[Designation, ...]:
@@ -309,7 +370,7 @@ def _designations(reader: _Reader, data: Mapping[str, Any], tiers: tuple[Tier, .
 def parse_policy(data: Mapping[str, Any], *, source: str, digest: str) -> CreditPolicy:
     """A policy from parsed TOML, or a SheetError listing every problem with its setting."""
     reader = _Reader()
-    reader.unknown(data, "", {"policy", "veto", "tiers", "designations"})
+    reader.unknown(data, "", {"policy", "veto", "tiers", "designations", "loans"})
     head = reader.table(data, "policy", _POLICY_KEYS)
     veto = reader.table(data, "veto", {"months"})
     name = reader.text(head, "policy", "name")
@@ -319,10 +380,13 @@ def parse_policy(data: Mapping[str, Any], *, source: str, digest: str) -> Credit
     veto_months = reader.number(veto, "veto", "months", low=1, high=600)
     tiers = _tiers(reader, data)
     designations = _designations(reader, data, tiers)
+    loans = reader.table(data, "loans", {"bad_after_days"}) if "loans" in data else {}
+    bad_days = reader.number(loans, "loans", "bad_after_days", low=1, high=3650, required=False)
     if reader.problems:
         raise SheetError(source, reader.problems)
     assert name and window and registered is not None and valid and veto_months
-    return CreditPolicy(name, window, registered, valid, veto_months, tiers, designations, digest, source)
+    policy = CreditPolicy(name, window, registered, valid, veto_months, tiers, designations, digest, source)
+    return policy if bad_days is None else dataclasses.replace(policy, bad_loan_days=bad_days)
 
 
 def load_policy(path: Path) -> CreditPolicy:

@@ -12,6 +12,7 @@ from sqlmodel import Session, col, select
 
 from moralbank.domain.credit_policy import VETO, CreditPolicy, VillageCounts, months_between, share_permille
 from moralbank.domain.identity import mask_id
+from moralbank.reports.bank_results import BankFigures, standings
 from moralbank.services.register import get_household, get_village
 from moralbank.storage.models import ExportLog, Village
 from moralbank.storage.predicates import standing_deduction
@@ -278,6 +279,17 @@ class VillageSummary:
     credit_total: int = 0
     vetoed: int = 0
     designation: str | None = None
+    # What banks reported (issue 15), as of the date: households authorised (and per thousand on
+    # the register), amounts authorised and drawn in yuan, borrowers, those in arrears, borrowers
+    # not in arrears per thousand, and bad loans per thousand of what borrowers owe.
+    authorised: int = 0
+    authorised_permille: int = 0
+    authorised_yuan: int = 0
+    drawn_yuan: int = 0
+    borrowers: int = 0
+    in_arrears: int = 0
+    repaying_permille: int = 0
+    bad_loan_permille: int = 0
 
 
 @dataclass
@@ -292,6 +304,17 @@ class CountyTotal:
     credit_total: int = 0
     vetoed: int = 0
     designations: dict[str, int] = field(default_factory=dict)
+    # What banks reported (issue 15), as of the date: households authorised (and per thousand on
+    # the register), amounts authorised and drawn in yuan, borrowers, those in arrears, borrowers
+    # not in arrears per thousand, and bad loans per thousand of what borrowers owe.
+    authorised: int = 0
+    authorised_permille: int = 0
+    authorised_yuan: int = 0
+    drawn_yuan: int = 0
+    borrowers: int = 0
+    in_arrears: int = 0
+    repaying_permille: int = 0
+    bad_loan_permille: int = 0
 
 
 @dataclass(frozen=True)
@@ -314,31 +337,75 @@ def _add(place: VillageSummary, rating: Rating) -> None:
         place.credit_total += rating.credit_line
 
 
-def summary(session: Session, policy: CreditPolicy, *, as_of: date) -> CreditSummary:
-    """Per village and for the county: households on the register, rated, per tier, credit, title."""
+def _bank_figures(place: VillageSummary | CountyTotal, figures: BankFigures) -> None:
+    place.authorised = figures.authorised
+    place.authorised_permille = share_permille(figures.authorised, place.households)
+    place.authorised_yuan = (figures.authorised_fen + 50) // 100
+    place.drawn_yuan = (figures.drawn_fen + 50) // 100
+    place.borrowers, place.in_arrears = figures.borrowers, figures.in_arrears
+    place.repaying_permille, place.bad_loan_permille = figures.repaying_permille, figures.bad_permille
+
+
+def village_counts(place: VillageSummary, figures: BankFigures) -> VillageCounts:
+    """What a village's designation is decided on: its ratings and what its banks reported."""
+    return VillageCounts(
+        place.households, place.rated, place.tiers, place.vetoed, figures.authorised, figures.borrowers,
+        figures.in_arrears, figures.loans_fen, figures.bad_fen,
+    )  # fmt: skip
+
+
+def _places(
+    session: Session, policy: CreditPolicy, as_of: date, village: str | None = None
+) -> tuple[dict[str, VillageSummary], dict[str, BankFigures]]:
     codes = [t.code for t in policy.tiers]
-    villages = session.exec(select(Village).order_by(col(Village.code))).all()
+    query = select(Village).order_by(col(Village.code))
+    if village is not None:
+        query = query.where(Village.code == village)
+    villages = session.exec(query).all()
     places = {v.code: VillageSummary(v.code, v.name, tiers=dict.fromkeys(codes, 0)) for v in villages}
+    figures = {code: BankFigures() for code in places}
+    banked = standings(session, as_of=as_of, bad_loan_days=policy.bad_loan_days, village=village)
     on = as_of.isoformat()
-    for facts in _facts(session, policy, as_of):
+    for facts in _facts(session, policy, as_of, village=village):
         if facts.rating.since <= on:  # on the register by then
             _add(places[facts.rating.village], facts.rating)
+            if (standing := banked.get(facts.rating.household)) is not None:
+                figures[facts.rating.village].add(standing)
+    for code, place in places.items():
+        place.share_permille = share_permille(place.rated, place.households)
+        place.designation = policy.designation_for(village_counts(place, figures[code]))
+        _bank_figures(place, figures[code])
+    return places, figures
+
+
+def village_standing(
+    session: Session, policy: CreditPolicy, *, as_of: date, village: str
+) -> tuple[VillageSummary, VillageCounts]:
+    """One village's figures and what its designation is decided on."""
+    places, figures = _places(session, policy, as_of, village)
+    return places[village], village_counts(places[village], figures[village])
+
+
+def summary(session: Session, policy: CreditPolicy, *, as_of: date) -> CreditSummary:
+    """Per village and for the county: households on the register, rated, per tier, credit, title, banks."""
+    codes = [t.code for t in policy.tiers]
+    places, figures = _places(session, policy, as_of)
     total = CountyTotal(len(places), tiers=dict.fromkeys(codes, 0))
     total.designations = {d.code: 0 for d in policy.designations}
-    for place in places.values():
-        place.share_permille = share_permille(place.rated, place.households)
-        counts = VillageCounts(place.households, place.rated, place.tiers, place.vetoed)
-        place.designation = policy.designation_for(counts)
+    county = BankFigures()
+    for code, place in places.items():
         total.households += place.households
         total.rated += place.rated
         total.credit_total += place.credit_total
         total.vetoed += place.vetoed
-        for code in codes:
-            total.tiers[code] += place.tiers[code]
+        county.merge(figures[code])
+        for tier in codes:
+            total.tiers[tier] += place.tiers[tier]
         if place.designation is not None:
             total.designations[place.designation] += 1
     total.share_permille = share_permille(total.rated, total.households)
-    return CreditSummary(on, policy.name, policy.hash, list(places.values()), total)
+    _bank_figures(total, county)
+    return CreditSummary(as_of.isoformat(), policy.name, policy.hash, list(places.values()), total)
 
 
 # --- for banks ----------------------------------------------------------------------------------

@@ -2,15 +2,26 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
+from sqlalchemy import insert
 from sqlmodel import Session
 
+from moralbank.domain.identity import mask_id
 from moralbank.services.register import now_utc
 from moralbank.services.signing import Manifest
-from moralbank.storage.models import ExportLog
+from moralbank.storage.models import ExportedRow, ExportLog
+
+# (household, ID number as the list showed it, head's name), in the list's order.
+Listed = tuple[str, str, str]
 
 
-def record_export(session: Session, *, manifest: Manifest, operator: str) -> int:
-    """Append one export to the log; returns its number."""
+def record_export(session: Session, *, manifest: Manifest, operator: str, listed: Sequence[Listed] = ()) -> int:
+    """Append one export to the log, with who was in it; returns its number.
+
+    The rows keep what a bank's answer is matched on; the ID number is stored masked even when
+    the list carried it whole (the register holds the full number, and matching uses that).
+    """
     record = ExportLog(
         exported_at=now_utc(),
         operator=operator,
@@ -27,4 +38,10 @@ def record_export(session: Session, *, manifest: Manifest, operator: str) -> int
     session.add(record)
     session.flush()
     assert record.id is not None
+    rows = [
+        {"export_id": record.id, "row_no": n, "household": code, "id_masked": mask_id(number), "head_name": name}
+        for n, (code, number, name) in enumerate(listed, start=1)
+    ]
+    for start in range(0, len(rows), 5000):
+        session.execute(insert(ExportedRow.__table__), rows[start : start + 5000])  # type: ignore[attr-defined]
     return record.id

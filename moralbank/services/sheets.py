@@ -297,3 +297,23 @@ def _with_source(
         return _sheet(source, raw, columns, required, header, aliases)
     except SheetError as exc:
         raise SheetError(source, exc.problems) from None
+
+
+def header_fields(
+    path: Path, columns: Mapping[str, str], *, info: Mapping[str, str] | None = None, worksheet: str | None = None
+) -> frozenset[str]:
+    """The fields named by a sheet's header: of the top rows, the one naming the most known columns.
+
+    For a sheet whose kind is told by its columns (a bank's approvals, drawings or arrears); the
+    sheet is then read with ``read_sheet`` and that kind's required columns.
+    """
+    if not path.is_file():
+        raise InputError("file.not_found", path=str(path))
+    if path.suffix.lower() not in (*TEXT_SUFFIXES, *WORKBOOK_SUFFIXES):
+        raise InputError("sheet.unsupported_type", path=str(path))
+    aliases = _aliases(columns, info or {})
+    for raw in raw_sheets(path, worksheet):
+        found = max((_known(values, aliases) - {""} for values in raw.rows[:HEADER_SEARCH]), key=len, default=set())
+        if len(found) >= 2:
+            return frozenset(found)
+    return frozenset()

@@ -6,6 +6,7 @@ log, so the command only parses its options and renders the result.
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Iterator
 from dataclasses import asdict, dataclass
 from datetime import date
 from pathlib import Path
@@ -15,8 +16,8 @@ from sqlalchemy import Engine
 from moralbank.domain.credit_policy import CreditPolicy
 from moralbank.errors import InputError
 from moralbank.render import bank_export as bx
-from moralbank.reports.credit import bank_rows
-from moralbank.services.export_log import record_export
+from moralbank.reports.credit import BankRow, bank_rows
+from moralbank.services.export_log import Listed, record_export
 from moralbank.services.ledger import chain_heads
 from moralbank.services.register import now_utc
 from moralbank.services.signing import key_id, load_private_key, sign
@@ -59,14 +60,25 @@ def export_signed(
         raise InputError("credit.bank_required")
     key, bank = load_private_key(signing_key), bank.strip()
     header = bx.Header(bank, as_of.isoformat(), policy.hash, full_id, lang)
+    listed: list[Listed] = []  # who is in the list, logged with it (the bank's answer is matched on them)
     with reading(engine) as session:
         marks = [asdict(mark) for mark in chain_heads(session)]
-        written = bx.write_export(bank_rows(session, policy, as_of=as_of, full_id=full_id), out, file_format, header)
+        rows = bank_rows(session, policy, as_of=as_of, full_id=full_id)
+        written = bx.write_export(_noting(rows, listed), out, file_format, header)
     manifest = bx.manifest_for(written, out, file_format, header, marks, key_id=key_id(key.public_key()), at=now_utc())
     bx.place(written, out, sign(manifest, key))
     try:
-        number = retrying(engine, lambda session: record_export(session, manifest=manifest, operator=operator))
+        number = retrying(
+            engine, lambda session: record_export(session, manifest=manifest, operator=operator, listed=listed)
+        )
     except BaseException:
         bx.withdraw(out)  # an export the log does not know of must not leave the office
         raise
     return ExportResult(number, written.rows, out, bx.signature_path(out), file_format, bank, full_id)
+
+
+def _noting(rows: Iterable[BankRow], listed: list[Listed]) -> Iterator[BankRow]:
+    """The rows as they are written, each noted (household, ID as shown, name) on the way."""
+    for row in rows:
+        listed.append((row.household, row.id_number, row.head_name))
+        yield row

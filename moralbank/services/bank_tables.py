@@ -1,0 +1,275 @@
+"""A bank's table as it comes back: approvals (授信), drawings (用信) or arrears, read and checked cell by cell.
+
+The kind is told by the columns (or ``--kind``); amounts are in 万元 or 元 as the heading says
+and are kept in fen; every bad cell of every row is reported at once. Matching the rows to the
+households of an export is ``bank_results``' work.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+
+from dateutil.relativedelta import relativedelta
+
+from moralbank.domain.dates import parse_date, value_problem
+from moralbank.domain.identity import has_personal_number
+from moralbank.errors import InputError, RowProblem
+from moralbank.services.sheets import Row, Sheet, header_fields, read_sheet
+
+KINDS = ("approval", "drawing", "arrears")
+
+# The columns a bank's table may carry, by field, with the heading of the usual 整村授信批量审批表.
+RESULT_COLUMNS = {
+    "household": "户编号",
+    "name": "姓名",
+    "id_number": "身份证号码",
+    "approved_wan": "授信金额（万元）",
+    "approved_yuan": "授信金额（元）",
+    "term_years": "授信期限（年）",
+    "term_months": "授信期限（月）",
+    "decision": "审批结果",
+    "drawn_wan": "用信金额（万元）",
+    "drawn_yuan": "用信金额（元）",
+    "overdue_wan": "逾期金额（万元）",
+    "overdue_yuan": "逾期金额（元）",
+    "overdue_days": "逾期天数",
+    "on": "日期",
+    "note": "备注",
+}
+# Other headings banks write for the same things, and the columns of our own list (a bank often
+# answers on the list it received): those are read past ("") but for who the row is.
+RESULT_ALIASES = {
+    "序号": "", "no.": "", "no": "",
+    "身份证号": "id_number", "证件号码": "id_number", "id number": "id_number",
+    "户主姓名": "name", "户主": "name", "借款人": "name", "head of household": "name",
+    "授信额度（万元）": "approved_wan", "authorised (10k yuan)": "approved_wan", "authorised (yuan)": "approved_yuan",
+    "term (years)": "term_years", "term (months)": "term_months",
+    "结果": "decision", "审批意见": "decision",
+    "支用金额（万元）": "drawn_wan", "支用金额（元）": "drawn_yuan",
+    "drawn (10k yuan)": "drawn_wan", "drawn (yuan)": "drawn_yuan",
+    "overdue (10k yuan)": "overdue_wan", "overdue (yuan)": "overdue_yuan", "days overdue": "overdue_days",
+    "审批日期": "on", "授信日期": "on", "用信日期": "on", "放款日期": "on", "统计日期": "on", "date": "on",
+    "村编号": "", "村名": "", "信用等级": "", "授信额度（元）": "", "评定日期": "", "有效期至": "",
+    "评定办法 sha-256": "", "village code": "", "village": "", "tier": "", "credit line (yuan)": "",
+    "rated on": "", "valid until": "", "policy sha-256": "",
+}  # fmt: skip
+
+# Which amount columns make which kind, in the order they are looked for.
+_AMOUNTS = {"arrears": ("overdue_wan", "overdue_yuan"), "drawing": ("drawn_wan", "drawn_yuan")}
+_AMOUNTS["approval"] = ("approved_wan", "approved_yuan")
+_FEN = {"wan": 1_000_000, "yuan": 100}
+# A household's line above this is taken for a wrong unit (元 in a 万元 column), not a loan.
+MAX_AMOUNT_YUAN = 10_000_000
+MAX_TERM_MONTHS = 600
+MAX_OVERDUE_DAYS = 36_500
+_APPROVED = {"同意", "通过", "批准", "核准", "approved", "approve", "yes", "是"}
+_REFUSED = {"不同意", "拒绝", "否决", "未通过", "不予授信", "refused", "refuse", "declined", "no", "否"}
+
+
+@dataclass(frozen=True)
+class BankLine:
+    """One row of a bank's table, checked: who (code, ID full or masked, name) and what the bank says."""
+
+    row: int
+    household: str
+    id_number: str  # as the bank wrote it, full or masked: used to match, never stored
+    name: str
+    on: date
+    amount_fen: int
+    approved: bool | None  # approvals only
+    term_months: int | None
+    overdue_days: int | None
+    note: str
+
+
+@dataclass(frozen=True)
+class BankTable:
+    """A bank's table read whole: its kind, the field matched on, its lines and its bad rows."""
+
+    kind: str
+    source: str
+    identity: str  # "household" or "id_number"
+    lines: list[BankLine]
+    problems: list[RowProblem]
+
+
+def detect_kind(fields: frozenset[str]) -> str | None:
+    """The kind of table the headings name: arrears, drawing or approval; None when none."""
+    for kind in ("arrears", "drawing", "approval"):
+        if any(name in fields for name in _AMOUNTS[kind]) or (kind == "arrears" and "overdue_days" in fields):
+            return kind
+    return "approval" if "decision" in fields else None
+
+
+def read_bank_table(path: Path, *, kind: str | None, on: date | None, today: date) -> BankTable:
+    """Read a bank's table: the kind from ``kind`` or the headings, each row checked.
+
+    A row's date is its date column, else ``on``; a table with neither is refused.
+    """
+    fields = header_fields(path, RESULT_COLUMNS, info=RESULT_ALIASES)
+    found = detect_kind(fields)
+    kind = kind or found
+    if kind is None:
+        raise InputError("bank_results.unknown_kind", path=path.name)
+    if kind not in KINDS:
+        raise InputError("bank_results.bad_kind", kind=kind, kinds=", ".join(KINDS))
+    identity = "household" if "household" in fields else "id_number"
+    amounts = [name for name in _AMOUNTS[kind] if name in fields]
+    if len(amounts) > 1:
+        raise InputError("bank_results.two_units", path=path.name, kind=kind)
+    required = (identity, *amounts[:1]) if amounts else (identity, _AMOUNTS[kind][0])
+    if kind == "arrears":
+        required += ("overdue_days",)
+    sheet = read_sheet(path, RESULT_COLUMNS, required, info=RESULT_ALIASES)
+    if on is None and "on" not in fields:
+        raise InputError("bank_results.date_required", path=path.name)
+    return _checked(sheet, kind, identity, amounts[0] if amounts else "", on, today)
+
+
+def _checked(sheet: Sheet, kind: str, identity: str, amount: str, on: date | None, today: date) -> BankTable:
+    lines: list[BankLine] = []
+    problems = list(sheet.problems)
+    for number, row in sheet.rows:
+        before = len(problems)
+        line = _line(number, row, kind, amount, on, today, problems)
+        if line is not None and len(problems) == before:
+            lines.append(line)
+    return BankTable(kind, sheet.source, identity, lines, problems)
+
+
+def _line(
+    number: int, row: Row, kind: str, amount: str, on: date | None, today: date, problems: list[RowProblem]
+) -> BankLine | None:
+    def fail(field: str, key: str, **params: object) -> None:
+        problems.append(RowProblem(number, field, key, dict(params)))
+
+    code = unicodedata.normalize("NFKC", row.get("household", "")).strip().upper()
+    id_number = row.get("id_number", "").strip().upper()
+    if not code and not id_number:
+        fail("household" if "household" in row else "id_number", "field.required")
+    day = _date(row.get("on", ""), on, today, number, problems)
+    fen = _amount(row.get(amount, ""), amount, number, problems, blank_is_zero=kind == "approval")
+    note = row.get("note", "")
+    if has_personal_number(note):
+        fail("note", "bank_results.note_personal")
+    term = _term(row, number, problems) if kind == "approval" else None
+    days = _whole(row.get("overdue_days", ""), "overdue_days", MAX_OVERDUE_DAYS, number, problems)
+    approved: bool | None = None
+    if kind == "approval":
+        approved = _decision(row.get("decision", ""), fen, note, number, problems)
+    if kind == "arrears" and days and fen == 0:
+        fail("overdue_days", "bank_results.days_without_amount", days=days)
+    if day is None or fen is None:
+        return None
+    days = days if kind == "arrears" else None
+    return BankLine(number, code, id_number, row.get("name", ""), day, fen, approved, term, days, note)
+
+
+def _date(value: str, on: date | None, today: date, number: int, problems: list[RowProblem]) -> date | None:
+    if not value:
+        if on is None:
+            problems.append(RowProblem(number, "on", "field.required"))
+        return on
+    try:
+        day = parse_date(value, "on", serial=True)
+    except InputError as exc:
+        key, params = value_problem(exc)
+        problems.append(RowProblem(number, "on", key, params))
+        return None
+    if day > today:
+        problems.append(RowProblem(number, "on", "bank_results.future_date", {"value": day.isoformat()}))
+        return None
+    return day
+
+
+def _number(value: str) -> Decimal | None:
+    cleaned = unicodedata.normalize("NFKC", value).replace(",", "").replace("，", "").strip()
+    try:
+        found = Decimal(cleaned)
+    except InvalidOperation:
+        return None
+    return found if found.is_finite() else None
+
+
+def _amount(value: str, field: str, number: int, problems: list[RowProblem], *, blank_is_zero: bool) -> int | None:
+    """An amount in the column's unit as fen, or None with the problem noted."""
+    if not value:
+        if blank_is_zero:
+            return 0
+        problems.append(RowProblem(number, field, "field.required"))
+        return None
+    found = _number(value)
+    unit = "wan" if field.endswith("_wan") else "yuan"
+    if found is None:
+        problems.append(RowProblem(number, field, "bank_results.not_amount", {"value": value[:40]}))
+        return None
+    fen = found * _FEN[unit]
+    if found < 0 or fen != fen.to_integral_value():
+        problems.append(RowProblem(number, field, "bank_results.bad_amount", {"value": value[:40]}))
+        return None
+    if fen > MAX_AMOUNT_YUAN * 100:
+        limit = MAX_AMOUNT_YUAN // 10_000 if unit == "wan" else MAX_AMOUNT_YUAN
+        problems.append(RowProblem(number, field, "bank_results.amount_too_large", {"value": value, "limit": limit}))
+        return None
+    return int(fen)
+
+
+def _whole(value: str, field: str, limit: int, number: int, problems: list[RowProblem]) -> int | None:
+    if not value:
+        return None
+    found = _number(value)
+    if found is None or found != found.to_integral_value() or not 0 <= found <= limit:
+        problems.append(RowProblem(number, field, "bank_results.bad_whole", {"value": value[:40], "limit": limit}))
+        return None
+    return int(found)
+
+
+def _term(row: Row, number: int, problems: list[RowProblem]) -> int | None:
+    """The term in months, from a column in years (1, 1.5) or in months."""
+    if row.get("term_months"):
+        months = _whole(row["term_months"], "term_months", MAX_TERM_MONTHS, number, problems)
+    elif row.get("term_years"):
+        years = _number(row["term_years"])
+        if years is None or years * 12 != (years * 12).to_integral_value() or not 0 < years * 12 <= MAX_TERM_MONTHS:
+            problems.append(RowProblem(number, "term_years", "bank_results.bad_term", {"value": row["term_years"]}))
+            return None
+        months = int(years * 12)
+    else:
+        return None
+    if months == 0:
+        problems.append(RowProblem(number, "term_months", "bank_results.bad_term", {"value": "0"}))
+        return None
+    return months
+
+
+def _decision(value: str, fen: int | None, note: str, number: int, problems: list[RowProblem]) -> bool | None:
+    """Approved or refused: the decision column when there is one, else an amount above 0 approves.
+
+    A refusal is written as an amount of 0 (or blank), or 不同意/拒绝 in 审批结果, with its reason in 备注.
+    """
+    said = unicodedata.normalize("NFKC", value).strip().lower()
+    if said and said not in _APPROVED | _REFUSED:
+        problems.append(RowProblem(number, "decision", "bank_results.bad_decision", {"value": value[:40]}))
+        return None
+    if fen is None:
+        return None
+    approved = said in _APPROVED if said else fen > 0
+    if approved and fen == 0:
+        problems.append(RowProblem(number, "decision", "bank_results.approved_without_amount"))
+    elif not approved and fen > 0:
+        problems.append(RowProblem(number, "decision", "bank_results.refused_with_amount"))
+    elif not approved and not note:
+        problems.append(RowProblem(number, "note", "bank_results.refusal_reason"))
+    return approved
+
+
+def expires(on: str, term_months: int | None) -> str | None:
+    """The first day an approval of ``term_months`` from ``on`` no longer holds (None: no term given)."""
+    if term_months is None:
+        return None
+    return (date.fromisoformat(on) + relativedelta(months=term_months)).isoformat()
+
