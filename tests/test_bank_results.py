@@ -16,9 +16,10 @@ from moralbank.domain.identity import mask_id
 from moralbank.reports.credit import summary
 from moralbank.resources import fixtures_dir
 from moralbank.domain.credit_policy import load_policy
-from moralbank.storage.db import reading
+from moralbank.storage.db import open_engine, reading
+from moralbank.storage.schema import apply_schema
 from tests.clock import freeze_today
-from tests.runner import Run, failed, invoke, ok
+from tests.runner import Run, failed, invoke, ok, run_on
 from tests.town import AS_OF, CREDIT_HOUSEHOLDS, TODAY, build_credit_town, credit_id_numbers
 
 BANK = "高密农商银行"
@@ -240,3 +241,36 @@ def test_the_results_tables_are_append_only(run: Run, office: Path, engine: Engi
     ):
         with pytest.raises(Exception, match="append-only"), engine.begin() as connection:
             connection.execute(text(statement))
+
+
+def test_copy_carries_the_answers_to_a_database_whose_export_ids_differ(
+    db_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    freeze_today(monkeypatch, TODAY)
+    source = tmp_path / "terminal.db"
+    apply_schema(open_engine(str(source)))
+    terminal = run_on(str(source))
+    build_credit_town(open_engine(str(source)))
+    invoke(terminal, "keys", "generate", "--out", str(tmp_path / "keys"))
+    export(terminal, tmp_path)
+    header, rows = approval_rows(listed(tmp_path), "code", "wan")
+    ok(results(terminal, write_table(tmp_path / "a.csv", header, rows), "--on", "2026-11-29"))
+    target = open_engine(db_url)
+    with target.begin() as connection:  # the county server already logged an export of its own: ids differ
+        connection.execute(
+            text(
+                "INSERT INTO export_log (exported_at, operator, bank, as_of, format, row_count, full_id, file_name,"
+                " file_sha256, policy_hash, key_id) VALUES ('2026-01-01T00:00:00Z', 'x', 'b', '2026-01-01', 'csv', 0,"
+                " 0, 'x.csv', 'aa', 'bb', 'cc')"
+            )
+        )
+    county_run = run_on(db_url)
+    for _ in range(2):  # the second copy adds nothing
+        ok(county_run("copy", "--from", str(source), "--to", db_url))
+        mine = json.loads(ok(terminal("credit", "results", "summary", "--bank", BANK, "--format", "json")))
+        theirs = json.loads(ok(county_run("credit", "results", "summary", "--bank", BANK, "--format", "json")))
+        assert [a | {"export": 0} for a in mine] == [a | {"export": 0} for a in theirs]
+        assert theirs[0]["export"] == 2 and theirs[0]["approved"] == 8
+        with reading(target) as session:
+            assert session.execute(text("SELECT COUNT(*) FROM bank_result")).scalar() == len(rows)
+    target.dispose()

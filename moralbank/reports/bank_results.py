@@ -165,7 +165,7 @@ def _yuan(fen: int) -> int:
 def bank_answers(session: Session, *, bank: str) -> list[ExportAnswer]:
     """Per export to ``bank``, oldest first: households listed, answered, approved, refused, amounts."""
     exports = session.exec(select(ExportLog).where(ExportLog.bank == bank.strip()).order_by(col(ExportLog.id))).all()
-    answers = {e.id: ExportAnswer(e.id or 0, e.as_of, e.row_count) for e in exports}
+    answers = {e.id or 0: ExportAnswer(e.id or 0, e.as_of, e.row_count) for e in exports}
     latest: dict[tuple[int, str, str], Any] = {}
     for row in session.execute(text(_ANSWERS), {"bank": bank.strip()}):
         latest[(row[0], row[1], row[2])] = row

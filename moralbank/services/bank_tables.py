@@ -120,7 +120,7 @@ def read_bank_table(path: Path, *, kind: str | None, on: date | None, today: dat
     identity = "household" if "household" in fields else "id_number"
     amounts = [name for name in _AMOUNTS[kind] if name in fields]
     if len(amounts) > 1:
-        raise InputError("bank_results.two_units", path=path.name, kind=kind)
+        raise InputError("bank_results.two_units", path=path.name)
     required = (identity, *amounts[:1]) if amounts else (identity, _AMOUNTS[kind][0])
     if kind == "arrears":
         required += ("overdue_days",)

@@ -22,6 +22,9 @@ from moralbank.storage.db import lock_village
 from moralbank.storage.models import (
     Board,
     Entry,
+    BankImport,
+    BankResult,
+    ExportedRow,
     ExportLog,
     Household,
     Resolution,
@@ -46,6 +49,9 @@ TABLES = (
     "stock_movement",
     "village_policy",
     "sheet_import",
+    "export_row",
+    "bank_import",
+    "bank_result",
 )
 
 # Checks one side's ledger (every chain, the zero sum, and the given checkpoints); returns the
@@ -264,6 +270,7 @@ def copy_ledger(source: Session, target: Session, *, check: ChainCheck) -> Copie
     _copy_policies(source, target)
     # The import log names entries by village and seq, which the copy keeps.
     _copy_keyed(source, target, SheetImport, ("imported_at", "file_sha256"))
+    _copy_bank_answers(source, target)
     if (problem := check(target, source_heads)) is not None:
         raise Refused("copy.target_broken", village=problem[0] or "-", seq=problem[1] or "-")
     return copied
@@ -318,3 +325,41 @@ def _copy_policies(source: Session, target: Session) -> None:
     fresh = [row for row in _rows(source, VillagePolicy) if row["village"] not in known]
     if fresh:
         target.execute(insert(_table(VillagePolicy)), fresh)
+
+
+# --- the bank's answer (issue 15) ---
+# Export-log ids differ between the two sides: an export is known by (exported_at, file_sha256)
+# and a bank's table by its file's SHA-256; the rows that name them are copied with the target's ids.
+
+
+def _export_ids(source: Session, target: Session) -> dict[int, int]:
+    """Each source export's id on the target (the export log is copied before this)."""
+    theirs = {(r.exported_at, r.file_sha256): r.id for r in target.exec(select(ExportLog)).all()}
+    return {r.id or 0: theirs[(r.exported_at, r.file_sha256)] or 0 for r in source.exec(select(ExportLog)).all()}
+
+
+def _copy_bank_answers(source: Session, target: Session) -> None:
+    """Who was in each export, then each bank table the target lacks with its results."""
+    exports = _export_ids(source, target)
+    for export, theirs in exports.items():
+        rows = [r | {"export_id": theirs} for r in _rows(source, ExportedRow, "WHERE export_id = :e", e=export)]
+        count = target.execute(text("SELECT COUNT(*) FROM export_row WHERE export_id = :e"), {"e": theirs}).scalar()
+        if rows and not count:
+            target.execute(insert(_table(ExportedRow)), rows)
+        elif count and count != len(rows):
+            raise Refused("copy.row_differs", table="export_row", row=str(export))
+    for row in _rows(source, BankImport):
+        mapped = _without_id(row) | {"export_id": exports[row["export_id"]]}
+        there = target.exec(select(BankImport).where(BankImport.file_sha256 == row["file_sha256"])).first()
+        if there is not None:
+            if _without_id(there.model_dump()) != mapped:
+                raise Refused("copy.row_differs", table="bank_import", row=row["file_sha256"])
+            continue
+        table = _table(BankImport)
+        new_id = target.execute(insert(table).returning(table.c.id), [mapped]).scalar_one()
+        results = [
+            _without_id(r) | {"import_id": new_id, "export_id": exports[r["export_id"]]}
+            for r in _rows(source, BankResult, "WHERE import_id = :i", i=row["id"])
+        ]
+        if results:
+            target.execute(insert(_table(BankResult)), results)
