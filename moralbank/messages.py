@@ -1589,7 +1589,53 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "col.tables": ("反馈表", "Tables"),
     "col.authorised": ("获授信户", "Authorised"),
     "col.borrowers": ("借款户", "Borrowers"),
+    "credit.households_wan": ("{value} 万户", "{value} × 10,000 households"),
+    "credit.households_count": ("{count} 户", "{count} households"),
+    "credit.county_bank_line": (
+        "文明信用户 {rated}，获银行授信 {authorised}，累计授信 {amount}，已用信 {drawn}；借款 {borrowers}，未逾期占 {repaying}",
+        "Civilised-credit households: {rated}; authorised by banks: {authorised}, {amount} of credit granted, "
+        "{drawn} drawn; borrowers: {borrowers}, {repaying} not in arrears",
+    ),
+    "credit.bank_table_title": ("银行授信与用信（截至 {as_of}）", "What banks granted (as of {as_of})"),
+    "credit.rule.rated": ("信用户占比 {found}（要求 ≥ {wanted}%）", "credit households {found} (wanted ≥ {wanted}%)"),
+    "credit.rule.tier": (
+        "{tier} 级及以上占比 {found}（要求 ≥ {wanted}%）",
+        "{tier} or better {found} (wanted ≥ {wanted}%)",
+    ),
+    "credit.rule.vetoed": ("一票否决户 {found} 户（要求 ≤ {wanted}）", "vetoed households {found} (wanted ≤ {wanted})"),
+    "credit.rule.authorised": (
+        "获银行授信户占比 {found}（要求 ≥ {wanted}%）",
+        "households authorised by a bank {found} (wanted ≥ {wanted}%)",
+    ),
+    "credit.rule.repaying": (
+        "借款户未逾期占比 {found}（要求 ≥ {wanted}%）",
+        "borrowers not in arrears {found} (wanted ≥ {wanted}%)",
+    ),
+    "credit.rule.bad_loans": ("不良贷款占比 {found}（要求 < {wanted}%）", "bad loans {found} (wanted < {wanted}%)"),
+    "credit.rule_met": ("，达到", ", met"),
+    "credit.rule_short": ("，差 {gap} 户", ", {gap} short"),
+    "credit.rule_over": ("，超出 {gap}", ", {gap} over"),
+    "credit.check_met": ("达到", "met"),
+    "credit.check_missed": ("未达到", "not met"),
+    "credit.check_line": ("{name}：{mark}。{list}", "{name}: {mark}. {list}"),
+    "credit.explain_village": ("{village} 村的称号条件：", "Village {village} against each designation:"),
+    "credit.explain_no_bank": (
+        "银行尚无该户的授信、用信或逾期反馈",
+        "No bank has reported an approval, drawing or arrears for it",
+    ),
+    "credit.explain_bank": (
+        "银行反馈（{banks}）：授信 {authorised} 元，用信 {drawn} 元，逾期 {overdue} 元（{days} 天）",
+        "Banks ({banks}): {authorised} yuan authorised, {drawn} yuan drawn, {overdue} yuan overdue ({days} days)",
+    ),
     "col.repaying": ("未逾期占比", "Not in arrears"),
+    "demo.bank": (
+        "已向 {bank} 导出名单（导出记录 {export}，{rows} 户），其反馈表在 {folder}",
+        "A list was exported to {bank} (export {export}, {rows} households); its answer is in {folder}",
+    ),
+    "demo.bank_answer": (
+        "银行反馈已导入：同意 {approved} 户、拒绝 {refused} 户，用信 {drawn} 户",
+        "The bank's answer is imported: {approved} approved, {refused} refused, {drawn} drawing",
+    ),
     "col.bad_loans": ("不良占比", "Bad loans"),
     # --- help ---
     "help.app": (

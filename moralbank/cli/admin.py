@@ -218,6 +218,7 @@ def demo(ctx: typer.Context) -> None:
     demo_engine = open_engine(db)
     apply_schema(demo_engine)
     loaded = load_demo(demo_engine, operator=settings(ctx).operator or "demo", today=today(ctx))
+    answered = _demo_bank(ctx, demo_engine)
     with reading(demo_engine) as session:
         show(ctx, village_rows(session), "table", title=text("demo.register", lang))
         show(ctx, household_rows(session)[:8], "table", title=text("demo.households", lang))
@@ -244,4 +245,24 @@ def demo(ctx: typer.Context) -> None:
             households=closed.households,
             coins=closed.total,
         )
+    _tell_bank(ctx, answered, figures)
     say(ctx, "demo.done", db=db, household=loaded.featured)
+
+
+def _demo_bank(ctx: typer.Context, demo_engine: Any) -> Any:
+    """The demo's bank: a signed list for it, and its approvals and drawings imported (files in a folder of their own)."""
+    from moralbank.cli.credit import credit_policy
+    from moralbank.workflows.demo_bank import bank_answer
+
+    folder = Path(tempfile.mkdtemp(prefix="moralbank-demo-bank-"))
+    who = settings(ctx).operator or "demo"
+    return bank_answer(demo_engine, folder=folder, policy=credit_policy(None), operator=who, today=today(ctx))
+
+
+def _tell_bank(ctx: typer.Context, answered: Any, figures: Any) -> None:
+    from moralbank.render.credit import county_bank_line
+
+    done = answered.approvals
+    say(ctx, "demo.bank", bank=done.bank, folder=str(answered.folder), export=done.export_id, rows=answered.export.rows)
+    say(ctx, "demo.bank_answer", approved=done.approved, refused=done.refused, drawn=answered.drawings.rows)
+    typer.echo(county_bank_line(figures, settings(ctx).lang))

@@ -92,6 +92,17 @@ class Condition:
     found: int
     met: bool
     gap: int
+    tier: str | None = None  # the tier a "tier" condition counts from
+
+
+@dataclass(frozen=True)
+class DesignationCheck:
+    """A designation and how a village stands against each of its conditions."""
+
+    code: str
+    name: str
+    met: bool
+    conditions: list[Condition]
 
 
 @dataclass(frozen=True)
@@ -163,6 +174,16 @@ def meets(policy: CreditPolicy, wanted: Designation, counts: VillageCounts) -> b
     return counts.households > 0 and all(c.met for c in conditions(policy, wanted, counts))
 
 
+def checks(policy: CreditPolicy, counts: VillageCounts) -> list[DesignationCheck]:
+    """Every designation of the policy, highest first, with the village's standing on each condition."""
+    found = []
+    for wanted in policy.designations:
+        conditions_met = conditions(policy, wanted, counts)
+        met = counts.households > 0 and all(c.met for c in conditions_met)
+        found.append(DesignationCheck(wanted.code, wanted.name, met, conditions_met))
+    return found
+
+
 def _needed(percent: int, whole: int) -> int:
     return -(-percent * whole // 100)  # rounded up: 70% of 11 households is 8
 
@@ -183,7 +204,11 @@ def conditions(policy: CreditPolicy, wanted: Designation, counts: VillageCounts)
     if wanted.min_tier is not None:
         top = policy.rank(wanted.min_tier)
         reached = sum(counts.tiers.get(t.code, 0) for t in policy.tiers[: top + 1])
-        found.append(_share("tier", wanted.min_tier_percent, reached, counts.households))
+        found.append(
+            dataclasses.replace(
+                _share("tier", wanted.min_tier_percent, reached, counts.households), tier=wanted.min_tier
+            )
+        )
     if wanted.min_authorised_percent is not None:
         found.append(_share("authorised", wanted.min_authorised_percent, counts.authorised, counts.households))
     if wanted.min_repaying_percent is not None:

@@ -10,6 +10,7 @@ from rich.console import RenderableType
 from rich.table import Table
 from rich.text import Text
 
+from moralbank.domain.credit_policy import Condition, DesignationCheck
 from moralbank.messages import MESSAGES, text
 from moralbank.render.spreadsheet import Cell, SheetTable, worded
 from moralbank.render.spreadsheet import heading as column_heading
@@ -54,6 +55,39 @@ def large_amount(amount: int, lang: str) -> str:
     unit, key = (100_000_000, "credit.yi") if amount >= 1_000_000 else (10_000, "credit.wan")
     hundredths = (amount * 100 + unit // 2) // unit
     return text(key, lang, value=f"{hundredths // 100}.{hundredths % 100:02d}")
+
+
+def households_text(count: int, lang: str) -> str:
+    """Households as the practice counts them: ``12.5 万户`` from ten thousand on, else ``36 户``."""
+    if lang == "zh" and count >= 10_000:
+        tenths = (count + 500) // 1000
+        return text("credit.households_wan", lang, value=f"{tenths // 10}.{tenths % 10}")
+    return text("credit.households_count", lang, count=f"{count:,}" if lang != "zh" else count)
+
+
+def condition_text(condition: Condition, lang: str) -> str:
+    """One condition of a designation as the village stands: found, wanted, met or short by how much."""
+    c = condition
+    found = str(c.found) if c.rule == "vetoed" else percent(c.found)
+    line = text(f"credit.rule.{c.rule}", lang, found=found, wanted=c.wanted, tier=c.tier or "")
+    if c.met:
+        return line + text("credit.rule_met", lang)
+    gap = percent(c.gap) if c.rule == "bad_loans" else c.gap
+    unit = "over" if c.rule in ("vetoed", "bad_loans") else "short"
+    return line + text(f"credit.rule_{unit}", lang, gap=gap)
+
+
+def check_lines(found: Sequence[DesignationCheck], lang: str) -> list[str]:
+    """Each designation, met or not, with its conditions."""
+    lines = []
+    for check in found:
+        mark = text("credit.check_met" if check.met else "credit.check_missed", lang)
+        joined = "；" if lang == "zh" else "; "
+        conditions = joined.join(condition_text(c, lang) for c in check.conditions)
+        lines.append(
+            text("credit.check_line", lang, name=designation_text(check.code, lang), mark=mark, list=conditions)
+        )
+    return lines
 
 
 def reason_text(rating: Rating, lang: str) -> str:
@@ -174,7 +208,39 @@ def summary_renderables(report: CreditSummary, lang: str) -> list[RenderableType
         yuan(x) if n == "credit_total" else str(x) for n, x in zip(names, _figures(report.total, tiers), strict=True)
     ]
     table.add_row(text("credit.total_label", lang), "", *totals, "", style="bold")
-    return [table, *(Text(line) for line in summary_lines(report, lang))]
+    banks = [bank_table(report, lang)] if reported(report) else []
+    return [table, *banks, *(Text(line) for line in summary_lines(report, lang))]
+
+
+_BANK_COLUMNS = ("authorised", "authorised_yuan", "drawn_yuan", "borrowers", "in_arrears", "repaying")
+
+
+def reported(report: CreditSummary) -> bool:
+    """Whether any bank has sent back an approval or a loan counted here."""
+    t = report.total
+    return bool(t.authorised or t.borrowers)
+
+
+def _bank_figures(place: VillageSummary | CountyTotal) -> list[Any]:
+    return [
+        place.authorised, place.authorised_yuan, place.drawn_yuan, place.borrowers, place.in_arrears,
+        percent(place.repaying_permille) if place.borrowers else "—",
+    ]  # fmt: skip
+
+
+def bank_table(report: CreditSummary, lang: str) -> Table:
+    """What banks granted, per village and for the county: authorised, drawn, borrowers, arrears."""
+    headings = [(text("col.village", lang), False), (text("col.name", lang), False)]
+    headings += [(text(f"col.{n}", lang), True) for n in _BANK_COLUMNS]
+    table = _table(text("credit.bank_table_title", lang, as_of=report.as_of), headings)
+
+    def cells(place: VillageSummary | CountyTotal) -> list[str]:
+        return [yuan(v) if isinstance(v, int) else str(v) for v in _bank_figures(place)]
+
+    for v in report.villages:
+        table.add_row(v.village, v.name, *cells(v))
+    table.add_row(text("credit.total_label", lang), "", *cells(report.total), style="bold")
+    return table
 
 
 def summary_lines(report: CreditSummary, lang: str) -> list[str]:
@@ -196,10 +262,27 @@ def summary_lines(report: CreditSummary, lang: str) -> list[str]:
             large=large_amount(t.credit_total, lang),
         )
     ]
+    if reported(report):
+        lines.append(county_bank_line(report, lang))
     if counted:
         lines.append(text("credit.designations_line", lang, list=counted))
     lines.append(text("credit.summary_policy", lang, name=report.policy, hash=report.policy_hash))
     return lines
+
+
+def county_bank_line(report: CreditSummary, lang: str) -> str:
+    """The county in the practice's words: 文明信用户 12.5 万户，累计授信 36.8 亿元 …"""
+    t = report.total
+    return text(
+        "credit.county_bank_line",
+        lang,
+        rated=households_text(t.rated, lang),
+        authorised=households_text(t.authorised, lang),
+        amount=large_amount(t.authorised_yuan, lang),
+        drawn=large_amount(t.drawn_yuan, lang),
+        borrowers=households_text(t.borrowers, lang),
+        repaying=percent(t.repaying_permille),
+    )
 
 
 def summary_sheet(report: CreditSummary, lang: str) -> SheetTable:
@@ -208,11 +291,15 @@ def summary_sheet(report: CreditSummary, lang: str) -> SheetTable:
     figures = [text("col.households", lang), text("col.rated", lang), text("col.share", lang), *tiers]
     header = [text("col.village", lang), text("col.name", lang), *figures, text("col.credit_total", lang)]
     header += [text("col.vetoed", lang), text("col.designation", lang), text("col.as_of", lang)]
+    header += [text(f"col.{n}", lang) for n in _BANK_COLUMNS]  # what banks granted (issue 15)
     on = date.fromisoformat(report.as_of)
     rows: list[list[Cell]] = []
     for v in report.villages:
-        rows.append([v.village, v.name, *_figures(v, tiers), designation_text(v.designation, lang), on])
-    rows.append([text("credit.total_label", lang), None, *_figures(report.total, tiers), None, on])
+        rows.append(
+            [v.village, v.name, *_figures(v, tiers), designation_text(v.designation, lang), on, *_bank_figures(v)]
+        )
+    total = report.total
+    rows.append([text("credit.total_label", lang), None, *_figures(total, tiers), None, on, *_bank_figures(total)])
     return SheetTable(text("sheet.summary", lang), header, rows)
 
 
@@ -246,8 +333,32 @@ def explain_lines(e: Explanation, lang: str) -> list[str]:
         v = e.veto
         veto = {"id": v.id, "booked_on": v.booked_on, "standard": v.standard, "title": v.title, "earned": v.earned}
         lines.append(text("credit.explain_veto", lang, lo=e.veto_from, **veto))
+    lines.append(_bank_line(e, lang))
+    lines.append(text("credit.explain_village", lang, village=r.village))
+    lines += ["  " + line for line in check_lines(e.village_checks, lang)]
     lines.append(text("credit.summary_policy", lang, name=e.policy, hash=e.policy_hash))
     return lines
+
+
+def _bank_line(e: Explanation, lang: str) -> str:
+    b = e.bank
+    if b is None:
+        return text("credit.explain_no_bank", lang)
+    return text(
+        "credit.explain_bank",
+        lang,
+        banks="、".join(b.banks) if lang == "zh" else ", ".join(b.banks),
+        authorised=money(b.authorised_fen),
+        drawn=money(b.drawn_fen),
+        overdue=money(b.overdue_fen),
+        days=b.overdue_days,
+    )
+
+
+def money(fen: int) -> str:
+    """Fen as yuan: ``50,000`` or ``5,000.50``."""
+    whole, part = divmod(fen, 100)
+    return yuan(whole) + (f".{part:02d}" if part else "")
 
 
 def explain_renderables(e: Explanation, lang: str) -> list[RenderableType]:

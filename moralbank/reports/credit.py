@@ -10,9 +10,17 @@ from typing import Any
 from sqlalchemy import text
 from sqlmodel import Session, col, select
 
-from moralbank.domain.credit_policy import VETO, CreditPolicy, VillageCounts, months_between, share_permille
+from moralbank.domain.credit_policy import (
+    VETO,
+    CreditPolicy,
+    DesignationCheck,
+    VillageCounts,
+    checks,
+    months_between,
+    share_permille,
+)
 from moralbank.domain.identity import mask_id
-from moralbank.reports.bank_results import BankFigures, standings
+from moralbank.reports.bank_results import BankFigures, Standing, standings
 from moralbank.services.register import get_household, get_village
 from moralbank.storage.models import ExportLog, Village
 from moralbank.storage.predicates import standing_deduction
@@ -231,6 +239,8 @@ class Explanation:
     entries: list[CountingEntry]
     thresholds: list[Threshold]
     veto: VetoEntry | None
+    bank: Standing | None = None  # what banks reported on the household (issue 15)
+    village_checks: list[DesignationCheck] = field(default_factory=list)  # its village against each designation
 
 
 def explain(session: Session, policy: CreditPolicy, *, household: str, as_of: date) -> Explanation:
@@ -260,6 +270,8 @@ def explain(session: Session, policy: CreditPolicy, *, household: str, as_of: da
         entries,
         thresholds,
         vetoes(session, policy, as_of, household).get(household),
+        standings(session, as_of=as_of, bad_loan_days=policy.bad_loan_days, household=household).get(household),
+        village_standing(session, policy, as_of=as_of, village=facts.rating.village)[0].checks,
     )
 
 
@@ -290,6 +302,7 @@ class VillageSummary:
     in_arrears: int = 0
     repaying_permille: int = 0
     bad_loan_permille: int = 0
+    checks: list[DesignationCheck] = field(default_factory=list)  # each designation's conditions, as it stands
 
 
 @dataclass
@@ -373,7 +386,9 @@ def _places(
                 figures[facts.rating.village].add(standing)
     for code, place in places.items():
         place.share_permille = share_permille(place.rated, place.households)
-        place.designation = policy.designation_for(village_counts(place, figures[code]))
+        counts = village_counts(place, figures[code])
+        place.designation = policy.designation_for(counts)
+        place.checks = checks(policy, counts)
         _bank_figures(place, figures[code])
     return places, figures
 

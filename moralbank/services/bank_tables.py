@@ -272,4 +272,3 @@ def expires(on: str, term_months: int | None) -> str | None:
     if term_months is None:
         return None
     return (date.fromisoformat(on) + relativedelta(months=term_months)).isoformat()
-

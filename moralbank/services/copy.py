@@ -20,10 +20,10 @@ from moralbank.errors import Refused
 from moralbank.services.ledger import chain_heads
 from moralbank.storage.db import lock_village
 from moralbank.storage.models import (
-    Board,
-    Entry,
     BankImport,
     BankResult,
+    Board,
+    Entry,
     ExportedRow,
     ExportLog,
     Household,
