@@ -1615,9 +1615,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "credit.rule_met": ("，达到", ", met"),
     "credit.rule_short": ("，差 {gap} 户", ", {gap} short"),
     "credit.rule_over": ("，超出 {gap}", ", {gap} over"),
+    "credit.rule_over_households": ("，多 {gap} 户", ", {gap} too many"),
     "credit.check_met": ("达到", "met"),
     "credit.check_missed": ("未达到", "not met"),
-    "credit.check_line": ("{name}：{mark}。{list}", "{name}: {mark}. {list}"),
+    "credit.check_line": ("称号“{name}”{mark}：{list}", "{name}: {mark}. {list}"),
     "credit.explain_village": ("{village} 村的称号条件：", "Village {village} against each designation:"),
     "credit.explain_no_bank": (
         "银行尚无该户的授信、用信或逾期反馈",
@@ -1628,6 +1629,16 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "Banks ({banks}): {authorised} yuan authorised, {drawn} yuan drawn, {overdue} yuan overdue ({days} days)",
     ),
     "col.repaying": ("未逾期占比", "Not in arrears"),
+    "county.chart_rules": (
+        "各村称号条件（所获称号及上一级）",
+        "Each village against its designation and the next one up",
+    ),
+    "county.col_result": ("结果", "Result"),
+    "county.col_conditions": ("条件", "Conditions"),
+    "county.no_designations": ("评定政策未设村级称号。", "The policy sets no village designations."),
+    "county.fig_authorised": ("获银行授信", "Authorised by banks"),
+    "county.fig_granted": ("银行累计授信", "Credit banks granted"),
+    "county.fig_repaying": ("借款户未逾期", "Borrowers not in arrears"),
     "demo.bank": (
         "已向 {bank} 导出名单（导出记录 {export}，{rows} 户），其反馈表在 {folder}",
         "A list was exported to {bank} (export {export}, {rows} households); its answer is in {folder}",

@@ -12,10 +12,10 @@ import pytest
 from openpyxl import Workbook
 from sqlalchemy import Engine, text
 
+from moralbank.domain.credit_policy import load_policy
 from moralbank.domain.identity import mask_id
 from moralbank.reports.credit import summary
 from moralbank.resources import fixtures_dir
-from moralbank.domain.credit_policy import load_policy
 from moralbank.storage.db import open_engine, reading
 from moralbank.storage.schema import apply_schema
 from tests.clock import freeze_today
@@ -44,7 +44,9 @@ def office(run: Run, engine: Engine, tmp_path: Path, monkeypatch: pytest.MonkeyP
 def export(run: Run, folder: Path, *more: str) -> Path:
     out = folder / f"list{len(list(folder.glob('list*.csv')))}.csv"
     key = folder / "keys" / "moralbank_signing.key"
-    invoke(run, "credit", "export", "--as-of", AS_OF, "--bank", BANK, "--out", str(out), "--signing-key", str(key), *more)
+    invoke(
+        run, "credit", "export", "--as-of", AS_OF, "--bank", BANK, "--out", str(out), "--signing-key", str(key), *more
+    )
     return out
 
 
@@ -140,7 +142,8 @@ def test_unmatched_ambiguous_and_bad_rows_are_refused_by_row(run: Run, office: P
 def test_a_masked_id_shared_by_two_listed_households_is_ambiguous(run: Run, office: Path, engine: Engine) -> None:
     with engine.begin() as connection:  # two households of the list printed alike (same mask, same name)
         connection.execute(
-            text("INSERT INTO export_row VALUES (1, 99, 'XZ02', :m, :n)"), {"m": mask_id(IDS["DZ01"]), "n": NAMES["DZ01"]}
+            text("INSERT INTO export_row VALUES (1, 99, 'XZ02', :m, :n)"),
+            {"m": mask_id(IDS["DZ01"]), "n": NAMES["DZ01"]},
         )
     header, rows = approval_rows(["DZ01"], "masked", "wan")
     message = failed(results(run, write_table(office / "twins.csv", header, rows), "--on", "2026-11-29"))
@@ -178,7 +181,7 @@ def test_arrears_change_a_designation(run: Run, office: Path, engine: Engine, tm
     policy = tmp_path / "policy.toml"
     base = (fixtures_dir() / "credit_policy.toml").read_text(encoding="utf-8")
     policy.write_text(  # the reported credit-village rule, alone
-        base[: base.index("[[designations]]")] + "[[designations]]\ncode = \"bank_credit\"\nname = \"信用村\"\n"
+        base[: base.index("[[designations]]")] + '[[designations]]\ncode = "bank_credit"\nname = "信用村"\n'
         "min_rated_percent = 70\nmin_repaying_percent = 85\nbad_loans_below_percent = 5\n",
         encoding="utf-8",
     )

@@ -391,8 +391,11 @@ def test_summary_table_and_csv(run: Any, town: Engine) -> None:
     assert "全部 2 个村：文明信用户 11 户（占农户 78.6%），授信总额 970,000 元（97.00 万元）" in zh
     assert "信用村" in zh and "标杆村" in zh
     csv_lines = invoke(run, "credit", "summary", "--as-of", AS_OF, "-f", "csv", lang="zh").stdout.splitlines()
-    assert csv_lines[0] == "\ufeff村,名称,户数,信用户,占比,AAA,AA,A,授信总额（元）,否决户,称号,截至"
-    assert csv_lines[-1] == "合计,,14,11,78.6%,3,2,6,970000,1,,2026-11-29"
+    assert csv_lines[0] == (
+        "\ufeff村,名称,户数,信用户,占比,AAA,AA,A,授信总额（元）,否决户,称号,截至,"
+        "获授信户,授信（元）,用信（元）,借款户,逾期户,未逾期占比"
+    )
+    assert csv_lines[-1] == "合计,,14,11,78.6%,3,2,6,970000,1,,2026-11-29,0,0,0,0,0,—"
 
 
 # --- Hypothesis ----------------------------------------------------------------------------------

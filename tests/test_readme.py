@@ -72,7 +72,10 @@ def test_the_everyday_commands_and_publishing_run_as_written(
     (publishing,) = section_blocks("Publishing a board")
     assert run_block(run, publishing, folder) == 13
     assert (folder / "2026-11-NL.html").is_file() and (folder / "notice.html").is_file()
-    assert [run_block(run, block, folder) for block in section_blocks("For banks")] == [6, 2]
+    outputs: list[str] = []
+    assert [run_block(run, block, folder, outputs) for block in section_blocks("For banks")] == [6, 2, 4]
+    assert "1 approved, 0 refused" in outputs[-4]
+    assert "authorised by banks: 1 households, 5.00 × 10,000 yuan, 万元 of credit granted, 3.00" in outputs[-1]
     assert (folder / "list.csv").is_file() and (folder / "list.csv.sig").is_file()
 
 

@@ -10,8 +10,17 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from moralbank.domain.credit_policy import DesignationCheck
 from moralbank.messages import text
-from moralbank.render.credit import designation_text, large_amount, percent, yuan
+from moralbank.render.credit import (
+    condition_text,
+    designation_text,
+    households_text,
+    large_amount,
+    percent,
+    reported,
+    yuan,
+)
 from moralbank.render.printed import e, long_date, page
 from moralbank.reports.county import CountyPicture
 
@@ -125,6 +134,30 @@ def near_table(picture: CountyPicture, lang: str) -> str:
     return f"<table><thead><tr>{head}</tr></thead><tbody>{rows}</tbody></table>"
 
 
+def _within_reach(checks: Sequence[DesignationCheck]) -> list[DesignationCheck]:
+    """The designation a village holds (the first met) and the one just above it; the lowest when none is held."""
+    held = next((n for n, c in enumerate(checks) if c.met), len(checks))
+    return list(checks[max(0, held - 1) : held + 1]) or list(checks[-1:])
+
+
+def rules_table(picture: CountyPicture, lang: str) -> str:
+    """Each village against the designation it holds and the one above: every condition, met or short by how much."""
+    heads = ("col.village", "col.name", "col.designation", "county.col_result", "county.col_conditions")
+    head = "".join(f"<th>{e(text(key, lang))}</th>" for key in heads)
+    rows = []
+    for v in picture.credit.villages:
+        for check in _within_reach(v.checks):
+            mark = text("credit.check_met" if check.met else "credit.check_missed", lang)
+            listed = "<br>".join(e(condition_text(c, lang)) for c in check.conditions)
+            rows.append(
+                f"<tr><td>{e(v.village)}</td><td>{e(v.name)}</td><td>{e(designation_text(check.code, lang))}</td>"
+                f"<td>{e(mark)}</td><td>{listed}</td></tr>"
+            )
+    if not rows:
+        return f"<p>{e(text('county.no_designations', lang))}</p>"
+    return f"<table><thead><tr>{head}</tr></thead><tbody>{''.join(rows)}</tbody></table>"
+
+
 _CSS = """
 body { max-width: 190mm; }
 section { break-inside: avoid; margin: 4mm 0 6mm; }
@@ -146,6 +179,12 @@ def _figures(picture: CountyPicture, lang: str) -> str:
          f"{t.rated} ({percent(t.share_permille)})"),
         (text("county.fig_credit", lang), large_amount(t.credit_total, lang)),
     ]  # fmt: skip
+    if reported(picture.credit):  # what banks granted (issue 15)
+        items += [
+            (text("county.fig_authorised", lang), households_text(t.authorised, lang)),
+            (text("county.fig_granted", lang), large_amount(t.authorised_yuan, lang)),
+            (text("county.fig_repaying", lang), percent(t.repaying_permille) if t.borrowers else "—"),
+        ]
     return '<div class="figures">' + "".join(f"<p>{e(k)}<b>{e(v)}</b></p>" for k, v in items) + "</div>"
 
 
@@ -158,6 +197,7 @@ def county_html(picture: CountyPicture, lang: str) -> str:
         ("county.chart_share", share_chart(picture, lang)),
         ("county.chart_credit", credit_chart(picture, lang)),
         ("county.chart_near", near_table(picture, lang)),
+        ("county.chart_rules", rules_table(picture, lang)),
     ]
     body = [
         f"<h1>{e(title)}</h1>",

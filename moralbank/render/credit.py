@@ -73,8 +73,9 @@ def condition_text(condition: Condition, lang: str) -> str:
     if c.met:
         return line + text("credit.rule_met", lang)
     gap = percent(c.gap) if c.rule == "bad_loans" else c.gap
-    unit = "over" if c.rule in ("vetoed", "bad_loans") else "short"
-    return line + text(f"credit.rule_{unit}", lang, gap=gap)
+    keys = {"vetoed": "credit.rule_over_households", "bad_loans": "credit.rule_over"}
+    key = keys.get(c.rule, "credit.rule_short")
+    return line + text(key, lang, gap=gap)
 
 
 def check_lines(found: Sequence[DesignationCheck], lang: str) -> list[str]:
