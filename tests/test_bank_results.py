@@ -277,3 +277,86 @@ def test_copy_carries_the_answers_to_a_database_whose_export_ids_differ(
         with reading(target) as session:
             assert session.execute(text("SELECT COUNT(*) FROM bank_result")).scalar() == len(rows)
     target.dispose()
+
+
+def test_explain_and_the_county_page_show_each_condition_and_the_bank(run: Run, office: Path) -> None:
+    header, rows = approval_rows(listed(office), "code", "wan")
+    ok(results(run, write_table(office / "a.csv", header, rows), "--on", "2026-11-01"))
+    late = [["户编号", "逾期金额（元）", "逾期天数", "统计日期"], ["XZ03", "2000", "30", "2026-11-20"]]
+    ok(results(run, write_table(office / "o.csv", late[0], late[1:])))
+    explained = ok(run("credit", "explain", "XZ03", "--as-of", AS_OF))
+    assert (
+        f"Banks ({BANK}): {GRANTED['XZ03']:,} yuan authorised, 0 yuan drawn, 2,000 yuan overdue (30 days)" in explained
+    )
+    assert "Village XZ against each designation:" in explained
+    assert "AA or better 25.0% (wanted ≥ 50%), 1 short" in explained
+    assert "No bank has reported" in ok(run("credit", "explain", "DZ06", "--as-of", AS_OF))
+    page = office / "county.html"
+    ok(run("report", "county", "--as-of", AS_OF, "--out", str(page), lang="zh"))
+    html = page.read_text(encoding="utf-8")
+    assert "银行累计授信" in html and "各村称号条件" in html and "一票否决户 1 户（要求 ≤ 0），多 1 户" in html
+
+
+def test_the_kind_the_units_and_the_dates_are_checked(run: Run, office: Path, engine: Engine) -> None:
+    path = write_table(office / "what.csv", ["户编号", "姓名"], [["DZ01", NAMES["DZ01"]]])
+    assert "not a bank table this program knows" in failed(results(run, path, "--on", "2026-11-29"))
+    both = write_table(office / "both.csv", ["户编号", "授信金额（万元）", "授信金额（元）"], [["DZ01", "1", "10000"]])
+    assert "both in 万元 and in 元" in failed(results(run, both, "--on", "2026-11-29"))
+    bare = write_table(office / "bare.csv", ["户编号", "授信金额"], [["DZ01", "1"]])
+    assert "授信金额" in failed(results(run, bare, "--on", "2026-11-29", "--kind", "approval"))
+    undated = write_table(office / "undated.csv", ["户编号", "授信金额（元）"], [["DZ01", "10000"]])
+    assert "give the date with --on" in failed(results(run, undated))
+    assert "in the future" in failed(results(run, undated, "--on", "2026-12-30"))
+    header = ["Household", "Authorised (yuan)", "Decision", "Date", "Note"]
+    lines = [
+        ["DZ01", "10000", "不同意", "2026-11-20", "x"],  # refused, yet an amount
+        ["DZ02", "0", "同意", "2026-11-20", ""],  # approved with nothing
+        ["DZ03", "10000", "也许", "2026-11-20", ""],  # no such decision
+        ["DZ05", "20000000", "", "2026-11-20", ""],  # 2,000 万元: a wrong unit
+        ["DZ09", "100.001", "", "2026-12-31", ""],  # finer than a fen, and a future date
+        ["DZ01", "5000", "", "2026-11-20", ""],  # the same household again
+        ["DZ06", "5000", "", "2026-11-20", "370702199001011234"],  # not listed; an ID-like note
+    ]
+    message = failed(results(run, write_table(office / "en.csv", header, lines)))
+    for expected in (
+        "row 2, field decision: refused, yet an amount is given",
+        "row 3, field decision: approved with an amount of 0",
+        "row 4, field decision: the decision “也许” is unclear",
+        "row 5, field approved_yuan: the amount 20000000 is above 10000000",
+        "row 6, field on: the date 2026-12-31 is in the future",
+        "row 6, field approved_yuan: the amount “100.001” must not be negative or finer than a fen",
+        "row 8, field household: matches no household of the export",
+        "row 8, field note: the note holds something shaped like an ID or phone number",
+    ):
+        assert expected in message
+    assert "370702199001011234" not in message
+    with reading(engine) as session:
+        assert session.execute(text("SELECT COUNT(*) FROM bank_import")).scalar() == 0
+    twice = write_table(office / "twice.csv", header, [lines[5], lines[5]])
+    assert "row 3, field household: the same household is on row 2 already" in failed(results(run, twice))
+
+
+def test_the_export_answered_must_be_the_banks(run: Run, office: Path) -> None:
+    header, rows = approval_rows(["DZ01"], "code", "wan")
+    path = write_table(office / "a.csv", header, rows)
+    other = run("credit", "results", "import", str(path), "--bank", "邮储银行", "--on", "2026-11-29")
+    assert "No list was exported to 邮储银行" in failed(other)
+    assert "There is no export 9" in failed(results(run, path, "--on", "2026-11-29", "--export", "9"))
+    invoke(
+        run, "credit", "export", "--as-of", AS_OF, "--bank", "邮储银行", "--out", str(office / "psbc.csv"),
+        "--signing-key", str(office / "keys" / "moralbank_signing.key"),
+    )  # fmt: skip
+    assert "Export 2 was made for 邮储银行, not 高密农商银行" in failed(
+        results(run, path, "--on", "2026-11-29", "--export", "2")
+    )
+
+
+def test_an_approval_holds_while_its_term_runs(run: Run, office: Path, engine: Engine) -> None:
+    header = ["户编号", "授信金额（万元）", "授信期限（月）", "审批日期"]
+    lines = [["DZ01", "10", "12", "2025-06-01"], ["DZ02", "8", "", "2025-06-01"], ["DZ03", "5", "24", "2025-06-01"]]
+    ok(results(run, write_table(office / "a.csv", header, lines)))
+    figures = county(engine)  # as of 2026-11-29: DZ01's year has run out; DZ02 has no term; DZ03's runs
+    assert (figures.total.authorised, figures.total.authorised_yuan) == (2, 130_000)
+    renewed = [["DZ01", "12", "12", "2026-06-01"]]
+    ok(results(run, write_table(office / "b.csv", header, renewed)))
+    assert county(engine).total.authorised_yuan == 250_000

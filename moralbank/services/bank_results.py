@@ -100,6 +100,8 @@ class _Listed:
         if line.household:
             return "household", self.by_code.get(line.household, [])
         number = line.id_number
+        if not number:  # neither a code nor an ID number: already told as a missing cell
+            return "id_number", None
         if _FULL_ID.match(number):
             if id_problem(number) is not None:
                 problems.append(RowProblem(line.row, "id_number", "bank_results.bad_id"))

@@ -134,16 +134,15 @@ def _checked(sheet: Sheet, kind: str, identity: str, amount: str, on: date | Non
     lines: list[BankLine] = []
     problems = list(sheet.problems)
     for number, row in sheet.rows:
-        before = len(problems)
-        line = _line(number, row, kind, amount, on, today, problems)
-        if line is not None and len(problems) == before:
-            lines.append(line)
+        # A row with a bad cell is still matched, so that all its problems are told at once; the
+        # table is refused whole when any row has one.
+        lines.append(_line(number, row, kind, amount, on, today, problems))
     return BankTable(kind, sheet.source, identity, lines, problems)
 
 
 def _line(
     number: int, row: Row, kind: str, amount: str, on: date | None, today: date, problems: list[RowProblem]
-) -> BankLine | None:
+) -> BankLine:
     def fail(field: str, key: str, **params: object) -> None:
         problems.append(RowProblem(number, field, key, dict(params)))
 
@@ -163,10 +162,9 @@ def _line(
         approved = _decision(row.get("decision", ""), fen, note, number, problems)
     if kind == "arrears" and days and fen == 0:
         fail("overdue_days", "bank_results.days_without_amount", days=days)
-    if day is None or fen is None:
-        return None
     days = days if kind == "arrears" else None
-    return BankLine(number, code, id_number, row.get("name", ""), day, fen, approved, term, days, note)
+    name = row.get("name", "")
+    return BankLine(number, code, id_number, name, day or today, fen or 0, approved, term, days, note)
 
 
 def _date(value: str, on: date | None, today: date, number: int, problems: list[RowProblem]) -> date | None:
