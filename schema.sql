@@ -248,7 +248,6 @@ CREATE TABLE IF NOT EXISTS export_row (
     head_name TEXT NOT NULL,
     PRIMARY KEY (export_id, row_no)
 );
-CREATE INDEX IF NOT EXISTS export_row_household ON export_row (household);
 
 -- Every table a bank sent back (授信 approvals, 用信 drawings, arrears): which bank, which
 -- export it answers, the file's name and SHA-256 (the same file is never read twice), rows,
