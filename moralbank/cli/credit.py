@@ -21,6 +21,7 @@ from moralbank.cli.common import (
     say,
     settings,
     show,
+    tell_sheet,
     today,
     workbook,
 )
@@ -232,6 +233,7 @@ def results_import(
     if when is not None and when > today(ctx):
         raise InputError("date.future_field", field="--on", value=on)
     table = read_bank_table(file, kind=kind, on=when, today=today(ctx))
+    tell_sheet(ctx, table.sheet)
     done = retrying(
         engine(ctx),
         lambda session: record_results(session, table=table, path=file, bank=bank, export_id=export, operator=who),

@@ -95,6 +95,7 @@ class BankTable:
     identity: str  # "household" or "id_number"
     lines: list[BankLine]
     problems: list[RowProblem]
+    sheet: Sheet | None = None  # as read: the worksheet and the title and footer rows read past
 
 
 def detect_kind(fields: frozenset[str]) -> str | None:
@@ -137,7 +138,7 @@ def _checked(sheet: Sheet, kind: str, identity: str, amount: str, on: date | Non
         # A row with a bad cell is still matched, so that all its problems are told at once; the
         # table is refused whole when any row has one.
         lines.append(_line(number, row, kind, amount, on, today, problems))
-    return BankTable(kind, sheet.source, identity, lines, problems)
+    return BankTable(kind, sheet.source, identity, lines, problems, sheet)
 
 
 def _line(
