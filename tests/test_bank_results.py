@@ -9,6 +9,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 from openpyxl import Workbook
 from sqlalchemy import Engine, text
 
@@ -16,6 +18,7 @@ from moralbank.domain.credit_policy import load_policy
 from moralbank.domain.identity import mask_id
 from moralbank.reports.credit import summary
 from moralbank.resources import fixtures_dir
+from moralbank.services.bank_tables import MAX_AMOUNT_YUAN, read_amount
 from moralbank.storage.db import open_engine, reading
 from moralbank.storage.schema import apply_schema
 from tests.clock import freeze_today
@@ -360,3 +363,15 @@ def test_an_approval_holds_while_its_term_runs(run: Run, office: Path, engine: E
     renewed = [["DZ01", "12", "12", "2026-06-01"]]
     ok(results(run, write_table(office / "b.csv", header, renewed)))
     assert county(engine).total.authorised_yuan == 250_000
+
+
+@given(fen=st.integers(min_value=0, max_value=MAX_AMOUNT_YUAN * 100))
+def test_an_amount_reads_the_same_in_wan_and_in_yuan(fen: int) -> None:
+    problems: list[Any] = []
+    in_yuan = f"{fen // 100}.{fen % 100:02d}"
+    in_wan = f"{fen // 1_000_000}.{fen % 1_000_000:06d}"
+    read = [read_amount(in_yuan, "approved_yuan", 2, problems, blank_is_zero=False)]
+    read.append(read_amount(in_wan, "approved_wan", 2, problems, blank_is_zero=False))
+    assert read == [fen, fen] and problems == []
+    finer = read_amount(in_wan + "1", "approved_wan", 2, problems, blank_is_zero=False)
+    assert finer is None and [p.key for p in problems] == ["bank_results.bad_amount"]

@@ -152,7 +152,7 @@ def _line(
     if not code and not id_number:
         fail("household" if "household" in row else "id_number", "field.required")
     day = _date(row.get("on", ""), on, today, number, problems)
-    fen = _amount(row.get(amount, ""), amount, number, problems, blank_is_zero=kind == "approval")
+    fen = read_amount(row.get(amount, ""), amount, number, problems, blank_is_zero=kind == "approval")
     note = row.get("note", "")
     if has_personal_number(note):
         fail("note", "bank_results.note_personal")
@@ -194,7 +194,7 @@ def _number(value: str) -> Decimal | None:
     return found if found.is_finite() else None
 
 
-def _amount(value: str, field: str, number: int, problems: list[RowProblem], *, blank_is_zero: bool) -> int | None:
+def read_amount(value: str, field: str, number: int, problems: list[RowProblem], *, blank_is_zero: bool) -> int | None:
     """An amount in the column's unit as fen, or None with the problem noted."""
     if not value:
         if blank_is_zero:
