@@ -375,3 +375,11 @@ def test_an_amount_reads_the_same_in_wan_and_in_yuan(fen: int) -> None:
     assert read == [fen, fen] and problems == []
     finer = read_amount(in_wan + "1", "approved_wan", 2, problems, blank_is_zero=False)
     assert finer is None and [p.key for p in problems] == ["bank_results.bad_amount"]
+
+
+def test_an_arrears_row_needs_its_days_and_an_amount_for_them(run: Run, office: Path) -> None:
+    header = ["户编号", "逾期金额（元）", "逾期天数", "统计日期"]
+    lines = [["DZ01", "500", "", "2026-11-20"], ["DZ02", "0", "30", "2026-11-20"], ["DZ03", "0", "0", "2026-11-20"]]
+    message = failed(results(run, write_table(office / "o.csv", header, lines)))
+    assert "row 2, field overdue_days:" in message and "row 3, field overdue_days: 30 days overdue" in message
+    assert "row 4" not in message

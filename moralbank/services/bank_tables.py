@@ -163,6 +163,8 @@ def _line(
         approved = _decision(row.get("decision", ""), fen, note, number, problems)
     if kind == "arrears" and days and fen == 0:
         fail("overdue_days", "bank_results.days_without_amount", days=days)
+    elif kind == "arrears" and fen and not row.get("overdue_days"):
+        fail("overdue_days", "field.required")
     days = days if kind == "arrears" else None
     name = row.get("name", "")
     return BankLine(number, code, id_number, name, day or today, fen or 0, approved, term, days, note)
