@@ -8,7 +8,7 @@ from typing import Any
 
 from moralbank.domain.identity import mask_personal_numbers
 from moralbank.domain.limits import inert
-from moralbank.messages import MESSAGES, text
+from moralbank.messages import MESSAGES, template, text
 
 
 def _shown(value: Any) -> Any:
@@ -21,6 +21,19 @@ def _shown(value: Any) -> Any:
     return value
 
 
+# Parameters that name a field or an entry kind by its code, shown in the user's words (数量, 冲正);
+# an option typed on the command line (--as-of) is shown as typed.
+WORDED = {"field": "field.name.", "kind": "value.kind."}
+
+
+def worded(param: str, value: Any, lang: str) -> Any:
+    """A field's or a kind's code in the user's language (``qty`` -> 数量); other values as they are."""
+    prefix = WORDED.get(param)
+    if prefix is None or not isinstance(value, str) or prefix + value not in MESSAGES:
+        return value
+    return text(prefix + value, lang)
+
+
 def safe_text(key: str, lang: str, params: dict[str, Any]) -> str:
     """A message with personal numbers in its values masked; never a KeyError in front of a user.
 
@@ -28,9 +41,9 @@ def safe_text(key: str, lang: str, params: dict[str, Any]) -> str:
     tests/test_errors.py hunts them down, and a user who meets one anyway reads which message it was.
     """
     try:
-        zh, en = MESSAGES[key]
+        found = template(key, lang, params.get("count"))
         # Always formatted, even without parameters: a placeholder left unfilled is an error too.
-        return (zh if lang == "zh" else en).format(**{name: _shown(value) for name, value in params.items()})
+        return found.format(**{name: worded(name, _shown(value), lang) for name, value in params.items()})
     except (KeyError, IndexError, ValueError):
         return text("error.bad_message", lang, key=key)
 
@@ -79,9 +92,9 @@ class RowProblem:
     def message(self, lang: str) -> str:
         """The problem, naming row, field and reason."""
         reason = safe_text(self.key, lang, self.params)
+        field = worded("field", mask_personal_numbers(self.field), lang)  # an unknown column's heading is echoed too
         if self.row == 0:  # a single value typed on the command line, not a sheet row
-            return text("sheet.field_problem", lang, field=mask_personal_numbers(self.field), reason=reason)
-        field = mask_personal_numbers(self.field)  # an unknown column's heading is echoed too
+            return text("sheet.field_problem", lang, field=field, reason=reason)
         return text(f"sheet.{self.unit}_problem", lang, row=self.row, field=field, reason=reason)
 
 
