@@ -48,7 +48,9 @@ def languages() -> tuple[str, ...]:
     """The languages --lang accepts: zh, en, then every other locale with a catalogue."""
     short = {locale: code for code, locale in LOCALES.items()}
     found = sorted(
-        path.parent.parent.name for pattern in ("*/LC_MESSAGES/*.po", "*/LC_MESSAGES/*.mo") for path in LOCALE_DIR.glob(pattern)
+        path.parent.parent.name
+        for pattern in ("*/LC_MESSAGES/*.po", "*/LC_MESSAGES/*.mo")
+        for path in LOCALE_DIR.glob(pattern)
     )
     return tuple(dict.fromkeys([*LOCALES, *(short.get(name, name) for name in found)]))
 

@@ -1,7 +1,9 @@
 """The message catalogues (moralbank/locale/*/LC_MESSAGES/moralbank.po): merge, template, compile, check.
 
-    python tools/catalogue.py merge-dict OLD_messages.py   add the keys of a messages.py in the old
-                                                           dict format {key: (zh, en)} (zh -> zh_CN, en -> en)
+    python tools/catalogue.py merge-dict OLD_messages.py [--replace]
+                                                           add the keys of a messages.py in the old dict
+                                                           format {key: (zh, en)} (zh -> zh_CN, en -> en);
+                                                           --replace also overwrites texts that differ
     python tools/catalogue.py template                     rewrite moralbank.pot (every key, English as a comment)
     python tools/catalogue.py new LOCALE                   start a catalogue for a third language from the template
     python tools/catalogue.py compile [OUT_DIR]            .po -> .mo (in place, or under OUT_DIR)
@@ -30,7 +32,11 @@ LOCALE_DIR = ROOT / "moralbank" / "locale"
 DOMAIN = "moralbank"
 SOURCE = "en"  # the locale whose text is the translators' source
 OLD_COLUMNS = {"zh_CN": 0, "en": 1}  # the old dict's (zh, en) pairs
-PLURAL_FORMS = {"en": "nplurals=2; plural=(n != 1);", "zh_CN": "nplurals=1; plural=0;", "zh_TW": "nplurals=1; plural=0;"}
+PLURAL_FORMS = {
+    "en": "nplurals=2; plural=(n != 1);",
+    "zh_CN": "nplurals=1; plural=0;",
+    "zh_TW": "nplurals=1; plural=0;",
+}
 
 
 def po_path(locale: str) -> Path:
@@ -83,8 +89,12 @@ def old_messages(path: Path) -> dict[str, tuple[str, str]]:
     raise SystemExit(f"{path}: no MESSAGES dict")
 
 
-def merge_dict(path: Path) -> int:
-    """Add the keys of an old-format messages.py that the catalogues lack; report texts that differ."""
+def merge_dict(path: Path, *, replace: bool = False) -> int:
+    """Add the keys of an old-format messages.py that the catalogues lack; report texts that differ.
+
+    With ``replace``, a text that differs replaces the catalogue's (a singular text keeps the
+    plural forms of an entry that has them only when unchanged).
+    """
     messages = old_messages(path)
     catalogs = {locale: load(locale) for locale in OLD_COLUMNS}
     added = 0
@@ -95,6 +105,8 @@ def merge_dict(path: Path) -> int:
             if existing is None:
                 catalog[key] = Message(key, pair[column])
                 added += locale == SOURCE
+            elif replace and isinstance(existing.string, str) and existing.string != pair[column]:
+                existing.string = pair[column]
             elif isinstance(existing.string, str) and existing.string != pair[column]:
                 print(f"kept {locale} {key}: the catalogue's text differs from {path.name}'s", file=sys.stderr)
     for locale, catalog in catalogs.items():
@@ -173,8 +185,8 @@ def check() -> int:
 
 def main(argv: list[str]) -> int:
     command, *rest = argv or ["help"]
-    if command == "merge-dict" and len(rest) == 1:
-        return merge_dict(Path(rest[0]))
+    if command == "merge-dict" and len(rest) in (1, 2) and rest[1:] in ([], ["--replace"]):
+        return merge_dict(Path(rest[0]), replace=rest[1:] == ["--replace"])
     if command == "template" and not rest:
         return template()
     if command == "new" and len(rest) == 1:
