@@ -8,7 +8,7 @@ from typing import Any
 
 from moralbank.domain.identity import mask_personal_numbers
 from moralbank.domain.limits import inert
-from moralbank.messages import MESSAGES, template, text
+from moralbank.messages import template, text, worded
 
 
 def _shown(value: Any) -> Any:
@@ -19,19 +19,6 @@ def _shown(value: Any) -> Any:
         masked = mask_personal_numbers(str(value))
         return value if masked == str(value) else masked
     return value
-
-
-# Parameters that name a field or an entry kind by its code, shown in the user's words (数量, 冲正);
-# an option typed on the command line (--as-of) is shown as typed.
-WORDED = {"field": "field.name.", "kind": "value.kind."}
-
-
-def worded(param: str, value: Any, lang: str) -> Any:
-    """A field's or a kind's code in the user's language (``qty`` -> 数量); other values as they are."""
-    prefix = WORDED.get(param)
-    if prefix is None or not isinstance(value, str) or prefix + value not in MESSAGES:
-        return value
-    return text(prefix + value, lang)
 
 
 def safe_text(key: str, lang: str, params: dict[str, Any]) -> str:
@@ -92,7 +79,7 @@ class RowProblem:
     def message(self, lang: str) -> str:
         """The problem, naming row, field and reason."""
         reason = safe_text(self.key, lang, self.params)
-        field = worded("field", mask_personal_numbers(self.field), lang)  # an unknown column's heading is echoed too
+        field = mask_personal_numbers(self.field)  # an unknown column's heading is echoed too
         if self.row == 0:  # a single value typed on the command line, not a sheet row
             return text("sheet.field_problem", lang, field=field, reason=reason)
         return text(f"sheet.{self.unit}_problem", lang, row=self.row, field=field, reason=reason)

@@ -159,9 +159,22 @@ def template(key: str, lang: str, count: Any = None) -> str:
 
 
 def text(key: str, lang: str, /, **params: Any) -> str:
-    """The message for ``key`` in ``lang``, with its placeholders filled in."""
+    """The message for ``key`` in ``lang``, with its placeholders filled in (fields and kinds in its words)."""
     found = template(key, lang, params.get(PLURAL_PARAM))
-    return found.format(**params) if params else found
+    return found.format(**{name: worded(name, value, lang) for name, value in params.items()}) if params else found
+
+
+# Parameters that name a field or an entry kind by its code, shown in the user's words (qty: 数量,
+# reversal: 冲正); a value with no such word (an option typed, --as-of) is shown as it is.
+WORDED = {"field": "field.name.", "kind": "value.kind."}
+
+
+def worded(param: str, value: Any, lang: str) -> Any:
+    """A field's or a kind's code in ``lang`` (``qty`` -> 数量); any other value as it is."""
+    prefix = WORDED.get(param)
+    if prefix is None or not isinstance(value, str) or prefix + value not in catalogue(SOURCE).messages:
+        return value
+    return template(prefix + value, lang)
 
 
 class _Pairs(Mapping[str, tuple[str, str]]):

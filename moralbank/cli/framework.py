@@ -96,8 +96,8 @@ def localise(command: _click.Command, lang: str, path: tuple[str, ...] = ()) -> 
     command.options_metavar = text("cli.options_metavar", lang)
     for param in command.params:
         _param(param, name, lang)
-    if name in SHEET_OF:
-        setattr(command, SHEET, SHEET_OF[name])  # its columns are added when its help is shown
+    if " ".join(path) in SHEET_OF:
+        setattr(command, SHEET, SHEET_OF[" ".join(path)])  # its columns are added when its help is shown
     if not path and isinstance(command, TyperGroup):
         command.commands = in_cycle_order(command.commands)
         for sub in command.commands.values():
@@ -135,7 +135,7 @@ def _param(param: Any, command: str, lang: str) -> None:
     name = param.name or ""
     described = _first([f"param.{command}.{name}"], lang) or _worded(keys["help"], lang)
     if name == "fmt" and described == text("help.format", lang):
-        described = format_help(command, lang)
+        described = format_help(command.replace(".", " "), lang)
     if described is None or described == keys["help"]:  # none, or typer's own English
         described = _first([f"param.{name}"], lang) or described
     more = _first([f"param.{command}.{name}.more"], lang)

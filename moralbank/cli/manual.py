@@ -31,25 +31,25 @@ _SHEET = ("table", "json", "csv", "xlsx")
 _PRINTED = ("table", "json", "csv", "xlsx", "md", "html")
 FORMATS: dict[str, tuple[str, ...]] = {
     "verify": ("table", "json"),
-    "credit.explain": ("table", "json"),
-    "report.trend": ("table", "json"),
-    "household.list": _SHEET,
-    "standard.list": _SHEET,
-    "credit.rate": _SHEET,
-    "credit.summary": _SHEET,
+    "credit explain": ("table", "json"),
+    "report trend": ("table", "json"),
+    "household list": _SHEET,
+    "standard list": _SHEET,
+    "credit rate": _SHEET,
+    "credit summary": _SHEET,
     "statement": _PRINTED,
-    "board.show": _PRINTED,
-    "board.get": _PRINTED,
-    "notice.show": _PRINTED,
-    "shop.report": ("table", "json", "csv", "xlsx", "html"),
-    "credit.export": ("csv", "json", "xlsx"),
+    "board show": _PRINTED,
+    "board get": _PRINTED,
+    "notice show": _PRINTED,
+    "shop report": ("table", "json", "csv", "xlsx", "html"),
+    "credit export": ("csv", "json", "xlsx"),
 }
-# The import commands and the sheet each reads (services/sheets.py holds their columns).
+# The import commands (by their words) and the sheet each reads (services/sheets.py holds their columns).
 SHEET_OF = {
-    "import.villages": "villages",
-    "import.households": "households",
-    "import.decisions": "decisions",
-    "shop.import": "redemptions",
+    "import villages": "villages",
+    "import households": "households",
+    "import decisions": "decisions",
+    "shop import": "redemptions",
 }
 
 
@@ -78,7 +78,7 @@ def _module(command: Any) -> str:
 
 
 def format_help(command: str, lang: str) -> str:
-    """The --format help of ``command``, naming its choices."""
+    """The --format help of ``command`` (its words: "board show"), naming its choices."""
     choices = FORMATS.get(command, _TABLE)
     return text("help.format_choices", lang, choices=text("cli.separator", lang).join(choices), default=choices[0])
 
