@@ -142,6 +142,8 @@ def _param(param: Any, command: str, lang: str) -> None:
     param.help = described if more is None or described is None else f"{described}{more}"
     if keys["metavar"] is None:
         param.metavar = _metavar(param, command, name, lang)
+    if isinstance(param, TyperOption) and param.default in ("yes", "no"):  # a yes/no default in the user's words
+        param.show_default = text(f"value.{param.default}", lang)
 
 
 def _metavar(param: Any, command: str, name: str, lang: str) -> str | None:
