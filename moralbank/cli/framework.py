@@ -13,12 +13,14 @@ changes a string, or a command without a description, is caught.
 
 from __future__ import annotations
 
+import importlib.abc
+import importlib.util
 import re
 import sys
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from typer import _click, rich_utils
+from typer import _click
 from typer._click import core as click_core
 from typer._click import formatting as click_formatting
 from typer.core import TyperArgument, TyperGroup, TyperOption
@@ -66,8 +68,21 @@ def w(key: str, **params: Any) -> str:
 
 
 def use(lang: str) -> None:
-    """typer's fixed words (panel titles, markers, the usage line) in ``lang``."""
+    """typer's fixed words (panel titles, markers, the usage line) in ``lang``.
+
+    typer's help and error printer (typer.rich_utils, with rich's Markdown: about 90 ms) is
+    imported only to print help or an error; its words are set once it is, so that a command
+    that prints neither never pays for it.
+    """
     _state["lang"] = lang
+    _install()
+    if "typer.rich_utils" in sys.modules:
+        _word(sys.modules["typer.rich_utils"])
+    else:
+        _after_import("typer.rich_utils", _printer)
+
+
+def _word(rich_utils: Any) -> None:
     rich_utils.ARGUMENTS_PANEL_TITLE = w("cli.panel.arguments")
     rich_utils.OPTIONS_PANEL_TITLE = w("cli.panel.options")
     rich_utils.COMMANDS_PANEL_TITLE = w("cli.panel.commands")
@@ -78,7 +93,6 @@ def use(lang: str) -> None:
     rich_utils.DEPRECATED_STRING = w("cli.deprecated")
     rich_utils.ABORTED_TEXT = w("cli.aborted")
     rich_utils.RICH_HELP = w("cli.try_help", command="{command_path}", option="{help_option}")
-    _install()
 
 
 # --- the tree: help, metavars and panels from the catalogue ---------------------------------
@@ -177,7 +191,7 @@ ERRORS: tuple[tuple[re.Pattern[str], str], ...] = tuple(
         (r"No such command " + _Q + r"\. Did you mean (?P<options>.+)\?", "cli.error.no_such_command_like"),
         (r"No such command " + _Q + r"\.", "cli.error.no_such_command"),
         (r"Missing command\.", "cli.error.missing_command"),
-        (r"Got unexpected extra arguments? \((?P<args>.*)\)", "cli.error.extra_arguments"),
+        (r"Got unexpected extra argument(s|\(s\))? \((?P<args>.*)\)", "cli.error.extra_arguments"),
         (r"Option " + _Q + r" requires an argument\.", "cli.error.requires_argument"),
         (r"Option " + _Q + r" requires (?P<count>\d+) arguments\.", "cli.error.requires_arguments"),
         (r"Option " + _Q + r" does not take a value\.", "cli.error.takes_no_value"),
@@ -235,13 +249,34 @@ _installed: list[bool] = []
 
 
 def _install() -> None:
+    """The hooks outside typer's printer: the usage line, the help option, arguments' type column."""
     if _installed:
         return
     _installed.append(True)
+    write_usage = click_formatting.HelpFormatter.write_usage
+    help_option = click_core.Command.get_help_option
+
+    def usage(self: Any, prog: str, args: str = "", prefix: str | None = None) -> None:
+        write_usage(self, prog, args, w("cli.usage") if prefix is None else prefix)
+
+    def worded_help_option(self: Any, ctx: _click.Context) -> Any:
+        option = help_option(self, ctx)
+        if option is not None:  # made on first use, cached per command: worded each time
+            option.help = w("cli.help_option")
+            option.metavar = ""
+        return option
+
+    click_formatting.HelpFormatter.write_usage = usage  # type: ignore[method-assign]
+    click_core.Command.get_help_option = worded_help_option  # type: ignore[method-assign]
+    TyperArgument.display_type_rich = lambda self, ctx: None  # type: ignore[method-assign]  # the help says what it is
+
+
+def _printer(rich_utils: Any) -> None:
+    """The hooks into typer's printer of help and errors, once it is imported."""
+    _word(rich_utils)
     show_error: Callable[[Any], None] = rich_utils.rich_format_error
     parameter_help: Callable[..., Any] = rich_utils._get_parameter_help
     print_help: Callable[..., None] = rich_utils.rich_format_help
-    write_usage = click_formatting.HelpFormatter.write_usage
 
     def format_error(exc: Any) -> None:
         message = worded_error(exc.format_message(), _state["lang"])
@@ -266,25 +301,39 @@ def _install() -> None:
             obj.help = f"{obj.help}\n\n{columns_help(kind, _state['lang'])}"
         print_help(obj=obj, ctx=ctx, markup_mode=markup_mode)
 
-    def usage(self: Any, prog: str, args: str = "", prefix: str | None = None) -> None:
-        write_usage(self, prog, args, w("cli.usage") if prefix is None else prefix)
-
     rich_utils.rich_format_error = format_error
-    TyperArgument.display_type_rich = lambda self, ctx: None  # type: ignore[method-assign]  # the help says what it is
     rich_utils._get_parameter_help = one_paragraph
     rich_utils.rich_format_help = with_columns
-    click_formatting.HelpFormatter.write_usage = usage  # type: ignore[method-assign]
-    help_option = click_core.Command.get_help_option
-
-    def worded_help_option(self: Any, ctx: _click.Context) -> Any:
-        option = help_option(self, ctx)
-        if option is not None:  # made on first use, cached per command: worded each time
-            option.help = w("cli.help_option")
-            option.metavar = ""
-        return option
-
-    click_core.Command.get_help_option = worded_help_option  # type: ignore[method-assign]
     rich_utils.OptionHighlighter.highlights = [*rich_utils.OptionHighlighter.highlights, r"(?P<usage>用法：)"]
+
+
+class _AfterImport(importlib.abc.MetaPathFinder):
+    """Runs ``then(module)`` right after ``name`` is imported, wherever the import happens."""
+
+    def __init__(self, name: str, then: Callable[[Any], None]) -> None:
+        self.name, self.then = name, then
+
+    def find_spec(self, fullname: str, path: Any, target: Any = None) -> Any:
+        if fullname != self.name:
+            return None
+        sys.meta_path.remove(self)
+        spec = importlib.util.find_spec(fullname)
+        if spec is None or spec.loader is None:
+            return spec
+        loader, then = spec.loader, self.then
+        run = loader.exec_module
+
+        def exec_module(module: Any) -> None:
+            run(module)
+            then(module)
+
+        loader.exec_module = exec_module  # type: ignore[method-assign]
+        return spec
+
+
+def _after_import(name: str, then: Callable[[Any], None]) -> None:
+    if not any(isinstance(finder, _AfterImport) and finder.name == name for finder in sys.meta_path):
+        sys.meta_path.insert(0, _AfterImport(name, then))
 
 
 class Localised(TyperGroup):
