@@ -164,15 +164,25 @@ def text(key: str, lang: str, /, **params: Any) -> str:
     return found.format(**{name: worded(name, value, lang) for name, value in params.items()}) if params else found
 
 
+class Verbatim(str):
+    """A value shown exactly as written, never worded: a TOML key the user typed (``present``)."""
+
+    __slots__ = ()
+
+
 # Parameters that name a field or an entry kind by its code, shown in the user's words (qty: 数量,
 # reversal: 冲正); a value with no such word (an option typed, --as-of) is shown as it is.
 WORDED = {"field": "field.name.", "kind": "value.kind."}
 
 
 def worded(param: str, value: Any, lang: str) -> Any:
-    """A field's or a kind's code in ``lang`` (``qty`` -> 数量); any other value as it is."""
+    """A field's or a kind's code in ``lang`` (``qty`` -> 数量), a library's exception in its words; else as it is."""
+    if isinstance(value, BaseException):
+        from moralbank.reasons import worded_reason
+
+        return worded_reason(value, lang)
     prefix = WORDED.get(param)
-    if prefix is None or not isinstance(value, str) or prefix + value not in catalogue(SOURCE).messages:
+    if prefix is None or type(value) is not str or prefix + value not in catalogue(SOURCE).messages:
         return value
     return template(prefix + value, lang)
 

@@ -140,25 +140,24 @@ def test_usage_errors_have_no_english_under_zh_and_no_chinese_under_en(path: tup
         assert en.exit_code == 2 and chinese_in(en.output) == [], (args, en.output)
 
 
-def test_every_command_argument_and_option_is_described_and_every_command_has_an_example() -> None:
-    for lang in ("zh", "en"):
-        root = typer.main.get_command(cli.app)
-        framework.use(lang)
-        framework.localise(root, lang)
-        missing = []
+def undescribed(command: object, path: tuple[str, ...] = ()) -> list[str]:
+    """What ``command`` and the commands under it leave undescribed: help, examples, parameters."""
+    name = " ".join(path) or "moralbank"
+    missing = [] if getattr(command, "help", None) else [f"{name}: no help"]
+    if not isinstance(command, TyperGroup) and not getattr(command, "epilog", None):
+        missing.append(f"{name}: no example")
+    missing += [f"{name} {p.name}: no help" for p in getattr(command, "params", []) if not p.help]
+    for sub_name, sub in getattr(command, "commands", {}).items():
+        missing += undescribed(sub, (*path, sub_name))
+    return missing
 
-        def walk(command: object, path: tuple[str, ...]) -> None:
-            name = " ".join(path) or "moralbank"
-            if not getattr(command, "help", None):
-                missing.append(f"{name}: no help")
-            if not isinstance(command, TyperGroup) and not getattr(command, "epilog", None):
-                missing.append(f"{name}: no example")  # noqa: B023
-            missing.extend(f"{name} {p.name}: no help" for p in getattr(command, "params", []) if not p.help)
-            for sub_name, sub in getattr(command, "commands", {}).items():
-                walk(sub, (*path, sub_name))
 
-        walk(root, ())
-        assert missing == [], lang
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_every_command_argument_and_option_is_described_and_every_command_has_an_example(lang: str) -> None:
+    root = typer.main.get_command(cli.app)
+    framework.use(lang)
+    framework.localise(root, lang)
+    assert undescribed(root) == []
 
 
 def test_the_language_is_chosen_before_help_is_built() -> None:

@@ -205,7 +205,7 @@ def workbook(out: Path | None, tables: list[Any]) -> None:
     try:
         write_xlsx(tables, out)
     except OSError as exc:
-        raise MoralBankError("file.write_failed", path=str(out), reason=exc.strerror) from exc
+        raise MoralBankError("file.write_failed", path=str(out), reason=exc) from exc
 
 
 @contextmanager
@@ -290,7 +290,7 @@ def output(path: Path | None) -> Iterator[Any]:
         with path.open("w", encoding="utf-8", newline="\n") as stream:
             yield stream
     except OSError as exc:
-        raise MoralBankError("file.write_failed", path=str(path), reason=exc.strerror) from exc
+        raise MoralBankError("file.write_failed", path=str(path), reason=exc) from exc
 
 
 def emit(out: Path | None, body: str | list[Any]) -> None:

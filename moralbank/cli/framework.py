@@ -115,7 +115,7 @@ def localise(command: _click.Command, lang: str, path: tuple[str, ...] = ()) -> 
     if not path and isinstance(command, TyperGroup):
         command.commands = in_cycle_order(command.commands)
         for sub in command.commands.values():
-            sub.rich_help_panel = panel_of(sub, lang)  # type: ignore[attr-defined]
+            sub.rich_help_panel = panel_of(sub, lang)
     for sub_name, sub in getattr(command, "commands", {}).items():
         localise(sub, lang, (*path, sub_name))
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from moralbank.messages import text
@@ -63,7 +64,7 @@ def panel_of(command: Any, lang: str) -> str:
     return text(f"panel.{panel_key(command)}", lang)
 
 
-def in_cycle_order(commands: dict[str, Any]) -> dict[str, Any]:
+def in_cycle_order(commands: Mapping[str, Any]) -> dict[str, Any]:
     """The top-level commands panel by panel in the month's order, each panel in its own order."""
     return dict(sorted(commands.items(), key=lambda item: PANELS.index(panel_key(item[1]))))
 
@@ -87,10 +88,11 @@ def columns_help(kind: str, lang: str) -> str:
     """The columns of a sheet, each with the Chinese header it accepts, the required ones marked."""
     from moralbank.services import sheets
 
-    if kind == "redemptions":
-        columns, required = sheets.REDEMPTION_COLUMNS, sheets.REDEMPTION_REQUIRED
-    else:
-        columns, required = sheets.SHEETS[kind]
+    columns: dict[str, str]
+    required: tuple[str, ...]
+    columns, required = (
+        (sheets.REDEMPTION_COLUMNS, sheets.REDEMPTION_REQUIRED) if kind == "redemptions" else sheets.SHEETS[kind]
+    )
     marked = [
         text("help.column_required" if name in required else "help.column", lang, header=header, name=name)
         for name, header in columns.items()
