@@ -81,7 +81,7 @@ def _module(command: Any) -> str:
 def format_help(command: str, lang: str) -> str:
     """The --format help of ``command`` (its words: "board show"), naming its choices."""
     choices = FORMATS.get(command, _TABLE)
-    return text("help.format_choices", lang, choices=text("cli.separator", lang).join(choices), default=choices[0])
+    return text("help.format_choices", lang, choices=text("cli.separator", lang).join(choices))
 
 
 def columns_help(kind: str, lang: str) -> str:
