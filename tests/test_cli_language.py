@@ -16,6 +16,7 @@ from pathlib import Path
 
 import pytest
 import typer.main
+import typer.testing
 from typer.core import TyperArgument, TyperGroup, TyperOption
 
 import cli
@@ -42,6 +43,13 @@ def commands() -> list[tuple[tuple[str, ...], object]]:
 
 
 COMMANDS = commands()
+BUILT = COMMANDS[0][1]
+
+
+@pytest.fixture(autouse=True)
+def built_once(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The command tree built once for the hundreds of runs here (typer builds it anew each run)."""
+    monkeypatch.setattr(typer.testing, "_get_command", lambda app: BUILT)
 # A sheet's English headers are accepted as they are: help lists them beside the Chinese ones.
 HEADERS = {name for columns, _ in sheets.SHEETS.values() for name in columns} | set(sheets.REDEMPTION_COLUMNS)
 PATHS = [path for path, _ in COMMANDS]
