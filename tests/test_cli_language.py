@@ -50,6 +50,8 @@ BUILT = COMMANDS[0][1]
 def built_once(monkeypatch: pytest.MonkeyPatch) -> None:
     """The command tree built once for the hundreds of runs here (typer builds it anew each run)."""
     monkeypatch.setattr(typer.testing, "_get_command", lambda app: BUILT)
+
+
 # A sheet's English headers are accepted as they are: help lists them beside the Chinese ones.
 HEADERS = {name for columns, _ in sheets.SHEETS.values() for name in columns} | set(sheets.REDEMPTION_COLUMNS)
 PATHS = [path for path, _ in COMMANDS]
