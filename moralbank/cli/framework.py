@@ -301,7 +301,16 @@ def _printer(rich_utils: Any) -> None:
             obj.help = f"{obj.help}\n\n{columns_help(kind, _state['lang'])}"
         print_help(obj=obj, ctx=ctx, markup_mode=markup_mode)
 
+    command_help: Callable[..., Any] = rich_utils._make_command_help
+
+    def folded_command_help(**kwargs: Any) -> Any:
+        found = command_help(**kwargs)  # a command's line in a listing: folds too, never cut
+        if hasattr(found, "overflow"):
+            found.overflow = "fold"
+        return found
+
     rich_utils.rich_format_error = format_error
+    rich_utils._make_command_help = folded_command_help
     rich_utils._get_parameter_help = one_paragraph
     rich_utils.rich_format_help = with_columns
     rich_utils.OptionHighlighter.highlights = [*rich_utils.OptionHighlighter.highlights, r"(?P<usage>用法：)"]
