@@ -251,3 +251,12 @@ def test_a_long_chinese_help_wraps_instead_of_being_cut() -> None:
     assert "…" not in shown
     assert "…" not in call_cli("--lang", "zh", "--help", env={**WIDE, "COLUMNS": "60"}).output
     assert "不按疑似重复" in shown.replace("│", "").replace(" ", "").replace("\n", "")
+
+
+def test_installing_completion_says_so_in_chinese(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    from typer import completion
+
+    monkeypatch.setattr(completion, "install", lambda shell=None: ("bash", tmp_path / ".bashrc"))
+    result = call_cli("--lang", "zh", "--install-completion", env=WIDE)
+    assert result.exit_code == 0
+    assert result.output == text("cli.completion_installed", "zh", shell="bash", path=str(tmp_path / ".bashrc")) + "\n"

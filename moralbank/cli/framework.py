@@ -156,6 +156,8 @@ def _param(param: Any, command: str, lang: str) -> None:
     param.help = described if more is None or described is None else f"{described}{more}"
     if keys["metavar"] is None:
         param.metavar = _metavar(param, command, name, lang)
+    if name == "install_completion":
+        param.callback = _install_completion
     if isinstance(param, TyperOption) and param.default in ("yes", "no"):  # a yes/no default in the user's words
         param.show_default = text(f"value.{param.default}", lang)
 
@@ -174,6 +176,17 @@ def _metavar(param: Any, command: str, name: str, lang: str) -> str | None:
         {"int": "cli.type.integer", "Path": "cli.type.file", "float": "cli.type.number"}.get(kind, "cli.type.text"),
         lang,
     )
+
+
+def _install_completion(ctx: _click.Context, param: Any, value: Any) -> Any:
+    """typer's --install-completion, saying what it did in the user's language."""
+    if not value or ctx.resilient_parsing:
+        return value
+    from typer import completion
+
+    shell, path = completion.install(shell=value) if isinstance(value, str) else completion.install()
+    _click.echo(w("cli.completion_installed", shell=shell, path=str(path)))
+    sys.exit(0)
 
 
 # --- usage errors ------------------------------------------------------------------------------
