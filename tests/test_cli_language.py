@@ -254,7 +254,7 @@ def test_a_long_chinese_help_wraps_instead_of_being_cut() -> None:
 
 
 def test_installing_completion_says_so_in_chinese(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
-    from typer import completion
+    from typer import _completion_shared as completion
 
     monkeypatch.setattr(completion, "install", lambda shell=None: ("bash", tmp_path / ".bashrc"))
     result = call_cli("--lang", "zh", "--install-completion", env=WIDE)

@@ -182,7 +182,7 @@ def _install_completion(ctx: _click.Context, param: Any, value: Any) -> Any:
     """typer's --install-completion, saying what it did in the user's language."""
     if not value or ctx.resilient_parsing:
         return value
-    from typer import completion
+    from typer import _completion_shared as completion
 
     shell, path = completion.install(shell=value) if isinstance(value, str) else completion.install()
     _click.echo(w("cli.completion_installed", shell=shell, path=str(path)))
