@@ -21,6 +21,7 @@ from moralbank.messages import text
 if TYPE_CHECKING:  # the library is imported inside commands, keeping --help fast
     from sqlalchemy import Engine
 
+HELP_LANG = default_lang()  # kept for code that words help itself; help passes its key through h() instead
 F = TypeVar("F", bound=Callable[..., Any])
 HANDLED = "__moralbank_handled__"
 
