@@ -2,9 +2,29 @@
 
 from __future__ import annotations
 
-from moralbank.cli import app, main
+import sys
+from typing import Any
 
-__all__ = ["app", "main"]
+
+def main() -> None:
+    """Run the command line; ``--version`` alone answers before the commands are built."""
+    if sys.argv[1:] == ["--version"]:
+        from moralbank import __version__
+
+        print(f"moralbank {__version__}")
+        return
+    from moralbank.cli import main as run
+
+    run()
+
+
+def __getattr__(name: str) -> Any:  # ``cli.app``: the commands, built on first use
+    if name == "app":
+        from moralbank.cli import app
+
+        return app
+    raise AttributeError(name)
+
 
 if __name__ == "__main__":
     main()

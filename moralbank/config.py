@@ -8,23 +8,29 @@ from dataclasses import dataclass
 
 from moralbank.domain.clock import DEFAULT_TZ
 
-LANGS = ("zh", "en")
+LANGS = ("zh", "en")  # the languages always present; a catalogue in moralbank/locale adds another
 
 
 def default_lang() -> str:
-    """``MORALBANK_LANG`` if set, else Chinese for a Chinese locale, else English."""
-    chosen = os.environ.get("MORALBANK_LANG", "").strip().lower()
-    if chosen in LANGS:
+    """``MORALBANK_LANG`` if it names a language, else the locale's (LC_ALL, LC_MESSAGES, LANG), else English.
+
+    A Chinese locale without a catalogue of its own (zh_SG) reads Chinese; any locale whose
+    language has a catalogue (fr_FR with locale/fr) reads it.
+    """
+    from moralbank.messages import language
+
+    chosen = language(os.environ.get("MORALBANK_LANG", "").strip())
+    if chosen:
         return chosen
     for var in ("LC_ALL", "LC_MESSAGES", "LANG"):
         value = os.environ.get(var, "")
         if value:
-            return "zh" if value.lower().startswith("zh") else "en"
+            return language(value) or "en"
     try:
         loc = locale.getlocale()[0] or ""
     except ValueError:
         loc = ""
-    return "zh" if loc.lower().startswith("zh") else "en"
+    return language(loc) or "en"
 
 
 @dataclass(frozen=True)

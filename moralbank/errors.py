@@ -8,7 +8,7 @@ from typing import Any
 
 from moralbank.domain.identity import mask_personal_numbers
 from moralbank.domain.limits import inert
-from moralbank.messages import MESSAGES, text
+from moralbank.messages import Verbatim, template, text, worded
 
 
 def _shown(value: Any) -> Any:
@@ -28,9 +28,9 @@ def safe_text(key: str, lang: str, params: dict[str, Any]) -> str:
     tests/test_errors.py hunts them down, and a user who meets one anyway reads which message it was.
     """
     try:
-        zh, en = MESSAGES[key]
+        found = template(key, lang, params.get("count"))
         # Always formatted, even without parameters: a placeholder left unfilled is an error too.
-        return (zh if lang == "zh" else en).format(**{name: _shown(value) for name, value in params.items()})
+        return found.format(**{name: _shown(worded(name, value, lang)) for name, value in params.items()})
     except (KeyError, IndexError, ValueError):
         return text("error.bad_message", lang, key=key)
 
@@ -79,9 +79,11 @@ class RowProblem:
     def message(self, lang: str) -> str:
         """The problem, naming row, field and reason."""
         reason = safe_text(self.key, lang, self.params)
-        if self.row == 0:  # a single value typed on the command line, not a sheet row
-            return text("sheet.field_problem", lang, field=mask_personal_numbers(self.field), reason=reason)
         field = mask_personal_numbers(self.field)  # an unknown column's heading is echoed too
+        if self.unit == "item":  # a TOML file's key, shown as the user wrote it
+            field = Verbatim(field)
+        if self.row == 0:  # a single value typed on the command line, not a sheet row
+            return text("sheet.field_problem", lang, field=field, reason=reason)
         return text(f"sheet.{self.unit}_problem", lang, row=self.row, field=field, reason=reason)
 
 

@@ -303,7 +303,7 @@ def test_environment_variables(tmp_path: Path) -> None:
     )
     assert ok(call_cli("--lang", "en", "village", "list", "-f", "csv", env=env)).startswith("code,name,town,county")
     result = call_cli("--lang", "fr", "village", "list", env=env)
-    assert result.exit_code == 2 and "The language must be zh or en: fr" in result.output
+    assert result.exit_code == 2 and say("lang.invalid", "zh", value="fr", choices="zh, en") in result.output
 
 
 @pytest.mark.parametrize("lang", LANGS)

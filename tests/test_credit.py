@@ -185,7 +185,7 @@ def test_a_bad_policy_is_a_clear_message_in_both_languages(run: Any, tmp_path: P
     path = policy_file(tmp_path, BAD_POLICY)
     en = run("credit", "summary", "--as-of", "2026-11-01", "--policy", str(path))
     assert en.exit_code == 1 and "Traceback" not in en.output
-    assert "policy.toml: 7 problem(s) found; nothing was written." in en.output
+    assert "policy.toml: 7 problems found; nothing was written." in en.output
     assert "field policy.window_months: 0 must be a whole number from 1 to 120" in en.output
     assert "field tiers[3].credit_line: this tier reaches 90000 yuan, more than tier AA's 80000" in en.output
     zh = run("credit", "summary", "--as-of", "2026-11-01", "--policy", str(path), lang="zh")
@@ -225,7 +225,7 @@ def test_rate_of_one_village_and_as_table_and_csv(run: Any, town: Engine) -> Non
     assert set(ratings(run, "--as-of", AS_OF, "--village", "XZ")) == {"XZ01", "XZ02", "XZ03", "XZ04"}
     table = invoke(run, "credit", "rate", "--as-of", AS_OF, "--village", "DZ").stdout
     assert "veto: ZF03 deduction (entry #" in table and "points below the lowest tier" in table
-    assert "9 household(s) listed: 7 rated, 520,000 yuan of credit in all." in table
+    assert "9 households listed: 7 rated, 520,000 yuan of credit in all." in table
     assert load_policy(POLICY).hash in table
     zh = invoke(run, "credit", "rate", "--as-of", AS_OF, "--village", "DZ", lang="zh").stdout
     assert "一票否决：ZF03 扣分" in zh and "积分未达最低档" in zh and "列出 9 户：评定 7 户" in zh

@@ -106,7 +106,7 @@ def test_an_overlong_cell_does_not_hide_the_other_bad_rows(run: Any, engine: Eng
     sheet = write_csv(tmp_path / "d.csv", ["household", "standard", "event_date", "note"], rows)
     out = failed(run("import", "decisions", str(sheet)))
     assert out.splitlines() == [
-        "Error: d.csv: 3 problem(s) found; nothing was written.",
+        "Error: d.csv: 3 problems found; nothing was written.",
         "  row 2, field note: is 200000 characters long; at most 200 are allowed",
         "  row 4, field household: no household ZZ999",
         "  row 5, field event_date: “2026-13-05” is not a valid date (YYYY-MM-DD)",

@@ -89,7 +89,7 @@ def test_the_same_decision_typed_twice_is_a_likely_duplicate(town: Run, engine: 
         "quantity): a likely duplicate; if it really happened twice, add --repeat\n"
     )
     assert failed(town(*award, lang="zh")) == (
-        "错误：字段 household：与已记账的第 1 号记录相同（同一户、标准、发生日期和数量），疑似重复；"
+        "错误：字段 户编号：与已记账的第 1 号记录相同（同一户、标准、发生日期和数量），疑似重复；"
         "确实发生了两次请加 --repeat\n"
     )
     assert ok(town(*award, "--repeat")) == "Recorded as entry 2\n"  # the second shift that day
@@ -136,7 +136,7 @@ def test_a_dry_run_shows_what_would_be_written_and_writes_nothing(town: Run, eng
     # The real import says how many are proposals on notice, and until when.
     assert ok(town("import", "decisions", str(sheet))).splitlines() == [
         "2 entries recorded and 1 proposals put on notice (0 repeated rows were already recorded).",
-        "village BG: 1 proposal(s) on notice until 2026-12-02; settle posts them after that if unopposed",
+        "village BG: 1 proposal on notice until 2026-12-02; settle posts it after that if unopposed",
         "Logged as import #1 (to undo it: moralbank reverse --import 1 --reason TEXT)",
     ]
 

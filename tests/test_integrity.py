@@ -65,7 +65,9 @@ def verify_fails(run: Run, *args: str, lang: str = "en") -> list[str]:
     lines = failed(run("verify", *args, lang=lang)).splitlines()
     count = len(lines) - 1
     assert lines[0] == (
-        f"账本校验失败，发现 {count} 处问题：" if lang == "zh" else f"Verification failed with {count} problem(s):"
+        f"账本校验失败，发现 {count} 处问题："
+        if lang == "zh"
+        else f"Verification failed with {count} problem{'' if count == 1 else 's'}:"
     )
     return lines[1:]
 

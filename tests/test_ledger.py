@@ -10,6 +10,7 @@ from sqlalchemy import Engine, text
 from typer.testing import Result
 
 from moralbank.errors import InputError
+from moralbank.messages import text as say
 from moralbank.services.ledger import differing_field, free_text, get_entry, holdings, inverse_fields
 from moralbank.services.sheets import DECISION_COLUMNS
 from moralbank.storage.db import reading
@@ -73,7 +74,8 @@ def test_the_same_key_with_a_different_body_is_refused_naming_the_field(town: Ru
             f"Error: field {field}: key k1 was already used for a different decision\n"
         )
         assert (
-            failed(town(*changed, "--key", "k1", lang="zh")) == f"错误：字段 {field}：幂等键 k1 已用于内容不同的记录\n"
+            failed(town(*changed, "--key", "k1", lang="zh"))
+            == f"错误：字段 {say('field.name.' + field, 'zh')}：幂等键 k1 已用于内容不同的记录\n"
         )
     assert entry_count(engine) == 1
 
@@ -94,7 +96,7 @@ def test_reverse_and_redeem_retries(town: Run, engine: Engine) -> None:
         "Error: key x1 was already used for a different entry: coins differs\n"
     )
     assert failed(town("redeem", "NL001", "6", *redeem[3:], lang="zh")) == (
-        "错误：幂等键 x1 已用于另一条记录，字段 coins 不同\n"
+        "错误：幂等键 x1 已用于另一条记录，字段 道德币 不同\n"
     )
     assert entry_count(engine) == 4
     assert balance(town, "NL001") == (3, 8)
@@ -116,10 +118,10 @@ def test_a_500_row_sheet_with_one_bad_row_writes_nothing(town: Run, engine: Engi
     rows[316][2] = "两"  # spreadsheet row 318
     sheet = write_csv(tmp_path / "十月.csv", HEADER, rows)
     assert failed(town("import", "decisions", str(sheet))) == (
-        "Error: 十月.csv: 1 problem(s) found; nothing was written.\n  row 318, field qty: “两” is not a whole number\n"
+        "Error: 十月.csv: 1 problem found; nothing was written.\n  row 318, field qty: “两” is not a whole number\n"
     )
     assert failed(town("import", "decisions", str(sheet), lang="zh")) == (
-        "错误：十月.csv：发现 1 处问题，未写入任何数据。\n  第 318 行，字段 qty：“两”不是整数\n"
+        "错误：十月.csv：发现 1 处问题，未写入任何数据。\n  第 318 行，字段 数量：“两”不是整数\n"
     )
     assert entry_count(engine) == 0
     rows[316][2] = "2"
@@ -150,7 +152,7 @@ def test_every_bad_row_is_listed(town: Run, engine: Engine, tmp_path: Path) -> N
     rows[30] = ["NL002", "ZY01", "1", "2026-10-05", "2026-10-25", "", rows[29][6]]  # a key twice in the sheet
     sheet = write_csv(tmp_path / "d.csv", HEADER, rows)
     assert failed(town("import", "decisions", str(sheet))).splitlines() == [
-        "Error: d.csv: 10 problem(s) found; nothing was written.",
+        "Error: d.csv: 10 problems found; nothing was written.",
         "  row 5, field household: no household NL404; did you mean NL004, NL003, NL002?",
         "  row 9, field standard: no standard QQ01",
         "  row 11, field qty: 0 must be a positive whole number",

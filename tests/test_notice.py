@@ -80,7 +80,7 @@ def test_notice_cycle_end_to_end(noticed: Run, town: Engine) -> None:
     early = invoke(run, "settle", "--village", "DZ", "--as-of", "2026-11-27")  # the last day is not over yet
     assert early.stdout.startswith("Nothing to post: no proposal's notice period had ended by 2026-11-27")
     assert "3 more are still on notice" not in early.stdout and "2 more are still on notice" in early.stdout
-    assert invoke(run, "settle", "--village", "DZ").stdout.startswith("1 proposal(s) posted")
+    assert invoke(run, "settle", "--village", "DZ").stdout.startswith("1 proposal posted")
     assert invoke(run, "settle", "--village", "DZ").stdout.startswith("Nothing to post")
     assert coins(run, "DZ05") == (8, 8)
     assert [r["id"] for r in notice_rows(run)] == [waiting]
@@ -114,7 +114,7 @@ def test_publishing_waits_for_the_notice_period(noticed: Run, monkeypatch: pytes
     freeze_today(monkeypatch, date(2026, 12, 1))  # November has ended; DZ05's notice runs to 2 December
     invoke(run, "board", "publish", "--village", "DZ", "--month", "2026-10")
     held = run("board", "publish", "--village", "DZ", "--month", "2026-11")
-    assert held.exit_code == 1 and "1 proposal(s) booked in 2026-11" in held.output
+    assert held.exit_code == 1 and "1 proposal booked in 2026-11" in held.output
     invoke(run, "settle", "--village", "XZ")
     invoke(run, "board", "publish", "--village", "XZ", "--month", "2026-11", "--out-of-order")
     closed = run("award", "XZ04", "ZY01", "--on", "2026-11-26", "--booked", "2026-11-26")
@@ -129,12 +129,12 @@ def test_maker_checker_leaves_own_proposals_to_another_operator(noticed: Run) ->
     propose(run, "DZ03", "ZY01", "2026-11-10", operator="李委员")
     first = invoke(run, "settle", "--village", "DZ", operator="王委员")
     assert first.stdout.splitlines() == [
-        "1 proposal(s) posted: their notice period ended by 2026-11-29 without objection.",
+        "1 proposal posted: its notice period ended by 2026-11-29 without objection.",
         "2 more were proposed by you and must be settled by another operator (maker-checker).",
     ]
     alone = run("settle", "--village", "DZ", operator="王委员")
     assert alone.exit_code == 1 and "requires maker-checker" in alone.output and "王委员" in alone.output
-    assert invoke(run, "settle", "--village", "DZ", operator="李委员").stdout.startswith("2 proposal(s) posted")
+    assert invoke(run, "settle", "--village", "DZ", operator="李委员").stdout.startswith("2 proposals posted")
     assert coins(run, "DZ01") == (17, 17) and coins(run, "DZ03") == (15, 15)
 
 
@@ -182,7 +182,7 @@ def test_notice_period_cannot_change_while_proposals_wait(noticed: Run) -> None:
     run = noticed
     pending = propose(run, "DZ05", "ZY01", "2026-11-26")
     changed = run("village", "set", "DZ", "--notice-days", "0")
-    assert changed.exit_code == 1 and "1 proposal(s) not yet posted or voided" in changed.output
+    assert changed.exit_code == 1 and "1 proposal not yet posted or voided" in changed.output
     invoke(run, "village", "set", "DZ", "--notice-days", "7", "--black-list", "no")  # same period: fine
     invoke(run, "object", str(pending), "--reason", "撤回")
     invoke(run, "village", "set", "DZ", "--notice-days", "0")

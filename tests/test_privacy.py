@@ -190,7 +190,7 @@ def test_free_text_with_an_id_or_phone_is_refused_and_nothing_is_written(
     )
     rows = run("import", "decisions", str(sheet), lang="zh")
     assert rows.exit_code == 1
-    assert "第 2 行，字段 note：不得含身份证号或手机号" in rows.output
+    assert "第 2 行，字段 备注：不得含身份证号或手机号" in rows.output
     awarded = run("award", "NL001", "ZY01", "--on", "2026-09-02", "--booked", "2026-09-25")  # 4 coins
     entry = awarded.stdout.split()[-1]
     reason = run("reverse", entry, "--reason", f"联系{A_PHONE}")

@@ -112,7 +112,7 @@ def test_published_board_does_not_move_with_the_ledger(published: Run, town: Eng
 
 def test_verify_checks_published_boards(published: Run) -> None:
     ok = invoke(published, "verify")
-    assert "1 published board(s) match the ledger." in ok.stdout
+    assert "1 published board matches the ledger." in ok.stdout
     data = json.loads(invoke(published, "verify", "-f", "json").stdout)
     assert data["ok"] is True and data["boards"] == 1
 
@@ -272,7 +272,7 @@ def test_set_based_recompute_agrees_with_the_board_report(
         dz = village_board(session, village="DZ", month="2026-10")
         assert [b.household for b in dz.black_list or []] == ["DZ04"]
         assert verify(session).ok
-    assert "4 published board(s) match the ledger." in invoke(run, "verify").stdout
+    assert "4 published boards match the ledger." in invoke(run, "verify").stdout
 
 
 def test_the_month_just_begun_is_refused_in_both_languages(

@@ -22,7 +22,7 @@ def town(run: Run, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Run:
     freeze_today(monkeypatch, TODAY)
     rows = [["NL", "南伦村", "于河街道", "潍城区"], ["BG", "北宫村", "于河街道", "潍城区"]]
     assert ok(run("import", "villages", str(write_csv(tmp_path / "v.csv", VILLAGE_HEADER, rows)))) == (
-        "2 village(s) imported.\n"
+        "2 villages imported.\n"
     )
     return run
 
@@ -52,7 +52,7 @@ def test_village_add_and_list(run: Run) -> None:
     ("lang", "expected"),
     [
         ("en", "Error: field code: village NL already exists\n"),
-        ("zh", "错误：字段 code：村编号 NL 已存在\n"),
+        ("zh", "错误：字段 编号：村编号 NL 已存在\n"),
     ],
 )
 def test_village_twice_is_refused(town: Run, lang: str, expected: str) -> None:
@@ -69,7 +69,7 @@ def test_village_sheet_with_bad_rows_writes_none(town: Run, tmp_path: Path) -> N
     rows = [["XY", "西小营村", "于河街道", "潍城区"], ["NL", "重复", "于河街道", "潍城区"], ["XZ", "", "于河街道", ""]]
     err = failed(town("import", "villages", str(write_csv(tmp_path / "v2.csv", VILLAGE_HEADER, rows))))
     assert err.splitlines() == [
-        "Error: v2.csv: 3 problem(s) found; nothing was written.",
+        "Error: v2.csv: 3 problems found; nothing was written.",
         "  row 3, field code: village NL already exists",
         "  row 4, field name: is required",
         "  row 4, field county: is required",
@@ -134,7 +134,7 @@ def test_household_sheet_lists_every_bad_row_and_writes_none(town: Run, tmp_path
     rows[5] = dict(rows[5], id_number=rows[0]["id_number"], head_name="", consent_board="")
     err = failed(town("import", "households", households_sheet(tmp_path, rows)))
     assert err.splitlines() == [
-        "Error: h.csv: 7 problem(s) found; nothing was written.",
+        "Error: h.csv: 7 problems found; nothing was written.",
         "  row 3, field id_number: the ID number's check digit is wrong",
         "  row 4, field members: “三” is not a whole number",
         "  row 4, field village: no village XY",
@@ -211,7 +211,7 @@ def test_codes_that_would_break_account_names_are_refused(run: Run) -> None:
         lang="zh",
     )
     assert bad.exit_code == 1
-    assert "字段 code：编号“NL:001”只能由字母" in bad.output
+    assert "字段 编号：编号“NL:001”只能由字母" in bad.output
 
 
 def test_a_households_sheet_must_carry_members_and_both_consents(run: Run, tmp_path: Path) -> None:

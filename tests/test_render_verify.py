@@ -31,11 +31,11 @@ def test_lines_say_what_was_checked_or_list_every_problem() -> None:
         "Ledger intact: 2 village(s), 40 entries; chains and checkpoints match; balances sum to zero."
     ]
     assert verify_lines(VerifyReport(villages=2, entries=40, boards=3), "en")[1] == (
-        "3 published board(s) match the ledger."
+        "3 published boards match the ledger."
     )
     failed = verify_lines(VerifyReport(villages=1, entries=9, problems=[HASH, SUM]), "en")
     assert failed == [
-        "Verification failed with 2 problem(s):",
+        "Verification failed with 2 problems:",
         "  " + problem_text(HASH, "en"),
         "  " + problem_text(SUM, "en"),
     ]

@@ -85,7 +85,7 @@ def test_unknown_column_is_named_with_its_position(tmp_path: Path) -> None:
     with pytest.raises(SheetError) as raised:
         read_sheet(path, VILLAGE_COLUMNS, ("code", "name", "town", "county"))
     assert raised.value.message("en").splitlines() == [
-        "v.csv: 2 problem(s) found; nothing was written.",
+        "v.csv: 2 problems found; nothing was written.",
         "  row 1, field 镇: column 3 has an unknown heading; the accepted headings are: code, name, town, county",
         "  row 1, field notes: column 5 has an unknown heading",
     ]
@@ -133,7 +133,7 @@ def villages(run: Run, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Run:
     sheet = write_csv(
         tmp_path / "村.csv", list(VILLAGE_COLUMNS.values()), [["NL", "南伦村", "于河街道", "潍城区"]], "gb18030"
     )
-    assert ok(run("import", "villages", str(sheet))) == "1 village(s) imported.\n"
+    assert ok(run("import", "villages", str(sheet))) == "1 village imported.\n"
     return run
 
 
@@ -158,7 +158,7 @@ def test_import_households_from_xlsx_with_chinese_headers(villages: Run, tmp_pat
         book.active.append([int(row["members"]) if name == "members" else row[name] for name in ENGLISH])
     book.save(tmp_path / "农户.xlsx")
     assert ok(villages("import", "households", str(tmp_path / "农户.xlsx"))) == (
-        "reading worksheet “Sheet”\n3 household(s) imported.\n"
+        "reading worksheet “Sheet”\n3 households imported.\n"
     )
     shown = json.loads(ok(villages("household", "show", "NL002", "-f", "json")))
     expected = household_rows(["NL001", "NL002", "NL003"])[1]
@@ -171,7 +171,7 @@ def test_bad_boolean_and_unknown_column_through_the_command(villages: Run, tmp_p
     sheet = write_csv(tmp_path / "h.csv", ENGLISH, [list(r.values()) for r in rows])
     err = failed(villages("import", "households", str(sheet)))
     assert err.splitlines() == [
-        "Error: h.csv: 1 problem(s) found; nothing was written.",
+        "Error: h.csv: 1 problem found; nothing was written.",
         "  row 2, field consent_bank: “maybe” is not yes/no (use yes/no, true/false, 1/0, 是/否)",
     ]
     odd = write_csv(tmp_path / "odd.csv", [*ENGLISH, "备注"], [[*rows[0].values(), "x"]])

@@ -9,6 +9,7 @@ import pytest
 from sqlalchemy import Engine
 
 from moralbank.domain.quorum import quorum_problems
+from moralbank.messages import text
 from tests.clock import freeze_today
 from tests.database import entry_count, row_count
 from tests.runner import Run, failed, ok
@@ -89,20 +90,16 @@ def test_adopt_refuses_a_failed_vote_and_writes_nothing(run: Run, engine: Engine
     for present, in_favour, lang, expected in FAILED_VOTES:
         path = resolution(tmp_path / "决议.toml", members=30, present=present, in_favour=in_favour)
         err = failed(run("standard", "adopt", path, lang=lang))
-        heading = (
-            "决议.toml：发现 {} 处问题，未写入任何数据。"
-            if lang == "zh"
-            else "决议.toml: {} problem(s) found; nothing was written."
-        )
+        heading = text("sheet.rejected", lang, source="决议.toml", count=len(expected))
         prefix = "错误：" if lang == "zh" else "Error: "
-        assert err.splitlines() == [prefix + heading.format(len(expected)), *("  " + line for line in expected)]
+        assert err.splitlines() == [prefix + heading, *("  " + line for line in expected)]
     assert (row_count(engine, "resolution"), row_count(engine, "standard")) == (0, 0)
 
 
 def test_adopt_accepts_just_above_the_boundaries(run: Run, tmp_path: Path) -> None:
     # 21 of 30 present (63 > 60) with 11 for (22 > 21); then 22 present with 12 for (24 > 22).
     first = resolution(tmp_path / "r.toml", members=30, present=21, in_favour=11)
-    assert ok(run("standard", "adopt", first)) == "Resolution #1 recorded; 1 standard(s) adopted: *:HJ01:1\n"
+    assert ok(run("standard", "adopt", first)) == "Resolution #1 recorded; 1 standard adopted: *:HJ01:1\n"
     second = resolution(tmp_path / "r2.toml", members=30, present=22, in_favour=12, held="2026-04-01")
     assert ok(run("standard", "adopt", second, lang="zh")) == "决议 #2 已记录，通过标准 1 项：*:HJ01:2\n"
 
@@ -117,7 +114,7 @@ def test_adopt_refuses_bad_items_naming_each(town: Run, tmp_path: Path) -> None:
     )
     err = failed(town("standard", "adopt", resolution(tmp_path / "r.toml", standards=items)))
     assert err.splitlines() == [
-        "Error: r.toml: 7 problem(s) found; nothing was written.",
+        "Error: r.toml: 7 problems found; nothing was written.",
         "  item 1, field points: points “0” must be a non-zero whole number (negative for deductions)",
         "  item 2, field title: is required",
         "  item 2, field monthly_cap: -1 must be a positive whole number",
@@ -220,22 +217,22 @@ def test_a_village_version_and_an_end_date(town: Run, tmp_path: Path) -> None:
 REFUSED_AWARDS = [
     (["NL001", "XL01", "--on", "2026-01-09", "--booked", "2026-01-25"],
      "field standard: standard XL01 is not in force on 2026-01-09",
-     "字段 standard：标准 XL01 在 2026-01-09 不在有效期内"),
+     "字段 标准编号：标准 XL01 在 2026-01-09 不在有效期内"),
     (["NL001", "QQ01", "--on", "2026-03-01", "--booked", "2026-03-25"],
-     "field standard: no standard QQ01", "字段 standard：找不到标准 QQ01"),
+     "field standard: no standard QQ01", "字段 标准编号：找不到标准 QQ01"),
     (["NL404", "XL01", "--on", "2026-03-01", "--booked", "2026-03-25"],
      "field household: no household NL404; did you mean NL004, NL003, NL002?",
-     "字段 household：找不到农户 NL404；是否要找：NL004, NL003, NL002？"),
+     "字段 户编号：找不到农户 NL404；是否要找：NL004, NL003, NL002？"),
     (["NL001", "XL01", "--on", "2026-11-30"],
      "field event_date: the date 2026-11-30 is in the future",  # one mistake, one message
-     "字段 event_date：日期 2026-11-30 晚于今天"),
+     "字段 发生日期：日期 2026-11-30 晚于今天"),
     (["NL001", "XL01", "--on", "2026-11-02", "--booked", "2026-12-01"],
-     "field booked_on: the date 2026-12-01 is in the future", "字段 booked_on：日期 2026-12-01 晚于今天"),
-    (["NL001", "XL01", "--qty", "0"], "field qty: 0 must be a positive whole number", "字段 qty：0 须为正整数"),
-    (["NL001", "XL01", "--qty=-2"], "field qty: -2 must be a positive whole number", "字段 qty：-2 须为正整数"),
+     "field booked_on: the date 2026-12-01 is in the future", "字段 记账日期：日期 2026-12-01 晚于今天"),
+    (["NL001", "XL01", "--qty", "0"], "field qty: 0 must be a positive whole number", "字段 数量：0 须为正整数"),
+    (["NL001", "XL01", "--qty=-2"], "field qty: -2 must be a positive whole number", "字段 数量：-2 须为正整数"),
     (["NL001", "XL01", "--qty", "3", "--on", "2026-03-01", "--booked", "2026-03-25"],
      "field qty: exceeds the monthly cap of 10 (already 0 this month, this one 15)",
-     "字段 qty：超过每月上限 10 分（本月已得 0 分，本次 15 分）"),
+     "字段 数量：超过每月上限 10 分（本月已得 0 分，本次 15 分）"),
     (["NL001", "XL01", "--on", "1/3/2026"],
      "--on: “1/3/2026” is not a date we can read; write the year first in four digits, e.g. 2026-11-03, 2026/11/3 or 2026年11月3日", "--on 的日期“1/3/2026”无法识别：年份须写四位并放在前面，如 2026-11-03、2026/11/3 或 2026年11月3日"),
 ]  # fmt: skip

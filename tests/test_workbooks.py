@@ -117,15 +117,15 @@ def test_a_wps_meeting_workbook_imports_as_it_is(town: Run, tmp_path: Path) -> N
     ("lang", "expected"),
     [
         ("en", [
-            "Error: 评议表.xlsx: 2 problem(s) found; nothing was written.",
+            "Error: 评议表.xlsx: 2 problems found; nothing was written.",
             "  row 2, field head_name: the head name “刘秀英” is not that of NL002 in the register (“张学勇”); "
             "is the household code wrong?",
             "  row 3, field points: the points 5 do not match standard ZY01 (4 per unit, 8 for this row)",
         ]),
         ("zh", [
             "错误：评议表.xlsx：发现 2 处问题，未写入任何数据。",
-            "  第 2 行，字段 head_name：户主姓名“刘秀英”与登记的 NL002 户主“张学勇”不符（户编号是否填错？）",
-            "  第 3 行，字段 points：分值 5 与标准 ZY01 不符（每次 4 分，本行共 8 分）",
+            "  第 2 行，字段 户主姓名：户主姓名“刘秀英”与登记的 NL002 户主“张学勇”不符（户编号是否填错？）",
+            "  第 3 行，字段 分值：分值 5 与标准 ZY01 不符（每次 4 分，本行共 8 分）",
         ]),
     ],
 )  # fmt: skip
@@ -179,7 +179,7 @@ def test_a_code_that_lost_its_zeros_in_excel_is_named_with_the_fix(town: Run, tm
     zh = failed(town("import", "decisions", str(sheet), lang="zh")).splitlines()[1]
     assert (
         zh
-        == "  第 2 行，字段 household：找不到 7——是否为 007？表格把编号当成了数字，去掉了前面的 0；请把该列设为“文本”格式"
+        == "  第 2 行，字段 户编号：找不到 7——是否为 007？表格把编号当成了数字，去掉了前面的 0；请把该列设为“文本”格式"
     )
     typo = failed(town("award", "NL01", "ZY1", "--on", "2026-11-03"))
     assert typo == "Error: field household: no household NL01; did you mean NL001?\n"

@@ -9,8 +9,8 @@ import typer
 
 from moralbank import __version__
 from moralbank.cli.common import app, h
-from moralbank.config import LANGS, Settings, default_lang, default_tz
-from moralbank.messages import text
+from moralbank.config import Settings, default_lang, default_tz
+from moralbank.messages import language, languages, text
 
 
 def _version(value: bool) -> None:
@@ -32,9 +32,10 @@ def main_options(
     ] = False,
 ) -> None:
     """moralbank."""
-    chosen = (lang or default_lang()).lower()
-    if chosen not in LANGS:
-        typer.echo(text("lang.invalid", "en", value=lang), err=True)
+    chosen = language(lang) if lang else default_lang()
+    if chosen is None:
+        choices = ", ".join(languages())
+        typer.echo(text("lang.invalid", default_lang(), value=lang, choices=choices), err=True)
         raise typer.Exit(2)
     ctx.obj = Settings(db=db, lang=chosen, operator=operator_name, tz=default_tz())
 

@@ -110,7 +110,7 @@ def _saved_checkpoints(path: Path | None) -> list[Any]:
             for c in data
         ]
     except (OSError, ValueError, KeyError, TypeError) as exc:
-        raise MoralBankError("checkpoint.invalid", path=str(path), reason=str(exc)) from exc
+        raise MoralBankError("checkpoint.invalid", path=str(path), reason=exc) from exc
 
 
 @app.command(help=h("help.verify"))

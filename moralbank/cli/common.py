@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 import typer
 from rich.console import Console
 
+from moralbank.cli.framework import Localised
 from moralbank.config import Settings, default_lang, default_tz
 from moralbank.errors import MoralBankError
 from moralbank.messages import text
@@ -20,14 +21,14 @@ from moralbank.messages import text
 if TYPE_CHECKING:  # the library is imported inside commands, keeping --help fast
     from sqlalchemy import Engine
 
-HELP_LANG = default_lang()
+HELP_LANG = default_lang()  # kept for code that words help itself; help passes its key through h() instead
 F = TypeVar("F", bound=Callable[..., Any])
 HANDLED = "__moralbank_handled__"
 
 
 def h(key: str) -> str:
-    """Help text in the language of the environment (options are parsed after help is built)."""
-    return text(key, HELP_LANG)
+    """A help text's catalogue key: the root command words it in the user's language before help is built."""
+    return key
 
 
 def settings(ctx: typer.Context | None) -> Settings:
@@ -94,7 +95,8 @@ def group(help_key: str) -> App:
 
 
 # A crash must never print local variables: they may hold ID numbers and phones.
-app = App(help=h("help.app"), no_args_is_help=True, add_completion=False, pretty_exceptions_show_locals=False)
+# Localised chooses the language (--lang anywhere, MORALBANK_LANG, the locale) before help is built.
+app = App(help=h("help.app"), no_args_is_help=True, pretty_exceptions_show_locals=False, cls=Localised)
 
 
 def operator(ctx: typer.Context) -> str:
@@ -204,7 +206,7 @@ def workbook(out: Path | None, tables: list[Any]) -> None:
     try:
         write_xlsx(tables, out)
     except OSError as exc:
-        raise MoralBankError("file.write_failed", path=str(out), reason=exc.strerror) from exc
+        raise MoralBankError("file.write_failed", path=str(out), reason=exc) from exc
 
 
 @contextmanager
@@ -289,7 +291,7 @@ def output(path: Path | None) -> Iterator[Any]:
         with path.open("w", encoding="utf-8", newline="\n") as stream:
             yield stream
     except OSError as exc:
-        raise MoralBankError("file.write_failed", path=str(path), reason=exc.strerror) from exc
+        raise MoralBankError("file.write_failed", path=str(path), reason=exc) from exc
 
 
 def emit(out: Path | None, body: str | list[Any]) -> None:

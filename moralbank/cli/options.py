@@ -14,7 +14,7 @@ OutOpt = Annotated[Path | None, typer.Option("--out", help=h("help.out"))]
 MonthOpt = Annotated[str, typer.Option("--month", help=h("help.month"))]
 TopOpt = Annotated[int | None, typer.Option("--top", help=h("help.top"))]
 # --village as the target of a command (required), and as a filter of a listing (optional).
-VillageOpt = Annotated[str, typer.Option("--village", help=h("help.village_filter"))]
+VillageOpt = Annotated[str, typer.Option("--village", help=h("help.village_target"))]
 VillageFilterOpt = Annotated[str | None, typer.Option("--village", help=h("help.village_filter"))]
 AsOfOpt = Annotated[str | None, typer.Option("--as-of", help=h("help.as_of"))]
 RatingDateOpt = Annotated[str, typer.Option("--as-of", help=h("help.as_of_required"))]

@@ -423,5 +423,5 @@ def load_policy(path: Path) -> CreditPolicy:
     try:
         data = tomllib.loads(raw.decode("utf-8-sig"))
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
-        raise InputError("toml.invalid", path=path.name, reason=str(exc)) from exc
+        raise InputError("toml.invalid", path=path.name, reason=exc) from exc
     return parse_policy(data, source=path.name, digest=hashlib.sha256(raw).hexdigest())

@@ -143,7 +143,7 @@ def write_export(rows: Iterable[BankRow], path: Path, fmt: str, header: Header) 
                 count = _csv(rows, stream, header.lang) if fmt == "csv" else _json(rows, stream, header)
     except OSError as exc:
         partial.unlink(missing_ok=True)
-        raise MoralBankError("file.write_failed", path=str(path), reason=exc.strerror) from exc
+        raise MoralBankError("file.write_failed", path=str(path), reason=exc) from exc
     except BaseException:
         partial.unlink(missing_ok=True)
         raise
@@ -182,7 +182,7 @@ def place(written: Written, path: Path, signature: str) -> None:
         os.replace(written.partial, path)
     except OSError as exc:
         written.partial.unlink(missing_ok=True)
-        raise MoralBankError("file.write_failed", path=str(path), reason=exc.strerror) from exc
+        raise MoralBankError("file.write_failed", path=str(path), reason=exc) from exc
 
 
 def withdraw(path: Path) -> None:

@@ -40,6 +40,9 @@ DECISION_COLUMNS = {
     "note": "备注",
     "key": "幂等键",
 }
+# A redemption day's sheet (shop import).
+REDEMPTION_COLUMNS = {"household": "户编号", "item": "商品编号", "qty": "数量", "booked_on": "日期", "key": "幂等键"}
+REDEMPTION_REQUIRED = ("household", "item")
 
 # Columns a meeting's template carries for the people who read it. They are accepted and not
 # stored; a head name or points that disagree with the register or the standard are an error,

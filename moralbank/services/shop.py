@@ -18,12 +18,11 @@ from moralbank.services.catalogue import item_for_village
 from moralbank.services.policy import Policy, policy_of
 from moralbank.services.proposals import reserved_coins
 from moralbank.services.register import get_household
-from moralbank.services.sheets import Sheet
+from moralbank.services.sheets import REDEMPTION_COLUMNS, REDEMPTION_REQUIRED, Sheet
 from moralbank.services.stock import StockChain, daily_moves
 from moralbank.storage.models import Entry, Household, StockMovement
 
-REDEMPTION_COLUMNS = {"household": "户编号", "item": "商品编号", "qty": "数量", "booked_on": "日期", "key": "幂等键"}
-REDEMPTION_REQUIRED = ("household", "item")
+__all__ = ["REDEMPTION_COLUMNS", "REDEMPTION_REQUIRED"]  # the redemption sheet's columns live with the others
 
 
 @dataclass(frozen=True)

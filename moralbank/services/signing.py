@@ -81,7 +81,7 @@ def generate_keys(folder: Path) -> KeyPair:
         _write_new(private_path, pem, 0o600)
         _write_new(public_path, public_pem, 0o644)
     except OSError as exc:
-        raise MoralBankError("file.write_failed", path=str(folder), reason=exc.strerror) from exc
+        raise MoralBankError("file.write_failed", path=str(folder), reason=exc) from exc
     return KeyPair(private_path, public_path, key_id(private.public_key()))
 
 

@@ -42,7 +42,7 @@ def load_resolution_file(path: Path) -> dict[str, Any]:
     try:
         return tomllib.loads(path.read_text(encoding="utf-8-sig"))
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
-        raise InputError("toml.invalid", path=path.name, reason=str(exc)) from exc
+        raise InputError("toml.invalid", path=path.name, reason=exc) from exc
 
 
 def _problem(item: int, name: str, key: str, **params: Any) -> RowProblem:

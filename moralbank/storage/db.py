@@ -161,7 +161,7 @@ def sqlite_backup(source: Path, target: Path) -> None:
             reader.close()
     except sqlite3.Error as exc:
         target.unlink(missing_ok=True)  # no half-written copy left to be mistaken for a backup
-        raise MoralBankError("backup.write_failed", path=str(target), reason=str(exc)) from exc
+        raise MoralBankError("backup.write_failed", path=str(target), reason=exc) from exc
 
 
 def is_postgresql(session: Session) -> bool:
@@ -185,7 +185,7 @@ def translated() -> Iterator[None]:
         if code == _UNDEFINED_COLUMN or reason.startswith("no such column") or " has no column named " in reason:
             raise SchemaMismatch(reason=reason.splitlines()[0]) from exc
         if isinstance(exc, OperationalError):
-            raise MoralBankError("db.unreachable", reason=reason.splitlines()[0]) from exc
+            raise MoralBankError("db.unreachable", reason=exc.orig) from exc
         if "file is not a database" in reason:  # SQLite, when --db names some other file
             raise MoralBankError("db.not_sqlite") from exc
         raise
