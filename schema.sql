@@ -147,7 +147,8 @@ CREATE TABLE IF NOT EXISTS export_log (
     file_name    TEXT NOT NULL,
     file_sha256  TEXT NOT NULL,
     policy_hash  TEXT NOT NULL,
-    key_id       TEXT NOT NULL
+    key_id       TEXT NOT NULL,
+    replaced     INTEGER NOT NULL DEFAULT 0 CHECK (replaced IN (0, 1))
 );
 
 -- The schema version: one row per step applied (a fresh database gets one row, for schema.sql
@@ -236,6 +237,18 @@ CREATE TABLE IF NOT EXISTS sheet_import (
 );
 CREATE INDEX IF NOT EXISTS sheet_import_file ON sheet_import (file_sha256);
 
+-- The operators allowed to write: a name and a role (clerk, checker, township). A name's role
+-- is its latest row; a role change is a new row, never an edit. On PostgreSQL the name is the
+-- database login the operator connects as. Append-only.
+CREATE TABLE IF NOT EXISTS operator (
+    id          {auto_id},
+    name        TEXT NOT NULL,
+    role        TEXT NOT NULL CHECK (role IN ('clerk', 'checker', 'township')),
+    added_by    TEXT NOT NULL,
+    recorded_at TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS operator_name ON operator (name, id);
+
 -- @sqlite
 
 -- The database itself refuses to rewrite history, whoever connects.
@@ -313,6 +326,14 @@ CREATE TRIGGER IF NOT EXISTS sheet_import_no_replace BEFORE INSERT ON sheet_impo
 WHEN EXISTS (SELECT 1 FROM sheet_import WHERE id = NEW.id)
 BEGIN SELECT RAISE(ABORT, 'moralbank: the import log is append-only (REPLACE refused)'); END;
 
+CREATE TRIGGER IF NOT EXISTS operator_no_update BEFORE UPDATE ON operator
+BEGIN SELECT RAISE(ABORT, 'moralbank: the operator register is append-only (UPDATE refused)'); END;
+CREATE TRIGGER IF NOT EXISTS operator_no_delete BEFORE DELETE ON operator
+BEGIN SELECT RAISE(ABORT, 'moralbank: the operator register is append-only (DELETE refused)'); END;
+CREATE TRIGGER IF NOT EXISTS operator_no_replace BEFORE INSERT ON operator
+WHEN EXISTS (SELECT 1 FROM operator WHERE id = NEW.id)
+BEGIN SELECT RAISE(ABORT, 'moralbank: the operator register is append-only (REPLACE refused)'); END;
+
 -- @postgresql
 
 CREATE OR REPLACE FUNCTION moralbank_append_only() RETURNS trigger
@@ -358,4 +379,8 @@ CREATE OR REPLACE TRIGGER stock_movement_no_truncate BEFORE TRUNCATE ON stock_mo
 CREATE OR REPLACE TRIGGER sheet_import_append_only BEFORE UPDATE OR DELETE ON sheet_import
     FOR EACH ROW EXECUTE FUNCTION moralbank_append_only();
 CREATE OR REPLACE TRIGGER sheet_import_no_truncate BEFORE TRUNCATE ON sheet_import
+    FOR EACH STATEMENT EXECUTE FUNCTION moralbank_append_only();
+CREATE OR REPLACE TRIGGER operator_append_only BEFORE UPDATE OR DELETE ON operator
+    FOR EACH ROW EXECUTE FUNCTION moralbank_append_only();
+CREATE OR REPLACE TRIGGER operator_no_truncate BEFORE TRUNCATE ON operator
     FOR EACH STATEMENT EXECUTE FUNCTION moralbank_append_only();

@@ -1447,6 +1447,25 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "The year must be between {low} and {high}: {value}",
     ),
     "shop.report_written": ("积分超市月报已写入 {path}", "The supermarket report was written to {path}"),
+    # --- guards (issue 10) ---
+    "export.out_exists": (
+        "{path} 已存在：不会覆盖已导出的名单；确需替换请加 --replace（替换会记入导出记录）",
+        "{path} already exists: an exported list is never overwritten; add --replace to replace it (the log records it)",
+    ),
+    "help.export_replace": (
+        "替换 --out 处已有的文件（记入导出记录）",
+        "Replace a file already at --out (recorded in the export log)",
+    ),
+    "keys.too_open": (
+        "签名私钥 {path} 的权限为 {mode}，同组或其他用户可读：谁能读它就能以签名办公室名义签名。请运行 chmod 600 {path}",
+        "The signing key {path} has mode {mode}, readable by its group or others: whoever reads it can sign as the office. Run chmod 600 {path}",
+    ),
+    "credit_verify.checked": ("已检查文件：{path}", "File checked: {path}"),
+    "credit_verify.ok_valid_until": ("评定有效期至 {until}", "Ratings valid until {until}"),
+    "credit_verify.expired": (
+        "此名单的有效期已于 {until} 结束（今天是 {today}）：请向签名办公室索取新的名单",
+        "This list's validity ended on {until} (today is {today}): ask the signing office for a new list",
+    ),
     # --- help ---
     "help.app": (
         "道德银行：村级道德积分账本（议、评、晾、存、信）。",

@@ -12,6 +12,7 @@ import typer
 from moralbank.cli.common import (
     app,
     check_format,
+    complain,
     emit,
     engine,
     group,
@@ -31,6 +32,7 @@ from moralbank.cli.options import (
     RatingDateOpt,
     VillageFilterOpt,
 )
+from moralbank.messages import text
 
 credit_app = group("help.credit")
 keys_app = group("help.keys")
@@ -147,6 +149,7 @@ def credit_export(
     fmt: Annotated[str, typer.Option("--format", "-f", help=h("help.format"))] = "csv",
     full_id: Annotated[bool, typer.Option("--full-id", help=h("help.full_id"))] = False,
     policy: PolicyOpt = None,
+    replace: Annotated[bool, typer.Option("--replace", help=h("help.export_replace"))] = False,
 ) -> None:
     from moralbank.render.bank_export import EXPORT_FORMATS
     from moralbank.workflows.credit_export import export_signed
@@ -164,6 +167,7 @@ def credit_export(
         operator=who,
         full_id=full_id,
         lang=print_lang(ctx),
+        replace=replace,
     )
     say(ctx, "credit.exported", rows=done.rows, path=str(out), format=fmt, sig=str(done.signature), id=done.id)
     if full_id:
@@ -195,7 +199,11 @@ def credit_verify(
     from moralbank.render.credit import verified_lines
 
     manifest = verify_export(file, signature or signature_path(file), public_key)
-    typer.echo("\n".join(verified_lines(manifest, settings(ctx).lang)))
+    lang = settings(ctx).lang
+    typer.echo("\n".join([text("credit_verify.checked", lang, path=str(file)), *verified_lines(manifest, lang)]))
+    if manifest.valid_until is not None and manifest.valid_until < today(ctx).isoformat():
+        complain(text("credit_verify.expired", lang, until=manifest.valid_until, today=today(ctx).isoformat()))
+        raise typer.Exit(2)
 
 
 @keys_app.command("generate", help=h("help.keys_generate"))

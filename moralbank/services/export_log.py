@@ -9,8 +9,13 @@ from moralbank.services.signing import Manifest
 from moralbank.storage.models import ExportLog
 
 
-def record_export(session: Session, *, manifest: Manifest, operator: str) -> int:
-    """Append one export to the log; returns its number."""
+def record_export(session: Session, *, manifest: Manifest, operator: str, replaced: bool = False) -> int:
+    """Append one export to the log, in the caller's transaction; returns its number.
+
+    The one place an export is logged: whatever else must be recorded with an export (the
+    households it carried) belongs in this call, so it commits with the row or not at all.
+    ``replaced``: the export took the name of a file already there (``--replace``).
+    """
     record = ExportLog(
         exported_at=now_utc(),
         operator=operator,
@@ -23,6 +28,7 @@ def record_export(session: Session, *, manifest: Manifest, operator: str) -> int
         file_sha256=manifest.sha256,
         policy_hash=manifest.policy_hash,
         key_id=manifest.key_id,
+        replaced=int(replaced),
     )
     session.add(record)
     session.flush()

@@ -128,6 +128,7 @@ class ExportLog(SQLModel, table=True):
     file_sha256: str
     policy_hash: str
     key_id: str
+    replaced: int = 0
 
 
 class ShopItem(SQLModel, table=True):
@@ -199,3 +200,15 @@ class SheetImport(SQLModel, table=True):
     entries: str = ""
     operator: str
     imported_at: str
+
+
+class Operator(SQLModel, table=True):
+    """One registration of an operator with a role; a name's role is its latest row (append-only)."""
+
+    __tablename__ = "operator"
+
+    id: int | None = Field(default=None, primary_key=True)
+    name: str
+    role: str
+    added_by: str
+    recorded_at: str
