@@ -1460,6 +1460,15 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "签名私钥 {path} 的权限为 {mode}，同组或其他用户可读：谁能读它就能以签名办公室名义签名。请运行 chmod 600 {path}",
         "The signing key {path} has mode {mode}, readable by its group or others: whoever reads it can sign as the office. Run chmod 600 {path}",
     ),
+    "db.waiting": (
+        "另一项写入正在进行，等待中……",
+        "Another write is running, waiting…",
+    ),
+    "db.busy": (
+        "另一项写入占用数据库已超过 {seconds} 秒，本次未写入任何内容；请待其完成后重试（可用 MORALBANK_LOCK_WAIT 设置等待秒数）",
+        "Another write has held the database for more than {seconds} s; nothing was written. Try again when it "
+        "has finished (MORALBANK_LOCK_WAIT sets how many seconds to wait)",
+    ),
     "credit_verify.checked": ("已检查文件：{path}", "File checked: {path}"),
     "credit_verify.ok_valid_until": ("评定有效期至 {until}", "Ratings valid until {until}"),
     "credit_verify.expired": (

@@ -113,11 +113,16 @@ def engine(ctx: typer.Context, *, current: bool = True) -> Engine:
     """
     from moralbank.storage.db import open_engine
 
+    lang = settings(ctx).lang
+
+    def waiting() -> None:  # a write that finds the file locked says why it is not done yet
+        complain(text("db.waiting", lang))
+
     if not current:
-        return open_engine(settings(ctx).db)
+        return open_engine(settings(ctx).db, on_wait=waiting)
     meta = ctx.find_root().meta  # one engine, checked once, for every step of one command
     if "moralbank.engine" not in meta:
-        meta["moralbank.engine"] = checked(open_engine(settings(ctx).db), settings(ctx).db)
+        meta["moralbank.engine"] = checked(open_engine(settings(ctx).db, on_wait=waiting), settings(ctx).db)
     opened: Engine = meta["moralbank.engine"]
     return opened
 
