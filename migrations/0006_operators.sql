@@ -37,3 +37,37 @@ CREATE OR REPLACE TRIGGER operator_append_only BEFORE UPDATE OR DELETE ON operat
     FOR EACH ROW EXECUTE FUNCTION moralbank_append_only();
 CREATE OR REPLACE TRIGGER operator_no_truncate BEFORE TRUNCATE ON operator
     FOR EACH STATEMENT EXECUTE FUNCTION moralbank_append_only();
+
+-- On PostgreSQL an operator writes as a database login: a row's operator must be the login
+-- inserting it. Only a superuser or the owner of the tables (who could rewrite anything anyway,
+-- as the owner of a SQLite file can) records rows under other names, e.g. when copying a
+-- village's file in.
+CREATE OR REPLACE FUNCTION moralbank_operator_is_login() RETURNS trigger
+LANGUAGE plpgsql AS $$
+BEGIN
+    IF NEW.operator IS DISTINCT FROM current_user
+       AND NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = current_user AND rolsuper)
+       AND NOT EXISTS (
+           SELECT 1 FROM pg_tables
+           WHERE schemaname = TG_TABLE_SCHEMA AND tablename = TG_TABLE_NAME AND tableowner = current_user
+       ) THEN
+        RAISE EXCEPTION 'moralbank: the login % may not write as the operator %', current_user, NEW.operator
+            USING ERRCODE = 'insufficient_privilege';
+    END IF;
+    RETURN NEW;
+END
+$$;
+CREATE OR REPLACE TRIGGER resolution_operator_is_login BEFORE INSERT ON resolution
+    FOR EACH ROW EXECUTE FUNCTION moralbank_operator_is_login();
+CREATE OR REPLACE TRIGGER entry_operator_is_login BEFORE INSERT ON entry
+    FOR EACH ROW EXECUTE FUNCTION moralbank_operator_is_login();
+CREATE OR REPLACE TRIGGER board_operator_is_login BEFORE INSERT ON board
+    FOR EACH ROW EXECUTE FUNCTION moralbank_operator_is_login();
+CREATE OR REPLACE TRIGGER export_log_operator_is_login BEFORE INSERT ON export_log
+    FOR EACH ROW EXECUTE FUNCTION moralbank_operator_is_login();
+CREATE OR REPLACE TRIGGER shop_item_operator_is_login BEFORE INSERT ON shop_item
+    FOR EACH ROW EXECUTE FUNCTION moralbank_operator_is_login();
+CREATE OR REPLACE TRIGGER stock_movement_operator_is_login BEFORE INSERT ON stock_movement
+    FOR EACH ROW EXECUTE FUNCTION moralbank_operator_is_login();
+CREATE OR REPLACE TRIGGER sheet_import_operator_is_login BEFORE INSERT ON sheet_import
+    FOR EACH ROW EXECUTE FUNCTION moralbank_operator_is_login();

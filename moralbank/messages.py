@@ -1469,6 +1469,107 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "Another write has held the database for more than {seconds} s; nothing was written. Try again when it "
         "has finished (MORALBANK_LOCK_WAIT sets how many seconds to wait)",
     ),
+    "operator.bad_role": ("角色须为 {roles} 之一：{role}", "The role must be one of {roles}: {role}"),
+    "operator.unregistered": (
+        "经办人 {name} 未登记，不能写入：请乡镇管理员运行 moralbank operator add {name} --role clerk",
+        "The operator {name} is not registered and may not write: a township officer runs "
+        "moralbank operator add {name} --role clerk",
+    ),
+    "operator.none_registered": (
+        "此数据库尚未登记经办人，不能写入：先运行 moralbank operator add {name} --role township",
+        "No operator is registered in this database yet, so nothing may be written: first run "
+        "moralbank operator add {name} --role township",
+    ),
+    "operator.not_allowed": (
+        "经办人 {name} 的角色是 {role}，此操作须由 {needed} 角色（或更高）办理",
+        "The operator {name} is a {role}; this needs the role {needed} (or above)",
+    ),
+    "operator.first_township": (
+        "第一位登记的经办人须为乡镇管理员（--role township），才能登记其他人：{name}",
+        "The first operator registered must be township (--role township), so that others can be added: {name}",
+    ),
+    "operator.not_login": (
+        "在 PostgreSQL 上经办人就是连接数据库的登录名 {login}，不能以 {name} 的名义写入",
+        "On PostgreSQL the operator is the login connected, {login}: nothing may be written as {name}",
+    ),
+    "operator.added": ("已登记经办人 {name}，角色 {role}", "Registered the operator {name} as {role}"),
+    "operator.already": (
+        "{name} 已登记为 {role}，未作改动",
+        "{name} is already registered as {role}; nothing changed",
+    ),
+    "operator.role_changed": (
+        "{name} 的角色由 {previous} 改为 {role}（新记录，原记录保留）",
+        "{name} is now {role} (was {previous}; recorded as a new row, the old one kept)",
+    ),
+    "operator.none": ("尚未登记经办人。", "No operators registered yet."),
+    "help.operator_group": (
+        "经办人及其角色（文书 clerk、审核 checker、乡镇 township）",
+        "Operators and their roles (clerk, checker, township)",
+    ),
+    "help.operator_add": (
+        "登记经办人或更改其角色（须乡镇角色；空库中第一位须为 township）。例：moralbank --operator 王主任 operator add 李会计 --role clerk",
+        "Register an operator or change their role (township only; the first one in an empty register must be "
+        "township). Example: moralbank --operator Wang operator add Li --role clerk",
+    ),
+    "help.operator_name": (
+        "经办人姓名（PostgreSQL 上为数据库登录名）",
+        "The operator's name (on PostgreSQL: the database login)",
+    ),
+    "help.operator_role": ("角色：clerk、checker 或 township", "Role: clerk, checker or township"),
+    "help.operator_list": (
+        "列出经办人及其当前角色。例：moralbank operator list",
+        "List the operators and their current roles. Example: moralbank operator list",
+    ),
+    "col.role": ("角色", "Role"),
+    "value.role.clerk": ("文书 clerk", "clerk"),
+    "value.role.checker": ("审核 checker", "checker"),
+    "value.role.township": ("乡镇 township", "township"),
+    "col.registered_at": ("登记时间", "Registered at"),
+    "col.added_by": ("登记人", "Added by"),
+    "col.replaced": ("替换旧文件", "Replaced a file"),
+    "help.checkpoint_sign": (
+        "签名后写入 --out（乡镇每月发布一份，供日后 verify --checkpoint 核对）。例：moralbank checkpoint --sign --signing-key keys/moralbank_signing.key --out 2026-11.checkpoint.json",
+        "Sign the checkpoint and write it to --out (the township publishes one monthly, for verify --checkpoint). "
+        "Example: moralbank checkpoint --sign --signing-key keys/moralbank_signing.key --out 2026-11.checkpoint.json",
+    ),
+    "help.checkpoint_public_key": (
+        "签名办公室的公钥（PEM）：核对已签名检查点或银行名单 .sig 的签名",
+        "The signing office's public key (PEM): checks a signed checkpoint's or a bank list .sig's signature",
+    ),
+    "checkpoint.sign_needs": (
+        "签名检查点须同时给出 --signing-key 和 --out",
+        "A signed checkpoint needs both --signing-key and --out",
+    ),
+    "checkpoint.signed": (
+        "已将 {chains} 条链的签名检查点写入 {path}",
+        "Wrote the signed checkpoint of {chains} chain(s) to {path}",
+    ),
+    "checkpoint.needs_key": (
+        "{path} 是已签名的文件：请用 --public-key 给出签名办公室的公钥以核对签名",
+        "{path} is signed: give the signing office's public key with --public-key so its signature is checked",
+    ),
+    "checkpoint.wrong_key": (
+        "{path} 不是用此公钥对应的私钥签名的（签名密钥 {signed}…，给出的公钥 {given}…）",
+        "{path} was not signed with this public key's private key (signed by {signed}…, key given {given}…)",
+    ),
+    "checkpoint.bad_signature": (
+        "{path} 的签名与内容不符：检查点被改动过，不能作为依据",
+        "The signature of {path} does not match its content: the checkpoint was altered and proves nothing",
+    ),
+    "checkpoint.signature_ok": (
+        "检查点文件 {path} 签名有效（密钥 {fingerprint}…）",
+        "The checkpoint file {path} has a valid signature (key {fingerprint}…)",
+    ),
+    "help.init_township_role": (
+        "PostgreSQL：打印（或配合 --apply 授予）乡镇角色的权限：另可登记决议、标准、经办人，修改村设置",
+        "PostgreSQL: print (or with --apply grant) the township role's privileges: also resolutions, standards, "
+        "operators and village settings",
+    ),
+    "operator.no_login": (
+        "PostgreSQL 上没有可登录的角色 {name}：请数据库管理员先建立登录（CREATE ROLE {name} LOGIN IN ROLE …）",
+        "PostgreSQL has no login role {name}: the database administrator creates it first "
+        "(CREATE ROLE {name} LOGIN IN ROLE …)",
+    ),
     "credit_verify.checked": ("已检查文件：{path}", "File checked: {path}"),
     "credit_verify.ok_valid_until": ("评定有效期至 {until}", "Ratings valid until {until}"),
     "credit_verify.expired": (

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from moralbank.storage import db
-from moralbank.storage.schema import apply_schema
+from tests.database import fresh_sqlite
 from tests.runner import failed, ok, one_line, run_on
 
 ADD = ("village", "add", "DZ", "--name", "东庄村", "--town", "于河街道", "--county", "潍城区")
@@ -19,8 +19,7 @@ ADD = ("village", "add", "DZ", "--name", "东庄村", "--town", "于河街道", 
 @pytest.fixture
 def ledger(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     """A fresh SQLite ledger; a write says it is waiting after 0.3 s instead of a few seconds."""
-    path = tmp_path / "ledger.db"
-    apply_schema(db.open_engine(str(path)))
+    path = Path(fresh_sqlite(tmp_path))
     monkeypatch.setattr(db, "NOTICE_AFTER", 0.3)
     return path
 

@@ -154,7 +154,7 @@ def credit_export(
     from moralbank.render.bank_export import EXPORT_FORMATS
     from moralbank.workflows.credit_export import export_signed
 
-    who = operator(ctx)
+    who = operator(ctx, "township")
     check_format(fmt, EXPORT_FORMATS)
     done = export_signed(
         engine=engine(ctx),
