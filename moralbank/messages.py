@@ -1570,6 +1570,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "PostgreSQL has no login role {name}: the database administrator creates it first "
         "(CREATE ROLE {name} LOGIN IN ROLE …)",
     ),
+    "db.not_permitted": (
+        "数据库不允许此登录进行该写入，未写入任何内容：{reason}",
+        "The database does not permit this login that write; nothing was written: {reason}",
+    ),
     "credit_verify.checked": ("已检查文件：{path}", "File checked: {path}"),
     "credit_verify.ok_valid_until": ("评定有效期至 {until}", "Ratings valid until {until}"),
     "credit_verify.expired": (

@@ -32,6 +32,7 @@ ATTEMPTS = 8
 # schema is not this program's (matched by code: PostgreSQL's text depends on its locale).
 _UNDEFINED_TABLE = "42P01"
 _UNDEFINED_COLUMN = "42703"
+_NOT_PERMITTED = "42501"  # insufficient_privilege: a grant, an append-only guard, a write under another's name
 _SCHEMA_LOCK = "moralbank:schema"
 
 
@@ -230,6 +231,8 @@ def translated() -> Iterator[None]:
             raise Contention(reason=reason.splitlines()[0]) from exc
         # Schema problems by SQLSTATE on PostgreSQL, by the driver's own words on SQLite; never
         # "cannot open the database" (SQLite reports both as OperationalError).
+        if code == _NOT_PERMITTED:
+            raise MoralBankError("db.not_permitted", reason=reason.splitlines()[0]) from exc
         if code == _UNDEFINED_TABLE or reason.startswith("no such table"):  # SQLite's own words
             raise NotInitialised() from exc
         if code == _UNDEFINED_COLUMN or reason.startswith("no such column") or " has no column named " in reason:
