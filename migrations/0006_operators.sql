@@ -1,9 +1,11 @@
 -- moralbank migration 0006: registered operators and replaced exports (issue 10, "guards").
 --
 -- Adds the operator register (append-only: a role change is a new row) and records in the
--- export log whether an export replaced a file already at its name. It changes no existing
--- row, so no entry's hash changes. An existing database has no operator yet: the first
--- `operator add` registers one as township.
+-- export log whether an export replaced a file already at its name. On PostgreSQL a trigger on
+-- every table with an `operator` column refuses a row whose operator is not the login inserting
+-- it (superusers and the tables' owner excepted). It changes no existing row, so no entry's hash
+-- changes. An existing database has no operator yet: the first `operator add` registers one, as
+-- township. On PostgreSQL the owner re-runs `init --app-role ... [--township-role ...] --apply`.
 
 -- @common
 

@@ -1574,6 +1574,11 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "数据库不允许此登录进行该写入，未写入任何内容：{reason}",
         "The database does not permit this login that write; nothing was written: {reason}",
     ),
+    "operator.register_first": (
+        "此数据库尚未登记经办人：写入前请乡镇管理员运行 moralbank operator add 姓名 --role township",
+        "No operator is registered yet: before any write, a township officer runs "
+        "moralbank operator add NAME --role township",
+    ),
     "credit_verify.checked": ("已检查文件：{path}", "File checked: {path}"),
     "credit_verify.ok_valid_until": ("评定有效期至 {until}", "Ratings valid until {until}"),
     "credit_verify.expired": (

@@ -96,6 +96,17 @@ def upgrade(ctx: typer.Context) -> None:
     say(ctx, "upgrade.done", db=shown, found=done.from_version, program=done.to_version, steps=steps)
     if done.backup is None:  # PostgreSQL: new tables have no grants for the application role yet
         say(ctx, "upgrade.regrant")
+    _tell_if_nobody_may_write(ctx)
+
+
+def _tell_if_nobody_may_write(ctx: typer.Context) -> None:
+    """After an upgrade to a release with the operator register: say how to register the first one."""
+    from moralbank.services.operators import has_operators
+    from moralbank.storage.db import reading
+
+    with reading(engine(ctx)) as session:
+        if not has_operators(session):
+            say(ctx, "operator.register_first")
 
 
 @app.command(help=h("help.backup"))

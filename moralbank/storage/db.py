@@ -231,7 +231,7 @@ def translated() -> Iterator[None]:
             raise Contention(reason=reason.splitlines()[0]) from exc
         # Schema problems by SQLSTATE on PostgreSQL, by the driver's own words on SQLite; never
         # "cannot open the database" (SQLite reports both as OperationalError).
-        if code == _NOT_PERMITTED:
+        if code == _NOT_PERMITTED and not reason.startswith("moralbank:"):  # a grant, not our guards' own words
             raise MoralBankError("db.not_permitted", reason=reason.splitlines()[0]) from exc
         if code == _UNDEFINED_TABLE or reason.startswith("no such table"):  # SQLite's own words
             raise NotInitialised() from exc
