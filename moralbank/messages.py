@@ -207,8 +207,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "--from {date_from} is after --to {date_to}",
     ),
     "text.personal_number": (
-        "不得含身份证号或手机号：备注会出现在存折、公示和导出中",
-        "must not contain an ID or mobile number: notes appear on passbooks, notices and exports",
+        "不得含身份证号或手机号：此内容会出现在存折、公示和导出中",
+        "must not contain an ID or mobile number: it appears on passbooks, notices and exports",
     ),
     "text.personal_number_field": (
         "{field} 不得含身份证号或手机号：该内容会出现在存折、公示和导出中",

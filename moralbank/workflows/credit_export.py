@@ -13,6 +13,7 @@ from pathlib import Path
 from sqlalchemy import Engine
 
 from moralbank.domain.credit_policy import CreditPolicy
+from moralbank.domain.limits import check_text
 from moralbank.errors import InputError
 from moralbank.render import bank_export as bx
 from moralbank.reports.credit import bank_rows
@@ -65,6 +66,7 @@ def export_signed(
     replacing = out.exists()
     if replacing and not replace:
         raise InputError("export.out_exists", path=str(out))
+    check_text("bank", bank.strip())  # printed in the list's signature and the log: no control character, ID or phone
     key, bank = load_private_key(signing_key), bank.strip()
     header = bx.Header(bank, as_of.isoformat(), policy.hash, full_id, lang)
     with reading(engine) as session:
