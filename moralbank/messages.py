@@ -1579,6 +1579,23 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "No operator is registered yet: before any write, a township officer runs "
         "moralbank operator add NAME --role township",
     ),
+    "sheet.duplicate_column": (
+        "第 {column} 列与第 {first} 列是同一列（{name}）：请删去其中一列",
+        "column {column} is the same column as column {first} ({name}): delete one of them",
+    ),
+    "sheet.bad_quotes": (
+        "无法读取 {path}：第 {line} 行附近有未闭合的引号（或引号后紧跟其他字符）；请在 Excel 或 WPS 中另存为 CSV",
+        "Cannot read {path}: a quote is left open (or followed by other text) near line {line}; "
+        "save it again as CSV in Excel or WPS",
+    ),
+    "sheet.too_large": (
+        "{path} 内容超过 {limit} MB，未读取：请按村或按月分成几个文件",
+        "{path} holds more than {limit} MB and was not read: split it by village or by month",
+    ),
+    "sheet.too_many_rows": (
+        "{path} 超过 {limit} 行，未读取：请按村或按月分成几个文件",
+        "{path} has more than {limit} rows and was not read: split it by village or by month",
+    ),
     "credit_verify.checked": ("已检查文件：{path}", "File checked: {path}"),
     "credit_verify.ok_valid_until": ("评定有效期至 {until}", "Ratings valid until {until}"),
     "credit_verify.expired": (

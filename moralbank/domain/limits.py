@@ -15,6 +15,12 @@ MAX_PRICE = 10_000
 MAX_STOCK = 1_000_000
 MAX_MIN_BALANCE = 1_000_000
 
+# An input sheet: at most 50 MB of content (a CSV's size; what a workbook expands to, checked
+# before it is expanded) and 100,000 rows. A county's whole register is about 125,000 households
+# in 232 villages, imported village by village; a month's decisions sheet is a few thousand rows.
+MAX_SHEET_BYTES = 50_000_000
+MAX_SHEET_ROWS = 100_000
+
 # Characters per text field; any other free text gets DEFAULT_TEXT_LENGTH.
 TEXT_LENGTHS = {"name": 50, "head_name": 50, "title": 200, "note": 200, "reason": 200, "address": 100}
 DEFAULT_TEXT_LENGTH = 200
