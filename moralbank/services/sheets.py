@@ -165,8 +165,15 @@ def _header_map(
         elif _heading(title) in aliases:
             name = aliases[_heading(title)] or None
             if name is not None and name in seen:  # `qty,qty`, or `household` and `户编号`: which one counts?
-                params = {"column": position, "first": seen[name], "name": name}
-                problems.append(RowProblem(number, title.strip(), "sheet.duplicate_column", params))
+                first = seen[name]
+                problems.append(
+                    RowProblem(
+                        number,
+                        title.strip(),
+                        "sheet.duplicate_column",
+                        {"column": position, "first": first, "name": name},
+                    )
+                )
             elif name is not None:
                 seen[name] = position
             mapped.append(name)
