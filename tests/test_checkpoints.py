@@ -174,3 +174,15 @@ def test_a_head_loads_from_a_file_without_newer_fields_and_ignores_unknown_ones(
     assert (newer.stock_seq, newer.stock_hash) == (2, "b" * 64)
     with pytest.raises(ValueError, match="missing field 'hash'"):
         head_from({"village": "NL", "seq": 5})
+
+
+def test_a_signed_checkpoint_needs_a_key_and_a_file(run: Run, office: dict[str, Path]) -> None:
+    alone = one_line(failed(run("checkpoint", "--sign", "--out", str(office["dir"] / "cp.json"))))
+    assert alone == "Error: A signed checkpoint needs both --signing-key and --out"
+    assert "--signing-key 和 --out" in failed(
+        run("checkpoint", "--sign", "--signing-key", str(office["key"]), lang="zh")
+    )
+    office["key"].chmod(0o644)
+    opened = failed(run("checkpoint", "--sign", "--signing-key", str(office["key"]), "--out", "cp.json"))
+    assert "has mode 644, readable by its group or others" in one_line(opened)
+    assert not (office["dir"] / "cp.json").exists()
