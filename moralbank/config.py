@@ -46,3 +46,14 @@ class Settings:
 def default_tz() -> str:
     """``MORALBANK_TZ`` if set, else Asia/Shanghai (never the host's own zone)."""
     return os.environ.get("MORALBANK_TZ", "").strip() or DEFAULT_TZ
+
+
+LOCK_WAIT = 60.0  # seconds a write waits for another write to finish before giving up
+
+
+def default_lock_wait() -> float:
+    """``MORALBANK_LOCK_WAIT`` (seconds, at least 0) if set to a number, else 60."""
+    try:
+        return max(0.0, float(os.environ.get("MORALBANK_LOCK_WAIT", "").strip() or LOCK_WAIT))
+    except ValueError:
+        return LOCK_WAIT

@@ -13,6 +13,7 @@ from sqlalchemy import Engine
 
 from moralbank.storage.db import open_engine
 from moralbank.storage.schema import apply_schema
+from tests.database import register_staff
 from tests.runner import Run, run_on
 
 # Set MORALBANK_TEST_PG to a PostgreSQL URL (a role that may create databases) to run every
@@ -43,12 +44,16 @@ def fresh_database(backend: str, folder: Path) -> Iterator[str]:
     """A fresh, initialised database for as long as the block runs: a SQLite file in ``folder``, or a URL."""
     if backend == "sqlite":
         url = str(folder / "test.db")
-        apply_schema(open_engine(url))
+        engine = open_engine(url)
+        apply_schema(engine)
+        register_staff(engine)
+        engine.dispose()
         yield url
         return
     url, name = _fresh_pg_database()
     engine = open_engine(url)
     apply_schema(engine)
+    register_staff(engine)
     engine.dispose()
     try:
         yield url

@@ -10,12 +10,32 @@ from sqlalchemy import Engine, text
 from moralbank.storage.db import open_engine, reading
 from moralbank.storage.schema import apply_schema
 
+# The test office's operator (``run``'s default ``--operator``), registered as township in every
+# fresh test database, as ``moralbank --operator tester init`` would.
+TEST_OPERATOR = "tester"
+
+
+def register_staff(engine: Engine, staff: dict[str, str] | None = None) -> None:
+    """Register ``staff`` (name → role; default the test office's township operator) in a test database.
+
+    Written directly, as the database's owner could: whoever else is registered already.
+    """
+    from moralbank.services.register import now_utc
+    from moralbank.storage.db import writing
+    from moralbank.storage.models import Operator
+
+    wanted = staff or {TEST_OPERATOR: "township"}
+    with writing(engine) as session:
+        for name, role in wanted.items():
+            session.add(Operator(name=name, role=role, added_by=TEST_OPERATOR, recorded_at=now_utc()))
+
 
 def fresh_sqlite(folder: Path) -> str:
-    """A fresh, initialised SQLite ledger file in ``folder``."""
+    """A fresh, initialised SQLite ledger file in ``folder``, with the test office's operator registered."""
     path = str(folder / "ledger.db")
     engine = open_engine(path)
     apply_schema(engine)
+    register_staff(engine)
     engine.dispose()
     return path
 

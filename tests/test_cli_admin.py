@@ -47,7 +47,8 @@ def test_init_on_an_old_file_says_to_upgrade_and_changes_nothing(old_file: Path)
 def test_upgrade_backs_up_first_then_everything_verifies_and_a_second_run_is_a_no_op(old_file: Path) -> None:
     result = call_cli("--db", str(old_file), "--lang", "en", "upgrade")
     assert result.exit_code == 0, result.output
-    backup_line, done_line = result.stdout.splitlines()
+    backup_line, done_line, operators_line = result.stdout.splitlines()
+    assert operators_line.startswith("No operator is registered yet: before any write")  # the file predates them
     backup = Path(backup_line.removeprefix("Backup of the database as it was: "))
     assert re.fullmatch(r"village\.v1-backup-\d{8}T\d{6}Z\.db", backup.name) and backup.parent == old_file.parent
     assert backup.read_bytes()[:16] == b"SQLite format 3\x00"

@@ -297,7 +297,8 @@ def test_demo_without_db_uses_a_temporary_folder(tmp_path: Path, monkeypatch: py
 def test_environment_variables(tmp_path: Path) -> None:
     db = str(tmp_path / "env.db")
     env = {"MORALBANK_DB": db, "MORALBANK_LANG": "zh", "MORALBANK_OPERATOR": "王会计"}
-    assert ok(call_cli("init", env=env)) == f"数据库已就绪：{db}\n"
+    # The operator init is run by is the first one registered, as township.
+    assert ok(call_cli("init", env=env)) == f"数据库已就绪：{db}\n已登记经办人 王会计，角色 township\n"
     assert ok(call_cli("village", "add", "NL", "--name", "南伦村", "--town", "于河", "--county", "潍城", env=env)) == (
         "已添加村 NL。\n"
     )
@@ -310,6 +311,7 @@ def test_environment_variables(tmp_path: Path) -> None:
 def test_imports_show_a_progress_bar_on_a_terminal_only(run: Run, db_url: str, lang: str) -> None:
     ok(run("import", "villages", fixture("villages.csv")))
     ok(run("standard", "adopt", fixture("standards.toml")))
+    ok(run("operator", "add", "会计", "--role", "clerk"))
     head = ["--db", db_url, "--lang", lang, "--operator", "会计", "import"]
     terminal = {"TTY_COMPATIBLE": "1"}  # rich then treats stderr as a terminal
     shown = call_cli(*head, "households", fixture("households.csv"), env=terminal)

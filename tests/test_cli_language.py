@@ -64,13 +64,14 @@ WORDS = {word for path in PATHS for word in path} | {"moralbank", "root"}  # roo
 _ALLOWED = [
     r"\b(SQLite|PostgreSQL|TOML|JSON|CSV|Excel|WPS|GBK|Ed25519|PEM|hledger|ledger-cli|Tab|zh|en)\b",
     r"--?[a-z][a-z0-9-]*",  # option names
-    r"[\w./-]*\.(csv|xlsx|xls|ods|toml|db|json|md|html|pem|sig|journal|txt|sql)\b",  # file names
+    r"[\w./-]*\.(csv|xlsx|xls|ods|toml|db|json|md|html|pem|key|pub|sig|journal|txt|sql)\b",  # file names
     r"postgresql://\S*",
     r"MORALBANK_[A-Z_]+",
     r"YYYY-MM(-DD)?",
     r"\b[A-Z]{1,5}[0-9]*\b",  # codes such as NL, NL001, XZ01, and A4, ID, URL
     r"\b(table|json|csv|xlsx|xls|ods|md|html)\b",  # --format choices and sheet kinds
     r"\b(approval|drawing|arrears)\b",  # --kind choices of credit results import
+    r"\b(clerk|checker|township)\b",  # --role choices of operator add
 ]
 _LATIN_WORD = re.compile(r"[A-Za-z][A-Za-z_]*[A-Za-z]")
 _CJK = re.compile(r"[\u3400-\u9fff\uff08\uff09\uff0c\uff1a\u3001\u3002]")

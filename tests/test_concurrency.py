@@ -19,7 +19,7 @@ from moralbank.services.sheets import DECISION_COLUMNS
 from moralbank.storage.db import open_engine, reading
 from moralbank.storage.schema import apply_schema
 from tests.clock import freeze_today
-from tests.database import entry_count
+from tests.database import entry_count, register_staff
 from tests.runner import Run, ok, run_on
 from tests.town import HOUSEHOLD_CODES, TODAY, build_register, write_csv
 
@@ -61,6 +61,10 @@ print("done")
 """
 
 
+# The clerks the concurrent processes write as, registered like every operator.
+CLERKS = {name: "clerk" for name in ("甲", "乙", "p1", "p2", "会计")}
+
+
 def environment() -> dict[str, str]:
     return {**os.environ, "PYTHONPATH": str(REPO), "MORALBANK_LANG": "en", "MORALBANK_OPERATOR": ""}
 
@@ -98,6 +102,7 @@ def chain_is_whole(engine: Engine, village: str, count: int) -> None:
 def town(run: Run, engine: Engine, monkeypatch: pytest.MonkeyPatch) -> Run:
     freeze_today(monkeypatch, TODAY)
     build_register(engine)
+    register_staff(engine, CLERKS)
     return run
 
 
@@ -206,6 +211,8 @@ def sqlite_town(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> tuple[str, E
     path = str(tmp_path / "village.db")
     engine = open_engine(path)
     apply_schema(engine)
+    register_staff(engine)
+    register_staff(engine, CLERKS)
     build_register(engine)
     engine.dispose()  # the import process is alone with the file
     return path, engine, run_on(path, operator="会计")

@@ -124,6 +124,8 @@ def test_publishing_waits_for_the_notice_period(noticed: Run, monkeypatch: pytes
 def test_maker_checker_leaves_own_proposals_to_another_operator(noticed: Run) -> None:
     run = noticed
     invoke(run, "village", "set", "DZ", "--maker-checker", "yes")
+    for name, role in (("王委员", "checker"), ("李委员", "checker"), ("赵文书", "clerk")):
+        invoke(run, "operator", "add", name, "--role", role)
     propose(run, "DZ01", "ZY01", "2026-11-10", operator="王委员")
     propose(run, "DZ02", "ZY01", "2026-11-10", operator="王委员")
     propose(run, "DZ03", "ZY01", "2026-11-10", operator="李委员")
@@ -134,6 +136,11 @@ def test_maker_checker_leaves_own_proposals_to_another_operator(noticed: Run) ->
     ]
     alone = run("settle", "--village", "DZ", operator="王委员")
     assert alone.exit_code == 1 and "requires maker-checker" in alone.output and "王委员" in alone.output
+    # Typing another name does not make another checker: only registered checkers settle.
+    typed = run("settle", "--village", "DZ", operator="王委員")
+    assert typed.exit_code == 1 and "The operator 王委員 is not registered and may not write" in typed.output
+    clerk = run("settle", "--village", "DZ", operator="赵文书")
+    assert clerk.exit_code == 1 and "赵文书 is a clerk; this needs the role checker (or above)" in clerk.output
     assert invoke(run, "settle", "--village", "DZ", operator="李委员").stdout.startswith("2 proposals posted")
     assert coins(run, "DZ01") == (17, 17) and coins(run, "DZ03") == (15, 15)
 

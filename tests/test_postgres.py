@@ -113,27 +113,38 @@ def test_every_append_only_table_is_guarded_on_postgresql_too() -> None:
     assert sqlite_guarded <= set(truncate_guarded_tables())
 
 
-def test_grants_never_allow_rewriting_history() -> None:
-    statements = grant_statements("mb_app")
+def _granted(statements: list[str], role: str) -> dict[str, set[str]]:
     granted: dict[str, set[str]] = defaultdict(set)
     for statement in statements:
-        if match := re.fullmatch(r"GRANT ([A-Z, ]+) ON (?!SCHEMA|ALL)([\w, ]+) TO mb_app", statement):
+        if match := re.fullmatch(rf"GRANT ([A-Z, ]+) ON (?!SCHEMA|ALL)([\w, ]+) TO {role}", statement):
             for table in match[2].split(", "):
                 granted[table] |= set(match[1].split(", "))
+    return granted
+
+
+def test_grants_never_allow_rewriting_history() -> None:
+    statements = grant_statements("mb_app")
+    granted = _granted(statements, "mb_app")
     assert set(granted) == set(tables())
-    for table in append_only_tables():
-        assert granted[table] == {"SELECT", "INSERT"}, table
-    assert granted["village"] == granted["household"] == {"SELECT", "INSERT", "UPDATE"}
+    township_only = {"resolution", "standard", "operator", "village", "village_policy"}
+    for table in tables():
+        # No login may UPDATE anything; the clerks' role may not write what points are worth.
+        assert granted[table] == ({"SELECT"} if table in township_only else {"SELECT", "INSERT"}), table
     assert f"REVOKE ALL ON {', '.join(tables())} FROM mb_app" in statements
+    township = _granted(grant_statements("mb_town", township=True), "mb_town")
+    for table in tables():
+        expected = {"SELECT", "INSERT", "UPDATE"} if table in ("village", "village_policy") else {"SELECT", "INSERT"}
+        assert township[table] == expected, table
 
 
 def test_init_app_role_prints_grants_or_refuses_sqlite(run: Run, db_url: str) -> None:
     result = run("init", "--app-role", "mb_app")
     if db_url.startswith("postgresql"):
         assert result.exit_code == 0, result.output
-        assert re.search(r"^GRANT SELECT, INSERT ON resolution, standard, entry\b.* TO mb_app;$", result.output, re.M)
-        # The village policy is a setting like the village's own: the application may update it.
-        assert "GRANT SELECT, INSERT, UPDATE ON village, household, village_policy TO mb_app;" in result.output
+        assert re.search(r"^GRANT INSERT ON household, entry\b.* TO mb_app;$", result.output, re.M)
+        assert "UPDATE" not in result.output  # only the township role updates a village's settings
+        both = run("init", "--app-role", "mb_app", "--township-role", "mb_town")
+        assert "GRANT UPDATE ON village, village_policy TO mb_town;" in both.output
     else:
         assert result.exit_code == 1
         assert "PostgreSQL only" in result.output
@@ -159,11 +170,19 @@ def test_app_role_appends_but_cannot_update_delete_or_truncate(run: Run, pg_url:
     applied = run("init", "--app-role", app_role, "--apply")
     assert applied.exit_code == 0, applied.output
     app_url = as_role(pg_url, app_role)
-    app = run_on(app_url, operator="会计")
+    app = run_on(app_url, operator=None)  # the operator is the login
+    unregistered = app("award", "VA001", "P1", "--on", "2026-03-01", "--booked", "2026-03-02")
+    assert unregistered.exit_code == 1 and f"The operator {app_role} is not registered" in unregistered.output
+    assert run("operator", "add", app_role, "--role", "clerk").exit_code == 0
     award = app("award", "VA001", "P1", "--on", "2026-03-01", "--booked", "2026-03-02")
     assert award.exit_code == 0, award.output
     assert app("reverse", "1", "--reason", "错记").exit_code == 0
     assert app("verify").exit_code == 0
+    other = app("award", "VA001", "P1", "--on", "2026-03-01", operator="会计")  # typing another's name
+    assert other.exit_code == 1
+    assert f"On PostgreSQL the operator is the login connected, {app_role}: nothing may be written as 会计" in (
+        " ".join(other.output.split())
+    )
     upgrade = app("init")
     assert upgrade.exit_code == 1 and "Only the owner of the tables may create or upgrade" in upgrade.output
     with psycopg.connect(app_url, autocommit=True) as conn:
@@ -178,14 +197,66 @@ def test_app_role_appends_but_cannot_update_delete_or_truncate(run: Run, pg_url:
             "DELETE FROM export_log",
             "TRUNCATE export_log",
             "ALTER TABLE entry DISABLE TRIGGER USER",
+            "UPDATE household SET consent_bank = 1, members = 4 WHERE code = 'VA001'",
+            "UPDATE household SET village = 'VB' WHERE code = 'VA001'",
+            "UPDATE village SET name = 'x'",
+            # A directly inserted 3-member resolution (and so any standard it would adopt).
+            "INSERT INTO resolution (village, held_on, body, members, present, in_favour, against, abstain,"
+            " operator, recorded_at) VALUES"
+            " ('VA', '2026-01-05', '村民代表会议', 3, 3, 3, 0, 0, current_user, '2026-01-05T00:00:00+00:00')",
+            "INSERT INTO operator (name, role, added_by, recorded_at) VALUES ('x', 'township', 'x', 'now')",
+            # The recorded operator must be the login inserting the row, even with raw SQL.
+            "INSERT INTO sheet_import (kind, file_name, file_sha256, row_count, operator, imported_at)"
+            " VALUES ('decisions', 'f.csv', 'ab', 0, '会计', '2026-01-05T00:00:00+00:00')",
         ):
             with pytest.raises(psycopg.errors.InsufficientPrivilege):
                 conn.execute(statement)
-        conn.execute("UPDATE household SET members = 4 WHERE code = 'VA001'")  # the register may change
+        conn.execute(
+            "INSERT INTO sheet_import (kind, file_name, file_sha256, row_count, operator, imported_at)"
+            " VALUES ('decisions', 'f.csv', 'ab', 0, current_user, '2026-01-05T00:00:00+00:00')"
+        )
     assert entry_count(open_engine(pg_url)) == 2
 
 
-def test_app_role_can_copy_a_village_file_in(run: Run, pg_url: str, app_role: str, tmp_path: Path) -> None:
+def test_only_the_township_role_writes_standards_and_village_settings(
+    run: Run, pg_url: str, app_role: str, tmp_path: Path
+) -> None:
+    engine = open_engine(pg_url)
+    seed(engine)
+    engine.dispose()
+    town = "mbtown_" + uuid.uuid4().hex[:10]
+    with psycopg.connect(pg_url, autocommit=True) as conn:
+        conn.execute(f"CREATE ROLE {town} LOGIN")
+    try:
+        assert run("init", "--app-role", app_role, "--township-role", town, "--apply").exit_code == 0
+        assert run("operator", "add", town, "--role", "township").exit_code == 0
+        township = run_on(as_role(pg_url, town), operator=None)
+        # The township login registers the clerk (a login of the application role).
+        assert township("operator", "add", app_role, "--role", "clerk").exit_code == 0
+        missing = township("operator", "add", "nobody_here", "--role", "clerk")
+        assert missing.exit_code == 1 and "PostgreSQL has no login role nobody_here" in missing.output
+        clerk = run_on(as_role(pg_url, app_role), operator=None)
+        rules = Path(__file__).resolve().parent.parent / "fixtures" / "standards.toml"
+        refused = clerk("standard", "adopt", str(rules))
+        assert refused.exit_code == 1 and "is a clerk; this needs the role township" in refused.output
+        assert township("village", "set", "VA", "--notice-days", "3").exit_code == 0
+        assert clerk("village", "set", "VA", "--notice-days", "0").exit_code == 1
+        with psycopg.connect(as_role(pg_url, town), autocommit=True) as conn:
+            conn.execute("UPDATE village SET notice_days = 5 WHERE code = 'VA'")  # settings: township only
+            with pytest.raises(psycopg.errors.InsufficientPrivilege):
+                conn.execute("UPDATE entry SET amount = 100")
+            with pytest.raises(psycopg.errors.InsufficientPrivilege):
+                conn.execute("UPDATE household SET members = 9")
+    finally:
+        with psycopg.connect(pg_url, autocommit=True) as conn:
+            conn.execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE usename = %s", [town])
+            conn.execute(f"DROP OWNED BY {town}")
+            conn.execute(f"DROP ROLE {town}")
+
+
+def test_a_village_file_is_copied_in_by_the_owner_not_the_app_role(
+    run: Run, pg_url: str, app_role: str, tmp_path: Path
+) -> None:
     assert run("init", "--app-role", app_role, "--apply").exit_code == 0
     terminal = open_engine(str(tmp_path / "vc.db"))
     apply_schema(terminal)
@@ -194,7 +265,12 @@ def test_app_role_can_copy_a_village_file_in(run: Run, pg_url: str, app_role: st
         retrying(
             terminal, lambda s, n=n: ledger.award(s, decision=decision("VC", n, f"vc-{n}"), operator="t", today=TODAY)
         )
-    result = call_cli("copy", "--from", str(tmp_path / "vc.db"), "--to", as_role(pg_url, app_role))
+    # The copy keeps every row's recorded operator: only the owner of the tables may write those.
+    as_app = call_cli("copy", "--from", str(tmp_path / "vc.db"), "--to", as_role(pg_url, app_role))
+    assert as_app.exit_code == 1 and "Traceback" not in as_app.output, as_app.output
+    assert "The database does not permit this login that write; nothing was written" in as_app.output
+    assert entry_count(open_engine(pg_url), "VC") == 0
+    result = call_cli("copy", "--from", str(tmp_path / "vc.db"), "--to", pg_url)
     assert result.exit_code == 0, result.output
     assert entry_count(open_engine(pg_url), "VC") == 3
 
@@ -422,10 +498,10 @@ def test_killed_writer_leaves_nothing_and_its_retry_writes_each_entry_once(
 
     freeze_today(monkeypatch, TODAY)
     import_sheet = ("import", "decisions", str(sheet))
-    first = run_on(pg_url, operator="t")(*import_sheet)  # the village's lock went with the killed connection
+    first = run_on(pg_url, operator="tester")(*import_sheet)  # the village's lock went with the killed connection
     assert first.exit_code == 0, first.output
     assert "50 entries recorded (0 repeated" in first.output
-    again = run_on(pg_url, operator="t")(*import_sheet, "--again")
+    again = run_on(pg_url, operator="tester")(*import_sheet, "--again")
     assert "0 entries recorded (50 repeated" in again.output
     assert entry_count(engine) == 50
     with reading(engine) as session:

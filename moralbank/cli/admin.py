@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import sys
 import tempfile
 from pathlib import Path
@@ -39,26 +38,46 @@ app.add_typer(export_app, name="export")
 def init(
     ctx: typer.Context,
     app_role: Annotated[str | None, typer.Option("--app-role", help=h("help.init_app_role"))] = None,
+    township_role: Annotated[str | None, typer.Option("--township-role", help=h("help.init_township_role"))] = None,
     apply: Annotated[bool, typer.Option("--apply", help=h("help.init_apply"))] = False,
 ) -> None:
     from moralbank.storage.db import database_url, shown_db
     from moralbank.storage.roles import apply_grants, grant_script
     from moralbank.storage.schema import apply_schema
 
-    if apply and not app_role:
+    roles = [(role, township) for role, township in ((app_role, False), (township_role, True)) if role]
+    if apply and not roles:
         raise MoralBankError("role.apply_needs_role")
-    if app_role and not database_url(settings(ctx).db).startswith("postgresql"):
+    if roles and not database_url(settings(ctx).db).startswith("postgresql"):
         raise MoralBankError("role.postgresql_only")
-    if app_role and not apply:
-        sys.stdout.write(grant_script(app_role))
+    if roles and not apply:
+        sys.stdout.write("".join(grant_script(role, township=township) for role, township in roles))
         return
     opened = engine(ctx, current=False)
     apply_schema(opened, shown_db(settings(ctx).db))  # an older file is refused: it names `upgrade`
-    if app_role:
-        apply_grants(opened, app_role)
+    for role, township in roles:
+        apply_grants(opened, role, township=township)
     say(ctx, "init.done", db=shown_db(settings(ctx).db))
-    if app_role:
-        say(ctx, "role.granted", role=app_role)
+    for role, _township in roles:
+        say(ctx, "role.granted", role=role)
+    first = (settings(ctx).operator or "").strip()
+    if first:
+        _register_first(ctx, opened, first)
+
+
+def _register_first(ctx: typer.Context, opened: Any, name: str) -> None:
+    """``init --operator NAME`` registers NAME as township when the register is empty (the first operator)."""
+    from moralbank.services.operators import TOWNSHIP, has_operators, register
+    from moralbank.storage.db import retrying
+
+    def first(session: Any) -> bool:
+        if has_operators(session):
+            return False
+        register(session, name=name, role=TOWNSHIP, by=name)
+        return True
+
+    if retrying(opened, first):
+        say(ctx, "operator.added", name=name, role=TOWNSHIP)
 
 
 @app.command(help=h("help.upgrade"))
@@ -77,6 +96,17 @@ def upgrade(ctx: typer.Context) -> None:
     say(ctx, "upgrade.done", db=shown, found=done.from_version, program=done.to_version, steps=steps)
     if done.backup is None:  # PostgreSQL: new tables have no grants for the application role yet
         say(ctx, "upgrade.regrant")
+    _tell_if_nobody_may_write(ctx)
+
+
+def _tell_if_nobody_may_write(ctx: typer.Context) -> None:
+    """After an upgrade to a release with the operator register: say how to register the first one."""
+    from moralbank.services.operators import has_operators
+    from moralbank.storage.db import reading
+
+    with reading(engine(ctx)) as session:
+        if not has_operators(session):
+            say(ctx, "operator.register_first")
 
 
 @app.command(help=h("help.backup"))
@@ -91,40 +121,23 @@ def backup(
     show(ctx, done.checkpoints, fmt)
 
 
-def _saved_checkpoints(path: Path | None) -> list[Any]:
-    from moralbank.reports.integrity import Head
-
-    if path is None:
-        return []
-    try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-        # A file saved before the stock chains has no stock heads: they read as empty chains.
-        return [
-            Head(
-                str(c["village"]),
-                int(c["seq"]),
-                str(c["hash"]),
-                int(c.get("stock_seq", 0)),
-                str(c.get("stock_hash", Head.stock_hash)),
-            )
-            for c in data
-        ]
-    except (OSError, ValueError, KeyError, TypeError) as exc:
-        raise MoralBankError("checkpoint.invalid", path=str(path), reason=exc) from exc
-
-
 @app.command(help=h("help.verify"))
 def verify(
     ctx: typer.Context,
     checkpoint_file: Annotated[Path | None, typer.Option("--checkpoint", help=h("help.checkpoint_file"))] = None,
+    public_key: Annotated[Path | None, typer.Option("--public-key", help=h("help.checkpoint_public_key"))] = None,
     fmt: FormatOpt = "table",
 ) -> None:
     from moralbank.render.verify import verify_json, verify_lines
     from moralbank.reports.integrity import verify as verify_ledger
+    from moralbank.services.checkpoints import load_checkpoints
     from moralbank.storage.db import reading
 
     check_format(fmt, ("table", "json"))
-    saved = _saved_checkpoints(checkpoint_file)
+    loaded = load_checkpoints(checkpoint_file, public_key) if checkpoint_file is not None else None
+    saved = loaded.heads if loaded is not None else []
+    if loaded is not None and loaded.key_id is not None and fmt == "table":
+        say(ctx, "checkpoint.signature_ok", path=str(checkpoint_file), fingerprint=loaded.key_id[:16])
     with reading(engine(ctx)) as session:
         report = verify_ledger(session, saved=saved)
     lang = settings(ctx).lang
@@ -137,12 +150,30 @@ def verify(
 
 
 @app.command(help=h("help.checkpoint"))
-def checkpoint(ctx: typer.Context, fmt: FormatOpt = "table") -> None:
+def checkpoint(
+    ctx: typer.Context,
+    fmt: FormatOpt = "table",
+    sign: Annotated[bool, typer.Option("--sign", help=h("help.checkpoint_sign"))] = False,
+    signing_key: Annotated[Path | None, typer.Option("--signing-key", help=h("help.signing_key"))] = None,
+    out: OutOpt = None,
+) -> None:
     from moralbank.reports.heads import checkpoints
     from moralbank.storage.db import reading
 
+    if sign and (signing_key is None or out is None):
+        raise MoralBankError("checkpoint.sign_needs")
     with reading(engine(ctx)) as session:
-        show(ctx, checkpoints(session), fmt)
+        heads = checkpoints(session)
+    if not sign:
+        show(ctx, heads, fmt, out=out)
+        return
+    from moralbank.services.checkpoints import signed_checkpoint, write_signed
+    from moralbank.services.register import now_utc
+    from moralbank.services.signing import load_private_key
+
+    assert signing_key is not None and out is not None
+    write_signed(out, signed_checkpoint(heads, load_private_key(signing_key), at=now_utc()))
+    say(ctx, "checkpoint.signed", path=str(out), chains=len(heads))
 
 
 @export_app.command("journal", help=h("help.export_journal"))

@@ -99,12 +99,29 @@ def group(help_key: str) -> App:
 app = App(help=h("help.app"), no_args_is_help=True, pretty_exceptions_show_locals=False, cls=Localised)
 
 
-def operator(ctx: typer.Context) -> str:
-    """The operator for a write, required."""
-    name = settings(ctx).operator
-    if not name or not name.strip():
-        raise MoralBankError("operator.required")
-    return name.strip()
+def operator(ctx: typer.Context, needed: str = "clerk") -> str:
+    """The operator for a write: registered, with a role that may do it (``needed``); else refused.
+
+    The one place the CLI resolves who writes, so every write command gets the same check. On
+    PostgreSQL an application login writes as itself: the operator is the connected role, and an
+    ``--operator`` naming someone else is refused (the tables' owner, who could rewrite anything
+    anyway, names the operator as on SQLite).
+    """
+    from moralbank.services.operators import require
+    from moralbank.storage.db import reading
+    from moralbank.storage.roles import connected_login
+
+    given = (settings(ctx).operator or "").strip()
+    with reading(engine(ctx)) as session:
+        login = connected_login(session)
+        if login is not None:
+            if given and given != login:
+                raise MoralBankError("operator.not_login", name=given, login=login)
+            given = login
+        if not given:
+            raise MoralBankError("operator.required")
+        require(session, given, needed)
+    return given
 
 
 def engine(ctx: typer.Context, *, current: bool = True) -> Engine:
@@ -115,11 +132,16 @@ def engine(ctx: typer.Context, *, current: bool = True) -> Engine:
     """
     from moralbank.storage.db import open_engine
 
+    lang = settings(ctx).lang
+
+    def waiting() -> None:  # a write that finds the file locked says why it is not done yet
+        complain(text("db.waiting", lang))
+
     if not current:
-        return open_engine(settings(ctx).db)
+        return open_engine(settings(ctx).db, on_wait=waiting)
     meta = ctx.find_root().meta  # one engine, checked once, for every step of one command
     if "moralbank.engine" not in meta:
-        meta["moralbank.engine"] = checked(open_engine(settings(ctx).db), settings(ctx).db)
+        meta["moralbank.engine"] = checked(open_engine(settings(ctx).db, on_wait=waiting), settings(ctx).db)
     opened: Engine = meta["moralbank.engine"]
     return opened
 

@@ -12,6 +12,7 @@ import typer
 from moralbank.cli.common import (
     app,
     check_format,
+    complain,
     emit,
     engine,
     group,
@@ -32,6 +33,7 @@ from moralbank.cli.options import (
     RatingDateOpt,
     VillageFilterOpt,
 )
+from moralbank.messages import text
 
 credit_app = group("help.credit")
 keys_app = group("help.keys")
@@ -148,11 +150,12 @@ def credit_export(
     fmt: Annotated[str, typer.Option("--format", "-f", help=h("help.format"))] = "csv",
     full_id: Annotated[bool, typer.Option("--full-id", help=h("help.full_id"))] = False,
     policy: PolicyOpt = None,
+    replace: Annotated[bool, typer.Option("--replace", help=h("help.export_replace"))] = False,
 ) -> None:
     from moralbank.render.bank_export import EXPORT_FORMATS
     from moralbank.workflows.credit_export import export_signed
 
-    who = operator(ctx)
+    who = operator(ctx, "township")
     check_format(fmt, EXPORT_FORMATS)
     done = export_signed(
         engine=engine(ctx),
@@ -165,6 +168,7 @@ def credit_export(
         operator=who,
         full_id=full_id,
         lang=print_lang(ctx),
+        replace=replace,
     )
     say(ctx, "credit.exported", rows=done.rows, path=str(out), format=fmt, sig=str(done.signature), id=done.id)
     if full_id:
@@ -196,7 +200,11 @@ def credit_verify(
     from moralbank.render.credit import verified_lines
 
     manifest = verify_export(file, signature or signature_path(file), public_key)
-    typer.echo("\n".join(verified_lines(manifest, settings(ctx).lang)))
+    lang = settings(ctx).lang
+    typer.echo("\n".join([text("credit_verify.checked", lang, path=str(file)), *verified_lines(manifest, lang)]))
+    if manifest.valid_until is not None and manifest.valid_until < today(ctx).isoformat():
+        complain(text("credit_verify.expired", lang, until=manifest.valid_until, today=today(ctx).isoformat()))
+        raise typer.Exit(2)
 
 
 @keys_app.command("generate", help=h("help.keys_generate"))
@@ -228,7 +236,7 @@ def results_import(
     from moralbank.services.bank_tables import read_bank_table
     from moralbank.storage.db import retrying
 
-    who = operator(ctx)
+    who = operator(ctx, "township")
     when = parse_date(on, "--on") if on else None
     if when is not None and when > today(ctx):
         raise InputError("date.future_field", field="--on", value=on)

@@ -116,7 +116,7 @@ def board_publish(
     from moralbank.services.publication import check_publishable, publish, summary_of
     from moralbank.storage.db import reading, retrying
 
-    who, wanted = operator(ctx), month_option(month)
+    who, wanted = operator(ctx, "checker"), month_option(month)
     with reading(engine(ctx)) as session:  # refusals first; publish checks everything again under the lock
         board = village_board(session, village=village, month=wanted)
         check_publishable(session, board=board, today=today(ctx), out_of_order=out_of_order)
@@ -247,7 +247,7 @@ def settle(
     from moralbank.services.notice import settle as post_due
     from moralbank.storage.db import retrying
 
-    who = operator(ctx)
+    who = operator(ctx, "checker")
     on = parse_date(as_of, "--as-of") if as_of else today(ctx)
     done = retrying(
         engine(ctx), lambda session: post_due(session, village=village, as_of=on, operator=who, today=today(ctx))

@@ -53,7 +53,7 @@ def village_add(
     from moralbank.services.register import add_village
     from moralbank.storage.db import retrying
 
-    operator(ctx)
+    operator(ctx, "township")
     retrying(engine(ctx), lambda session: add_village(session, code=code, name=name, town=town, county=county))
     say(ctx, "village.added", code=code)
 
@@ -87,7 +87,7 @@ def village_set(
     from moralbank.services.publication import set_village_options
     from moralbank.storage.db import retrying
 
-    operator(ctx)
+    operator(ctx, "township")
     listing, checker = yes_no(black_list, "--black-list"), yes_no(maker_checker, "--maker-checker")
     policy: dict[str, Any] = {
         "min_balance": min_balance,
@@ -196,7 +196,7 @@ def import_villages(ctx: typer.Context, file: Path, sheet_name: SheetOpt = None,
     from moralbank.services.intake import take_villages
     from moralbank.storage.db import retrying
 
-    who = operator(ctx)
+    who = operator(ctx, "township")
     sheet = read_sheet(file, "villages", ctx, sheet_name)
     source = SheetFile.of(file, "villages")
     count = retrying(

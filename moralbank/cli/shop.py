@@ -293,7 +293,7 @@ def year_open(ctx: typer.Context, village: VillageOpt, year: YearOpt) -> None:
     from moralbank.services.year import grant_base_score
     from moralbank.storage.db import retrying
 
-    who = operator(ctx)
+    who = operator(ctx, "township")
     done = retrying(
         engine(ctx),
         lambda session: grant_base_score(session, village=village, year=year, operator=who, today=today(ctx)),
@@ -313,7 +313,7 @@ def year_close(ctx: typer.Context, village: VillageOpt, year: YearOpt) -> None:
     from moralbank.services.year import close_year
     from moralbank.storage.db import retrying
 
-    who = operator(ctx)
+    who = operator(ctx, "township")
     done = retrying(
         engine(ctx), lambda session: close_year(session, village=village, year=year, operator=who, today=today(ctx))
     )

@@ -34,7 +34,7 @@ def standard_adopt(ctx: typer.Context, file: Path) -> None:
     from moralbank.services.standards import adopt, load_resolution_file
     from moralbank.storage.db import retrying
 
-    who = operator(ctx)
+    who = operator(ctx, "township")
     data = load_resolution_file(file)
     adopted = retrying(
         engine(ctx), lambda session: adopt(session, data=data, source=file.name, operator=who, today=today(ctx))

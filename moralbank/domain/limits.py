@@ -5,6 +5,8 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from moralbank.domain.identity import has_personal_number
+
 MAX_QTY = 10_000
 MAX_POINTS = 10_000  # points per unit, and a monthly cap, in magnitude
 # The points supermarket: a unit price in coins; goods in one receipt, one count or a low-stock
@@ -12,6 +14,12 @@ MAX_POINTS = 10_000  # points per unit, and a monthly cap, in magnitude
 MAX_PRICE = 10_000
 MAX_STOCK = 1_000_000
 MAX_MIN_BALANCE = 1_000_000
+
+# An input sheet: at most 50 MB of content (a CSV's size; what a workbook expands to, checked
+# before it is expanded) and 100,000 rows. A county's whole register is about 125,000 households
+# in 232 villages, imported village by village; a month's decisions sheet is a few thousand rows.
+MAX_SHEET_BYTES = 50_000_000
+MAX_SHEET_ROWS = 100_000
 
 # Characters per text field; any other free text gets DEFAULT_TEXT_LENGTH.
 TEXT_LENGTHS = {"name": 50, "head_name": 50, "title": 200, "note": 200, "reason": 200, "address": 100}
@@ -26,13 +34,34 @@ TextProblem = tuple[str, dict[str, Any]]
 _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
 
 
+# The text fields that are chained or printed (names, addresses, grids, notes, titles, minutes,
+# new codes, keys, bank names, operators): none may hold something shaped like an ID or mobile
+# number. Not the register's own id_number and phone (kept whole, always shown masked), nor a
+# village's contact for objections (the office's public number); references to a household,
+# standard or village are looked up (an unknown one is named, masked), and dates and numbers
+# have their own checks, whose messages say what is wrong with them.
+PERSONAL_CHECKED = frozenset(
+    {
+        "name", "head_name", "town", "county", "grid", "address", "note", "reason", "title", "minutes",
+        "body", "category", "unit", "item", "committee", "bank", "operator", "key", "code",
+    }
+)  # fmt: skip
+
+
 def text_problem(field: str, value: str) -> TextProblem | None:
-    """Why a typed or read text value is unacceptable (too long, a control character), or None."""
+    """Why a typed or read text value is unacceptable, or None.
+
+    Too long, a control character, or (in PERSONAL_CHECKED) something shaped like an ID or
+    mobile number: those fields are chained or printed somewhere (a passbook, a board, an
+    export, a journal), so such text is refused when written rather than masked afterwards.
+    """
     if found := _CONTROL.search(value):
         return "text.control_char", {"position": found.start() + 1, "code": f"U+{ord(found[0]):04X}"}
     limit = TEXT_LENGTHS.get(field, DEFAULT_TEXT_LENGTH)
     if len(value) > limit:
         return "text.too_long", {"limit": limit, "length": len(value)}
+    if field in PERSONAL_CHECKED and has_personal_number(value):
+        return "text.personal_number", {}
     return None
 
 

@@ -131,10 +131,25 @@ def file_sha256(path: Path) -> str:
     return digest.hexdigest()
 
 
+def _create(partial: Path, private: bool) -> None:
+    # A full-ID list is created readable by its owner only (0600), before a byte is written; a
+    # partial file left by a crash is emptied and its mode set again.
+    descriptor = os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600 if private else 0o644)
+    try:
+        if private and os.name == "posix":
+            os.fchmod(descriptor, 0o600)
+    finally:
+        os.close(descriptor)
+
+
 def write_export(rows: Iterable[BankRow], path: Path, fmt: str, header: Header) -> Written:
-    """Write the list beside ``path`` under a temporary name; ``place`` puts it where it belongs."""
+    """Write the list beside ``path`` under a temporary name; ``place`` puts it where it belongs.
+
+    A full-ID list is created 0600: it never exists readable by others, even for a moment.
+    """
     partial = path.with_name(path.name + ".partial")
     try:
+        _create(partial, header.full_id)
         if fmt == "xlsx":
             count = _xlsx(rows, partial, header.lang)
         else:
@@ -151,7 +166,15 @@ def write_export(rows: Iterable[BankRow], path: Path, fmt: str, header: Header) 
 
 
 def manifest_for(
-    written: Written, path: Path, fmt: str, header: Header, checkpoints: list[dict[str, Any]], *, key_id: str, at: str
+    written: Written,
+    path: Path,
+    fmt: str,
+    header: Header,
+    checkpoints: list[dict[str, Any]],
+    *,
+    key_id: str,
+    at: str,
+    valid_until: str | None = None,
 ) -> Manifest:
     """What the signature over a finished export vouches for."""
     return Manifest(
@@ -166,6 +189,7 @@ def manifest_for(
         checkpoints=checkpoints,
         signed_at=at,
         key_id=key_id,
+        valid_until=valid_until,
     )
 
 
@@ -174,21 +198,36 @@ def signature_path(path: Path) -> Path:
     return path.with_name(path.name + ".sig")
 
 
-def place(written: Written, path: Path, signature: str) -> None:
-    """Put the export and its signature in place (the signature first: a file never lacks one)."""
-    sig = signature_path(path)
+def stage_signature(path: Path, signature: str) -> Path:
+    """The signature written beside the export under a temporary name (``place`` renames it)."""
+    staged = signature_path(path).with_name(signature_path(path).name + ".partial")
     try:
-        sig.write_text(signature, encoding="utf-8")
+        staged.write_text(signature, encoding="utf-8")
+    except OSError as exc:
+        staged.unlink(missing_ok=True)
+        raise MoralBankError("file.write_failed", path=str(path), reason=exc) from exc
+    return staged
+
+
+def place(written: Written, path: Path, staged_signature: Path) -> None:
+    """Give the export and its signature their names (the signature first: a list never lacks one).
+
+    Called once the export log holds the export: a file the log does not know never appears
+    under the requested name; a crash before this leaves only ``.partial`` files.
+    """
+    try:
+        os.replace(staged_signature, signature_path(path))
         os.replace(written.partial, path)
     except OSError as exc:
-        written.partial.unlink(missing_ok=True)
+        discard(written, staged_signature)
         raise MoralBankError("file.write_failed", path=str(path), reason=exc) from exc
 
 
-def withdraw(path: Path) -> None:
-    """Remove an export and its signature again (the export log could not record it)."""
-    path.unlink(missing_ok=True)
-    signature_path(path).unlink(missing_ok=True)
+def discard(written: Written, staged_signature: Path | None = None) -> None:
+    """Remove an export's temporary files (the export log could not record it)."""
+    written.partial.unlink(missing_ok=True)
+    if staged_signature is not None:
+        staged_signature.unlink(missing_ok=True)
 
 
 # --- verification -------------------------------------------------------------------------------

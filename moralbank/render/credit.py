@@ -392,5 +392,7 @@ def verified_lines(manifest: Manifest, lang: str) -> list[str]:
         text("credit_verify.ok_policy", lang, hash=manifest.policy_hash),
         text("credit_verify.ok_key", lang, key=manifest.key_id, at=manifest.signed_at),
     ]
+    if manifest.valid_until is not None:  # a list signed before the field was added has none
+        lines.append(text("credit_verify.ok_valid_until", lang, until=manifest.valid_until))
     lines += [text("credit_verify.ok_checkpoint", lang, **mark) for mark in manifest.checkpoints]
     return lines

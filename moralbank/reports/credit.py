@@ -487,6 +487,7 @@ class ExportRow:
     sha256: str
     policy_hash: str
     key: str
+    replaced: bool = False  # this export took the name of an earlier file (--replace)
 
 
 def export_log(session: Session) -> list[ExportRow]:
@@ -506,6 +507,7 @@ def export_log(session: Session) -> list[ExportRow]:
             r.file_sha256,
             r.policy_hash,
             r.key_id,
+            bool(r.replaced),
         )
         for r in records
     ]

@@ -54,6 +54,10 @@ TABLES = (
     "bank_result",
 )
 
+# Tables each database keeps to itself: its schema's history, and who may write to it (a village
+# terminal's operators are not the county server's: the server's township registers its own).
+STAYS_BEHIND = ("schema_version", "operator")
+
 # Checks one side's ledger (every chain, the zero sum, and the given checkpoints); returns the
 # (village, seq) of the first problem found, or None when the ledger is intact.
 ChainCheck = Callable[[Session, list[Checkpoint]], "tuple[str, int | None] | None"]

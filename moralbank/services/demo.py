@@ -11,12 +11,12 @@ from sqlalchemy import Engine, text
 from sqlmodel import func, select
 
 from moralbank.resources import fixtures_dir
-from moralbank.services import catalogue, ledger, policy, register, shop, standards, stock, year
+from moralbank.services import catalogue, ledger, operators, policy, register, shop, standards, stock, year
 from moralbank.services.decisions import decisions_from_sheet
 from moralbank.services.sheets import read_kind
 from moralbank.services.year import YearWritten
 from moralbank.storage.db import reading, writing
-from moralbank.storage.models import Entry
+from moralbank.storage.models import Entry, Operator
 
 DECISION_SHEETS = ("decisions_2026-09.csv", "decisions_2026-10.csv", "decisions_2026-11.xlsx")
 HOUSEHOLD_SHEETS = ("households.csv", "households_gbk.csv")
@@ -142,12 +142,30 @@ def _close_last_year(engine: Engine, operator: str, today: date) -> YearWritten:
         return year.close_year(session, village=SHOP_VILLAGE, year=today.year - 1, operator=operator, today=today)
 
 
+# The demo village's own staff, so maker-checker can be tried: ``--operator 村文书`` proposes,
+# ``--operator 村监委`` settles; whoever runs the demo is registered as township.
+DEMO_STAFF = (("村文书", operators.CLERK), ("村监委", operators.CHECKER))
+
+
+def _staff(engine: Engine, operator: str) -> None:
+    with writing(engine) as session:
+        if operators.role_of(session, operator) != operators.TOWNSHIP:
+            # The demo's own database: whoever runs it is its township officer, even on a rerun.
+            name = operators.check_name(operator)
+            session.add(Operator(name=name, role=operators.TOWNSHIP, added_by=name, recorded_at=register.now_utc()))
+            session.flush()
+        for name, role in DEMO_STAFF:
+            if name != operator:
+                operators.register(session, name=name, role=role, by=operator)
+
+
 def load_demo(engine: Engine, *, operator: str, today: date) -> DemoLoaded:
     """Register the demo villages, adopt their standards, book three months, correct, then run the supermarket.
 
     The supermarket is stocked, has a redemption day, and the last year that has ended is closed.
     """
     folder = fixtures_dir()
+    _staff(engine, operator)
     households = _register(engine, folder, today)
     entries = _decisions(engine, folder, operator, today)
     featured = _corrections(engine, folder, operator, today)

@@ -16,11 +16,21 @@ from moralbank.storage.models import ExportedRow, ExportLog
 Listed = tuple[str, str, str]
 
 
-def record_export(session: Session, *, manifest: Manifest, operator: str, listed: Sequence[Listed] = ()) -> int:
-    """Append one export to the log, with who was in it; returns its number.
+def record_export(
+    session: Session,
+    *,
+    manifest: Manifest,
+    operator: str,
+    replaced: bool = False,
+    listed: Sequence[Listed] = (),
+) -> int:
+    """Append one export to the log, with who was in it, in the caller's transaction; returns its number.
 
-    The rows keep what a bank's answer is matched on; the ID number is stored masked even when
-    the list carried it whole (the register holds the full number, and matching uses that).
+    The one place an export is logged: whatever else must be recorded with an export (the
+    households it carried) belongs in this call, so it commits with the row or not at all.
+    ``replaced``: the export took the name of a file already there (``--replace``). The rows keep
+    what a bank's answer is matched on; the ID number is stored masked even when the list carried
+    it whole (the register holds the full number, and matching uses that).
     """
     record = ExportLog(
         exported_at=now_utc(),
@@ -34,6 +44,7 @@ def record_export(session: Session, *, manifest: Manifest, operator: str, listed
         file_sha256=manifest.sha256,
         policy_hash=manifest.policy_hash,
         key_id=manifest.key_id,
+        replaced=int(replaced),
     )
     session.add(record)
     session.flush()

@@ -161,11 +161,25 @@ def _header_map(
     accepted = tuple((name, zh) for name, zh in columns.items())
     mapped: list[str | None] = []
     problems: list[RowProblem] = []
+    seen: dict[str, int] = {}  # field → the column that first named it
     for position, title in enumerate(header, start=1):
         if not title.strip():
             mapped.append(None)
         elif _heading(title) in aliases:
-            mapped.append(aliases[_heading(title)] or None)
+            name = aliases[_heading(title)] or None
+            if name is not None and name in seen:  # `qty,qty`, or `household` and `户编号`: which one counts?
+                first = seen[name]
+                problems.append(
+                    RowProblem(
+                        number,
+                        title.strip(),
+                        "sheet.duplicate_column",
+                        {"column": position, "first": first, "name": name},
+                    )
+                )
+            elif name is not None:
+                seen[name] = position
+            mapped.append(name)
         elif problems:  # the accepted headings are listed once, with the first unknown one
             problems.append(RowProblem(number, title.strip(), "sheet.unknown_column", {"column": position}))
         else:

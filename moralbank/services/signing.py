@@ -48,6 +48,9 @@ class Manifest:
     checkpoints: list[dict[str, Any]]
     signed_at: str
     key_id: str
+    # Added after the first release: a signature made before it has none, and its signed bytes
+    # never held the field (signed_bytes leaves a None out, so those signatures still verify).
+    valid_until: str | None = None
 
 
 def key_id(public: Ed25519PublicKey) -> str:
@@ -92,14 +95,28 @@ def _read(path: Path) -> bytes:
         raise InputError("file.not_found", path=str(path)) from exc
 
 
+def refuse_open_key(path: Path) -> None:
+    """Refuse a private key that its group or others may read: whoever can read it can sign as the office."""
+    try:
+        mode = path.stat().st_mode
+    except OSError as exc:
+        raise InputError("file.not_found", path=str(path)) from exc
+    if os.name == "posix" and mode & 0o077:
+        raise InputError("keys.too_open", path=str(path), mode=f"{mode & 0o777:o}")
+
+
 def load_private_key(path: Path) -> Ed25519PrivateKey:
-    """The signing key in a PEM file, or an error saying the file holds no Ed25519 private key."""
+    """The signing key in a PEM file, or an error saying the file holds no Ed25519 private key.
+
+    A private key file readable by its group or others is refused, naming its mode (``chmod 600``).
+    """
     try:
         key = serialization.load_pem_private_key(_read(path), password=None)
     except (ValueError, TypeError) as exc:
         raise InputError("keys.not_private", path=str(path)) from exc
     if not isinstance(key, Ed25519PrivateKey):
         raise InputError("keys.not_private", path=str(path))
+    refuse_open_key(path)
     return key
 
 
@@ -114,16 +131,24 @@ def load_public_key(path: Path) -> Ed25519PublicKey:
     return key
 
 
+def _fields(manifest: Manifest) -> dict[str, Any]:
+    # Optional fields added later are left out when empty, so older signatures keep their bytes.
+    return {k: v for k, v in asdict(manifest).items() if v is not None or k not in _OPTIONAL}
+
+
+_OPTIONAL = frozenset({"valid_until"})
+
+
 def signed_bytes(manifest: Manifest) -> bytes:
     """The exact bytes signed: the manifest as sorted-key compact UTF-8 JSON, with its format."""
-    fields = {"format": SIGNATURE_FORMAT, **asdict(manifest)}
+    fields = {"format": SIGNATURE_FORMAT, **_fields(manifest)}
     return json.dumps(fields, ensure_ascii=False, sort_keys=True, separators=(",", ":")).encode()
 
 
 def sign(manifest: Manifest, private: Ed25519PrivateKey) -> str:
     """The signature file's text: the manifest and its base64 Ed25519 signature, as JSON."""
     signature = base64.b64encode(private.sign(signed_bytes(manifest))).decode()
-    body = {"format": SIGNATURE_FORMAT, **asdict(manifest), "signature": signature}
+    body = {"format": SIGNATURE_FORMAT, **_fields(manifest), "signature": signature}
     return json.dumps(body, ensure_ascii=False, indent=2) + "\n"
 
 

@@ -9,12 +9,16 @@ from __future__ import annotations
 
 import csv
 import io
+import struct
+import zipfile
+import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
+from moralbank.domain.limits import MAX_SHEET_BYTES, MAX_SHEET_ROWS
 from moralbank.errors import InputError
 
 WORKBOOK_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".ods")
@@ -65,6 +69,8 @@ def _from_values(name: str | None, values: list[list[Any]]) -> RawSheet:
 
 
 def _csv_sheet(path: Path) -> RawSheet:
+    if path.stat().st_size > MAX_SHEET_BYTES:
+        raise InputError("sheet.too_large", path=path.name, limit=MAX_SHEET_BYTES // 1_000_000)
     try:
         content = decode_csv(path.read_bytes())
     except UnicodeDecodeError as exc:
@@ -72,12 +78,87 @@ def _csv_sheet(path: Path) -> RawSheet:
     # Every cell is read whole, however long, so that an overlong one is reported as a problem of
     # its row and field (text_problem) rather than as csv's "field larger than field limit".
     csv.field_size_limit(max(csv.field_size_limit(), len(content) + 1))
-    return RawSheet(None, [[cell.strip() for cell in row] for row in csv.reader(io.StringIO(content, newline=""))])
+    # strict: a quote left open (or text after a closing quote) is refused, never read as one
+    # huge cell that swallows the rows after it.
+    reader = csv.reader(io.StringIO(content, newline=""), strict=True)
+    rows: list[list[str]] = []
+    try:
+        for row in reader:
+            rows.append([cell.strip() for cell in row])
+            if len(rows) > MAX_SHEET_ROWS:
+                raise InputError("sheet.too_many_rows", path=path.name, limit=MAX_SHEET_ROWS)
+    except csv.Error as exc:
+        raise InputError("sheet.bad_quotes", path=path.name, line=reader.line_num) from exc
+    return RawSheet(None, rows)
+
+
+_LOCAL_HEADER = struct.Struct("<4s5H3L2H")  # a zip entry's local header, before its name and extra field
+_BLOCK = 1 << 16
+
+
+def _inflated_size(stream: BinaryIO, entry: zipfile.ZipInfo, limit: int) -> int:
+    """How many bytes one entry inflates to, counted from its raw data (stopping past ``limit``).
+
+    The raw deflate stream is inflated here, a block at a time, because a forged entry can state
+    a small size while holding far more: Python's zipfile would stop at the stated size, a
+    workbook reader might not.
+    """
+    stream.seek(entry.header_offset)
+    header = _LOCAL_HEADER.unpack(stream.read(_LOCAL_HEADER.size))
+    stream.seek(entry.header_offset + _LOCAL_HEADER.size + header[9] + header[10])
+    if entry.compress_type == zipfile.ZIP_STORED:
+        return entry.compress_size
+    if entry.compress_type != zipfile.ZIP_DEFLATED:  # Excel, WPS and LibreOffice write only these two
+        raise ValueError("compression")
+    inflate, total, left = zlib.decompressobj(-zlib.MAX_WBITS), 0, entry.compress_size
+    while left > 0 and total <= limit:
+        data = stream.read(min(_BLOCK, left))
+        if not data:
+            break
+        left -= len(data)
+        while data and total <= limit:  # max_length keeps each step's output to one block
+            total += len(inflate.decompress(data, _BLOCK))
+            data = inflate.unconsumed_tail
+    return total
+
+
+def _zipped_size(path: Path) -> int | None:
+    """What a zip-based workbook (.xlsx, .ods) expands to, counted without keeping it; None if not a zip (.xls).
+
+    The sizes the central directory states are checked first (a zip bomb usually states its
+    size); then each entry's raw data is inflated and counted. Stops past MAX_SHEET_BYTES.
+    """
+    try:
+        with zipfile.ZipFile(path) as archive:
+            entries = archive.infolist()
+            if sum(entry.file_size for entry in entries) > MAX_SHEET_BYTES:
+                return sum(entry.file_size for entry in entries)
+            total = 0
+            with path.open("rb") as stream:
+                for entry in entries:
+                    total += _inflated_size(stream, entry, MAX_SHEET_BYTES - total)
+                    if total > MAX_SHEET_BYTES:
+                        break
+            return total
+    except zipfile.BadZipFile:
+        return None
+    except (OSError, struct.error, zlib.error, ValueError, zipfile.LargeZipFile) as exc:
+        raise InputError("sheet.not_a_workbook", path=path.name) from exc
+
+
+def _check_size(path: Path) -> None:
+    """Refuse a workbook whose content passes MAX_SHEET_BYTES before anything expands it."""
+    size = _zipped_size(path)
+    if size is None:  # .xls: not compressed, its file size is its content
+        size = path.stat().st_size
+    if size > MAX_SHEET_BYTES:
+        raise InputError("sheet.too_large", path=path.name, limit=MAX_SHEET_BYTES // 1_000_000)
 
 
 def _workbook(path: Path) -> Any:
     from python_calamine import CalamineWorkbook  # only when a workbook is read
 
+    _check_size(path)
     try:
         return CalamineWorkbook.from_path(str(path))
     except Exception as exc:  # calamine raises its own errors and plain ones for a damaged file
@@ -86,7 +167,13 @@ def _workbook(path: Path) -> Any:
 
 def _read_worksheet(path: Path, book: Any, name: str) -> RawSheet:
     try:
-        values = book.get_sheet_by_name(name).to_python(skip_empty_area=False)
+        sheet = book.get_sheet_by_name(name)
+    except Exception as exc:
+        raise InputError("sheet.not_a_workbook", path=path.name) from exc
+    if sheet.height > MAX_SHEET_ROWS:  # counted from the sheet's extent, before its cells become Python values
+        raise InputError("sheet.too_many_rows", path=path.name, limit=MAX_SHEET_ROWS)
+    try:
+        values = sheet.to_python(skip_empty_area=False)
     except Exception as exc:
         raise InputError("sheet.not_a_workbook", path=path.name) from exc
     return _from_values(name, values)

@@ -15,6 +15,7 @@ from sqlalchemy import Connection, Engine, create_engine, event, make_url, text
 from sqlalchemy.exc import ArgumentError, DBAPIError, NoSuchModuleError, OperationalError
 from sqlmodel import Session
 
+from moralbank.config import default_lock_wait
 from moralbank.errors import MoralBankError
 
 _WRITE = "moralbank_write"
@@ -31,6 +32,7 @@ ATTEMPTS = 8
 # schema is not this program's (matched by code: PostgreSQL's text depends on its locale).
 _UNDEFINED_TABLE = "42P01"
 _UNDEFINED_COLUMN = "42703"
+_NOT_PERMITTED = "42501"  # insufficient_privilege: a grant, an append-only guard, a write under another's name
 _SCHEMA_LOCK = "moralbank:schema"
 
 
@@ -80,7 +82,48 @@ def shown_db(db: str) -> str:
     return make_url(db).render_as_string(hide_password=True)
 
 
-def _sqlite_events(engine: Engine) -> None:
+class Busy(MoralBankError):
+    """Another write held the SQLite file for longer than a write waits: nothing was written."""
+
+    key = "db.busy"
+
+
+# A write that finds the file locked says so after this long, then goes on waiting.
+NOTICE_AFTER = 3.0
+
+
+def _locked(exc: BaseException) -> bool:
+    reason = str(getattr(exc, "orig", exc))
+    return "database is locked" in reason or "database is busy" in reason
+
+
+def _begin_immediate(connection: Any, limit: float, on_wait: Callable[[], None] | None) -> None:
+    """``BEGIN IMMEDIATE``, waiting for another writer: a notice after a few seconds, ``Busy`` at ``limit``."""
+    first = min(NOTICE_AFTER, limit)
+    connection.exec_driver_sql(f"PRAGMA busy_timeout={int(first * 1000)}")
+    try:
+        try:
+            connection.exec_driver_sql("BEGIN IMMEDIATE")
+            return
+        except OperationalError as exc:
+            if not _locked(exc) or limit <= first:
+                if _locked(exc):
+                    raise Busy(seconds=f"{limit:g}") from None
+                raise
+        if on_wait is not None:
+            on_wait()
+        connection.exec_driver_sql(f"PRAGMA busy_timeout={int((limit - first) * 1000)}")
+        try:
+            connection.exec_driver_sql("BEGIN IMMEDIATE")
+        except OperationalError as exc:
+            if _locked(exc):
+                raise Busy(seconds=f"{limit:g}") from None
+            raise
+    finally:
+        connection.exec_driver_sql(f"PRAGMA busy_timeout={int(limit * 1000)}")
+
+
+def _sqlite_events(engine: Engine, limit: float, on_wait: Callable[[], None] | None) -> None:
     @event.listens_for(engine, "connect")
     def _connect(dbapi_connection: Any, _record: Any) -> None:
         # Let SQLAlchemy's "begin" event, not the driver, open transactions.
@@ -90,26 +133,34 @@ def _sqlite_events(engine: Engine) -> None:
         cursor.execute("PRAGMA foreign_keys=ON")
         # A committed decision must survive a power cut.
         cursor.execute("PRAGMA synchronous=FULL")
-        cursor.execute("PRAGMA busy_timeout=60000")
+        cursor.execute(f"PRAGMA busy_timeout={int(limit * 1000)}")
         cursor.close()
 
     @event.listens_for(engine, "begin")
     def _begin(connection: Any) -> None:
         # Writers take the write lock up front, so two appenders never both read the same head.
-        writing = connection.get_execution_options().get(_WRITE)
-        connection.exec_driver_sql("BEGIN IMMEDIATE" if writing else "BEGIN")
+        if connection.get_execution_options().get(_WRITE):
+            _begin_immediate(connection, limit, on_wait)
+        else:
+            connection.exec_driver_sql("BEGIN")
 
 
-def open_engine(db: str) -> Engine:
-    """An engine for ``--db``; refuses a SQLite path whose folder does not exist."""
+def open_engine(db: str, *, lock_wait: float | None = None, on_wait: Callable[[], None] | None = None) -> Engine:
+    """An engine for ``--db``; refuses a SQLite path whose folder does not exist.
+
+    A SQLite write that finds the file locked by another write waits up to ``lock_wait``
+    seconds (default ``MORALBANK_LOCK_WAIT``, else 60), calling ``on_wait`` once after a few
+    seconds so the person waiting is told why, then refuses with ``Busy``.
+    """
     url = database_url(db)
     if url.startswith("sqlite:///"):
         folder = Path(url.removeprefix("sqlite:///")).parent
         if not folder.is_dir():
             raise MoralBankError("db.no_folder", path=str(folder))
         # hide_parameters: an error report never carries the values bound to a statement (IDs, names).
-        engine = create_engine(url, connect_args={"timeout": 60}, hide_parameters=True)
-        _sqlite_events(engine)
+        limit = default_lock_wait() if lock_wait is None else lock_wait
+        engine = create_engine(url, connect_args={"timeout": limit}, hide_parameters=True)
+        _sqlite_events(engine, limit, on_wait)
         return engine
     try:
         return create_engine(url, pool_pre_ping=True, hide_parameters=True)
@@ -180,10 +231,14 @@ def translated() -> Iterator[None]:
             raise Contention(reason=reason.splitlines()[0]) from exc
         # Schema problems by SQLSTATE on PostgreSQL, by the driver's own words on SQLite; never
         # "cannot open the database" (SQLite reports both as OperationalError).
+        if code == _NOT_PERMITTED and not reason.startswith("moralbank:"):  # a grant, not our guards' own words
+            raise MoralBankError("db.not_permitted", reason=reason.splitlines()[0]) from exc
         if code == _UNDEFINED_TABLE or reason.startswith("no such table"):  # SQLite's own words
             raise NotInitialised() from exc
         if code == _UNDEFINED_COLUMN or reason.startswith("no such column") or " has no column named " in reason:
             raise SchemaMismatch(reason=reason.splitlines()[0]) from exc
+        if _locked(exc):  # a lock met after the write began (e.g. a WAL checkpoint): never "cannot open"
+            raise Busy(seconds=f"{default_lock_wait():g}") from exc
         if isinstance(exc, OperationalError):
             raise MoralBankError("db.unreachable", reason=exc.orig) from exc
         if "file is not a database" in reason:  # SQLite, when --db names some other file

@@ -128,6 +128,7 @@ class ExportLog(SQLModel, table=True):
     file_sha256: str
     policy_hash: str
     key_id: str
+    replaced: int = 0
 
 
 class ShopItem(SQLModel, table=True):
@@ -251,3 +252,15 @@ class BankResult(SQLModel, table=True):
     term_months: int | None = None
     overdue_days: int | None = None
     note: str = ""
+
+
+class Operator(SQLModel, table=True):
+    """One registration of an operator with a role; a name's role is its latest row (append-only)."""
+
+    __tablename__ = "operator"
+
+    id: int | None = Field(default=None, primary_key=True)
+    name: str
+    role: str
+    added_by: str
+    recorded_at: str

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 from sqlalchemy import Engine, text
+from sqlmodel import Session
 
 from moralbank.errors import InputError, MoralBankError
 from moralbank.storage.schema import schema_sections
@@ -43,39 +44,51 @@ def check_role(role: str) -> str:
     return role
 
 
-def grant_statements(role: str, schema: str = "public") -> list[str]:
+# What only the township role may write: resolutions and standards (what points are worth), the
+# operator register, and the villages with their settings. A village's settings (notice days,
+# maker-checker, the supermarket's rules) are the one thing ever updated in place, and only by
+# the township: every other table is read and appended to, never rewritten, by any login.
+TOWNSHIP_INSERT = ("resolution", "standard", "operator", "village", "village_policy")
+TOWNSHIP_UPDATE = ("village", "village_policy")
+
+
+def grant_statements(role: str, schema: str = "public", *, township: bool = False) -> list[str]:
     """The statements that give ``role`` exactly what the application needs, and nothing more.
 
-    Append-only tables: SELECT and INSERT. The register's tables (villages and their settings,
-    households): SELECT, INSERT and UPDATE. No table: DELETE or TRUNCATE. Sequences: USAGE.
+    Every table: SELECT. INSERT: every table but those in TOWNSHIP_INSERT, which only a
+    ``township`` role may insert into; UPDATE only for a township role, on a village's settings
+    (TOWNSHIP_UPDATE). No role: DELETE or TRUNCATE, nor UPDATE on anything else. Sequences: USAGE.
     """
     check_role(role)
-    append_only = append_only_tables()
-    mutable = [name for name in tables() if name not in append_only]
+    every = tables()
+    insertable = [name for name in every if township or name not in TOWNSHIP_INSERT]
     statements = [
         f"GRANT USAGE ON SCHEMA {schema} TO {role}",
         # Start clean, so running this again also takes back anything granted by hand since.
-        f"REVOKE ALL ON {', '.join(tables())} FROM {role}",
-        f"GRANT SELECT, INSERT ON {', '.join(append_only)} TO {role}",
-        f"GRANT USAGE ON ALL SEQUENCES IN SCHEMA {schema} TO {role}",
+        f"REVOKE ALL ON {', '.join(every)} FROM {role}",
+        f"GRANT SELECT ON {', '.join(every)} TO {role}",
+        f"GRANT INSERT ON {', '.join(insertable)} TO {role}",
     ]
-    if mutable:
-        statements.insert(3, f"GRANT SELECT, INSERT, UPDATE ON {', '.join(mutable)} TO {role}")
+    if township:
+        statements.append(f"GRANT UPDATE ON {', '.join(TOWNSHIP_UPDATE)} TO {role}")
+    statements.append(f"GRANT USAGE ON ALL SEQUENCES IN SCHEMA {schema} TO {role}")
     return statements
 
 
-def grant_script(role: str) -> str:
+def grant_script(role: str, *, township: bool = False) -> str:
     """The grants as a script to run as the tables' owner (``psql -f``)."""
+    kind = "township role" if township else "application role"
     head = [
-        f"-- moralbank: privileges of the application role {role}; run as the owner of the tables.",
-        f"-- Create the role first if needed: CREATE ROLE {role} LOGIN PASSWORD '...';",
+        f"-- moralbank: privileges of the {kind} {role}; run as the owner of the tables.",
+        f"-- Create the role first if needed: CREATE ROLE {role} NOLOGIN; then each operator's login:",
+        f"-- CREATE ROLE alice LOGIN PASSWORD '...' IN ROLE {role};",
         "BEGIN;",
     ]
-    return "\n".join([*head, *(s + ";" for s in grant_statements(role)), "COMMIT;", ""])
+    return "\n".join([*head, *(s + ";" for s in grant_statements(role, township=township)), "COMMIT;", ""])
 
 
-def apply_grants(engine: Engine, role: str) -> None:
-    """Grant ``role`` the application's privileges; refuses a missing role or the tables' owner."""
+def apply_grants(engine: Engine, role: str, *, township: bool = False) -> None:
+    """Grant ``role`` the application's (or the township's) privileges; refuses a missing role or the tables' owner."""
     if engine.dialect.name != "postgresql":
         raise MoralBankError("role.postgresql_only")
     check_role(role)
@@ -89,5 +102,31 @@ def apply_grants(engine: Engine, role: str) -> None:
         )
         if role in owners.scalars().all():
             raise MoralBankError("role.owns_tables", role=role)
-        for statement in grant_statements(role, schema):
+        for statement in grant_statements(role, schema, township=township):
             connection.execute(text(statement))
+
+
+def connected_login(session: Session) -> str | None:
+    """The PostgreSQL login a write runs as, or None when the operator is named as on SQLite.
+
+    None on SQLite, and for a superuser or the owner of the tables: they can rewrite anything
+    (as the owner of a SQLite file can), so the login proves nothing more than ``--operator``.
+    """
+    if session.get_bind().dialect.name != "postgresql":
+        return None
+    row = session.execute(
+        text(
+            "SELECT current_user, r.rolsuper OR current_user = t.tableowner"
+            " FROM pg_roles r LEFT JOIN pg_tables t ON t.schemaname = current_schema() AND t.tablename = 'entry'"
+            " WHERE r.rolname = current_user"
+        )
+    ).one()
+    return None if row[1] else str(row[0])
+
+
+def login_exists(session: Session, name: str) -> bool:
+    """Whether PostgreSQL has a role that may log in under ``name`` (always True on SQLite)."""
+    if session.get_bind().dialect.name != "postgresql":
+        return True
+    found = session.execute(text("SELECT 1 FROM pg_roles WHERE rolname = :n AND rolcanlogin"), {"n": name}).first()
+    return found is not None

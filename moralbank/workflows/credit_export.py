@@ -1,4 +1,4 @@
-"""The signed credit export: rows → file → manifest → signature → file in place → export log.
+"""The signed credit export: rows → temporary file → manifest → signature → export log → names.
 
 This workflow composes the bank rows (reports) and the list writer (exports) with the export
 log, so the command only parses its options and renders the result.
@@ -14,13 +14,14 @@ from pathlib import Path
 from sqlalchemy import Engine
 
 from moralbank.domain.credit_policy import CreditPolicy
+from moralbank.domain.limits import check_text
 from moralbank.errors import InputError
 from moralbank.render import bank_export as bx
 from moralbank.reports.credit import BankRow, bank_rows
 from moralbank.services.export_log import Listed, record_export
 from moralbank.services.ledger import chain_heads
 from moralbank.services.register import now_utc
-from moralbank.services.signing import key_id, load_private_key, sign
+from moralbank.services.signing import Manifest, key_id, load_private_key, sign
 from moralbank.storage.db import reading, retrying
 
 
@@ -35,6 +36,7 @@ class ExportResult:
     file_format: str
     bank: str
     full_id: bool
+    manifest: Manifest
 
 
 def export_signed(
@@ -49,15 +51,23 @@ def export_signed(
     operator: str,
     full_id: bool = False,
     lang: str = "zh",
+    replace: bool = False,
 ) -> ExportResult:
     """Write the credit list for ``bank`` to ``out``, sign it beside it and record it in the export log.
 
-    CSV and xlsx are headed in ``lang``. The rows and the checkpoints are read in one transaction, so the signature vouches for one
-    state of the ledger. The file and its signature appear together (the signature first); if
-    the log cannot record the export, both are removed again: no list leaves the office unlogged.
+    CSV and xlsx are headed in ``lang``. The rows and the checkpoints are read in one transaction,
+    so the signature vouches for one state of the ledger. The list and its signature are written
+    under temporary names in ``out``'s folder; the export-log row commits; only then do they take
+    their names. A crash or a refused log at any point leaves at most ``.partial`` files: no list
+    the log does not know ever carries the requested name. An existing ``out`` is refused unless
+    ``replace`` (and the log records that this export replaced a file).
     """
     if not bank.strip():
         raise InputError("credit.bank_required")
+    replacing = out.exists()
+    if replacing and not replace:
+        raise InputError("export.out_exists", path=str(out))
+    check_text("bank", bank.strip())  # printed in the list's signature and the log: no control character, ID or phone
     key, bank = load_private_key(signing_key), bank.strip()
     header = bx.Header(bank, as_of.isoformat(), policy.hash, full_id, lang)
     listed: list[Listed] = []  # who is in the list, logged with it (the bank's answer is matched on them)
@@ -65,16 +75,30 @@ def export_signed(
         marks = [asdict(mark) for mark in chain_heads(session)]
         rows = bank_rows(session, policy, as_of=as_of, full_id=full_id)
         written = bx.write_export(_noting(rows, listed), out, file_format, header)
-    manifest = bx.manifest_for(written, out, file_format, header, marks, key_id=key_id(key.public_key()), at=now_utc())
-    bx.place(written, out, sign(manifest, key))
+    manifest = bx.manifest_for(
+        written,
+        out,
+        file_format,
+        header,
+        marks,
+        key_id=key_id(key.public_key()),
+        at=now_utc(),
+        valid_until=policy.valid_until(as_of).isoformat(),
+    )
+    staged: Path | None = None
     try:
+        staged = bx.stage_signature(out, sign(manifest, key))
         number = retrying(
-            engine, lambda session: record_export(session, manifest=manifest, operator=operator, listed=listed)
+            engine,
+            lambda session: record_export(
+                session, manifest=manifest, operator=operator, replaced=replacing, listed=listed
+            ),
         )
     except BaseException:
-        bx.withdraw(out)  # an export the log does not know of must not leave the office
+        bx.discard(written, staged)  # an export the log does not know of must not leave the office
         raise
-    return ExportResult(number, written.rows, out, bx.signature_path(out), file_format, bank, full_id)
+    bx.place(written, out, staged)
+    return ExportResult(number, written.rows, out, bx.signature_path(out), file_format, bank, full_id, manifest)
 
 
 def _noting(rows: Iterable[BankRow], listed: list[Listed]) -> Iterator[BankRow]:
