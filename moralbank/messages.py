@@ -1447,6 +1447,172 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "The year must be between {low} and {high}: {value}",
     ),
     "shop.report_written": ("积分超市月报已写入 {path}", "The supermarket report was written to {path}"),
+    # --- records (issue 10) ---
+    "records.gap": (
+        "记录链 {scope} 第 {seq} 条（{kind} {ref}）：序号断档，应为 {expected}",
+        "records chain {scope}, record {seq} ({kind} {ref}): sequence gap, expected {expected}",
+    ),
+    "records.broken_link": (
+        "记录链 {scope} 第 {seq} 条（{kind} {ref}）：与上一条记录的哈希链接断开",
+        "records chain {scope}, record {seq} ({kind} {ref}): the link to the previous record's hash is broken",
+    ),
+    "records.bad_hash": (
+        "记录链 {scope} 第 {seq} 条（{kind} {ref}）：记录内容与其哈希不符（已被改动）",
+        "records chain {scope}, record {seq} ({kind} {ref}): its content does not match its hash (altered)",
+    ),
+    "records.not_recorded": (
+        "{kind} {ref} 没有记录：它未经本程序写入（被直接插入数据库）",
+        "{kind} {ref} has no record: it was not written through moralbank (inserted into the database directly)",
+    ),
+    "records.changed": (
+        "{kind} {ref} 与其记录不符（已被改动），字段：{fields}",
+        "{kind} {ref} differs from its record (altered): {fields}",
+    ),
+    "records.missing": (
+        "{kind} {ref} 有记录，却已不在数据库中（被删除）",
+        "{kind} {ref} is on record but no longer in the database (deleted)",
+    ),
+    "records.truncated": (
+        "记录链 {scope} 的检查点第 {seq} 条已不存在（链尾被截断）",
+        "records chain {scope}: the checkpoint's record {seq} is gone (its tail was cut)",
+    ),
+    "records.checkpoint_mismatch": (
+        "记录链 {scope} 第 {seq} 条与已保存的检查点不符（记录被改写）",
+        "records chain {scope}, record {seq} does not match the saved checkpoint (records rewritten)",
+    ),
+    "verify.records_ok": (
+        "记录 {count} 条（决议、标准、登记及变更、同意、榜单、导出日志），均与数据库一致。",
+        "{count} record(s) (resolutions, standards, the register and its changes, consent, boards, the export log) "
+        "match the database.",
+    ),
+    "record_kind.resolution": ("决议", "resolution"),
+    "record_kind.standard": ("积分标准", "standard"),
+    "record_kind.household": ("农户", "household"),
+    "record_kind.household_change": ("登记变更", "register change"),
+    "record_kind.consent": ("同意记录", "consent record"),
+    "record_kind.board": ("榜单", "board"),
+    "record_kind.export_log": ("导出日志", "export log entry"),
+    "board.published_on_record": (
+        "{village} 村 {month} 的榜单按记录已公布，但榜单已不在数据库中：请运行 verify，不能再次公布",
+        "the records say village {village}'s board for {month} was published, but the board is gone: "
+        "run verify; it cannot be published again",
+    ),
+    "household.changed_on_sheet": (
+        "户编号 {code} 已登记，表中与登记不同的字段：{fields}；请用 household set（并说明原因）修改，"
+        "同意情况用 consent grant / withdraw",
+        "household {code} is registered already and the sheet differs in: {fields}; change details with "
+        "household set (with a reason), consent with consent grant / withdraw",
+    ),
+    "households.unchanged": (
+        "{count} 户已登记且与表中一致，未作改动。",
+        "{count} household(s) already registered as the sheet says: left as they are.",
+    ),
+    "household.nothing_to_set": (
+        "没有要修改的内容：请给出 --head-name、--members、--phone、--grid 或 --address",
+        "nothing to change: give --head-name, --members, --phone, --grid or --address",
+    ),
+    "household.unchanged": (
+        "农户 {code} 的登记已是这样，未记录变更",
+        "household {code} is registered like this already: no change recorded",
+    ),
+    "household.changed": ("已记录农户 {code} 的登记变更。", "The change to household {code} is recorded."),
+    "household.move_unsupported": (
+        "农户 {code} 属于 {village} 村，不能改为 {to} 村：迁出迁入尚不支持；请在 {to} 村以新户编号登记，"
+        "原户的积分记录留在 {village} 村",
+        "household {code} belongs to village {village} and cannot be moved to {to}: moving between villages is "
+        "not supported yet; register it in {to} under a new code (its points stay on record in {village})",
+    ),
+    "consent.one_recipient": (
+        "请只给出一个接收方：--board、--bank 银行名 或 --all-banks",
+        "name exactly one recipient: --board, --bank NAME or --all-banks",
+    ),
+    "consent.bank_required": ("--bank 需要银行名称", "--bank needs the bank's name"),
+    "consent.future": (
+        "生效日期 {on} 晚于今天（{today}）：请在签字当天或之后记录",
+        "the date {on} is after today ({today}): record consent once it is signed",
+    ),
+    "consent.ref_required": (
+        "请用 --ref 给出签字同意书的编号",
+        "give the signed consent form's number with --ref",
+    ),
+    "consent.withdraw_needs_why": (
+        "撤回同意需要 --ref（撤回书编号）或 --reason",
+        "a withdrawal needs --ref (the withdrawal form's number) or --reason",
+    ),
+    "consent.already_granted": (
+        "农户 {code} 对 {recipient} 的同意在 {on} 已经有效，未重复记录",
+        "household {code}'s consent for {recipient} is already in force on {on}: nothing recorded",
+    ),
+    "consent.already_withdrawn": (
+        "农户 {code} 在 {on} 对 {recipient} 没有有效的同意，无需撤回",
+        "household {code} has no consent for {recipient} in force on {on}: nothing to withdraw",
+    ),
+    "consent.granted": (
+        "已记录农户 {code} 对 {recipient} 的同意，自 {on} 起生效。",
+        "Household {code}'s consent for {recipient} is recorded, in force from {on}.",
+    ),
+    "consent.withdrawn": (
+        "已记录农户 {code} 撤回对 {recipient} 的同意，自 {on} 起生效。",
+        "Household {code}'s withdrawal of consent for {recipient} is recorded, from {on}.",
+    ),
+    "col.at": ("时间", "When"),
+    "col.event": ("事项", "Event"),
+    "col.field": ("字段", "Field"),
+    "col.before": ("原为", "Before"),
+    "col.after": ("改为", "After"),
+    "col.recipient": ("接收方", "Recipient"),
+    "col.general": ("所有银行", "Every bank"),
+    "col.action": ("授予/撤回", "Grant/withdraw"),
+    "col.on": ("生效日期", "From"),
+    "col.ref": ("同意书编号", "Form no."),
+    "col.source": ("来源", "Source"),
+    "col.recorded_at": ("记录时间", "Recorded at"),
+    "help.household_set": (
+        "记录一户登记信息的变更（谁、何时、为何、改前改后）。例：moralbank household set NL001 --members 5 "
+        "--reason 新添人口",
+        "Record a change of a household's details (who, when, why, before and after). Example: "
+        "moralbank household set NL001 --members 5 --reason 'a child was born'",
+    ),
+    "help.household_code": ("户编号", "The household's code"),
+    "help.change_reason": ("变更原因（必填）", "Why (required)"),
+    "help.set_head_name": ("新的户主姓名", "The new head of household's name"),
+    "help.set_members": ("新的家庭人口数", "The new number of members"),
+    "help.set_phone": ("新的联系电话", "The new phone number"),
+    "help.set_grid": ("新的网格", "The new grid"),
+    "help.set_address": ("新的地址", "The new address"),
+    "help.household_history": (
+        "查看一户的登记历史（电话已脱敏）。例：moralbank household history NL001",
+        "A household's register history (phones masked). Example: moralbank household history NL001",
+    ),
+    "help.household_move": (
+        "把一户迁到另一村（尚不支持：说明怎么办）。例：moralbank household move NL001 --to XY --reason 迁居",
+        "Move a household to another village (not supported yet: says what to do). Example: "
+        "moralbank household move NL001 --to XY --reason moved",
+    ),
+    "help.move_to": ("迁入的村代码", "The village moved to"),
+    "help.consent": (
+        "同意记录：公示榜单、报送某家银行或所有银行（个人信息保护法第二十三、二十五条）",
+        "Consent records: the public board, one bank or every bank (PIPL art. 23 and 25)",
+    ),
+    "help.consent_board": ("同意在公示榜单上显示姓名", "Consent to the name on the public board"),
+    "help.consent_bank": ("同意报送这家银行（银行名称）", "Consent to sharing with this bank (its name)"),
+    "help.consent_all_banks": ("同意报送所有银行（一般同意）", "Consent to sharing with every bank (general)"),
+    "help.consent_on": ("生效日期（默认今天）", "In force from this date (default: today)"),
+    "help.consent_ref": ("签字同意书（或撤回书）的编号", "The signed form's number"),
+    "help.consent_reason": ("撤回原因", "Why it is withdrawn"),
+    "help.consent_grant": (
+        "记录一户的同意。例：moralbank consent grant NL001 --bank 农商银行 --ref TY-2026-001",
+        "Record a household's consent. Example: moralbank consent grant NL001 --bank 'Rural Bank' --ref TY-2026-001",
+    ),
+    "help.consent_withdraw": (
+        "记录一户撤回同意，此后的榜单或名单不再包含。例：moralbank consent withdraw NL001 --bank 农商银行 --reason 本人撤回",
+        "Record a household's withdrawal of consent, for every later board or list. Example: "
+        "moralbank consent withdraw NL001 --bank 'Rural Bank' --reason 'asked in person'",
+    ),
+    "help.consent_list": (
+        "列出一户的同意记录。例：moralbank consent list NL001",
+        "A household's consent records. Example: moralbank consent list NL001",
+    ),
     # --- help ---
     "help.app": (
         "道德银行：村级道德积分账本（议、评、晾、存、信）。",

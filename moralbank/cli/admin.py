@@ -106,6 +106,8 @@ def _saved_checkpoints(path: Path | None) -> list[Any]:
                 str(c["hash"]),
                 int(c.get("stock_seq", 0)),
                 str(c.get("stock_hash", Head.stock_hash)),
+                int(c.get("records_seq", 0)),
+                str(c.get("records_hash", Head.records_hash)),
             )
             for c in data
         ]

@@ -7,6 +7,7 @@ from sqlmodel import Session
 from moralbank.services.register import now_utc
 from moralbank.services.signing import Manifest
 from moralbank.storage.models import ExportLog
+from moralbank.storage.records import cover
 
 
 def record_export(session: Session, *, manifest: Manifest, operator: str) -> int:
@@ -27,4 +28,5 @@ def record_export(session: Session, *, manifest: Manifest, operator: str) -> int
     session.add(record)
     session.flush()
     assert record.id is not None
+    cover(session, "export_log", [record.id])
     return record.id

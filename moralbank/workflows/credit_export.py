@@ -61,7 +61,9 @@ def export_signed(
     header = bx.Header(bank, as_of.isoformat(), policy.hash, full_id, lang)
     with reading(engine) as session:
         marks = [asdict(mark) for mark in chain_heads(session)]
-        written = bx.write_export(bank_rows(session, policy, as_of=as_of, full_id=full_id), out, file_format, header)
+        written = bx.write_export(
+            bank_rows(session, policy, as_of=as_of, full_id=full_id, bank=bank), out, file_format, header
+        )
     manifest = bx.manifest_for(written, out, file_format, header, marks, key_id=key_id(key.public_key()), at=now_utc())
     bx.place(written, out, sign(manifest, key))
     try:
