@@ -14,6 +14,7 @@ _GUARDED = re.compile(
     r"BEFORE UPDATE OR DELETE ON (\w+)\s+FOR EACH ROW EXECUTE FUNCTION moralbank_append_only", re.IGNORECASE
 )
 _TRUNCATE_GUARDED = re.compile(r"BEFORE TRUNCATE ON (\w+)", re.IGNORECASE)
+_VIEW = re.compile(r"^CREATE OR REPLACE VIEW (\w+)", re.MULTILINE | re.IGNORECASE)
 # Lower case only: PostgreSQL folds unquoted names, so "App" would silently become "app".
 _ROLE = re.compile(r"^[a-z_][a-z0-9_]{0,62}$")
 
@@ -59,6 +60,8 @@ def grant_statements(role: str, schema: str = "public") -> list[str]:
         f"GRANT SELECT, INSERT ON {', '.join(append_only)} TO {role}",
         f"GRANT USAGE ON ALL SEQUENCES IN SCHEMA {schema} TO {role}",
     ]
+    if views := _VIEW.findall(schema_sections()["postgresql"]):  # read-only views (household_current)
+        statements.append(f"GRANT SELECT ON {', '.join(views)} TO {role}")
     if mutable:
         statements.insert(3, f"GRANT SELECT, INSERT, UPDATE ON {', '.join(mutable)} TO {role}")
     return statements
