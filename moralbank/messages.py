@@ -1556,6 +1556,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "Household {code}'s withdrawal of consent for {recipient} is recorded, from {on}.",
     ),
     "col.at": ("时间", "When"),
+    "col.why": ("原因", "Reason"),
+    "col.no": ("编号", "No."),
     "col.event": ("事项", "Event"),
     "col.field": ("字段", "Field"),
     "col.before": ("原为", "Before"),

@@ -100,7 +100,9 @@ def test_verify_names_every_row_changed_behind_its_back(
         assert found == ["standard *:ZF03:1 differs from its record (altered): veto"]
     elif expected is None:  # a resolution's votes: it, and each standard it adopted (they name it by content)
         assert found[0] == "resolution 1 differs from its record (altered): against, in_favour"
-        assert len(found) == 5 and all(line.endswith("differs from its record (altered): resolution") for line in found[1:])
+        assert len(found) == 5 and all(
+            line.endswith("differs from its record (altered): resolution") for line in found[1:]
+        )
     else:
         assert found == expected
     assert not any(ch.isdigit() and len(ch) > 10 for ch in " ".join(found).split())  # no ID number shown
@@ -191,7 +193,10 @@ def test_a_junk_board_row_is_reported_and_closes_nothing(town: str, run: Run) ->
         "VALUES ('XZ', '2026-09', 0, 'x', 'x', 'x', 'x', 'x')",
     )
     found = problems(run)
-    assert "board XZ:2026-09 has no record: it was not written through moralbank (inserted into the database directly)" in found
+    assert (
+        "board XZ:2026-09 has no record: it was not written through moralbank (inserted into the database directly)"
+        in found
+    )
     assert any("2026-09" in line and "cannot be read" in line for line in found)
     assert "2026-09" in ok(run("board", "list"))
     # The month is not closed by a row the records do not know.

@@ -96,7 +96,10 @@ def record_consent(
         raise InputError("consent.ref_required")
     if action == "withdraw" and not (form_ref or reason):
         raise InputError("consent.withdraw_needs_why")
-    if in_force(session, [code], to, on, exact=True).get(code, False) == (action == "grant"):
+    # A grant that its own recipient already holds changes nothing; so does withdrawing what is not
+    # in force (a named bank's consent may be in force through the general one, and is withdrawn).
+    granting = action == "grant"
+    if in_force(session, [code], to, on, exact=granting).get(code, False) == granting:
         already = "consent.already_granted" if action == "grant" else "consent.already_withdrawn"
         raise Refused(already, code=code, recipient=label(to), on=on.isoformat())
     row = Consent(
@@ -172,14 +175,14 @@ def consenting(session: Session, to: Recipient, on: date | str) -> set[str]:
 class ConsentRow:
     """One consent event as ``consent list`` shows it."""
 
-    id: int
+    no: int  # the record's number
     household: str
     recipient: str  # board, bank:NAME, or bank:* (general: every bank)
     general: bool
     action: str
     on: str
     ref: str
-    reason: str
+    why: str  # the reason given for a withdrawal
     source: str
     operator: str
     recorded_at: str

@@ -332,7 +332,12 @@ def _copy_policies(source: Session, target: Session) -> None:
 
 # --- records (issue 10) ---
 
-_ID_KINDS: dict[str, type[SQLModel]] = {"resolution": Resolution, "household_change": HouseholdChange, "consent": Consent, "export_log": ExportLog}
+_ID_KINDS: dict[str, type[SQLModel]] = {
+    "resolution": Resolution,
+    "household_change": HouseholdChange,
+    "consent": Consent,
+    "export_log": ExportLog,
+}
 
 
 def _content(model: type[SQLModel]) -> tuple[str, ...]:

@@ -82,7 +82,7 @@ class HistoryRow:
     field: str  # the detail changed ("" for the registration)
     before: str
     after: str
-    reason: str
+    why: str  # the reason given
     operator: str
 
 
