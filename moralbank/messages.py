@@ -1556,6 +1556,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "Household {code}'s withdrawal of consent for {recipient} is recorded, from {on}.",
     ),
     "col.at": ("时间", "When"),
+    "col.records_seq": ("记录序号", "records seq"),
+    "col.records_hash": ("记录哈希", "records hash"),
     "col.why": ("原因", "Reason"),
     "col.no": ("编号", "No."),
     "col.event": ("事项", "Event"),

@@ -45,7 +45,7 @@ def heads(session: Session, villages: list[str] | None = None) -> list[Head]:
     records = record_heads(session.connection())
     codes = villages if villages is not None else sorted(set(ledger) | set(goods) | set(records))
     if villages is not None and COUNTY in records and COUNTY not in codes:
-        codes = [*codes, COUNTY]  # the county-wide records belong to every saved set of heads
+        codes = [COUNTY, *codes]  # the county-wide records belong to every saved set of heads (first, as sorted)
     empty = Checkpoint("", 0, GENESIS)
     return [
         Head(
