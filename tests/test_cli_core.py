@@ -264,7 +264,10 @@ def test_verify_checkpoint_and_journal(demo_town: Run, lang: str, tmp_path: Path
     assert ok(run("verify", "--checkpoint", str(saved), lang=lang)) == intact
     report = json.loads(ok(run("verify", "-f", "json")))
     assert (report["ok"], report["villages"], report["entries"], report["problems"]) == (True, 3, 390, [])
-    assert ok(run("checkpoint", "-f", "csv")).splitlines()[0] == "village,seq,hash,stock_seq,stock_hash,records_seq,records_hash"
+    assert (
+        ok(run("checkpoint", "-f", "csv")).splitlines()[0]
+        == "village,seq,hash,stock_seq,stock_hash,records_seq,records_hash"
+    )
     assert say("col.hash", lang) in ok(run("checkpoint", lang=lang))
     journal = ok(run("export", "journal", lang=lang))
     assert journal.count("\n\n") == 390 + 1 and "households:NL:NL001" in journal
