@@ -239,3 +239,41 @@ def test_any_single_field_change_changes_the_body_and_is_named(row: dict[str, ob
     assert record_hash(prev, "DZ", 1, "standard", body_text(row), "t") != record_hash(
         prev, "DZ", 1, "standard", body_text(changed), "t"
     )
+
+
+# --- the upgrade builds the records of what a database already holds --------------------------------
+
+
+def test_the_upgrade_records_what_release_0_1_0_holds_and_its_consent(tmp_path: Path) -> None:
+    import shutil
+
+    from moralbank.storage.db import open_engine
+    from moralbank.storage.upgrade import upgrade
+    from tests.runner import run_on
+
+    release = tmp_path / "village.db"
+    shutil.copy(Path(__file__).parent / "data" / "release-0.1.0.db", release)
+    with sqlite3.connect(release) as conn:
+        held = {
+            table: conn.execute(f"SELECT COUNT(*) FROM {table}").fetchone()[0]
+            for table in ("resolution", "standard", "household", "board", "export_log")
+        }
+        consenting = conn.execute("SELECT SUM(consent_board), SUM(consent_bank) FROM household").fetchone()
+        hashes = conn.execute("SELECT village, seq, hash FROM entry ORDER BY village, seq").fetchall()
+    engine = open_engine(str(release))
+    upgrade(engine, str(release))
+    engine.dispose()
+    with sqlite3.connect(release) as conn:
+        kinds = dict(conn.execute("SELECT kind, COUNT(*) FROM record GROUP BY kind").fetchall())
+        consent = conn.execute(
+            "SELECT recipient, bank, source, COUNT(*) FROM consent GROUP BY recipient, bank, source ORDER BY recipient"
+        ).fetchall()
+        assert conn.execute("SELECT village, seq, hash FROM entry ORDER BY village, seq").fetchall() == hashes
+    assert consent == [("bank", "*", "register", consenting[1]), ("board", "", "register", consenting[0])]
+    assert kinds == {name: count for name, count in held.items() if count} | {"consent": sum(consenting)}
+    run = run_on(str(release))
+    assert ok(run("verify")).startswith("Ledger intact: 3 village(s), 579 entries")
+    with sqlite3.connect(release) as conn:
+        (first,) = conn.execute("SELECT MIN(id) FROM standard").fetchone()
+    attack(str(release), f"UPDATE standard SET points = 50 WHERE id = '{first}'")
+    assert problems(run) == [f"standard {first} differs from its record (altered): points"]

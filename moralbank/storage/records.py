@@ -124,14 +124,15 @@ def _lock(connection: Connection, scope: str) -> None:
 
 def append_records(connection: Connection, rows: Iterable[LiveRow]) -> int:
     """Append one record per row to its scope's chain (locking each scope first); how many were written."""
+    rows = list(rows)
     heads: dict[str, tuple[int, str]] = {}
+    for scope in sorted({row.scope for row in rows}):  # one order for every writer: no deadlock
+        _lock(connection, scope)
+        found = connection.execute(_HEAD, {"s": scope}).first()
+        heads[scope] = (int(found[0]), str(found[1])) if found else (0, GENESIS)
     stamp = clock.stamp()
     values = []
     for row in rows:
-        if row.scope not in heads:
-            _lock(connection, row.scope)
-            found = connection.execute(_HEAD, {"s": row.scope}).first()
-            heads[row.scope] = (int(found[0]), str(found[1])) if found else (0, GENESIS)
         seq, prev = heads[row.scope]
         body = body_text(row.body)
         digest = record_hash(prev, row.scope, seq + 1, row.kind, body, stamp)
