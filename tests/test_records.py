@@ -277,3 +277,66 @@ def test_the_upgrade_records_what_release_0_1_0_holds_and_its_consent(tmp_path: 
         (first,) = conn.execute("SELECT MIN(id) FROM standard").fetchone()
     attack(str(release), f"UPDATE standard SET points = 50 WHERE id = '{first}'")
     assert problems(run) == [f"standard {first} differs from its record (altered): points"]
+
+
+# --- the invariant on a real database: any single-field change of any covered row is named ---------
+
+COVERED_COLUMNS = {
+    "resolution": ("id", ("held_on", "body", "members", "present", "in_favour", "against", "abstain", "minutes")),
+    "standard": ("id", ("title", "category", "points", "monthly_cap", "veto", "effective_from", "effective_to")),
+    "household": ("code", ("head_name", "id_number", "phone", "members", "grid", "address", "consent_board")),
+    "board": ("id", ("seq", "head_hash", "snapshot", "snapshot_hash", "operator", "published_at")),
+}
+
+
+@pytest.fixture(scope="module")
+def upgraded_release(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Release 0.1.0's file, upgraded (its records built by the upgrade); copied for each example."""
+    import shutil
+
+    from moralbank.storage.db import open_engine
+    from moralbank.storage.upgrade import upgrade
+
+    path = tmp_path_factory.mktemp("release") / "village.db"
+    shutil.copy(Path(__file__).parent / "data" / "release-0.1.0.db", path)
+    engine = open_engine(str(path))
+    upgrade(engine, str(path))
+    engine.dispose()
+    return path
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(table=st.sampled_from(sorted(COVERED_COLUMNS)), data=st.data())
+def test_any_single_field_change_of_a_covered_row_is_named_by_verify(
+    upgraded_release: Path, tmp_path: Path, table: str, data: st.DataObject
+) -> None:
+    import shutil
+
+    from moralbank.reports.records import check_records
+    from moralbank.storage.db import open_engine, reading
+
+    key, columns = COVERED_COLUMNS[table]
+    column = data.draw(st.sampled_from(columns))
+    import tempfile
+
+    target = Path(tempfile.mkdtemp(dir=tmp_path)) / "village.db"  # a WAL beside it must not outlive the example
+    shutil.copy(upgraded_release, target)
+    with sqlite3.connect(target) as conn:
+        keys = [row[0] for row in conn.execute(f"SELECT {key} FROM {table} ORDER BY {key}")]
+        chosen = data.draw(st.sampled_from(keys))
+        (before,) = conn.execute(f"SELECT {column} FROM {table} WHERE {key} = ?", (chosen,)).fetchone()
+    after: object = (before + 1) if isinstance(before, int) else 7 if before is None else str(before) + "改"
+    if column in ("veto", "consent_board"):
+        after = 1 - int(before)
+    attack(str(target), f"UPDATE {table} SET {column} = {after!r} WHERE {key} = {chosen!r}")
+    engine = open_engine(str(target))
+    with reading(engine) as session:
+        findings = check_records(session.connection()).findings
+    engine.dispose()
+    shutil.rmtree(target.parent)
+    ref = f"{chosen}" if table != "board" else None
+    named = [f for f in findings if f.key == "records.changed" and f.params["kind"] == table]
+    assert named, findings
+    assert column in named[0].params["fields"].split(", ")
+    if ref is not None:
+        assert named[0].params["ref"] == ref
