@@ -159,7 +159,7 @@ def test_two_households_with_one_id_number_are_refused_by_the_index(town: list[d
         "code, village, head_name, id_number, phone, members, grid, address, consent_board, consent_bank, registered_on"
     )
     copy = f"SELECT 'NL777', village, head_name, id_number, phone, members, grid, address, 0, 0, registered_on FROM household WHERE code = '{HOUSEHOLD_CODES[0]}'"
-    with pytest.raises(DBAPIError, match="(?i)unique|REPLACE refused"), engine.begin() as conn:
+    with pytest.raises(DBAPIError, match=r"(?i)unique|REPLACE refused"), engine.begin() as conn:
         conn.execute(text(f"INSERT INTO household ({columns}) {copy}"))
 
 

@@ -8,7 +8,7 @@ from typing import Any
 from sqlmodel import Session, col, select
 
 from moralbank.domain import clock
-from moralbank.domain.identity import has_personal_number, phone_problem
+from moralbank.domain.identity import has_personal_number, mask_phone, phone_problem
 from moralbank.domain.limits import text_problem
 from moralbank.errors import InputError, Refused, RowProblem, SheetError
 from moralbank.services.register import get_household
@@ -87,8 +87,6 @@ class HistoryRow:
 
 
 def _shown(name: str, value: object) -> str:
-    from moralbank.domain.identity import mask_phone
-
     return mask_phone(str(value)) if name == "phone" else str(value)
 
 
