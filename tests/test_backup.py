@@ -58,7 +58,7 @@ def test_a_backup_is_a_verified_single_file_with_the_checkpoints(ledger: Path, t
     assert done.path == out and done.entries == 579
     with reading(open_engine(str(ledger))) as session:
         assert done.checkpoints == checkpoints(session)
-    assert [(c.village, c.seq) for c in done.checkpoints] == [("BG", 158), ("NL", 203), ("XY", 218)]
+    assert [(c.village, c.seq) for c in done.checkpoints] == [("*", 0), ("BG", 158), ("NL", 203), ("XY", 218)]
     assert sorted(p.name for p in out.parent.iterdir()) == ["village-20261201.db"]  # no -wal or -shm beside it
     assert _chains(out) == _chains(ledger)
     with sqlite3.connect(out) as copy:

@@ -91,7 +91,7 @@ def test_a_signed_checkpoint_catches_a_fully_rehashed_forgery(run: Run, office: 
     body = json.loads(signed.read_text(encoding="utf-8"))
     assert body["format"] == "moralbank-checkpoint/1" and len(body["signature"]) == 88
     assert [h["village"] for h in body["heads"]] == sorted(h["village"] for h in body["heads"])
-    assert set(body["heads"][0]) == {"village", "seq", "hash", "stock_seq", "stock_hash"}
+    assert set(body["heads"][0]) == {"village", "seq", "hash", "stock_seq", "stock_hash", "records_seq", "records_hash"}
     intact = ok(run("verify", "--checkpoint", str(signed), "--public-key", str(office["pub"])))
     assert intact.startswith(f"The checkpoint file {signed} has a valid signature (key ")
     village, seq = forge_and_rehash(office["db"])

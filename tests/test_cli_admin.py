@@ -68,7 +68,7 @@ def test_backup_of_a_live_file_verifies_and_prints_its_checkpoints(old_file: Pat
     result = call_cli("--db", str(old_file), "--lang", "en", "backup", "--out", str(stick), "--format", "json")
     assert result.exit_code == 0, result.output
     marks = json.loads(result.stdout)
-    assert [m["village"] for m in marks] == ["BG", "NL", "XY"] and sum(m["seq"] for m in marks) == 579
+    assert [m["village"] for m in marks] == ["*", "BG", "NL", "XY"] and sum(m["seq"] for m in marks) == 579
     shown = call_cli("--db", str(stick), "checkpoint", "--format", "json")
     assert json.loads(shown.stdout) == marks  # the copy is the ledger, to the hash
     again = call_cli("--db", str(old_file), "--lang", "en", "backup", "--out", str(stick))

@@ -135,7 +135,7 @@ def test_two_imports_into_one_village_at_once(town: Run, engine: Engine, db_url:
     with reading(engine) as session:
         keys = session.execute(text("SELECT operator, COUNT(DISTINCT idem_key) FROM entry GROUP BY operator")).all()
     assert sorted(keys) == [("乙", 300), ("甲", 300)]
-    assert ok(town("verify")) == (
+    assert ok(town("verify")).startswith(
         "Ledger intact: 1 village(s), 600 entries; chains and checkpoints match; balances sum to zero.\n"
     )
 

@@ -19,7 +19,8 @@ from moralbank.reports.passbook import balance
 from moralbank.reports.registry import household_rows
 from moralbank.services import copy
 from moralbank.services.demo import load_demo
-from moralbank.storage.db import open_engine, reading
+from moralbank.storage.db import open_engine, reading, writing
+from moralbank.storage.records import cover
 from moralbank.storage.roles import tables
 from moralbank.storage.schema import apply_schema
 from tests.clock import freeze_today
@@ -59,6 +60,10 @@ def village_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
                 f"INSERT INTO export_log ({EXPORT_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 (*row, f"credit-{n}.csv", f"{n:064x}", "ab" * 32, "key-1"),
             )
+    engine = open_engine(str(path))
+    with writing(engine) as session:  # recorded as the export log's writer records them
+        cover(session, "export_log", [1, 2])
+    engine.dispose()
     return path
 
 
@@ -172,7 +177,7 @@ def test_copy_refuses_a_key_another_village_already_used(village_file: Path, db_
     assert refused.exit_code == 1
     assert f"Key “{key}” of village {village} is already used on the target by village QQ" in refused.output
     with reading(open_engine(db_url)) as session:
-        assert [c.village for c in checkpoints(session)] == ["QQ"]
+        assert [c.village for c in checkpoints(session) if c.seq] == ["QQ"]  # "*" holds county records only
 
 
 def test_copy_explains_bad_arguments(tmp_path: Path, db_url: str, village_file: Path) -> None:

@@ -136,8 +136,13 @@ def test_raw_sql_cannot_rewrite_standards_or_resolutions(ledger_file: str) -> No
 def test_an_intact_ledger_verifies(ledger_file: str, run: Run) -> None:
     assert ok(run("verify")) == (
         "Ledger intact: 2 village(s), 6 entries; chains and checkpoints match; balances sum to zero.\n"
+        "22 record(s) (resolutions, standards, the register and its changes, consent, boards, the export log) "
+        "match the database.\n"
     )
-    assert ok(run("verify", lang="zh")) == "账本完整：2 个村、6 条记录，哈希链与检查点均无误，余额合计为零。\n"
+    assert ok(run("verify", lang="zh")) == (
+        "账本完整：2 个村、6 条记录，哈希链与检查点均无误，余额合计为零。\n"
+        "记录 22 条（决议、标准、登记及变更、同意、榜单、导出日志），均与数据库一致。\n"
+    )
 
 
 def test_one_byte_flipped_in_the_file(ledger_file: str, run: Run) -> None:
@@ -230,7 +235,8 @@ def test_a_forged_append_is_detected(ledger_file: str, run: Run) -> None:
 def test_the_tail_cut_is_caught_against_a_saved_checkpoint(ledger_file: str, run: Run, tmp_path: Path) -> None:
     saved = tmp_path / "checkpoint.json"
     saved.write_text(ok(run("checkpoint", "--format", "json")), encoding="utf-8")
-    assert [(c["village"], c["seq"]) for c in json.loads(saved.read_text(encoding="utf-8"))] == [("BG", 1), ("NL", 5)]
+    marks = [(c["village"], c["seq"]) for c in json.loads(saved.read_text(encoding="utf-8"))]
+    assert marks == [("*", 0), ("BG", 1), ("NL", 5)]  # "*": the county-wide records' head, no entries
     assert ok(run("verify", "--checkpoint", str(saved))).startswith("Ledger intact")
     tamper(ledger_file, "DELETE FROM entry WHERE village = 'NL' AND seq >= 4")
     # What is left is a consistent, shorter chain: only the saved checkpoint shows the cut.
@@ -271,13 +277,20 @@ def test_a_bad_checkpoint_file_is_refused(ledger_file: str, run: Run, tmp_path: 
 def test_checkpoint_formats(ledger_file: str, run: Run) -> None:
     with sqlite3.connect(ledger_file) as conn:
         heads = conn.execute("SELECT village, seq, hash FROM entry WHERE id IN (1, 6) ORDER BY village").fetchall()
-    assert [tuple(c.values())[:3] for c in json.loads(ok(run("checkpoint", "-f", "json")))] == heads
-    genesis = "0" * 64  # no stock chains here
-    assert ok(run("checkpoint", "-f", "csv")) == "village,seq,hash,stock_seq,stock_hash\n" + "".join(
-        f"{v},{s},{h},0,{genesis}\n" for v, s, h in heads
+        records = dict(
+            conn.execute(
+                "SELECT scope, hash FROM record r WHERE seq = (SELECT MAX(seq) FROM record WHERE scope = r.scope)"
+            ).fetchall()
+        )
+        counts = dict(conn.execute("SELECT scope, COUNT(*) FROM record GROUP BY scope").fetchall())
+    genesis = "0" * 64  # no stock chains here; the county's records ("*") have no entries
+    rows = [("*", 0, genesis), *heads]
+    assert [tuple(c.values())[:3] for c in json.loads(ok(run("checkpoint", "-f", "json")))] == rows
+    assert ok(run("checkpoint", "-f", "csv")) == "village,seq,hash,stock_seq,stock_hash,records_seq,records_hash\n" + (
+        "".join(f"{v},{s},{h},0,{genesis},{counts[v]},{records[v]}\n" for v, s, h in rows)
     )
     table = ok(run("checkpoint", lang="zh"))
-    assert "哈希" in table and heads[1][2] in table
+    assert "哈希" in table and heads[1][2][:6] in table  # a narrow terminal folds the long hashes
 
 
 @pytest.mark.parametrize("fmt", ["csv", "yaml"])

@@ -196,7 +196,8 @@ def test_snapshot_tampering_is_detected(published: Run, town: Engine) -> None:
     # Someone "unmasks" a household that did not consent to be named.
     _unguarded(town, "board", "UPDATE board SET snapshot = REPLACE(snapshot, '徐**', '徐光成')")
     problems = _problems(published)
-    assert [(p["board"], p["problem"]) for p in problems] == [(1, "board.snapshot_altered")]
+    assert [(p["board"], p["problem"]) for p in problems] == [(1, "board.snapshot_altered"), (None, "records.changed")]
+    assert problems[1]["message"] == "board DZ:2026-10 differs from its record (altered): snapshot"
 
 
 def test_verify_report_counts_boards(published: Run, town: Engine) -> None:

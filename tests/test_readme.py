@@ -106,3 +106,19 @@ def test_the_upgrade_and_backup_commands_run_as_written(
     blocks = section_blocks("Keeping the ledger for years: upgrades, backups and the village's clock")
     assert [run_block(run, block, folder) for block in blocks] == [3, 1]
     assert (folder / "demo-2026-12.db").is_file()
+
+
+def test_the_register_and_consent_commands_run_as_written(
+    run: Run, folder: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    freeze_today(monkeypatch, date(2026, 12, 1))
+    outputs: list[str] = []
+    (block,) = section_blocks("The register's history, consent, and what verify checks")
+    assert run_block(run, block, folder, outputs) == 7
+    consent = json.loads(outputs[5])
+    assert [(c["recipient"], c["action"]) for c in consent] == [
+        ("board", "grant"),
+        ("bank:*", "grant"),
+        ("bank:高密农商银行", "withdraw"),
+    ]
+    assert outputs[-1].startswith("Ledger intact")

@@ -170,12 +170,13 @@ def test_household_sheet_imports_and_counts(town: Run, tmp_path: Path, engine: E
     assert [(v["code"], v["households"]) for v in villages] == [("BG", 2), ("NL", 4)]
     listed = json.loads(ok(town("household", "list", "--village", "BG", "-f", "json")))
     assert [(h["code"], h["village"]) for h in listed] == [("BG001", "BG"), ("BG002", "BG")]
-    again = failed(town("import", "households", households_sheet(tmp_path, rows[:2], "again.csv")))
-    assert again.splitlines()[1:] == [
-        "  row 2, field code: household NL001 already exists",
+    # A sheet imported again reports the households it already registered as they are (issue 10).
+    again = ok(town("import", "households", households_sheet(tmp_path, rows[:2], "again.csv")))
+    assert again == "0 household(s) imported.\n2 household(s) already registered as the sheet says: left as they are.\n"
+    taken = rows[0] | {"code": "NL009"}
+    refused = failed(town("import", "households", households_sheet(tmp_path, [taken], "taken.csv")))
+    assert refused.splitlines()[1:] == [
         "  row 2, field id_number: this ID number is already registered to another household",
-        "  row 3, field code: household NL002 already exists",
-        "  row 3, field id_number: this ID number is already registered to another household",
     ]
 
 

@@ -49,6 +49,7 @@ def test_json_carries_the_counts_and_each_problem_with_key_and_message() -> None
         "villages": 1,
         "entries": 9,
         "boards": 0,
+        "records": 0,
         "problems": [
             {
                 "village": "DZ",

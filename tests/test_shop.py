@@ -374,7 +374,7 @@ def test_a_saved_checkpoint_catches_a_cut_stock_tail(shop: Run, engine: Engine, 
     saved = tmp_path / "heads.json"
     saved.write_text(ok(shop("checkpoint", "-f", "json")), encoding="utf-8")
     heads = json.loads(saved.read_text(encoding="utf-8"))
-    assert [(h["village"], h["stock_seq"]) for h in heads] == [("BG", 0), ("NL", 3)]
+    assert [(h["village"], h["stock_seq"]) for h in heads] == [("*", 0), ("BG", 0), ("NL", 3)]
     old_style = tmp_path / "old.json"  # a file saved before the stock chains: ledger heads only
     old_style.write_text(json.dumps([{k: h[k] for k in ("village", "seq", "hash")} for h in heads]), encoding="utf-8")
     assert "3 stock movement(s)" in ok(shop("verify", "--checkpoint", str(old_style)))

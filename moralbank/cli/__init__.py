@@ -45,7 +45,7 @@ def main_options(
 # credit) and administration last.
 GROUPS = tuple(
     import_module(f"moralbank.cli.{name}")
-    for name in ("register", "standards", "ledger", "shop", "publication", "credit", "operators", "admin")
+    for name in ("register", "consent", "standards", "ledger", "shop", "publication", "credit", "operators", "admin")
 )
 
 

@@ -136,7 +136,6 @@ def household_add(
     from moralbank.services.register import add_household
     from moralbank.storage.db import retrying
 
-    operator(ctx)
     row = {
         "code": code,
         "village": village,
@@ -149,7 +148,8 @@ def household_add(
         "consent_board": consent_board,
         "consent_bank": consent_bank,
     }
-    retrying(engine(ctx), lambda session: add_household(session, row=row, today=today(ctx).isoformat()))
+    who = operator(ctx)
+    retrying(engine(ctx), lambda session: add_household(session, row=row, today=today(ctx).isoformat(), operator=who))
     say(ctx, "household.added", code=code)
 
 
@@ -173,12 +173,12 @@ def household_list(
 
 @household_app.command("find", help=h("help.household_find"))
 def household_find(ctx: typer.Context, wanted: str, village: VillageFilterOpt = None, fmt: FormatOpt = "table") -> None:
-    from moralbank.reports.registry import household_row
+    from moralbank.reports.registry import shown_households
     from moralbank.services.codes import find_households
     from moralbank.storage.db import reading
 
     with reading(engine(ctx)) as session:
-        show(ctx, [household_row(h) for h in find_households(session, wanted, village)], fmt)
+        show(ctx, shown_households(session, find_households(session, wanted, village)), fmt)
 
 
 @household_app.command("show", help=h("help.household_show"))
@@ -216,7 +216,7 @@ def import_households(ctx: typer.Context, file: Path, sheet_name: SheetOpt = Non
     source = SheetFile.of(file, "households")
     label = text("progress.checking", settings(ctx).lang, source=sheet.source)
     with progress_bar(label, len(sheet.rows)) as advance:
-        count = retrying(
+        done = retrying(
             engine(ctx),
             lambda session: take_households(
                 session,
@@ -228,7 +228,9 @@ def import_households(ctx: typer.Context, file: Path, sheet_name: SheetOpt = Non
                 progress=advance,
             ),
         )
-    say(ctx, "households.imported", count=count)
+    say(ctx, "households.imported", count=done.added)
+    if done.unchanged:
+        say(ctx, "households.unchanged", count=done.unchanged)
 
 
 @import_app.command("list", help=h("help.import_list"))
@@ -241,3 +243,61 @@ def import_list(ctx: typer.Context, fmt: FormatOpt = "table") -> None:
     if fmt == "table":  # people read local times; JSON and CSV keep the stored UTC
         rows = [replace(row, imported_at=local_time(row.imported_at, settings(ctx).tz)) for row in rows]
     show(ctx, rows, fmt)
+
+
+# --- the register keeps its history (issue 10) ---
+
+
+@household_app.command("set", help=h("help.household_set"))
+def household_set(
+    ctx: typer.Context,
+    code: Annotated[str, typer.Argument(help=h("help.household_code"))],
+    reason: Annotated[str, typer.Option("--reason", help=h("help.change_reason"))],
+    head_name: Annotated[str | None, typer.Option("--head-name", help=h("help.set_head_name"))] = None,
+    members: Annotated[str | None, typer.Option("--members", help=h("help.set_members"))] = None,
+    phone: Annotated[str | None, typer.Option("--phone", help=h("help.set_phone"))] = None,
+    grid: Annotated[str | None, typer.Option("--grid", help=h("help.set_grid"))] = None,
+    address: Annotated[str | None, typer.Option("--address", help=h("help.set_address"))] = None,
+) -> None:
+    from moralbank.services.household_changes import change_household
+    from moralbank.storage.db import retrying
+
+    who = operator(ctx)
+    changes = {"head_name": head_name, "members": members, "phone": phone, "grid": grid, "address": address}
+    retrying(
+        engine(ctx),
+        lambda session: change_household(session, code=code, changes=changes, reason=reason, operator=who),
+    )
+    say(ctx, "household.changed", code=code)
+
+
+@household_app.command("history", help=h("help.household_history"))
+def household_history(
+    ctx: typer.Context,
+    code: Annotated[str, typer.Argument(help=h("help.household_code"))],
+    fmt: FormatOpt = "table",
+) -> None:
+    from moralbank.services.household_changes import history
+    from moralbank.storage.db import reading
+
+    with reading(engine(ctx)) as session:
+        rows = history(session, code=code)
+    if fmt == "table":  # people read local times; JSON and CSV keep the stored UTC
+        rows = [replace(row, at=local_time(row.at, settings(ctx).tz)) if "T" in row.at else row for row in rows]
+    show(ctx, rows, fmt)
+
+
+@household_app.command("move", help=h("help.household_move"))
+def household_move(
+    ctx: typer.Context,
+    code: Annotated[str, typer.Argument(help=h("help.household_code"))],
+    to: Annotated[str, typer.Option("--to", help=h("help.move_to"))],
+    reason: Annotated[str, typer.Option("--reason", help=h("help.change_reason"))],
+) -> None:
+    from moralbank.services.household_changes import refuse_move
+    from moralbank.storage.db import reading
+
+    operator(ctx)
+    del reason  # asked for now, so that the command reads the same once moves are recorded
+    with reading(engine(ctx)) as session:
+        refuse_move(session, code=code, to=to)

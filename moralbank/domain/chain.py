@@ -81,9 +81,11 @@ class Checkpoint:
 
 @dataclass(frozen=True)
 class Head:
-    """What ``checkpoint`` and ``backup`` save of a village: its ledger chain's head and its stock chain's.
+    """What ``checkpoint`` and ``backup`` save of a village: its ledger, stock and records chains' heads.
 
-    A chain without links has seq 0 and the genesis hash; a saved file without stock heads reads so.
+    A chain without links has seq 0 and the genesis hash; a saved file without stock or records
+    heads reads so. County-wide records (scope "*") are saved as a head of village "*" whose
+    ledger and stock chains are empty.
     """
 
     village: str
@@ -91,3 +93,5 @@ class Head:
     hash: str
     stock_seq: int = 0
     stock_hash: str = GENESIS
+    records_seq: int = 0
+    records_hash: str = GENESIS

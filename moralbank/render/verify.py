@@ -5,13 +5,16 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from moralbank.messages import text
+from moralbank.messages import MESSAGES, text
 from moralbank.reports.integrity import Problem, VerifyReport
 
 
 def problem_text(problem: Problem, lang: str) -> str:
     """One problem in words, naming the board, the village and entry, or the whole ledger it concerns."""
-    reason = text(problem.key, lang, **problem.params)
+    params = problem.params
+    if problem.key.startswith("records.") and f"record_kind.{params.get('kind')}" in MESSAGES:
+        params = params | {"kind": text(f"record_kind.{params['kind']}", lang)}
+    reason = text(problem.key, lang, **params)
     if problem.board is not None:
         month = problem.params["month"]
         return text(
@@ -38,6 +41,7 @@ def verify_document(report: VerifyReport, lang: str) -> dict[str, Any]:
         for p in report.problems
     ]
     counts = {"villages": report.villages, "entries": report.entries, "boards": report.boards}
+    counts["records"] = report.records
     return {"ok": report.ok, **counts, "problems": problems}
 
 
@@ -52,7 +56,8 @@ def verify_lines(report: VerifyReport, lang: str) -> list[str]:
         lines = [text("verify.ok", lang, villages=report.villages, entries=report.entries)]
         lines += [text("verify.boards_ok", lang, count=report.boards)] if report.boards else []
         stock = text("verify.stock_ok", lang, villages=report.stock_chains, count=report.movements)
-        return lines + ([stock] if report.movements else [])
+        lines += [stock] if report.movements else []
+        return lines + ([text("verify.records_ok", lang, count=report.records)] if report.records else [])
     return [text("verify.failed", lang, count=len(report.problems))] + [
         "  " + problem_text(p, lang) for p in report.problems
     ]

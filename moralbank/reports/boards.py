@@ -25,6 +25,7 @@ from moralbank.domain.boards import (
 )
 from moralbank.domain.dates import month_bounds
 from moralbank.errors import IntegrityError, NotFound
+from moralbank.services.consent import BOARD_CONSENT_SQL as BOARD_CONSENT
 from moralbank.services.ledger import chain_head, chain_heads
 from moralbank.services.register import get_village
 from moralbank.storage.models import Board as BoardTable
@@ -53,16 +54,16 @@ def _deductions(lo: str, hi: str) -> str:
 # Summed over the covering index entry_village_month (village, booked_on, household, earned), or
 # entry_month for the county.
 _STANDINGS = """
-SELECT m.household, h.head_name, h.consent_board, h.village, m.points
+SELECT m.household, h.head_name, {board_consent}, h.village, m.points
 FROM ({gains}) m
-JOIN household h ON h.code = m.household
+JOIN household_current h ON h.code = m.household
 ORDER BY m.points DESC, m.household
 """
 
 _DEDUCTIONS = f"""
-SELECT e.household, h.head_name, h.consent_board, h.village, e.earned, COALESCE(s.title, '')
+SELECT e.household, h.head_name, {{board_consent}}, h.village, e.earned, COALESCE(s.title, '')
 FROM entry e
-JOIN household h ON h.code = e.household
+JOIN household_current h ON h.code = e.household
 LEFT JOIN standard s ON s.id = e.standard_id
 WHERE e.village IN ({{villages}}) AND {_deductions(":lo", ":hi")}
 ORDER BY e.household, e.seq
@@ -82,7 +83,7 @@ def standings(session: Session, *, month: str, village: str | None = None) -> li
         where, params["v"] = "e.village = :v AND", village
     gains = _gains(keys="", source="entry e", where=where, lo=":lo", hi=":hi")
     # fetchall in one call: iterating a result fetches row by row, which a county's month feels.
-    rows = session.execute(text(_STANDINGS.format(gains=gains)), params).all()
+    rows = session.execute(text(_STANDINGS.format(gains=gains, board_consent=BOARD_CONSENT)), params).all()
     return [Standing(code, shown_name(name, bool(consent)), v, int(points)) for code, name, consent, v, points in rows]
 
 
@@ -95,7 +96,7 @@ def black_list(session: Session, *, month: str, villages: list[str]) -> list[Bla
     found: dict[str, list[Any]] = {}
     items: dict[str, list[str]] = defaultdict(list)
     for code, name, consent, village, earned, title in session.execute(
-        text(_DEDUCTIONS.format(villages=names)), params
+        text(_DEDUCTIONS.format(villages=names, board_consent=BOARD_CONSENT)), params
     ):
         row = found.setdefault(code, [shown_name(name, bool(consent)), village, 0, 0])
         row[2] += int(earned)

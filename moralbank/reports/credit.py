@@ -21,6 +21,7 @@ from moralbank.domain.credit_policy import (
 )
 from moralbank.domain.identity import mask_id
 from moralbank.reports.bank_results import BankFigures, Standing, standings
+from moralbank.services.consent import BANK, EVERY_BANK, Recipient, consenting
 from moralbank.services.register import get_household, get_village
 from moralbank.storage.models import ExportLog, Village
 from moralbank.storage.predicates import standing_deduction
@@ -40,7 +41,7 @@ GROUP BY household
 
 _HOUSEHOLDS = """
 SELECT h.code, h.village, h.head_name, h.registered_on, h.consent_bank, {id_number}, p.points, p.counted, p.first_booked
-FROM household h LEFT JOIN ({points}) p ON p.household = h.code
+FROM household_current h LEFT JOIN ({points}) p ON p.household = h.code
 {where}
 ORDER BY h.code
 """
@@ -456,13 +457,16 @@ class BankRow:
     policy_hash: str
 
 
-def bank_rows(session: Session, policy: CreditPolicy, *, as_of: date, full_id: bool = False) -> Iterator[BankRow]:
-    """Rated households that consented to sharing with banks, streamed in household order."""
+def bank_rows(
+    session: Session, policy: CreditPolicy, *, as_of: date, full_id: bool = False, bank: str = EVERY_BANK
+) -> Iterator[BankRow]:
+    """Rated households whose consent for ``bank`` (or for every bank) is in force on ``as_of``, in household order."""
     on = as_of.isoformat()
+    allowed = consenting(session, Recipient(BANK, bank), on)
     names = dict(session.exec(select(Village.code, Village.name)).all())  # the village by name beside its code
     for facts in _facts(session, policy, as_of, with_id=True):
         r = facts.rating
-        if r.tier is None or r.valid_until is None or not facts.consent_bank:
+        if r.tier is None or r.valid_until is None or r.household not in allowed:
             continue
         shown = facts.id_number if full_id else mask_id(facts.id_number)
         place = names.get(r.village, "")

@@ -18,6 +18,7 @@ from moralbank.domain.chain import Checkpoint as Checkpoint  # re-exported: repo
 from moralbank.domain.chain import Head as Head  # re-exported: a saved checkpoint file reads into it
 from moralbank.domain.shop import MOVEMENT_FIELDS, movement_hash
 from moralbank.reports.boards import ledger_tallies, published_batch, read_snapshot
+from moralbank.reports.records import check_records
 from moralbank.storage.db import is_postgresql
 from moralbank.storage.models import Board
 
@@ -44,6 +45,7 @@ class VerifyReport:
     boards: int = 0
     movements: int = 0  # stock movements of the points supermarket
     stock_chains: int = 0  # villages with a stock chain
+    records: int = 0  # records of resolutions, standards, the register, consent, boards and exports
 
     @property
     def ok(self) -> bool:
@@ -162,14 +164,31 @@ def verify(session: Session, *, saved: Sequence[Checkpoint | Head] | None = None
     report.problems += found
     report.stock_chains, report.movements, found = stock_problems(session)
     report.problems += found
+    report.records, found = record_problems(session, [p for p in saved or [] if isinstance(p, Head)])
+    report.problems += found
     return report
+
+
+def record_problems(session: Session, saved: Sequence[Head]) -> tuple[int, list[Problem]]:
+    """Check the records chains and every covered row against its record, then saved records heads."""
+    check = check_records(session.connection())
+    problems = [Problem("", None, None, f.key, {"scope": f.scope} | f.params) for f in check.findings]
+    query = text("SELECT hash FROM record WHERE scope = :s AND seq = :q")
+    for point in saved:
+        if point.records_seq <= 0:
+            continue
+        row = session.execute(query, {"s": point.village, "q": point.records_seq}).first()
+        if row is None or row[0] != point.records_hash:
+            key = "records.truncated" if row is None else "records.checkpoint_mismatch"
+            problems.append(Problem("", None, None, key, {"scope": point.village, "seq": point.records_seq}))
+    return check.records, problems
 
 
 def _checkpoint_problems(session: Session, saved: Sequence[Checkpoint | Head]) -> list[Problem]:
     problems = []
     query = text("SELECT id, hash FROM entry WHERE village = :v AND seq = :s")
     for point in saved:
-        if point.seq <= 0:  # an empty chain's head (a village with stock movements only) vouches for nothing
+        if point.seq <= 0:  # an empty chain (or the county's records alone): no entry to find
             continue
         row = session.execute(query, {"v": point.village, "s": point.seq}).first()
         if row is None:

@@ -7,9 +7,10 @@ from dataclasses import dataclass
 from sqlmodel import Session, col, select
 
 from moralbank.domain.boards import shown_name
+from moralbank.services.consent import BOARD, Recipient, in_force
 from moralbank.services.proposals import last_day, pending
 from moralbank.services.register import get_village
-from moralbank.storage.models import Household
+from moralbank.storage.models import CurrentHousehold
 
 
 @dataclass(frozen=True)
@@ -51,8 +52,9 @@ def notice(session: Session, *, village: str, posted_on: str) -> Notice:
     place = get_village(session, village)
     waiting = pending(session, village=village)
     codes = sorted({p.entry.household for p in waiting})
-    query = select(Household.code, Household.head_name, Household.consent_board).where(col(Household.code).in_(codes))
-    names = {code: shown_name(name, bool(consent)) for code, name, consent in session.exec(query).all()}
+    query = select(CurrentHousehold.code, CurrentHousehold.head_name).where(col(CurrentHousehold.code).in_(codes))
+    consent = in_force(session, codes, Recipient(BOARD), posted_on)  # posted in public: board consent that day
+    names = {code: shown_name(name, consent.get(code, False)) for code, name in session.exec(query).all()}
     rows = []
     for p in waiting:
         entry, std = p.entry, p.standard

@@ -7,9 +7,10 @@ from dataclasses import dataclass
 from sqlmodel import Session, col, select
 
 from moralbank.domain.identity import mask_id, mask_phone
+from moralbank.services.consent import BANK, BOARD, EVERY_BANK, Recipient, in_force
 from moralbank.services.register import get_household, households_of
 from moralbank.services.standards import standards_as_of
-from moralbank.storage.models import Household, Village
+from moralbank.storage.models import CurrentHousehold, Village
 
 
 @dataclass(frozen=True)
@@ -59,14 +60,15 @@ class StandardRow:
 def village_rows(session: Session) -> list[VillageRow]:
     """Every village with its household count, in code order."""
     counts: dict[str, int] = {}
-    for village in session.exec(select(Household.village)).all():
+    for village in session.exec(select(CurrentHousehold.village)).all():
         counts[village] = counts.get(village, 0) + 1
     villages = session.exec(select(Village).order_by(col(Village.code))).all()
     return [VillageRow(v.code, v.name, v.town, v.county, counts.get(v.code, 0)) for v in villages]
 
 
-def household_row(household: Household) -> HouseholdRow:
-    """The shown form of a household."""
+def household_row(household: CurrentHousehold, consent: tuple[bool, bool] | None = None) -> HouseholdRow:
+    """The shown form of a household; ``consent`` (board, every bank) as recorded now, else as registered."""
+    board, bank = consent if consent is not None else (bool(household.consent_board), bool(household.consent_bank))
     return HouseholdRow(
         household.code,
         household.village,
@@ -76,19 +78,31 @@ def household_row(household: Household) -> HouseholdRow:
         household.members,
         household.grid,
         household.address,
-        bool(household.consent_board),
-        bool(household.consent_bank),
+        board,
+        bank,
     )
+
+
+# The consent columns show the latest consent recorded (any date), as the sheet's columns mean it.
+_LATEST_RECORDED = "9999-12-31"
+
+
+def shown_households(session: Session, households: list[CurrentHousehold]) -> list[HouseholdRow]:
+    """Households as rows, their consent columns from the consent records (board; every bank)."""
+    codes = [h.code for h in households]
+    board = in_force(session, codes, Recipient(BOARD), _LATEST_RECORDED)
+    bank = in_force(session, codes, Recipient(BANK, EVERY_BANK), _LATEST_RECORDED, exact=True)
+    return [household_row(h, (board.get(h.code, False), bank.get(h.code, False))) for h in households]
 
 
 def household_rows(session: Session, *, village: str | None = None) -> list[HouseholdRow]:
     """Households of one village or all, masked, in code order."""
-    return [household_row(h) for h in households_of(session, village)]
+    return shown_households(session, households_of(session, village))
 
 
 def household_detail(session: Session, *, code: str) -> HouseholdRow:
     """One household, masked."""
-    return household_row(get_household(session, code))
+    return shown_households(session, [get_household(session, code)])[0]
 
 
 def standard_rows(session: Session, *, as_of: str | None = None) -> list[StandardRow]:

@@ -13,7 +13,7 @@ from moralbank.reports.boards import black_list, standings
 from moralbank.services.policy import policy_of
 from moralbank.services.register import get_village
 from moralbank.services.year import check_year
-from moralbank.storage.models import Household
+from moralbank.storage.models import CurrentHousehold
 
 
 @dataclass(frozen=True)
@@ -96,8 +96,8 @@ def year_report(session: Session, *, village: str, year: int) -> YearReport:
     titles = policy_of(session, village).star_titles
     categories = sorted({c for s in sums.values() for c, points in s.categories.items() if c})
     rows = []
-    query = select(Household.code, Household.head_name).where(Household.village == village)
-    for code, name in session.exec(query.order_by(col(Household.code))).all():
+    query = select(CurrentHousehold.code, CurrentHousehold.head_name).where(CurrentHousehold.village == village)
+    for code, name in session.exec(query.order_by(col(CurrentHousehold.code))).all():
         s = sums[code]
         by_category = {c: s.categories.get(c, 0) for c in categories}
         rows.append(

@@ -10,7 +10,7 @@ from collections.abc import Iterable
 from sqlmodel import Session, col, func, select
 
 from moralbank.errors import InputError, RowProblem
-from moralbank.storage.models import Household
+from moralbank.storage.models import CurrentHousehold, Household
 
 _DIGITS = re.compile(r"\d+")
 
@@ -87,21 +87,21 @@ def all_household_codes(session: Session) -> list[str]:
     return list(session.exec(select(Household.code).order_by(col(Household.code))).all())
 
 
-def find_households(session: Session, wanted: str, village: str | None = None) -> list[Household]:
-    """Households whose code, head name, grid or address contains ``wanted`` (codes regardless of case)."""
+def find_households(session: Session, wanted: str, village: str | None = None) -> list[CurrentHousehold]:
+    """CurrentHouseholds whose code, head name, grid or address contains ``wanted`` (codes regardless of case)."""
     needle = wanted.strip()
     if not needle:
         return []
     pattern = "%" + needle.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
-    query = select(Household).where(
-        func.upper(Household.code).like(pattern.upper(), escape="\\")
-        | col(Household.head_name).like(pattern, escape="\\")
-        | col(Household.grid).like(pattern, escape="\\")
-        | col(Household.address).like(pattern, escape="\\")
+    query = select(CurrentHousehold).where(
+        func.upper(CurrentHousehold.code).like(pattern.upper(), escape="\\")
+        | col(CurrentHousehold.head_name).like(pattern, escape="\\")
+        | col(CurrentHousehold.grid).like(pattern, escape="\\")
+        | col(CurrentHousehold.address).like(pattern, escape="\\")
     )
     if village:
-        query = query.where(Household.village == village)
-    return list(session.exec(query.order_by(col(Household.code))).all())
+        query = query.where(CurrentHousehold.village == village)
+    return list(session.exec(query.order_by(col(CurrentHousehold.code))).all())
 
 
 def household_code(session: Session, wanted: str, village: str | None = None) -> str:
@@ -115,10 +115,10 @@ def household_code(session: Session, wanted: str, village: str | None = None) ->
         return typed
     if (other := household_codes_by_case(session, {typed}).get(typed)) is not None:
         return other
-    query = select(Household.code).where(Household.head_name == wanted.strip())
+    query = select(CurrentHousehold.code).where(CurrentHousehold.head_name == wanted.strip())
     if village:
-        query = query.where(Household.village == village)
-    found = list(session.exec(query.order_by(col(Household.code))).all())
+        query = query.where(CurrentHousehold.village == village)
+    found = list(session.exec(query.order_by(col(CurrentHousehold.code))).all())
     if len(found) == 1:
         return found[0]
     if found:

@@ -8,6 +8,7 @@ chain for a village has diverged from the source is refused, and so is any other
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -15,7 +16,7 @@ from typing import Any
 from sqlalchemy import Table, insert, text
 from sqlmodel import Session, SQLModel, col, select
 
-from moralbank.domain.chain import Checkpoint
+from moralbank.domain.chain import GENESIS, Checkpoint
 from moralbank.errors import Refused
 from moralbank.services.ledger import chain_heads
 from moralbank.storage.db import lock_village
@@ -23,10 +24,13 @@ from moralbank.storage.models import (
     BankImport,
     BankResult,
     Board,
+    Consent,
     Entry,
     ExportedRow,
     ExportLog,
     Household,
+    HouseholdChange,
+    Record,
     Resolution,
     SheetImport,
     ShopItem,
@@ -52,6 +56,9 @@ TABLES = (
     "export_row",
     "bank_import",
     "bank_result",
+    "record",
+    "household_change",
+    "consent",
 )
 
 # Tables each database keeps to itself: its schema's history, and who may write to it (a village
@@ -275,6 +282,9 @@ def copy_ledger(source: Session, target: Session, *, check: ChainCheck) -> Copie
     # The import log names entries by village and seq, which the copy keeps.
     _copy_keyed(source, target, SheetImport, ("imported_at", "file_sha256"))
     _copy_bank_answers(source, target)
+    _copy_keyed(source, target, HouseholdChange, _content(HouseholdChange))
+    _copy_keyed(source, target, Consent, _content(Consent))
+    copy_records(source, target)
     if (problem := check(target, source_heads)) is not None:
         raise Refused("copy.target_broken", village=problem[0] or "-", seq=problem[1] or "-")
     return copied
@@ -367,3 +377,61 @@ def _copy_bank_answers(source: Session, target: Session) -> None:
         ]
         if results:
             target.execute(insert(_table(BankResult)), results)
+
+
+# --- records (issue 10) ---
+
+_ID_KINDS: dict[str, type[SQLModel]] = {
+    "resolution": Resolution,
+    "household_change": HouseholdChange,
+    "consent": Consent,
+    "export_log": ExportLog,
+}
+
+
+def _content(model: type[SQLModel]) -> tuple[str, ...]:
+    return tuple(c.name for c in _table(model).columns if c.name != "id")
+
+
+def _target_ref(source: Session, target: Session, kind: str, ref: str) -> str:
+    """The reference of the same row in the target: natural keys are kept; ids are found by content."""
+    model = _ID_KINDS.get(kind)
+    if model is None:
+        return ref
+    table = _table(model)
+    row = source.execute(table.select().where(table.c.id == int(ref))).mappings().first()
+    if row is None:  # verify of the source would have said so; the copy refuses before this
+        raise Refused("copy.row_differs", table=kind, row=ref)
+    content = _without_id(dict(row))
+    there = target.execute(table.select().where(*(table.c[name] == value for name, value in content.items())))
+    found = there.mappings().first()
+    if found is None:
+        raise Refused("copy.row_differs", table=kind, row=ref)
+    return str(found["id"])
+
+
+def copy_records(source: Session, target: Session) -> int:
+    """The source's records the target lacks: a village's chain is copied exactly (same seq and hash)
+    when the target's chain ends where the source's record follows; otherwise (the county's "*"
+    records from several terminals) the record is appended to the target's own chain of that scope."""
+    from moralbank.storage.records import LiveRow, append_records
+
+    count = 0
+    query = text("SELECT scope, seq, kind, ref, body, recorded_at, prev_hash, hash FROM record ORDER BY scope, seq")
+    head = text("SELECT seq, hash FROM record WHERE scope = :s ORDER BY seq DESC LIMIT 1")
+    for scope, seq, kind, ref, body, recorded_at, prev_hash, digest in source.execute(query).all():
+        mine = _target_ref(source, target, kind, ref)
+        there = target.execute(text("SELECT body FROM record WHERE kind = :k AND ref = :r"), {"k": kind, "r": mine})
+        if (existing := there.first()) is not None:
+            if existing[0] != body:
+                raise Refused("copy.row_differs", table="record", row=f"{kind} {mine}")
+            continue
+        last = target.execute(head, {"s": scope}).first()
+        if (int(last[0]), str(last[1])) if last else (seq - 1, prev_hash) == (0, GENESIS):
+            values = {"scope": scope, "seq": seq, "kind": kind, "ref": mine, "body": body}
+            values |= {"recorded_at": recorded_at, "prev_hash": prev_hash, "hash": digest}
+            target.execute(insert(_table(Record)), [values])
+        else:
+            append_records(target.connection(), [LiveRow(kind, mine, scope, json.loads(body))])
+        count += 1
+    return count

@@ -11,6 +11,7 @@ from moralbank.domain.identity import mask_id
 from moralbank.services.register import now_utc
 from moralbank.services.signing import Manifest
 from moralbank.storage.models import ExportedRow, ExportLog
+from moralbank.storage.records import cover
 
 # (household, ID number as the list showed it, head's name), in the list's order.
 Listed = tuple[str, str, str]
@@ -57,4 +58,5 @@ def record_export(
     # SQLite's REPLACE guard and foreign-key checks; no index on household, nothing reads by it.
     for start in range(0, len(rows), 5000):
         session.execute(insert(ExportedRow.__table__), rows[start : start + 5000])  # type: ignore[attr-defined]
+    cover(session, "export_log", [record.id])
     return record.id

@@ -14,7 +14,7 @@ from moralbank.services.decisions import Decision
 from moralbank.services.imports import SheetFile, record_import, refuse_repeat
 from moralbank.services.ledger import checked_decisions, write_decisions
 from moralbank.services.proposals import PROPOSAL
-from moralbank.services.register import Progress, add_households, add_villages
+from moralbank.services.register import Progress, Registered, add_villages, register_households
 from moralbank.services.sheets import Sheet
 from moralbank.services.shop import Redeemed, Redemption, redeem_items
 from moralbank.storage.models import Entry, Standard, Village
@@ -138,13 +138,18 @@ def take_households(
     today: str,
     again: bool = False,
     progress: Progress | None = None,
-) -> int:
-    """Register a sheet's households and log the import; the same file again is refused unless ``again``."""
+) -> Registered:
+    """Register a sheet's new households and log the import; the same file again is refused unless ``again``.
+
+    Households already registered exactly as the sheet says are counted unchanged; a changed one is refused.
+    """
     if not again:
         refuse_repeat(session, file)
-    count = add_households(session, sheet=sheet, today=today, progress=progress)
+    done = register_households(
+        session, sheet=sheet, today=today, progress=progress, operator=operator, again_allowed=True
+    )
     record_import(session, file=file, rows=len(sheet.rows), operator=operator)
-    return count
+    return done
 
 
 def take_redemptions(

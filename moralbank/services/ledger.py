@@ -26,7 +26,8 @@ from moralbank.services.proposals import as_proposal, noticed_villages, pending_
 from moralbank.services.register import Progress, get_household, now_utc
 from moralbank.services.standards import StandardBook
 from moralbank.storage.db import lock_village
-from moralbank.storage.models import Board, Entry, Household, Standard
+from moralbank.storage.models import CurrentHousehold, Entry, Standard
+from moralbank.storage.records import published_months
 
 # Every column an append writes (the id is assigned by the database).
 _ENTRY_COLUMNS = (*CHAIN_FIELDS, "prev_hash", "hash", "chain_format")
@@ -298,7 +299,9 @@ class DecisionBatch:
         codes = sorted(households)
         for start in range(0, len(codes), 500):
             chunk = codes[start : start + 500]
-            query = select(Household.code, Household.village, Household.head_name).where(col(Household.code).in_(chunk))
+            query = select(CurrentHousehold.code, CurrentHousehold.village, CurrentHousehold.head_name).where(
+                col(CurrentHousehold.code).in_(chunk)
+            )
             for code, village, head in self.session.exec(query).all():
                 found[code] = village
                 self.heads[code] = head
@@ -643,11 +646,8 @@ REVERSIBLE = frozenset({"award", "deduction", "redemption"})
 
 
 def closed_months(session: Session, village: str | None = None) -> set[tuple[str, str]]:
-    """(village, month) pairs that a published board has closed for booking."""
-    query = select(Board.village, Board.month)
-    if village is not None:
-        query = query.where(Board.village == village)
-    return {(code, month) for code, month in session.exec(query).all()}
+    """(village, month) pairs that a published board has closed for booking (as the records say)."""
+    return published_months(session, village)
 
 
 # --- the points supermarket and the village year (issue 14) ---

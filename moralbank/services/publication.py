@@ -19,6 +19,7 @@ from moralbank.services.register import get_village
 from moralbank.storage.db import lock_village
 from moralbank.storage.models import Board as BoardTable
 from moralbank.storage.models import Entry, Village
+from moralbank.storage.records import cover, published_on_record
 
 ONE_DAY = timedelta(days=1)
 
@@ -46,6 +47,8 @@ def check_publishable(session: Session, *, board: Board, today: date, out_of_ord
     query = select(BoardTable.id).where(BoardTable.village == board.village, BoardTable.month == board.month)
     if (earlier := session.exec(query).first()) is not None:
         raise Refused("board.already_published", village=board.village, month=board.month, id=earlier)
+    if published_on_record(session, board.village, board.month):  # its board row is gone: verify names it
+        raise Refused("board.published_on_record", village=board.village, month=board.month)
     if not out_of_order and (before := unpublished_before(session, board.village, board.month)):
         raise Refused("board.earlier_unpublished", village=board.village, month=board.month, earlier=before)
     first_day, last_day = month_bounds(board.month)
@@ -102,6 +105,7 @@ def publish(session: Session, *, board: Board, operator: str, today: date, out_o
     session.add(record)
     session.flush()
     assert record.id is not None
+    cover(session, "board", [record.id])
     return Published(record.id, village, board.month, record.snapshot_hash, board.checkpoint)
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from dataclasses import dataclass
 
 from sqlalchemy import insert
 from sqlmodel import Session, col, select
@@ -12,8 +13,10 @@ from moralbank.domain import clock
 from moralbank.domain.identity import id_problem, normalise_id, phone_problem
 from moralbank.domain.limits import text_problem
 from moralbank.errors import NotFound, RowProblem, SheetError
+from moralbank.services.consent import register_consents
 from moralbank.services.sheets import Row, Sheet, parse_bool
-from moralbank.storage.models import Household, Village
+from moralbank.storage.models import CurrentHousehold, Household, Village
+from moralbank.storage.records import cover
 
 Progress = Callable[[int], None]
 
@@ -36,9 +39,9 @@ def get_village(session: Session, code: str) -> Village:
     return village
 
 
-def get_household(session: Session, code: str) -> Household:
-    """The household with this code, or NotFound."""
-    household = session.get(Household, code)
+def get_household(session: Session, code: str) -> CurrentHousehold:
+    """The household with this code, with its current details (its latest register change applied), or NotFound."""
+    household = session.get(CurrentHousehold, code)
     if household is None:
         raise NotFound("household.not_found", code=code)
     return household
@@ -149,43 +152,99 @@ def _household_record(
     }
 
 
-def add_households(session: Session, *, sheet: Sheet, today: str, progress: Progress | None = None) -> int:
-    """Add every household of a sheet, or none; every bad row is reported."""
+# The fields of a registration a re-imported sheet is compared on (the consent columns against
+# what the register recorded; later consent is changed by ``consent grant/withdraw``).
+_COMPARED = (
+    "village",
+    "head_name",
+    "id_number",
+    "phone",
+    "members",
+    "grid",
+    "address",
+    "consent_board",
+    "consent_bank",
+)
+
+
+@dataclass(frozen=True)
+class Registered:
+    """What a households sheet did: households added, and households already registered as the sheet says."""
+
+    added: int
+    unchanged: int
+
+
+def register_households(
+    session: Session,
+    *,
+    sheet: Sheet,
+    today: str,
+    progress: Progress | None = None,
+    operator: str = "",
+    again_allowed: bool = False,
+) -> Registered:
+    """Add every new household of a sheet, or none; every bad row is reported.
+
+    With ``again_allowed`` (a households sheet imported again) a household already registered
+    exactly as its row says is counted unchanged; one whose row differs is refused, naming the
+    fields, since the register changes only by ``household set`` (with a reason) or consent records.
+    """
     villages = set(session.exec(select(Village.code)).all())
-    codes = set(session.exec(select(Household.code)).all())
-    ids = set(session.exec(select(Household.id_number)).all())
+    current = {h.code: h for h in session.exec(select(CurrentHousehold)).all()}
+    ids = {h.id_number: h.code for h in current.values()}
     problems: list[RowProblem] = list(sheet.problems)
-    records = []
+    records, unchanged, seen = [], 0, set()
     for number, row in sheet.rows:
-        record = _household_record(row, number, problems, today, (number, "id_number") in sheet.numeric)
-        if record["village"] and record["village"] not in villages:
-            problems.append(RowProblem(number, "village", "village.not_found", {"code": record["village"]}))
-        if record["code"] and record["code"] in codes:  # a missing value is reported as required, once
-            problems.append(RowProblem(number, "code", "household.exists", {"code": record["code"]}))
-        if record["id_number"] and record["id_number"] in ids:
-            problems.append(RowProblem(number, "id_number", "household.id_taken"))
-        codes.add(str(record["code"]))
-        ids.add(str(record["id_number"]))
-        records.append(record)
         if progress:
             progress(1)
+        record = _household_record(row, number, problems, today, (number, "id_number") in sheet.numeric)
+        code = str(record["code"])
+        if record["village"] and record["village"] not in villages:
+            problems.append(RowProblem(number, "village", "village.not_found", {"code": record["village"]}))
+        if code and (code in seen or (code in current and not again_allowed)):
+            problems.append(RowProblem(number, "code", "household.exists", {"code": code}))
+        elif code in current:
+            if changed := [name for name in _COMPARED if getattr(current[code], name) != record[name]]:
+                fields = ", ".join(changed)
+                problems.append(
+                    RowProblem(number, changed[0], "household.changed_on_sheet", {"code": code, "fields": fields})
+                )
+            else:
+                unchanged += 1
+            seen.add(code)
+            continue
+        if record["id_number"] and ids.get(str(record["id_number"]), code) != code:
+            problems.append(RowProblem(number, "id_number", "household.id_taken"))
+        seen.add(code)
+        ids[str(record["id_number"])] = code
+        records.append(record)
     if problems:
         raise SheetError(sheet.source, problems)
     if records:
         session.execute(insert(Household), records)
-    return len(records)
+        cover(session, "household", [r["code"] for r in records])
+        register_consents(session, records, operator or "register")
+    return Registered(len(records), unchanged)
 
 
-def households_of(session: Session, village: str | None) -> list[Household]:
-    """Households in code order, of one village or all."""
-    query = select(Household).order_by(col(Household.code))
+def add_households(
+    session: Session, *, sheet: Sheet, today: str, progress: Progress | None = None, operator: str = ""
+) -> int:
+    """Add every household of a sheet, or none (a household already registered is refused); how many."""
+    return register_households(session, sheet=sheet, today=today, progress=progress, operator=operator).added
+
+
+def households_of(session: Session, village: str | None) -> list[CurrentHousehold]:
+    """Households in code order, of one village or all, with their current details."""
+    query = select(CurrentHousehold).order_by(col(CurrentHousehold.code))
     if village:
         get_village(session, village)
-        query = query.where(Household.village == village)
+        query = query.where(CurrentHousehold.village == village)
     return list(session.exec(query).all())
 
 
-def add_household(session: Session, *, row: Row, today: str) -> None:
+def add_household(session: Session, *, row: Row, today: str, operator: str = "") -> None:
     """Add one household typed on the command line (reported as row 0: fields only)."""
     trimmed = {name: value.strip() for name, value in row.items()}  # as a sheet's cells are
-    add_households(session, sheet=Sheet("", [(0, trimmed)]), today=today)
+    add_households(session, sheet=Sheet("", [(0, trimmed)]), today=today, operator=operator)

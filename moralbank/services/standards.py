@@ -19,6 +19,7 @@ from moralbank.domain.quorum import quorum_problems
 from moralbank.errors import InputError, MoralBankError, Refused, RowProblem, SheetError
 from moralbank.services.register import get_village
 from moralbank.storage.models import Resolution, Standard
+from moralbank.storage.records import cover
 
 COUNTY = "*"
 MAX_ATTENDANCE = 100_000  # members, present and votes of one meeting
@@ -200,6 +201,8 @@ def adopt(session: Session, *, data: dict[str, Any], source: str, operator: str,
         ident = f"{scope}:{std['code']}:{version}"
         session.add(Standard(id=ident, scope=scope, version=version, resolution_id=resolution.id, **std))
         ids.append(ident)
+    cover(session, "resolution", [resolution.id])
+    cover(session, "standard", ids)
     return Adopted(resolution.id, ids)
 
 

@@ -11,6 +11,7 @@ from sqlmodel import Session, col, func, select
 from moralbank.domain.chain import GENESIS, Checkpoint, Head
 from moralbank.domain.identity import has_personal_number
 from moralbank.domain.limits import MAX_STOCK, check_bound, check_text
+from moralbank.domain.records import COUNTY
 from moralbank.domain.shop import MOVEMENT_FIELDS, in_force, lowest_from, movement_hash
 from moralbank.errors import InputError, Refused
 from moralbank.services.catalogue import item_for_village
@@ -18,6 +19,7 @@ from moralbank.services.ledger import chain_heads, check_user_key
 from moralbank.services.register import get_village, now_utc
 from moralbank.storage.db import lock_village
 from moralbank.storage.models import StockMovement
+from moralbank.storage.records import record_heads
 
 
 def stock_head(session: Session, village: str) -> tuple[int, str]:
@@ -40,10 +42,19 @@ def heads(session: Session, villages: list[str] | None = None) -> list[Head]:
     """
     ledger = {point.village: point for point in chain_heads(session)}
     goods = {village: (seq, digest) for village, seq, digest in session.execute(text(_STOCK_HEADS))}
-    codes = villages if villages is not None else sorted(set(ledger) | set(goods))
+    records = record_heads(session.connection())
+    codes = villages if villages is not None else sorted(set(ledger) | set(goods) | set(records))
+    if villages is not None and COUNTY in records and COUNTY not in codes:
+        codes = [COUNTY, *codes]  # the county-wide records belong to every saved set of heads (first, as sorted)
     empty = Checkpoint("", 0, GENESIS)
     return [
-        Head(code, ledger.get(code, empty).seq, ledger.get(code, empty).hash, *goods.get(code, (0, GENESIS)))
+        Head(
+            code,
+            ledger.get(code, empty).seq,
+            ledger.get(code, empty).hash,
+            *goods.get(code, (0, GENESIS)),
+            *records.get(code, (0, GENESIS)),
+        )
         for code in codes
     ]
 

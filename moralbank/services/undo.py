@@ -11,7 +11,7 @@ from moralbank.services import ledger
 from moralbank.services.imports import entries_of
 from moralbank.services.proposals import PROPOSAL, VOID
 from moralbank.services.shop import reverse_entry
-from moralbank.storage.models import Entry, Household, Standard
+from moralbank.storage.models import CurrentHousehold, Entry, Standard
 
 
 @dataclass(frozen=True)
@@ -33,7 +33,7 @@ class EntryView:
 def entry_view(session: Session, entry_id: int) -> EntryView:
     """The entry ``entry_id`` with its household's head name and its standard's title."""
     entry = ledger.get_entry(session, entry_id)
-    household = session.get(Household, entry.household)
+    household = session.get(CurrentHousehold, entry.household)
     std = session.get(Standard, entry.standard_id) if entry.standard_id else None
     points = entry.earned if entry.earned else entry.coins
     if entry.kind == PROPOSAL and std is not None and entry.qty:  # moves nothing yet: what it would

@@ -264,3 +264,71 @@ class Operator(SQLModel, table=True):
     role: str
     added_by: str
     recorded_at: str
+
+
+# --- records (issue 10) ---
+
+
+class CurrentHousehold(SQLModel, table=True):
+    """A household's current details (the view household_current): its registration, latest change applied."""
+
+    __tablename__ = "household_current"
+
+    code: str = Field(primary_key=True)
+    village: str
+    head_name: str
+    id_number: str
+    phone: str = ""
+    members: int
+    grid: str = ""
+    address: str = ""
+    consent_board: int
+    consent_bank: int
+    registered_on: str
+
+
+class HouseholdChange(SQLModel, table=True):
+    """One recorded change of a household's details: the details after it, who, when and why."""
+
+    __tablename__ = "household_change"
+
+    id: int | None = Field(default=None, primary_key=True)
+    household: str = Field(foreign_key="household.code")
+    head_name: str
+    members: int
+    phone: str
+    grid: str
+    address: str
+    reason: str
+    operator: str
+    changed_at: str
+
+
+class Consent(SQLModel, table=True):
+    """A household's grant or withdrawal of consent for one recipient (the board, a bank, or every bank: '*')."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    household: str = Field(foreign_key="household.code")
+    recipient: str
+    bank: str = ""
+    action: str
+    on_date: str
+    form_ref: str = ""
+    reason: str = ""
+    source: str = ""
+    operator: str
+    recorded_at: str
+
+
+class Record(SQLModel, table=True):
+    """The canonical body of one covered row, in its scope's hash chain."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    scope: str
+    seq: int
+    kind: str
+    ref: str
+    body: str
+    recorded_at: str
+    prev_hash: str
+    hash: str

@@ -15,6 +15,7 @@ _GUARDED = re.compile(
     r"BEFORE UPDATE OR DELETE ON (\w+)\s+FOR EACH ROW EXECUTE FUNCTION moralbank_append_only", re.IGNORECASE
 )
 _TRUNCATE_GUARDED = re.compile(r"BEFORE TRUNCATE ON (\w+)", re.IGNORECASE)
+_VIEW = re.compile(r"^CREATE OR REPLACE VIEW (\w+)", re.MULTILINE | re.IGNORECASE)
 # Lower case only: PostgreSQL folds unquoted names, so "App" would silently become "app".
 _ROLE = re.compile(r"^[a-z_][a-z0-9_]{0,62}$")
 
@@ -69,6 +70,8 @@ def grant_statements(role: str, schema: str = "public", *, township: bool = Fals
         f"GRANT SELECT ON {', '.join(every)} TO {role}",
         f"GRANT INSERT ON {', '.join(insertable)} TO {role}",
     ]
+    if views := _VIEW.findall(schema_sections()["postgresql"]):  # read-only views (household_current)
+        statements.append(f"GRANT SELECT ON {', '.join(views)} TO {role}")
     if township:
         statements.append(f"GRANT UPDATE ON {', '.join(TOWNSHIP_UPDATE)} TO {role}")
     statements.append(f"GRANT USAGE ON ALL SEQUENCES IN SCHEMA {schema} TO {role}")

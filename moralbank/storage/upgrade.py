@@ -19,6 +19,7 @@ from moralbank.storage.db import (
     sqlite_file,
 )
 from moralbank.storage.migrations import Migration, migrations, program_version
+from moralbank.storage.records import build_records
 from moralbank.storage.versions import FRESH, SchemaTooNew, database_version, record_version
 
 
@@ -71,9 +72,16 @@ def upgrade(engine: Engine, shown: str, *, folder: Path | None = None) -> Upgrad
     return UpgradeResult(found, program, tuple(step.name for step in pending), backup)
 
 
+# Steps that also need Python after their SQL, by slug (the number is the lead's to assign):
+# the records of what the database already holds need SHA-256, which SQL cannot compute.
+_AFTER_SQL = {"records": build_records}
+
+
 def _apply(connection: Connection, step: Migration, found: int) -> None:
     try:
         run_script(connection, step.script(connection.dialect.name))
+        if (after := _AFTER_SQL.get(step.name.split("_", 1)[1])) is not None:
+            after(connection)
     except DBAPIError as exc:
         reason = str(exc.orig).splitlines()[0]
         raise MigrationFailed(step=step.name, found=found, reason=reason) from exc

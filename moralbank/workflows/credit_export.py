@@ -73,7 +73,7 @@ def export_signed(
     listed: list[Listed] = []  # who is in the list, logged with it (the bank's answer is matched on them)
     with reading(engine) as session:
         marks = [asdict(mark) for mark in chain_heads(session)]
-        rows = bank_rows(session, policy, as_of=as_of, full_id=full_id)
+        rows = bank_rows(session, policy, as_of=as_of, full_id=full_id, bank=bank)
         written = bx.write_export(_noting(rows, listed), out, file_format, header)
     manifest = bx.manifest_for(
         written,
