@@ -1648,6 +1648,19 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "The bank's answer is imported: {approved} approved, {refused} refused, {drawn} drawing",
     ),
     "col.bad_loans": ("不良占比", "Bad loans"),
+    # --- bankfix ---
+    "bank_results.unit_differs": (
+        "金额“{value}”写的单位与该列的单位不同：请按列标题的单位（万元或元）填写数字",
+        "the amount “{value}” names a unit other than its column's: write the number in the heading's unit (万元 or 元)",
+    ),
+    "bank_results.comma_amount": (
+        "金额“{value}”中的逗号不是千位分隔：小数请用小数点，如 5.5",
+        "the amount “{value}” has a comma that does not separate thousands: write decimals with a point, e.g. 5.5",
+    ),
+    "bank_results.whole_yuan": (
+        "授信和用信金额应为整元，“{value}”带有角或分",
+        "authorised and drawn amounts are whole yuan; “{value}” has jiao or fen",
+    ),
     # --- help ---
     "help.app": (
         "道德银行：村级道德积分账本（议、评、晾、存、信）。",

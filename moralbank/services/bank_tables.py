@@ -7,16 +7,17 @@ households of an export is ``bank_results``' work.
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from dataclasses import dataclass
 from datetime import date
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal, InvalidOperation, localcontext
 from pathlib import Path
 
 from dateutil.relativedelta import relativedelta
 
 from moralbank.domain.dates import parse_date, value_problem
-from moralbank.domain.identity import has_personal_number
+from moralbank.domain.identity import check_digit, has_personal_number
 from moralbank.errors import InputError, RowProblem
 from moralbank.services.sheets import Row, Sheet, header_fields, read_sheet
 
@@ -57,6 +58,14 @@ RESULT_ALIASES = {
     "评定办法 sha-256": "", "village code": "", "village": "", "tier": "", "credit line (yuan)": "",
     "rated on": "", "valid until": "", "policy sha-256": "",
 }  # fmt: skip
+# A heading such as 授信金额（万元） reaches us as Excel and WPS wrap it in a merged cell: a space or a
+# line break before the unit. Those are the same column (bankfix).
+RESULT_ALIASES |= {
+    heading.replace("（", gap + "（"): name
+    for heading, name in [*((h, n) for n, h in RESULT_COLUMNS.items()), *RESULT_ALIASES.items()]
+    if "（" in heading
+    for gap in (" ", "\n", "\r\n", "\u3000")
+}
 
 # Which amount columns make which kind, in the order they are looked for.
 _AMOUNTS = {"arrears": ("overdue_wan", "overdue_yuan"), "drawing": ("drawn_wan", "drawn_yuan")}
@@ -148,13 +157,18 @@ def _line(
         problems.append(RowProblem(number, field, key, dict(params)))
 
     code = unicodedata.normalize("NFKC", row.get("household", "")).strip().upper()
-    id_number = row.get("id_number", "").strip().upper()
+    id_number = id_as_listed(row.get("id_number", ""))
     if not code and not id_number:
         fail("household" if "household" in row else "id_number", "field.required")
     day = _date(row.get("on", ""), on, today, number, problems)
     fen = read_amount(row.get(amount, ""), amount, number, problems, blank_is_zero=kind == "approval")
+    if fen and kind != "arrears" and fen % 100:
+        # Credit is authorised and drawn in whole yuan; a 角 or 分 there is a slip (a wrong unit, a
+        # computed cell), and whole yuan keep every village's and the county's sums exact.
+        fail(amount, "bank_results.whole_yuan", value=row.get(amount, "")[:40])
+        fen = None
     note = row.get("note", "")
-    if has_personal_number(note):
+    if has_personal_number(note) or has_personal_number(_DIGIT_GAPS.sub("", note)):
         fail("note", "bank_results.note_personal")
     term = _term(row, number, problems) if kind == "approval" else None
     days = _whole(row.get("overdue_days", ""), "overdue_days", MAX_OVERDUE_DAYS, number, problems)
@@ -168,6 +182,24 @@ def _line(
     days = days if kind == "arrears" else None
     name = row.get("name", "")
     return BankLine(number, code, id_number, name, day or today, fen or 0, approved, term, days, note)
+
+
+# Spaces and dashes between digits, as a phone or ID number is often written ("138 1234 5678").
+_DIGIT_GAPS = re.compile(r"(?<=\d)[\s\-‐–—]+(?=\d)")
+_OLD_ID = re.compile(r"^\d{15}$")
+
+
+def id_as_listed(value: str) -> str:
+    """An ID number as the bank wrote it, in the register's form: no spaces, upper-case X, 18 digits.
+
+    A 15-digit ID number of the old kind is read as its 18-digit form (19 before the year, the
+    check digit after), as the register holds it; a masked one is kept masked.
+    """
+    cleaned = "".join(unicodedata.normalize("NFKC", value).split()).replace("-", "").upper()
+    if _OLD_ID.match(cleaned):
+        first17 = cleaned[:6] + "19" + cleaned[6:]
+        return first17 + check_digit(first17)
+    return cleaned
 
 
 def _date(value: str, on: date | None, today: date, number: int, problems: list[RowProblem]) -> date | None:
@@ -187,13 +219,30 @@ def _date(value: str, on: date | None, today: date, number: int, problems: list[
     return day
 
 
+# A number as a bank's table writes it: 5, 5.0, 50,000 (commas only between groups of three, so
+# that 5,5 is never read as 55), .5 or 5E+04 as Excel saves a large number to CSV.
+_NUMBER = re.compile(r"^[+-]?(?:\d{1,3}(?:,\d{3})+|\d+)?(?:\.\d*)?(?:e[+-]?\d{1,4})?$", re.IGNORECASE)
+_UNIT_WORDS = (("万元", "wan"), ("万", "wan"), ("元", "yuan"))
+
+
 def _number(value: str) -> Decimal | None:
-    cleaned = unicodedata.normalize("NFKC", value).replace(",", "").replace("，", "").strip()
+    cleaned = "".join(unicodedata.normalize("NFKC", value).split())
+    if not _NUMBER.match(cleaned) or not re.search(r"\d", re.split("[eE]", cleaned)[0]):
+        return None
     try:
-        found = Decimal(cleaned)
+        found = Decimal(cleaned.replace(",", ""))
     except InvalidOperation:
         return None
     return found if found.is_finite() else None
+
+
+def _unit_said(value: str) -> tuple[str, str | None]:
+    """The amount without a unit written after it (5万, 50000元), and that unit."""
+    cleaned = unicodedata.normalize("NFKC", value).strip()
+    for word, unit in _UNIT_WORDS:
+        if cleaned.endswith(word):
+            return cleaned.removesuffix(word).strip(), unit
+    return cleaned, None
 
 
 def read_amount(value: str, field: str, number: int, problems: list[RowProblem], *, blank_is_zero: bool) -> int | None:
@@ -203,18 +252,27 @@ def read_amount(value: str, field: str, number: int, problems: list[RowProblem],
             return 0
         problems.append(RowProblem(number, field, "field.required"))
         return None
-    found = _number(value)
     unit = "wan" if field.endswith("_wan") else "yuan"
+    bare, said = _unit_said(value)
+    if said is not None and said != unit:  # 5元 in a 万元 column: which one was meant?
+        problems.append(RowProblem(number, field, "bank_results.unit_differs", {"value": value[:40]}))
+        return None
+    found = _number(bare)
+    if found is None and "," in unicodedata.normalize("NFKC", bare):
+        problems.append(RowProblem(number, field, "bank_results.comma_amount", {"value": value[:40]}))
+        return None
     if found is None:
         problems.append(RowProblem(number, field, "bank_results.not_amount", {"value": value[:40]}))
         return None
-    fen = found * _FEN[unit]
+    with localcontext() as exact:  # never rounded: 5.000…01 万元 is finer than a fen, not 5 万元
+        exact.prec = 60
+        fen = found * _FEN[unit]
     if found < 0 or fen != fen.to_integral_value():
         problems.append(RowProblem(number, field, "bank_results.bad_amount", {"value": value[:40]}))
         return None
     if fen > MAX_AMOUNT_YUAN * 100:
         limit = MAX_AMOUNT_YUAN // 10_000 if unit == "wan" else MAX_AMOUNT_YUAN
-        problems.append(RowProblem(number, field, "bank_results.amount_too_large", {"value": value, "limit": limit}))
+        problems.append(RowProblem(number, field, "bank_results.amount_too_large", {"value": value[:40], "limit": limit}))
         return None
     return int(fen)
 
