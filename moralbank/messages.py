@@ -1661,6 +1661,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "授信和用信金额应为整元，“{value}”带有角或分",
         "authorised and drawn amounts are whole yuan; “{value}” has jiao or fen",
     ),
+    "bank_results.no_rows": (
+        "{path} 只有表头，没有数据行：未记录",
+        "{path} has headings but no rows under them: nothing recorded",
+    ),
     # --- help ---
     "help.app": (
         "道德银行：村级道德积分账本（议、评、晾、存、信）。",

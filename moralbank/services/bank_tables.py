@@ -137,6 +137,8 @@ def read_bank_table(path: Path, *, kind: str | None, on: date | None, today: dat
     sheet = read_sheet(path, RESULT_COLUMNS, required, info=RESULT_ALIASES)
     if on is None and "on" not in fields:
         raise InputError("bank_results.date_required", path=path.name)
+    if not sheet.rows and not sheet.problems:  # a heading and nothing under it: not an answer to log
+        raise InputError("bank_results.no_rows", path=path.name)
     return _checked(sheet, kind, identity, amounts[0] if amounts else "", on, today)
 
 
@@ -288,21 +290,32 @@ def _whole(value: str, field: str, limit: int, number: int, problems: list[RowPr
 
 
 def _term(row: Row, number: int, problems: list[RowProblem]) -> int | None:
-    """The term in months, from a column in years (1, 1.5) or in months."""
-    if row.get("term_months"):
-        months = _whole(row["term_months"], "term_months", MAX_TERM_MONTHS, number, problems)
-    elif row.get("term_years"):
-        years = _number(row["term_years"])
+    """The term in months, from a column in years (1, 1.5, 3年) or in months (36, 36个月)."""
+    field = "term_months" if row.get("term_months") else "term_years"
+    value, said = _term_said(row.get(field, ""))
+    if not value:
+        return None
+    if (said or field.removeprefix("term_")) == "months":
+        months = _whole(value, field, MAX_TERM_MONTHS, number, problems)
+    else:
+        years = _number(value)
         if years is None or years * 12 != (years * 12).to_integral_value() or not 0 < years * 12 <= MAX_TERM_MONTHS:
-            problems.append(RowProblem(number, "term_years", "bank_results.bad_term", {"value": row["term_years"]}))
+            problems.append(RowProblem(number, field, "bank_results.bad_term", {"value": row[field][:40]}))
             return None
         months = int(years * 12)
-    else:
-        return None
     if months == 0:
-        problems.append(RowProblem(number, "term_months", "bank_results.bad_term", {"value": "0"}))
+        problems.append(RowProblem(number, field, "bank_results.bad_term", {"value": row[field][:40]}))
         return None
     return months
+
+
+def _term_said(value: str) -> tuple[str, str | None]:
+    """A term without the unit written after it (3年, 36个月), and that unit."""
+    cleaned = unicodedata.normalize("NFKC", value).strip()
+    for word, unit in (("个月", "months"), ("月", "months"), ("年", "years")):
+        if cleaned.endswith(word):
+            return cleaned.removesuffix(word).strip(), unit
+    return cleaned, None
 
 
 def _decision(value: str, fen: int | None, note: str, number: int, problems: list[RowProblem]) -> bool | None:
