@@ -18,8 +18,9 @@ from sqlalchemy import Engine, text
 from moralbank.domain.identity import mask_id
 from moralbank.services.bank_tables import id_as_listed
 from moralbank.storage.db import reading
-from tests.runner import Run, failed, ok
-from tests.test_bank_results import (  # noqa: F401  (office is a fixture)
+from tests.clock import freeze_today
+from tests.runner import Run, failed, invoke, ok
+from tests.test_bank_results import (
     APPROVAL_HEADER,
     BANK,
     GRANTED,
@@ -27,14 +28,24 @@ from tests.test_bank_results import (  # noqa: F401  (office is a fixture)
     NAMES,
     approval_rows,
     county,
+    export,
     listed,
-    office,
     results,
     write_table,
 )
-from tests.town import AS_OF
+from tests.town import AS_OF, TODAY, build_credit_town
 
 ON = ("--on", "2026-11-29")
+
+
+@pytest.fixture
+def office(run: Run, engine: Engine, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """The credit town with one signed list exported to the bank, as in test_bank_results."""
+    freeze_today(monkeypatch, TODAY)
+    build_credit_town(engine)
+    invoke(run, "keys", "generate", "--out", str(tmp_path / "keys"))
+    export(run, tmp_path)
+    return tmp_path
 
 
 def recorded(engine: Engine) -> tuple[int, int]:
@@ -142,7 +153,9 @@ def test_a_masked_id_matches_a_name_written_with_spaces(run: Run, office: Path, 
     assert sum(authorised_fen(engine).values()) == sum(GRANTED.values()) * 100
 
 
-@pytest.mark.parametrize("heading", ["授信金额\n（万元）", "授信金额 (万元)", "授信金额\r\n(万元)", "授信额度 （万元）"])
+@pytest.mark.parametrize(
+    "heading", ["授信金额\n（万元）", "授信金额 (万元)", "授信金额\r\n(万元)", "授信额度 （万元）"]
+)
 def test_a_heading_wrapped_in_a_merged_cell_is_the_same_column(
     run: Run, office: Path, engine: Engine, heading: str
 ) -> None:
@@ -231,7 +244,7 @@ def test_nothing_personal_or_live_reaches_a_message(run: Run, office: Path, engi
     rows[0][3] = IDS["DZ06"]  # an ID number pasted into the amount
     rows[1][3] = "电话 13812345678"
     rows[2][1] = f"{NAMES['DZ03']}{IDS['DZ08']}"  # and into a name
-    rows[3][4] = "=HYPERLINK(\"http://x\",\"3\")"
+    rows[3][4] = '=HYPERLINK("http://x","3")'
     rows[4][3] = "\x1b[2J5"
     message = failed(results(run, write_table(office / "crafted.csv", header, rows), *ON, lang="zh"))
     for whole in (IDS["DZ06"], IDS["DZ08"], "13812345678"):
@@ -252,4 +265,3 @@ def test_an_answer_from_another_bank_for_this_export_is_refused(run: Run, office
     renamed.write_bytes(path.read_bytes())
     assert "imported already" in failed(results(run, renamed, *ON))
     assert recorded(engine) == (1, len(rows))
-

@@ -274,7 +274,9 @@ def read_amount(value: str, field: str, number: int, problems: list[RowProblem],
         return None
     if fen > MAX_AMOUNT_YUAN * 100:
         limit = MAX_AMOUNT_YUAN // 10_000 if unit == "wan" else MAX_AMOUNT_YUAN
-        problems.append(RowProblem(number, field, "bank_results.amount_too_large", {"value": value[:40], "limit": limit}))
+        problems.append(
+            RowProblem(number, field, "bank_results.amount_too_large", {"value": value[:40], "limit": limit})
+        )
         return None
     return int(fen)
 
