@@ -1665,6 +1665,11 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "{path} 只有表头，没有数据行：未记录",
         "{path} has headings but no rows under them: nothing recorded",
     ),
+    "bank_results.id_as_number": (
+        "身份证号码存成了数字，表格只保留 15 位有效数字，末尾几位已丢失：请把该列设为文本后重新填写",
+        "the ID number was kept as a number, and a spreadsheet keeps only 15 digits of a number, so its"
+        " last digits are lost: format the column as text and type the numbers again",
+    ),
     # --- help ---
     "help.app": (
         "道德银行：村级道德积分账本（议、评、晾、存、信）。",

@@ -206,11 +206,21 @@ def test_a_term_with_its_unit_written_is_read(run: Run, office: Path, engine: En
         assert session.execute(text("SELECT term_months FROM bank_result")).scalar() == months
 
 
+def test_an_id_number_kept_as_a_number_in_a_workbook_is_told_as_such(run: Run, office: Path, engine: Engine) -> None:
+    header, rows = approval_rows(listed(office), "full", "wan")
+    for row in rows:
+        row[2] = int(str(row[2]))  # the column left as 常规: the spreadsheet keeps 15 digits of each
+    message = failed(results(run, write_table(office / "ids.xlsx", header, rows), *ON))
+    assert message.count("the ID number was kept as a number") == len(rows)
+    assert "row 2, field id_number" in message
+    assert recorded(engine) == (0, 0)
+
+
 def test_overdue_fen_are_told_exactly_to_the_bank(run: Run, office: Path) -> None:
     header, rows = approval_rows(listed(office), "code", "wan")
     ok(results(run, write_table(office / "a.csv", header, rows), "--on", "2026-11-01"))
     late = [["户编号", "逾期金额（元）", "逾期天数", "统计日期"]]
-    late += [["DZ01", "5000.50", "95", "2026-11-20"], ["DZ02", "1,000.25", "10", "2026-11-20"]]
+    late += [["DZ01", "5000.50", "95", "2026-11-20"], ["DZ02", "1,000.25", "10天", "2026-11-20"]]
     late += [["XZ01", "0.01", "3", "2026-11-20"]]
     ok(results(run, write_table(office / "late.csv", late[0], late[1:])))
     answer = json.loads(ok(run("credit", "results", "summary", "--bank", BANK, "--format", "json")))[0]

@@ -148,12 +148,19 @@ def _checked(sheet: Sheet, kind: str, identity: str, amount: str, on: date | Non
     for number, row in sheet.rows:
         # A row with a bad cell is still matched, so that all its problems are told at once; the
         # table is refused whole when any row has one.
-        lines.append(_line(number, row, kind, amount, on, today, problems))
+        lines.append(_line(number, row, kind, amount, on, today, problems, (number, "id_number") in sheet.numeric))
     return BankTable(kind, sheet.source, identity, lines, problems, sheet)
 
 
 def _line(
-    number: int, row: Row, kind: str, amount: str, on: date | None, today: date, problems: list[RowProblem]
+    number: int,
+    row: Row,
+    kind: str,
+    amount: str,
+    on: date | None,
+    today: date,
+    problems: list[RowProblem],
+    id_was_number: bool = False,
 ) -> BankLine:
     def fail(field: str, key: str, **params: object) -> None:
         problems.append(RowProblem(number, field, key, dict(params)))
@@ -162,6 +169,11 @@ def _line(
     id_number = id_as_listed(row.get("id_number", ""))
     if not code and not id_number:
         fail("household" if "household" in row else "id_number", "field.required")
+    elif id_was_number and not code and len(row.get("id_number", "").strip()) > 15:
+        # A spreadsheet keeps 15 digits of a number: an 18-digit ID number in a number cell has lost
+        # its last ones (even when the check digit happens to hold), so it is never matched on.
+        fail("id_number", "bank_results.id_as_number")
+        id_number = ""
     day = _date(row.get("on", ""), on, today, number, problems)
     fen = read_amount(row.get(amount, ""), amount, number, problems, blank_is_zero=kind == "approval")
     if fen and kind != "arrears" and fen % 100:
@@ -173,7 +185,8 @@ def _line(
     if has_personal_number(note) or has_personal_number(_DIGIT_GAPS.sub("", note)):
         fail("note", "bank_results.note_personal")
     term = _term(row, number, problems) if kind == "approval" else None
-    days = _whole(row.get("overdue_days", ""), "overdue_days", MAX_OVERDUE_DAYS, number, problems)
+    said_days = unicodedata.normalize("NFKC", row.get("overdue_days", "")).strip().removesuffix("天").strip()
+    days = _whole(said_days, "overdue_days", MAX_OVERDUE_DAYS, number, problems)
     approved: bool | None = None
     if kind == "approval":
         approved = _decision(row.get("decision", ""), fen, note, number, problems)
