@@ -150,6 +150,7 @@ def test_a_masked_id_matches_a_name_written_with_spaces(run: Run, office: Path, 
     rows[0][1] = " ".join(str(rows[0][1]))  # 李 志 刚
     rows[1][1] = str(rows[1][1])[0] + "\u3000" + str(rows[1][1])[1:]
     rows[2][2] = f" {str(rows[2][2]).lower()} "
+    rows[3][1] = str(rows[3][1])[0] + "\u200b" + str(rows[3][1])[1:]  # a zero-width space pasted along
     ok(results(run, write_table(office / "names.csv", header, rows), *ON))
     assert sum(authorised_fen(engine).values()) == sum(GRANTED.values()) * 100
 
@@ -186,6 +187,18 @@ def test_a_phone_or_id_number_written_with_gaps_is_not_kept_in_a_note(
     assert "field note: the note holds something shaped like an ID or phone number" in message
     assert "1234" not in message and "532" not in message
     assert recorded(engine) == (0, 0)
+
+
+@pytest.mark.parametrize("hidden", ["\u202e", "\u200b", "\u2066"])
+def test_a_note_with_a_direction_override_or_a_hidden_character_is_refused(
+    run: Run, office: Path, engine: Engine, hidden: str
+) -> None:
+    header, rows = approval_rows(listed(office), "code", "wan")
+    refused = next(r for r in rows if r[3] == "0")
+    refused[5] = f"征信{hidden}有逾期"
+    message = failed(results(run, write_table(office / "note.csv", header, rows), *ON))
+    assert f"field note: has a control character (U+{ord(hidden):04X}) at position 3" in message
+    assert hidden not in message and recorded(engine) == (0, 0)
 
 
 def test_a_note_with_dates_and_amounts_is_kept(run: Run, office: Path, engine: Engine) -> None:

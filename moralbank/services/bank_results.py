@@ -29,8 +29,9 @@ _DOTS = str.maketrans({"•": "·", "・": "·", "‧": "·", "∙": "·", ".": 
 
 
 def same_name(name: str) -> str:
-    """A name as compared: 李 志刚, 李志刚 and 李志刚 (full-width space) are one name; so are 阿依·买买提 and 阿依•买买提."""
-    return "".join(unicodedata.normalize("NFKC", name).split()).translate(_DOTS)
+    """A name as compared: 李 志刚, 李志刚, 李\u3000志刚 and 李\u200b志刚 are one name; so are 阿依·买买提 and 阿依•买买提."""
+    kept = (c for c in unicodedata.normalize("NFKC", name) if unicodedata.category(c) != "Cf")  # zero-width
+    return "".join("".join(kept).split()).translate(_DOTS)
 
 
 @dataclass(frozen=True)

@@ -182,6 +182,9 @@ def _line(
         fail(amount, "bank_results.whole_yuan", value=row.get(amount, "")[:40])
         fen = None
     note = row.get("note", "")
+    if hidden := next((n for n, c in enumerate(note, 1) if unicodedata.category(c) == "Cf"), None):
+        # A direction override or zero-width character: kept, it could make the note read otherwise.
+        fail("note", "text.control_char", position=hidden, code=f"U+{ord(note[hidden - 1]):04X}")
     if has_personal_number(note) or _PERSONAL_WITH_GAPS.search(_DIGIT_GAPS.sub("", note)):
         fail("note", "bank_results.note_personal")
     term = _term(row, number, problems) if kind == "approval" else None
