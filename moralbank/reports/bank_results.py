@@ -154,12 +154,17 @@ class ExportAnswer:
     drawing: int = 0
     drawn_yuan: int = 0
     in_arrears: int = 0
-    overdue_yuan: int = 0
+    overdue_yuan: str = "0.00"  # overdue amounts carry fen (interest): told exactly, never rounded
     tables: int = 0
 
 
 def _yuan(fen: int) -> int:
-    return (fen + 50) // 100  # half up; banks' amounts are whole yuan in practice
+    return (fen + 50) // 100  # authorised and drawn amounts are whole yuan (bank_tables refuses finer)
+
+
+def yuan_text(fen: int) -> str:
+    """An amount in yuan with its fen, exactly: 500050 → 5000.50."""
+    return f"{fen // 100}.{fen % 100:02d}"
 
 
 def bank_answers(session: Session, *, bank: str) -> list[ExportAnswer]:
@@ -187,5 +192,6 @@ def bank_answers(session: Session, *, bank: str) -> list[ExportAnswer]:
     for export, count in session.execute(text(tables), {"bank": bank.strip()}):
         answers[export].tables = int(count)
     for number, answer in answers.items():
-        answer.authorised_yuan, answer.drawn_yuan, answer.overdue_yuan = (_yuan(f) for f in fen[number])
+        answer.authorised_yuan, answer.drawn_yuan = _yuan(fen[number][0]), _yuan(fen[number][1])
+        answer.overdue_yuan = yuan_text(fen[number][2])
     return list(answers.values())

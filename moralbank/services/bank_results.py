@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+import unicodedata
 from collections import defaultdict
 from dataclasses import dataclass
 from pathlib import Path
@@ -24,6 +25,13 @@ from moralbank.services.bank_tables import BankLine, BankTable
 from moralbank.storage.models import BankImport, BankResult, ExportedRow, ExportLog, Household
 
 _FULL_ID = re.compile(r"^\d{17}[\dX]$")
+_DOTS = str.maketrans({"•": "·", "・": "·", "‧": "·", "∙": "·", ".": "·"})
+
+
+def same_name(name: str) -> str:
+    """A name as compared: 李 志刚, 李志刚, 李\u3000志刚 and 李\u200b志刚 are one name; so are 阿依·买买提 and 阿依•买买提."""
+    kept = (c for c in unicodedata.normalize("NFKC", name) if unicodedata.category(c) != "Cf")  # zero-width
+    return "".join("".join(kept).split()).translate(_DOTS)
 
 
 @dataclass(frozen=True)
@@ -70,7 +78,7 @@ class _Listed:
         self.by_mask: dict[tuple[str, str], list[ExportedRow]] = defaultdict(list)
         for row in rows:
             self.by_code[row.household].append(row)
-            self.by_mask[(row.id_masked, row.head_name.strip())].append(row)
+            self.by_mask[(row.id_masked.upper(), same_name(row.head_name))].append(row)
         codes = list(self.by_code)
         self.by_id: dict[str, list[ExportedRow]] = defaultdict(list)
         for start in range(0, len(codes), 500):
@@ -91,7 +99,7 @@ class _Listed:
             problems.append(RowProblem(line.row, field, "bank_results.ambiguous", {"count": len(found)}))
             return None
         chosen = found[0]
-        if line.name and line.name.strip() != chosen.head_name.strip():
+        if line.name and same_name(line.name) != same_name(chosen.head_name):
             problems.append(RowProblem(line.row, "name", "bank_results.name_differs", {"name": line.name[:50]}))
             return None
         return chosen
@@ -111,7 +119,7 @@ class _Listed:
             if not line.name:
                 problems.append(RowProblem(line.row, "name", "bank_results.masked_needs_name"))
                 return "name", None
-            return "id_number", self.by_mask.get((number, line.name.strip()), [])
+            return "id_number", self.by_mask.get((number, same_name(line.name)), [])
         problems.append(RowProblem(line.row, "id_number", "bank_results.bad_id"))
         return "id_number", None
 

@@ -7,16 +7,17 @@ households of an export is ``bank_results``' work.
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from dataclasses import dataclass
 from datetime import date
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal, InvalidOperation, localcontext
 from pathlib import Path
 
 from dateutil.relativedelta import relativedelta
 
 from moralbank.domain.dates import parse_date, value_problem
-from moralbank.domain.identity import has_personal_number
+from moralbank.domain.identity import check_digit, has_personal_number
 from moralbank.errors import InputError, RowProblem
 from moralbank.services.sheets import Row, Sheet, header_fields, read_sheet
 
@@ -57,6 +58,14 @@ RESULT_ALIASES = {
     "评定办法 sha-256": "", "village code": "", "village": "", "tier": "", "credit line (yuan)": "",
     "rated on": "", "valid until": "", "policy sha-256": "",
 }  # fmt: skip
+# A heading such as 授信金额（万元） reaches us as Excel and WPS wrap it in a merged cell: a space or a
+# line break before the unit. Those are the same column (bankfix).
+RESULT_ALIASES |= {
+    heading.replace("（", gap + "（"): name
+    for heading, name in [*((h, n) for n, h in RESULT_COLUMNS.items()), *RESULT_ALIASES.items()]
+    if "（" in heading
+    for gap in (" ", "\n", "\r\n", "\u3000")
+}
 
 # Which amount columns make which kind, in the order they are looked for.
 _AMOUNTS = {"arrears": ("overdue_wan", "overdue_yuan"), "drawing": ("drawn_wan", "drawn_yuan")}
@@ -128,6 +137,8 @@ def read_bank_table(path: Path, *, kind: str | None, on: date | None, today: dat
     sheet = read_sheet(path, RESULT_COLUMNS, required, info=RESULT_ALIASES)
     if on is None and "on" not in fields:
         raise InputError("bank_results.date_required", path=path.name)
+    if not sheet.rows and not sheet.problems:  # a heading and nothing under it: not an answer to log
+        raise InputError("bank_results.no_rows", path=path.name)
     return _checked(sheet, kind, identity, amounts[0] if amounts else "", on, today)
 
 
@@ -137,27 +148,48 @@ def _checked(sheet: Sheet, kind: str, identity: str, amount: str, on: date | Non
     for number, row in sheet.rows:
         # A row with a bad cell is still matched, so that all its problems are told at once; the
         # table is refused whole when any row has one.
-        lines.append(_line(number, row, kind, amount, on, today, problems))
+        lines.append(_line(number, row, kind, amount, on, today, problems, (number, "id_number") in sheet.numeric))
     return BankTable(kind, sheet.source, identity, lines, problems, sheet)
 
 
 def _line(
-    number: int, row: Row, kind: str, amount: str, on: date | None, today: date, problems: list[RowProblem]
+    number: int,
+    row: Row,
+    kind: str,
+    amount: str,
+    on: date | None,
+    today: date,
+    problems: list[RowProblem],
+    id_was_number: bool = False,
 ) -> BankLine:
     def fail(field: str, key: str, **params: object) -> None:
         problems.append(RowProblem(number, field, key, dict(params)))
 
     code = unicodedata.normalize("NFKC", row.get("household", "")).strip().upper()
-    id_number = row.get("id_number", "").strip().upper()
+    id_number = id_as_listed(row.get("id_number", ""))
     if not code and not id_number:
         fail("household" if "household" in row else "id_number", "field.required")
+    elif id_was_number and not code and len(row.get("id_number", "").strip()) > 15:
+        # A spreadsheet keeps 15 digits of a number: an 18-digit ID number in a number cell has lost
+        # its last ones (even when the check digit happens to hold), so it is never matched on.
+        fail("id_number", "bank_results.id_as_number")
+        id_number = ""
     day = _date(row.get("on", ""), on, today, number, problems)
     fen = read_amount(row.get(amount, ""), amount, number, problems, blank_is_zero=kind == "approval")
+    if fen and kind != "arrears" and fen % 100:
+        # Credit is authorised and drawn in whole yuan; a 角 or 分 there is a slip (a wrong unit, a
+        # computed cell), and whole yuan keep every village's and the county's sums exact.
+        fail(amount, "bank_results.whole_yuan", value=row.get(amount, "")[:40])
+        fen = None
     note = row.get("note", "")
-    if has_personal_number(note):
+    if hidden := next((n for n, c in enumerate(note, 1) if unicodedata.category(c) == "Cf"), None):
+        # A direction override or zero-width character: kept, it could make the note read otherwise.
+        fail("note", "text.control_char", position=hidden, code=f"U+{ord(note[hidden - 1]):04X}")
+    if has_personal_number(note) or _PERSONAL_WITH_GAPS.search(_DIGIT_GAPS.sub("", note)):
         fail("note", "bank_results.note_personal")
     term = _term(row, number, problems) if kind == "approval" else None
-    days = _whole(row.get("overdue_days", ""), "overdue_days", MAX_OVERDUE_DAYS, number, problems)
+    said_days = unicodedata.normalize("NFKC", row.get("overdue_days", "")).strip().removesuffix("天").strip()
+    days = _whole(said_days, "overdue_days", MAX_OVERDUE_DAYS, number, problems)
     approved: bool | None = None
     if kind == "approval":
         approved = _decision(row.get("decision", ""), fen, note, number, problems)
@@ -168,6 +200,26 @@ def _line(
     days = days if kind == "arrears" else None
     name = row.get("name", "")
     return BankLine(number, code, id_number, name, day or today, fen or 0, approved, term, days, note)
+
+
+# Spaces and dashes between digits, as a phone or ID number is often written ("138 1234 5678").
+_DIGIT_GAPS = re.compile(r"(?<=\d)[\s\-‐–—]+(?=\d)")
+_OLD_ID = re.compile(r"^\d{15}$")
+# Once the gaps are closed: an ID number (18 digits, or 15 of the old kind) or a mobile number.
+_PERSONAL_WITH_GAPS = re.compile(r"(?<!\d)(?:\d{17}[\dXx]|\d{15})(?![\dXx])|1[3-9]\d{9}")
+
+
+def id_as_listed(value: str) -> str:
+    """An ID number as the bank wrote it, in the register's form: no spaces, upper-case X, 18 digits.
+
+    A 15-digit ID number of the old kind is read as its 18-digit form (19 before the year, the
+    check digit after), as the register holds it; a masked one is kept masked.
+    """
+    cleaned = "".join(unicodedata.normalize("NFKC", value).split()).replace("-", "").upper()
+    if _OLD_ID.match(cleaned):
+        first17 = cleaned[:6] + "19" + cleaned[6:]
+        return first17 + check_digit(first17)
+    return cleaned
 
 
 def _date(value: str, on: date | None, today: date, number: int, problems: list[RowProblem]) -> date | None:
@@ -187,13 +239,30 @@ def _date(value: str, on: date | None, today: date, number: int, problems: list[
     return day
 
 
+# A number as a bank's table writes it: 5, 5.0, 50,000 (commas only between groups of three, so
+# that 5,5 is never read as 55), .5 or 5E+04 as Excel saves a large number to CSV.
+_NUMBER = re.compile(r"^[+-]?(?:\d{1,3}(?:,\d{3})+|\d+)?(?:\.\d*)?(?:e[+-]?\d{1,4})?$", re.IGNORECASE)
+_UNIT_WORDS = (("万元", "wan"), ("万", "wan"), ("元", "yuan"))
+
+
 def _number(value: str) -> Decimal | None:
-    cleaned = unicodedata.normalize("NFKC", value).replace(",", "").replace("，", "").strip()
+    cleaned = unicodedata.normalize("NFKC", value).strip()  # "5 5" is not 55, as "5,5" is not
+    if not _NUMBER.match(cleaned) or not re.search(r"\d", re.split("[eE]", cleaned)[0]):
+        return None
     try:
-        found = Decimal(cleaned)
+        found = Decimal(cleaned.replace(",", ""))
     except InvalidOperation:
         return None
     return found if found.is_finite() else None
+
+
+def _unit_said(value: str) -> tuple[str, str | None]:
+    """The amount without a unit written after it (5万, 50000元), and that unit."""
+    cleaned = unicodedata.normalize("NFKC", value).strip()
+    for word, unit in _UNIT_WORDS:
+        if cleaned.endswith(word):
+            return cleaned.removesuffix(word).strip(), unit
+    return cleaned, None
 
 
 def read_amount(value: str, field: str, number: int, problems: list[RowProblem], *, blank_is_zero: bool) -> int | None:
@@ -203,18 +272,29 @@ def read_amount(value: str, field: str, number: int, problems: list[RowProblem],
             return 0
         problems.append(RowProblem(number, field, "field.required"))
         return None
-    found = _number(value)
     unit = "wan" if field.endswith("_wan") else "yuan"
+    bare, said = _unit_said(value)
+    if said is not None and said != unit:  # 5元 in a 万元 column: which one was meant?
+        problems.append(RowProblem(number, field, "bank_results.unit_differs", {"value": value[:40]}))
+        return None
+    found = _number(bare)
+    if found is None and "," in unicodedata.normalize("NFKC", bare):
+        problems.append(RowProblem(number, field, "bank_results.comma_amount", {"value": value[:40]}))
+        return None
     if found is None:
         problems.append(RowProblem(number, field, "bank_results.not_amount", {"value": value[:40]}))
         return None
-    fen = found * _FEN[unit]
+    with localcontext() as exact:  # never rounded: 5.000…01 万元 is finer than a fen, not 5 万元
+        exact.prec = 60
+        fen = found * _FEN[unit]
     if found < 0 or fen != fen.to_integral_value():
         problems.append(RowProblem(number, field, "bank_results.bad_amount", {"value": value[:40]}))
         return None
     if fen > MAX_AMOUNT_YUAN * 100:
         limit = MAX_AMOUNT_YUAN // 10_000 if unit == "wan" else MAX_AMOUNT_YUAN
-        problems.append(RowProblem(number, field, "bank_results.amount_too_large", {"value": value, "limit": limit}))
+        problems.append(
+            RowProblem(number, field, "bank_results.amount_too_large", {"value": value[:40], "limit": limit})
+        )
         return None
     return int(fen)
 
@@ -230,21 +310,32 @@ def _whole(value: str, field: str, limit: int, number: int, problems: list[RowPr
 
 
 def _term(row: Row, number: int, problems: list[RowProblem]) -> int | None:
-    """The term in months, from a column in years (1, 1.5) or in months."""
-    if row.get("term_months"):
-        months = _whole(row["term_months"], "term_months", MAX_TERM_MONTHS, number, problems)
-    elif row.get("term_years"):
-        years = _number(row["term_years"])
+    """The term in months, from a column in years (1, 1.5, 3年) or in months (36, 36个月)."""
+    field = "term_months" if row.get("term_months") else "term_years"
+    value, said = _term_said(row.get(field, ""))
+    if not value:
+        return None
+    if (said or field.removeprefix("term_")) == "months":
+        months = _whole(value, field, MAX_TERM_MONTHS, number, problems)
+    else:
+        years = _number(value)
         if years is None or years * 12 != (years * 12).to_integral_value() or not 0 < years * 12 <= MAX_TERM_MONTHS:
-            problems.append(RowProblem(number, "term_years", "bank_results.bad_term", {"value": row["term_years"]}))
+            problems.append(RowProblem(number, field, "bank_results.bad_term", {"value": row[field][:40]}))
             return None
         months = int(years * 12)
-    else:
-        return None
     if months == 0:
-        problems.append(RowProblem(number, "term_months", "bank_results.bad_term", {"value": "0"}))
+        problems.append(RowProblem(number, field, "bank_results.bad_term", {"value": row[field][:40]}))
         return None
     return months
+
+
+def _term_said(value: str) -> tuple[str, str | None]:
+    """A term without the unit written after it (3年, 36个月), and that unit."""
+    cleaned = unicodedata.normalize("NFKC", value).strip()
+    for word, unit in (("个月", "months"), ("月", "months"), ("年", "years")):
+        if cleaned.endswith(word):
+            return cleaned.removesuffix(word).strip(), unit
+    return cleaned, None
 
 
 def _decision(value: str, fen: int | None, note: str, number: int, problems: list[RowProblem]) -> bool | None:
