@@ -19,7 +19,8 @@ from moralbank.domain.identity import mask_id
 from moralbank.reports.credit import summary
 from moralbank.resources import fixtures_dir
 from moralbank.services.bank_tables import MAX_AMOUNT_YUAN, read_amount
-from moralbank.storage.db import open_engine, reading
+from moralbank.storage.db import open_engine, reading, writing
+from moralbank.storage.records import cover
 from moralbank.storage.schema import apply_schema
 from tests.clock import freeze_today
 from tests.database import register_staff
@@ -264,14 +265,15 @@ def test_copy_carries_the_answers_to_a_database_whose_export_ids_differ(
     header, rows = approval_rows(listed(tmp_path), "code", "wan")
     ok(results(terminal, write_table(tmp_path / "a.csv", header, rows), "--on", "2026-11-29"))
     target = open_engine(db_url)
-    with target.begin() as connection:  # the county server already logged an export of its own: ids differ
-        connection.execute(
+    with writing(target) as session:  # the county server already logged an export of its own: ids differ
+        session.execute(
             text(
                 "INSERT INTO export_log (exported_at, operator, bank, as_of, format, row_count, full_id, file_name,"
                 " file_sha256, policy_hash, key_id) VALUES ('2026-01-01T00:00:00Z', 'x', 'b', '2026-01-01', 'csv', 0,"
                 " 0, 'x.csv', 'aa', 'bb', 'cc')"
             )
         )
+        cover(session, "export_log", [session.execute(text("SELECT MAX(id) FROM export_log")).scalar_one()])
     county_run = run_on(db_url)
     for _ in range(2):  # the second copy adds nothing
         ok(county_run("copy", "--from", str(source), "--to", db_url))

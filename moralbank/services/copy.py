@@ -427,7 +427,7 @@ def copy_records(source: Session, target: Session) -> int:
                 raise Refused("copy.row_differs", table="record", row=f"{kind} {mine}")
             continue
         last = target.execute(head, {"s": scope}).first()
-        if (int(last[0]), str(last[1])) if last else (seq - 1, prev_hash) == (0, GENESIS):
+        if ((int(last[0]), str(last[1])) if last else (0, GENESIS)) == (seq - 1, prev_hash):
             values = {"scope": scope, "seq": seq, "kind": kind, "ref": mine, "body": body}
             values |= {"recorded_at": recorded_at, "prev_hash": prev_hash, "hash": digest}
             target.execute(insert(_table(Record)), [values])
