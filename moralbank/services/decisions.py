@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -93,6 +94,19 @@ def decision_from_row(row: Row, number: int, today: date, problems: list[RowProb
         head_name=row.get("head_name", ""),
         points=_points(row.get("points", ""), number, problems),
     )
+
+
+def decisions_from_rows(
+    rows: Iterable[tuple[int, Row]], today: date, problems: list[RowProblem]
+) -> Iterator[tuple[int, Decision]]:
+    """The well-formed decisions of a sheet's rows as they are read; a problem for every malformed field."""
+    for number, row in rows:
+        found: list[RowProblem] = []
+        decision = decision_from_row(row, number, today, found)
+        if found:
+            problems += found
+        else:
+            yield number, decision
 
 
 def decisions_from_sheet(sheet: Sheet, today: date) -> tuple[list[tuple[int, Decision]], list[RowProblem]]:
