@@ -28,7 +28,8 @@ _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
 
 def text_problem(field: str, value: str) -> TextProblem | None:
     """Why a typed or read text value is unacceptable (too long, a control character), or None."""
-    if found := _CONTROL.search(value):
+    # str.isprintable is False for every control character: only then is the pattern searched.
+    if not value.isprintable() and (found := _CONTROL.search(value)):
         return "text.control_char", {"position": found.start() + 1, "code": f"U+{ord(found[0]):04X}"}
     limit = TEXT_LENGTHS.get(field, DEFAULT_TEXT_LENGTH)
     if len(value) > limit:

@@ -15,7 +15,7 @@ from sqlmodel import Session, col, func, select
 
 from moralbank.domain.accounts import household_account, points_transfer, village_account
 from moralbank.domain.chain import CHAIN_FIELDS, CHAIN_FORMAT, GENESIS, Checkpoint, entry_hash
-from moralbank.domain.dates import month_bounds, month_of
+from moralbank.domain.dates import month_bounds
 from moralbank.domain.identity import has_personal_number
 from moralbank.domain.limits import check_text
 from moralbank.domain.year import SYSTEM_KINDS, reserved_prefix
@@ -335,6 +335,7 @@ class DecisionBatch:
             session, ((d.household, d.event_date) for _, d in self.decisions), repeat=repeat, entry_row=entry_row
         )
         self.fresh_rows: list[tuple[int, Decision]] = []
+        self._std: Standard  # the standard in force for the decision _check last passed
 
     def _as_registered(self, decisions: list[tuple[int, Decision]]) -> list[tuple[int, Decision]]:
         """The decisions with codes typed in another case (``dl019``, ``zy01``) as registered."""
@@ -430,12 +431,13 @@ class DecisionBatch:
             return None, problems
         problems += self._claims(number, decision, std)
         # A retry of a recorded key is answered with the original entry even once its month has closed.
-        closed = (village, month_of(date.fromisoformat(decision.booked_on))) in self.closed
+        closed = (village, decision.booked_on[:7]) in self.closed  # booked_on is ISO: its month is its start
         if closed and decision.key not in self.existing:
             problems.append(RowProblem(number, "booked_on", "month.closed", {"month": decision.booked_on[:7]}))
         if problems:
             return None, problems
         fields = _decision_fields(decision, village, std)
+        self._std = std
         return (as_proposal(fields) if village in self.noticed else fields), problems
 
     def prepare(self, progress: Progress | None = None) -> tuple[list[dict[str, Any]], int, list[RowProblem]]:
@@ -462,9 +464,7 @@ class DecisionBatch:
             if duplicate := self.duplicates.check(number, fields):
                 problems.append(duplicate)
                 continue
-            std = self.book.in_force(decision.standard, fields["village"], decision.event_date)
-            assert std is not None
-            if over := self.caps.take(decision, std, number):
+            if over := self.caps.take(decision, self._std, number):  # the standard _check found in force
                 problems.append(over)
                 continue
             fresh.append(fields)

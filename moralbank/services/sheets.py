@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from moralbank.domain.identity import mask_personal_numbers
-from moralbank.domain.limits import inert, text_problem
+from moralbank.domain.limits import DEFAULT_TEXT_LENGTH, TEXT_LENGTHS, inert, text_problem
 from moralbank.errors import InputError, RowProblem, SheetError
 from moralbank.services.workbooks import TEXT_SUFFIXES, WORKBOOK_SUFFIXES, RawSheet, raw_sheets, streamed_csv
 
@@ -182,26 +182,6 @@ def _is_footer(values: list[str]) -> bool:
     return first.startswith(FOOTER_WORDS)
 
 
-def _filled(values: list[str], mapped: list[str | None], required: tuple[str, ...]) -> bool:
-    return all(any(m == name and v.strip() for m, v in zip(mapped, values, strict=False)) for name in required)
-
-
-def _footer_start(rows: list[list[str]], mapped: list[str | None], required: tuple[str, ...]) -> int:
-    """Where the footer begins: the first footer-like row after which no row fills the required columns."""
-    filled = [_filled(r, mapped, required) for r in rows]
-    start = len(rows)
-    for index in range(len(rows) - 1, -1, -1):
-        if filled[index]:
-            break
-        if _is_footer(rows[index]):
-            start = index
-    return start
-
-
-def _cell_value(name: str, value: str) -> str:
-    return value.strip() if name in FREE_TEXT else unicodedata.normalize("NFKC", value).strip()
-
-
 @dataclass
 class SheetStream:
     """The data rows of one input file, read once, in order, without holding them all.
@@ -240,16 +220,30 @@ class _Body:
     numeric: set[tuple[int, str]] = field(default_factory=set)
     numbers: bool = True  # whether cells that arrived as numbers are noted
     template: dict[str, str] = field(init=False)
+    # (position, field, free text, length limit) of every mapped column; where each required field may be
+    cells: list[tuple[int, str, bool, int]] = field(init=False)
+    wanted: list[list[int]] = field(init=False)
 
     def __post_init__(self) -> None:
         extra = sorted({name for name in self.mapped if name and name not in self.columns})
         self.template = dict.fromkeys([*self.columns, *extra], "")
+        self.cells = [
+            (position, name, name in FREE_TEXT, TEXT_LENGTHS.get(name, DEFAULT_TEXT_LENGTH))
+            for position, name in enumerate(self.mapped)
+            if name
+        ]
+        self.wanted = [[p for p, m in enumerate(self.mapped) if m == name] for name in self.required]
+
+    def filled(self, values: list[str]) -> bool:
+        """Whether a row fills every required column (a value in a column mapped to each)."""
+        width = len(values)
+        return all(any(p < width and values[p].strip() for p in positions) for positions in self.wanted)
 
     def rows(self) -> Iterator[tuple[int, Row]]:
         body = itertools.chain(self.raw.rows[self.header + 1 :], self.raw.tail)
         pending: list[tuple[int, list[str]]] = []  # rows since the last filled one: body or footer
         for offset, values in enumerate(body):
-            if not _filled(values, self.mapped, self.required):
+            if not self.filled(values):
                 pending.append((offset, values))
                 continue
             for held in pending:
@@ -267,17 +261,23 @@ class _Body:
 
     def _row(self, offset: int, values: list[str]) -> Iterator[tuple[int, Row]]:
         number = self.header + 2 + offset
-        if not any(v.strip() for v in values):
+        if not "".join(values).strip():
             return
         row = self.template.copy()
         unreadable = []
-        for position, (name, value) in enumerate(zip(self.mapped, values, strict=False)):
-            if name:
-                row[name] = _cell_value(name, value)
-                if self.numbers and (self.header + 1 + offset, position) in self.raw.numeric:
-                    self.numeric.add((number, name))
-                if found := text_problem(name, row[name]):
-                    unreadable.append(RowProblem(number, name, *found))
+        width = len(values)
+        for position, name, free, limit in self.cells:
+            if position >= width:
+                break
+            value = values[position]
+            # Free text is kept as written; other cells are NFKC-normalised, which leaves ASCII as it is.
+            value = value.strip() if free or value.isascii() else unicodedata.normalize("NFKC", value).strip()
+            row[name] = value
+            if self.numbers and (self.header + 1 + offset, position) in self.raw.numeric:
+                self.numeric.add((number, name))
+            # Printable and within its length: no problem (text_problem says why otherwise).
+            if not (value.isprintable() and len(value) <= limit) and (found := text_problem(name, value)):
+                unreadable.append(RowProblem(number, name, *found))
         if unreadable:  # reported with the other rows' problems; its other fields are not checked
             self.problems += unreadable
         else:
