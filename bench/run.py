@@ -263,7 +263,9 @@ def results_path(size: str) -> Path:
     return BENCH / "out" / size / "results.json"
 
 
-def bench_size(size: Size, *, runs: int, rebuild: bool, smoke: bool, log: Log) -> dict[str, Any]:
+def bench_size(
+    size: Size, *, runs: int, rebuild: bool, smoke: bool, log: Log, build_only: bool = False
+) -> dict[str, Any]:
     """Build (or reuse) one size and measure every operation on it."""
     from operations import measure_all
 
@@ -279,7 +281,7 @@ def bench_size(size: Size, *, runs: int, rebuild: bool, smoke: bool, log: Log) -
         built = previous["build"]
         bench.run_mb("init")  # tables added since the build (init is idempotent)
     host = machine()
-    operations = measure_all(bench, built, smoke=smoke)
+    operations = [] if build_only else measure_all(bench, built, smoke=smoke)
     host["load average at end"] = " ".join(f"{x:.2f}" for x in os.getloadavg())
     result = {
         "size": size.name,
@@ -300,6 +302,7 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=3, help="timed runs per operation (median)")
     parser.add_argument("--rebuild", action="store_true", help="rebuild even if a build exists")
     parser.add_argument("--smoke", action="store_true", help="tiny size, one run, checks only, no RESULTS.md")
+    parser.add_argument("--build-only", action="store_true", help="build and keep the build; measure nothing")
     args = parser.parse_args()
 
     def log(message: str) -> None:
@@ -315,7 +318,11 @@ def main() -> None:
     from report import write_results
 
     for name in args.size or ["S"]:
-        bench_size(SIZES[name], runs=max(args.runs, 1), rebuild=args.rebuild, smoke=False, log=log)
+        bench_size(
+            SIZES[name], runs=max(args.runs, 1), rebuild=args.rebuild, smoke=False, log=log, build_only=args.build_only
+        )
+    if args.build_only:
+        return
     write_results(BENCH / "RESULTS.md", [results_path(n) for n in ("S", "L")])
     log(f"wrote {BENCH / 'RESULTS.md'}")
 
