@@ -10,7 +10,7 @@ BEGIN, END = "<!-- results:begin -->", "<!-- results:end -->"
 FLAT_KEYS = ("award", "balance", "statement")
 HEADER = """# moralbank at county scale: benchmark results
 
-Issue 6. A seeded synthetic county is built through the real commands (`moralbank init`,
+Issues 6 and 16. A seeded synthetic county is built through the real commands (`moralbank init`,
 `import villages`, `import households`, `standard adopt`, `import decisions` for each month,
 `reverse`, `redeem`, `award`) and every operation below is timed as a whole process: the median
 of the runs, wall time and peak resident memory (from `wait4`). Beside each figure is the floor
