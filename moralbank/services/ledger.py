@@ -506,7 +506,7 @@ def write_decisions(session: Session, *, fresh: list[dict[str, Any]], operator: 
     return sealed
 
 
-CHUNK = 10_000  # decisions checked and appended at a time by a streamed import (about 30 MB of Python objects)
+CHUNK = 5_000  # decisions checked and appended at a time by a streamed import (10,000 held about 50 MB)
 
 
 class StreamedDecisions:
