@@ -105,9 +105,11 @@ CREATE TABLE IF NOT EXISTS entry (
 );
 -- The chain position is unique: two writers can never fork a village's chain.
 CREATE UNIQUE INDEX IF NOT EXISTS entry_chain ON entry (village, seq);
-CREATE UNIQUE INDEX IF NOT EXISTS entry_key ON entry (idem_key);
+-- Partial: most entries carry no key or refer to none, and an index of them costs every
+-- append and is never read (a lookup by key or by reference implies NOT NULL; issue 16).
+CREATE UNIQUE INDEX IF NOT EXISTS entry_key ON entry (idem_key) WHERE idem_key IS NOT NULL;
 -- An entry is reversed (or a proposal posted or voided) at most once.
-CREATE UNIQUE INDEX IF NOT EXISTS entry_ref ON entry (village, ref_seq);
+CREATE UNIQUE INDEX IF NOT EXISTS entry_ref ON entry (village, ref_seq) WHERE ref_seq IS NOT NULL;
 -- Covering indexes for the reports: a household's passbook, a village's and the county's month.
 CREATE INDEX IF NOT EXISTS entry_household ON entry (household, booked_on, coins, earned);
 CREATE INDEX IF NOT EXISTS entry_village_month ON entry (village, booked_on, household, earned);
@@ -116,6 +118,8 @@ CREATE INDEX IF NOT EXISTS entry_month ON entry (booked_on, household, earned);
 CREATE INDEX IF NOT EXISTS entry_proposal ON entry (village, booked_on) WHERE kind = 'proposal';
 -- Posted deductions by booking date, for the credit rating's veto check; a partial index keeps it small.
 CREATE INDEX IF NOT EXISTS entry_deduction ON entry (booked_on) WHERE kind = 'deduction';
+-- Year-end clearings, which close a village's year: read by every write, a handful of rows.
+CREATE INDEX IF NOT EXISTS entry_clearing ON entry (village, booked_on) WHERE kind = 'clearing';
 
 -- A published monthly board: an immutable snapshot (canonical JSON) with the village checkpoint
 -- (seq, head hash; seq 0 for an empty chain) it was made at. Publishing closes the month for

@@ -10,8 +10,10 @@ from measure import Figure, repeat, run
 from operations import (
     BOARD_QUERY_LIMIT,
     CREDIT_LIMIT,
+    CREDIT_RATIO,
     EXPORT_MB,
     NOT_AVAILABLE,
+    READ_LIMIT,
     READ_RATIO,
     Op,
     command_exists,
@@ -20,13 +22,15 @@ from operations import (
     verdict,
 )
 
+from moralbank.domain.clock import today as business_today
+
 if TYPE_CHECKING:
     from run import Bench
 
-BOARD_TARGET = "query part under 50 ms at L"
-COUNTY_TARGET = "within 3× of the raw `sqlite3` query"
-CREDIT_TARGET = "under 10 s, within 3× of the raw query"
-EXPORT_TARGET = "peak memory under 300 MB; time within 3× of the rating"
+BOARD_TARGET = "under 0.35 s end to end; query part under 50 ms at L"
+COUNTY_TARGET = "within 3× of the raw `sqlite3` query, end to end"
+CREDIT_TARGET = "within 2× of the raw queries, peak memory under 150 MB"
+EXPORT_TARGET = "within 2× of the raw queries, peak memory under 150 MB (streamed)"
 
 
 def missing(key: str, operation: str, target: str) -> Op:
@@ -83,7 +87,7 @@ def measure_boards(bench: Bench) -> list[Op]:
         ["board", "show", "--village", village, "--month", month, "--format", "csv"],
         _STANDINGS.format(where=f"village = '{village}' AND", lo=lo, hi=hi),
     )
-    one["verdict"] = verdict(one["query"] < BOARD_QUERY_LIMIT)
+    one["verdict"] = verdict(one["query"] < BOARD_QUERY_LIMIT and one["wall"] < READ_LIMIT)
     county = _board(
         bench,
         "board_county",
@@ -92,7 +96,7 @@ def measure_boards(bench: Bench) -> list[Op]:
         ["board", "show", "--county", "--month", month, "--format", "csv"],
         _STANDINGS.format(where="", lo=lo, hi=hi),
     )
-    county["verdict"] = verdict(county.get("ratio", 0) <= READ_RATIO)
+    county["verdict"] = verdict(county.get("ratio_end_to_end", 0) <= READ_RATIO)
     return [one, county]
 
 
@@ -124,7 +128,7 @@ def _rating_sql(as_of: date) -> str:
 
 def measure_credit(bench: Bench) -> list[Op]:
     """``credit rate`` and ``credit summary`` of the whole county, and a signed bank export."""
-    as_of = date.today()
+    as_of = business_today()  # the business timezone's today, as the commands take it
     when = ["--as-of", as_of.isoformat()]
     floor = sqlite_cli(bench, _rating_sql(as_of))
     rows = []
@@ -137,7 +141,8 @@ def measure_credit(bench: Bench) -> list[Op]:
         if floor is not None:
             row |= {"floor": "`sqlite3` CLI: points per household and vetoes", "floor_wall": floor.wall}
             row |= {"ratio": query / floor.wall, "ratio_end_to_end": figure.wall / floor.wall}
-        row["verdict"] = verdict(figure.wall < CREDIT_LIMIT and row.get("ratio", 0) <= READ_RATIO)
+        ok = row.get("ratio_end_to_end", 0) <= CREDIT_RATIO and figure.peak_mb < EXPORT_MB
+        row["verdict"] = verdict(figure.wall < CREDIT_LIMIT and ok)
         rows.append(row)
     rows.append(export(bench, when, rows[0]))
     return rows
@@ -157,8 +162,9 @@ def export(bench: Bench, when: list[str], rating: Op) -> Op:
         figure.add(
             run(bench.mb(*args, "--signing-key", str(keys / "moralbank_signing.key")), env=bench.env, cwd=bench.repo)
         )
-    ratio = figure.wall / rating["wall"]
+    raw = rating.get("floor_wall", rating["wall"])
+    ratio = figure.wall / raw
     row = op("credit_export", f"`credit export` whole county (`{' '.join(when)}`, signed CSV)", EXPORT_TARGET, figure)
-    row |= {"floor": "`credit rate` above", "floor_wall": rating["wall"], "ratio": ratio}
-    row["verdict"] = verdict(figure.peak_mb < EXPORT_MB and ratio <= READ_RATIO)
+    row |= {"floor": "`sqlite3` CLI: the rating's raw queries", "floor_wall": raw, "ratio": ratio}
+    row["verdict"] = verdict(figure.peak_mb < EXPORT_MB and ratio <= CREDIT_RATIO)
     return row

@@ -41,7 +41,11 @@ _dumps = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
 
 
 def connect(db: Path) -> sqlite3.Connection:
-    """A connection with the same pragmas moralbank uses for a bulk import."""
+    """A connection with the pragmas moralbank uses for a bulk import, but a 256 MB page cache.
+
+    moralbank's bulk cache is 160 MB since issue 16 (memory under 400 MB at any size); the floor
+    keeps 256 MB, which only makes it faster, and so the target stricter.
+    """
     con = sqlite3.connect(db, isolation_level=None)
     for pragma in ("journal_mode=WAL", "foreign_keys=ON", "synchronous=FULL", "cache_size=-262144"):
         con.execute(f"PRAGMA {pragma}")

@@ -14,6 +14,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from moralbank.domain.clock import today as business_today  # noqa: E402
 from moralbank.domain.identity import synthetic_id, synthetic_phone  # noqa: E402
 
 
@@ -30,16 +31,21 @@ class Size:
     redemptions: int
 
 
-def _months(first_year: int, first_month: int, count: int) -> tuple[str, ...]:
-    index = first_year * 12 + first_month - 1
-    return tuple(f"{(index + n) // 12}-{(index + n) % 12 + 1:02d}" for n in range(count))
+def _months(count: int) -> tuple[str, ...]:
+    """The ``count`` months that ended last, oldest first: before today's month in the business timezone.
+
+    The commands refuse dates after today, so no generated date may lie in the current month
+    (its booking day may still be ahead) or later, whenever the benchmark runs.
+    """
+    now = business_today()
+    last = now.year * 12 + now.month - 2  # the month before this one, counted from year 0
+    return tuple(f"{(last - n) // 12}-{(last - n) % 12 + 1:02d}" for n in range(count - 1, -1, -1))
 
 
-# Every date lies before 2026-11: the commands refuse dates in the future.
 SIZES = {
-    "tiny": Size("tiny", 3, 90, 1_500, _months(2026, 8, 3), 3, 3),
-    "S": Size("S", 10, 3_000, 100_000, _months(2024, 11, 24), 100, 100),
-    "L": Size("L", 417, 125_000, 2_000_000, _months(2024, 11, 24), 300, 300),
+    "tiny": Size("tiny", 3, 90, 1_500, _months(3), 3, 3),
+    "S": Size("S", 10, 3_000, 100_000, _months(24), 100, 100),
+    "L": Size("L", 417, 125_000, 2_000_000, _months(24), 300, 300),
 }
 SEED = 2026
 COUNTY = "潍坊市高密市"
@@ -94,7 +100,7 @@ def village_rows(size: Size, rng: random.Random) -> list[dict[str, str]]:
 
 def household_rows(size: Size, villages: list[dict[str, str]], rng: random.Random) -> list[dict[str, str]]:
     """The household register: households spread evenly over villages, unique synthetic IDs."""
-    ids: set[str] = set()
+    ids: set[str] = set()  # an ID number is never repeated: the register refuses a second one
     taken: dict[str, int] = defaultdict(int)
     rows = []
     for index in range(size.households):
@@ -191,6 +197,13 @@ def decision_rows(size: Size, month: str, households: list[str], rng: random.Ran
     return rows
 
 
+def check_dates(rows: list[dict[str, str]], today: str) -> None:
+    """Refuse to write a date after today (business timezone): the commands would refuse the sheet."""
+    late = [r for r in rows if max(r["event_date"], r["booked_on"]) > today]
+    if late:
+        raise SystemExit(f"generated a date after {today}: {late[0]}")
+
+
 def write_csv(path: Path, rows: list[dict[str, str]]) -> None:
     """A UTF-8 sheet with English headers, as the import commands read it."""
     with path.open("w", encoding="utf-8", newline="") as stream:
@@ -208,11 +221,23 @@ def generate(size: Size, out: Path, seed: int = SEED) -> dict[str, object]:
     write_csv(out / "villages.csv", villages)
     write_csv(out / "households.csv", households)
     (out / "standards.toml").write_text(standards_toml(), encoding="utf-8")
+    if len({h["id_number"] for h in households}) != len(households):
+        raise SystemExit("generated an ID number twice")
     codes = [h["code"] for h in households]
     sheets = []
+    today = business_today().isoformat()
+    whole = out / "decisions-all.csv"  # the whole history in one file, for the single-file import
+    whole.unlink(missing_ok=True)
     for month in size.months:
         path = out / "decisions" / f"{month}.csv"
-        write_csv(path, decision_rows(size, month, codes, rng))
+        rows = decision_rows(size, month, codes, rng)
+        check_dates(rows, today)
+        write_csv(path, rows)
+        with whole.open("a", encoding="utf-8", newline="") as stream:
+            writer = csv.DictWriter(stream, fieldnames=list(rows[0]))
+            if month == size.months[0]:
+                writer.writeheader()
+            writer.writerows({**r, "key": f"A{r['key']}"} for r in rows)  # keys of its own
         sheets.append(str(path.relative_to(out)))
     manifest: dict[str, object] = {
         "size": size.name,
@@ -222,6 +247,8 @@ def generate(size: Size, out: Path, seed: int = SEED) -> dict[str, object]:
         "decisions": size.decisions,
         "months": list(size.months),
         "sheets": sheets,
+        "whole": str(whole.relative_to(out)),
+        "generated_on": today,
         "reversals": size.reversals,
         "redemptions": size.redemptions,
     }

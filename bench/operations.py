@@ -13,13 +13,18 @@ from typing import TYPE_CHECKING, Any
 
 from measure import Figure, repeat, run
 
+from moralbank.domain.clock import today as business_today
+
 if TYPE_CHECKING:
     from run import Bench
 
 Op = dict[str, Any]
 NOT_AVAILABLE = "not available in this build"
-HELP_LIMIT, TERMINAL_LIMIT, BOARD_QUERY_LIMIT, CREDIT_LIMIT = 0.3, 1.0, 0.050, 10.0
-IMPORT_RATIO, READ_RATIO, VERIFY_RATE, EXPORT_MB = 2.5, 3.0, 200_000, 300
+# Issue 16's targets (issue 6's where issue 16 sets none: award, reverse, redeem under 1 s).
+HELP_LIMIT, TERMINAL_LIMIT, BOARD_QUERY_LIMIT, CREDIT_LIMIT = 0.15, 1.0, 0.050, 10.0
+IMPORT_RATIO, READ_RATIO, VERIFY_RATE, EXPORT_MB = 2.5, 3.0, 400_000, 150
+READ_LIMIT = 0.35  # balance, statement, household show, village board, report trend, end to end
+CREDIT_RATIO, VERIFY_RATIO, JOURNAL_RATIO = 2.0, 1.5, 1.5
 
 
 def op(key: str, operation: str, target: str, figure: Figure | None = None, **extra: Any) -> Op:
@@ -97,6 +102,49 @@ def imports(built: dict[str, Any]) -> Op:
     )
 
 
+BIG_IMPORT_MB = 400
+
+
+def big_imports(built: dict[str, Any]) -> list[Op]:
+    """The whole history as one file, its first million rows as one CSV, and all months together."""
+    rows = []
+    months = built["months"]
+    total, floor_total = sum(m["wall"] for m in months), sum(m["floor_wall"] for m in months)
+    rows.append(
+        op(
+            "import_months",
+            f"import, {len(months)} monthly sheets one after another ({sum(m['rows'] for m in months):,} rows)",
+            f"within {IMPORT_RATIO}× of the floor",
+            wall=total,
+            peak_mb=max(m["peak_mb"] for m in months),
+            floor="the same sheets appended by the floor, one after another",
+            floor_wall=floor_total,
+            ratio=total / floor_total,
+            verdict=verdict(total / floor_total <= IMPORT_RATIO),
+        )
+    )
+    for key, label in (("whole", "the whole history in one file"), ("million", "a 1,000,000-row CSV")):
+        if key not in built.get("big", {}):
+            continue
+        big = built["big"][key]
+        ratio = big["wall"] / big["floor_wall"]
+        rows.append(
+            op(
+                f"import_{key}",
+                f"import, {label} ({big['rows']:,} rows, into the bare register)",
+                f"within {IMPORT_RATIO}× of the floor, peak memory under {BIG_IMPORT_MB} MB",
+                wall=big["wall"],
+                peak_mb=big["peak_mb"],
+                cpu=big["cpu"],
+                floor=f"executemany + SHA-256 chain of the same rows, {big['floor_peak_mb']:.0f} MB",
+                floor_wall=big["floor_wall"],
+                ratio=ratio,
+                verdict=verdict(ratio <= IMPORT_RATIO and big["peak_mb"] < BIG_IMPORT_MB),
+            )
+        )
+    return rows
+
+
 def award(bench: Bench) -> list[Op]:
     """One award end to end, beside one hash-chained insert committed by raw sqlite3."""
     household = bench.query("SELECT code FROM household ORDER BY code DESC LIMIT 1")[0][0]
@@ -105,7 +153,7 @@ def award(bench: Bench) -> list[Op]:
     for n in range(bench.runs):
         key = f"bench-award-{stamp}-{n}"
         # Last month's behaviour recorded at this month's meeting: the cap check reads the busiest month.
-        on, booked = f"{bench.size.months[-1]}-20", time.strftime("%Y-%m-%d")
+        on, booked = f"{bench.size.months[-1]}-20", business_today().isoformat()  # never the host's date
         args = ["award", household, "ZY01", "--on", on, "--booked", booked, "--key", key]
         figure.add(bench.run_mb(*args))
         floor.add(run(bench.floor("append-one", str(bench.floor_db), household, "*:ZY01:1", "5", key)))
@@ -151,10 +199,10 @@ def terminal_read(bench: Bench, key: str, args: list[str], sql: str, label: str)
     row = op(
         key,
         label,
-        f"under {TERMINAL_LIMIT} s end to end; query part flat from S to L",
+        f"under {READ_LIMIT} s end to end; query part flat from S to L",
         figure,
         query=query["median"],
-        verdict=verdict(figure.wall < TERMINAL_LIMIT),
+        verdict=verdict(figure.wall < READ_LIMIT),
     )
     if floor is not None:
         row |= {"floor": "`sqlite3` CLI, same query", "floor_wall": floor.wall, "ratio": query["median"] / floor.wall}
@@ -167,10 +215,63 @@ def passbook(bench: Bench) -> list[Op]:
         "SELECT household, COUNT(*) FROM entry GROUP BY household ORDER BY 2 DESC, 1 LIMIT 1"
     )[0]
     label = f" of one household ({entries} entries)"
+    village = bench.query("SELECT MIN(code) FROM village")[0][0]
+    last = bench.size.months[-1]
+    first = bench.size.months[-min(12, len(bench.size.months))]
+    trend = _TREND.format(v=village, lo=f"{first}-01", hi=f"{last}-31")
     return [
         terminal_read(bench, "balance", ["balance", household], _BALANCE.format(h=household), "`balance`" + label),
         terminal_read(bench, "statement", ["statement", household], _LINES.format(h=household), "`statement`" + label),
+        terminal_read(
+            bench,
+            "household_show",
+            ["household", "show", household],
+            _HOUSEHOLD.format(h=household),
+            "`household show` of the same household",
+        ),
+        terminal_read(
+            bench,
+            "trend",
+            ["report", "trend", "--village", village, "--until", last],
+            trend,
+            f"`report trend` of one village, 12 months (`--village {village} --until {last}`)",
+        ),
     ]
+
+
+_HOUSEHOLD = (
+    "SELECT h.*, (SELECT COALESCE(SUM(coins), 0) FROM entry WHERE household = h.code) FROM household h "
+    "WHERE h.code = '{h}'"
+)
+_TREND = (
+    "SELECT substr(booked_on, 1, 7), SUM(earned) FROM entry WHERE village = '{v}' "
+    "AND booked_on >= '{lo}' AND booked_on <= '{hi}' GROUP BY 1"
+)
+# The journal's text, printed by the sqlite3 shell itself (bench/README.md).
+JOURNAL_SQL = (
+    "SELECT printf('%s (%s-%d) %s %s%s%s' || char(10) || '    %s  %d coins' || char(10) || '    %s  -%d coins' "
+    "|| char(10), e.booked_on, e.village, e.seq, e.kind, e.household, "
+    "CASE WHEN s.code IS NULL THEN '' ELSE ' ' || s.code || ' ' || s.title END, "
+    "CASE WHEN e.note = '' THEN '' ELSE '  ; ' || e.note END, e.credit, e.amount, e.debit, e.amount) "
+    "FROM entry e LEFT JOIN standard s ON s.id = e.standard_id WHERE e.amount > 0 ORDER BY e.booked_on, e.village, e.seq;"
+)
+
+
+def journal(bench: Bench) -> Op:
+    """``export journal`` of the whole ledger to a file, beside the sqlite3 shell printing the same text."""
+    out = bench.home / "journal.txt"
+    figure = repeat(
+        bench.mb("export", "journal", "--out", str(out)), bench.runs, warm=True, env=bench.env, cwd=bench.repo
+    )
+    floor = sqlite_cli(bench, JOURNAL_SQL, sink=True)
+    row = op(
+        "journal", "`export journal` of the whole ledger (to a file)", f"within {JOURNAL_RATIO}× of the floor", figure
+    )
+    if floor is not None:
+        ratio = figure.wall / floor.wall
+        row |= {"floor": "`sqlite3` CLI printing the same text", "floor_wall": floor.wall, "ratio": ratio}
+        row["verdict"] = verdict(ratio <= JOURNAL_RATIO)
+    return row
 
 
 _SCAN = "SELECT * FROM entry ORDER BY village, seq"
@@ -186,7 +287,7 @@ def verify(bench: Bench) -> Op:
     row = op(
         "verify",
         f"`verify` of the whole ledger ({report['entries']:,} entries)",
-        f"at least {VERIFY_RATE:,} entries/s",
+        f"at least {VERIFY_RATE:,} entries/s, or within {VERIFY_RATIO}× of the re-check",
         figure,
         entries=report["entries"],
         rate=rate,
@@ -194,7 +295,7 @@ def verify(bench: Bench) -> Op:
         floor="Python sqlite3 re-check of every chain (whole process)",
         floor_wall=recheck.wall,
         ratio=figure.wall / recheck.wall,
-        verdict=verdict(rate >= VERIFY_RATE and report["ok"]),
+        verdict=verdict((rate >= VERIFY_RATE or figure.wall / recheck.wall <= VERIFY_RATIO) and report["ok"]),
     )
     if scan is not None:
         row |= {"scan_wall": scan.wall}
@@ -218,10 +319,12 @@ def measure_all(bench: Bench, built: dict[str, Any], *, smoke: bool) -> list[Op]
     steps: list[Callable[[], list[Op]]] = [
         lambda: quick(bench),
         lambda: [imports(built)],
+        lambda: big_imports(built),
         lambda: award(bench),
         lambda: passbook(bench),
         lambda: boards_and_credit(bench),
         lambda: [verify(bench)],
+        lambda: [journal(bench)],
     ]
     rows: list[Op] = []
     for step in steps:

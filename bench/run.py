@@ -56,6 +56,11 @@ class Bench:
         return self.home / "floor.db"
 
     @property
+    def register_db(self) -> Path:
+        """The register alone (villages, households, standards; no entries): where big sheets start."""
+        return self.home / "register.db"
+
+    @property
     def env(self) -> dict[str, str]:
         """The environment of every moralbank process."""
         return os.environ | {
@@ -95,7 +100,7 @@ class Bench:
 
 def fresh_databases(bench: Bench) -> None:
     """Remove the previous databases of this size."""
-    for db in (bench.db, bench.floor_db):
+    for db in (bench.db, bench.floor_db, bench.register_db, bench.home / "big.db", bench.home / "big-floor.db"):
         for suffix in ("", "-wal", "-shm"):
             Path(f"{db}{suffix}").unlink(missing_ok=True)
 
@@ -106,10 +111,11 @@ def register(bench: Bench) -> dict[str, Any]:
     bench.run_mb("import", "villages", str(bench.data / "villages.csv"))
     households = bench.run_mb("import", "households", str(bench.data / "households.csv"))
     bench.run_mb("standard", "adopt", str(bench.data / "standards.toml"))
-    source, target = sqlite3.connect(bench.db), sqlite3.connect(bench.floor_db)
-    source.backup(target)
-    source.close()
-    target.close()
+    for copy in (bench.floor_db, bench.register_db):
+        source, target = sqlite3.connect(bench.db), sqlite3.connect(copy)
+        source.backup(target)
+        source.close()
+        target.close()
     bench.log(f"  {bench.size.households} households imported in {households.wall:.2f} s")
     return {"wall": households.wall, "peak_mb": households.peak_mb, "rows": bench.size.households}
 
@@ -138,6 +144,66 @@ def import_sheets(bench: Bench, sheets: list[str]) -> list[dict[str, Any]]:
         )
         bench.log(f"  {sheet}: {rows} rows in {ours.wall:.2f} s (floor {floor.wall:.2f} s)")
     return months
+
+
+ONE_MILLION = 1_000_000
+
+
+def first_rows(whole: Path, out: Path, count: int) -> int:
+    """The header and the first ``count`` rows of a sheet, written to ``out``; how many rows it holds."""
+    written = 0
+    with whole.open(encoding="utf-8", newline="") as source, out.open("w", encoding="utf-8", newline="") as target:
+        target.write(source.readline())
+        for line in source:
+            if written == count:
+                break
+            target.write(line)
+            written += 1
+    return written
+
+
+def big_import(bench: Bench, sheet: Path, rows: int) -> dict[str, Any]:
+    """One big sheet imported into the bare register, beside the floor appending it to another copy."""
+    toml = str(bench.data / "standards.toml")
+    big, big_floor = bench.home / "big.db", bench.home / "big-floor.db"
+    for copy in (big, big_floor):
+        for suffix in ("", "-wal", "-shm"):
+            Path(f"{copy}{suffix}").unlink(missing_ok=True)
+        source, target = sqlite3.connect(bench.register_db), sqlite3.connect(copy)
+        source.backup(target)
+        source.close()
+        target.close()
+    ours = run(bench.mb("import", "decisions", str(sheet)), env=bench.env | {"MORALBANK_DB": str(big)}, cwd=ROOT)
+    floor = run(bench.floor("append", str(big_floor), str(sheet), toml))
+    (entries,) = sqlite3.connect(big).execute("SELECT COUNT(*) FROM entry").fetchone()
+    if entries != rows:
+        raise SystemExit(f"{sheet.name}: {entries} entries for {rows} rows")
+    for copy in (big, big_floor):
+        for suffix in ("", "-wal", "-shm"):
+            Path(f"{copy}{suffix}").unlink(missing_ok=True)
+    bench.log(f"  {sheet.name}: {rows} rows in {ours.wall:.2f} s, {ours.peak_mb:.0f} MB (floor {floor.wall:.2f} s)")
+    return {
+        "sheet": sheet.name,
+        "rows": rows,
+        "wall": ours.wall,
+        "cpu": ours.cpu,
+        "peak_mb": ours.peak_mb,
+        "floor_wall": floor.wall,
+        "floor_cpu": floor.cpu,
+        "floor_peak_mb": floor.peak_mb,
+    }
+
+
+def big_imports(bench: Bench, manifest: dict[str, Any]) -> dict[str, Any]:
+    """The whole history in one file and, where the county has more, its first million rows as one CSV."""
+    whole = bench.data / manifest["whole"]
+    with whole.open(encoding="utf-8") as stream:
+        rows = sum(1 for _ in stream) - 1
+    found = {"whole": big_import(bench, whole, rows)}
+    if rows > ONE_MILLION:
+        million = bench.data / "decisions-1m.csv"
+        found["million"] = big_import(bench, million, first_rows(whole, million, ONE_MILLION))
+    return found
 
 
 def corrections(bench: Bench, rng: random.Random) -> dict[str, Any]:
@@ -179,9 +245,11 @@ def build(bench: Bench) -> dict[str, Any]:
     households = register(bench)
     months = import_sheets(bench, manifest["sheets"])
     fixes = corrections(bench, random.Random(f"corrections:{bench.size.name}"))
+    big = big_imports(bench, manifest) if "whole" in manifest else {}
     return {
         "households": households,
         "months": months,
+        "big": big,
         "corrections": fixes,
         "seconds": time.perf_counter() - started,
     }
@@ -195,7 +263,9 @@ def results_path(size: str) -> Path:
     return BENCH / "out" / size / "results.json"
 
 
-def bench_size(size: Size, *, runs: int, rebuild: bool, smoke: bool, log: Log) -> dict[str, Any]:
+def bench_size(
+    size: Size, *, runs: int, rebuild: bool, smoke: bool, log: Log, build_only: bool = False
+) -> dict[str, Any]:
     """Build (or reuse) one size and measure every operation on it."""
     from operations import measure_all
 
@@ -211,7 +281,7 @@ def bench_size(size: Size, *, runs: int, rebuild: bool, smoke: bool, log: Log) -
         built = previous["build"]
         bench.run_mb("init")  # tables added since the build (init is idempotent)
     host = machine()
-    operations = measure_all(bench, built, smoke=smoke)
+    operations = [] if build_only else measure_all(bench, built, smoke=smoke)
     host["load average at end"] = " ".join(f"{x:.2f}" for x in os.getloadavg())
     result = {
         "size": size.name,
@@ -232,6 +302,7 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=3, help="timed runs per operation (median)")
     parser.add_argument("--rebuild", action="store_true", help="rebuild even if a build exists")
     parser.add_argument("--smoke", action="store_true", help="tiny size, one run, checks only, no RESULTS.md")
+    parser.add_argument("--build-only", action="store_true", help="build and keep the build; measure nothing")
     args = parser.parse_args()
 
     def log(message: str) -> None:
@@ -247,7 +318,11 @@ def main() -> None:
     from report import write_results
 
     for name in args.size or ["S"]:
-        bench_size(SIZES[name], runs=max(args.runs, 1), rebuild=args.rebuild, smoke=False, log=log)
+        bench_size(
+            SIZES[name], runs=max(args.runs, 1), rebuild=args.rebuild, smoke=False, log=log, build_only=args.build_only
+        )
+    if args.build_only:
+        return
     write_results(BENCH / "RESULTS.md", [results_path(n) for n in ("S", "L")])
     log(f"wrote {BENCH / 'RESULTS.md'}")
 

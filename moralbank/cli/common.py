@@ -232,7 +232,7 @@ def workbook(out: Path | None, tables: list[Any]) -> None:
 
 
 @contextmanager
-def progress_bar(label: str, total: int, quiet: bool = False) -> Iterator[Callable[[int], None] | None]:
+def progress_bar(label: str, total: int | None, quiet: bool = False) -> Iterator[Callable[[int], None] | None]:
     """A rich progress bar on a terminal's stderr; nothing when piped or quiet."""
     err = Console(stderr=True)
     if quiet or not err.is_terminal:

@@ -20,10 +20,10 @@ from moralbank.cli.common import (
     operator,
     print_lang,
     progress_bar,
-    read_sheet,
     say,
     settings,
     show,
+    tell_sheet,
     today,
     workbook,
 )
@@ -56,26 +56,26 @@ def import_decisions(
     repeat: RepeatOpt = False,
     dry_run: DryRunOpt = False,
 ) -> None:
-    from moralbank.services.decisions import decisions_from_sheet
     from moralbank.services.imports import SheetFile
-    from moralbank.services.intake import take_decisions
+    from moralbank.services.intake import DryRun, take_decisions
+    from moralbank.services.sheets import stream_kind
     from moralbank.storage.db import retrying, tune_for_bulk
 
     who = operator(ctx)
-    sheet = read_sheet(file, "decisions", ctx, sheet_name)
+    sheet = stream_kind(file, "decisions", sheet_name)
     source = SheetFile.of(file, "decisions")
-    decisions, problems = decisions_from_sheet(sheet, today(ctx))
     label = text("progress.checking", settings(ctx).lang, source=sheet.source)
-    with progress_bar(label, len(decisions)) as advance:
+    with progress_bar(label, _row_estimate(file)) as advance:
 
         def record(session: Any) -> Any:
+            nonlocal sheet
+            if sheet.count:  # a retry after contention reads the sheet again
+                sheet = stream_kind(file, "decisions", sheet_name)
             tune_for_bulk(session)
             return take_decisions(
                 session,
                 file=source,
-                decisions=decisions,
-                problems=problems,
-                rows=len(sheet.rows),
+                sheet=sheet,
                 operator=who,
                 today=today(ctx),
                 again=again,
@@ -84,8 +84,21 @@ def import_decisions(
                 progress=advance,
             )
 
-        done = retrying(engine(ctx), record)
+        try:
+            done = retrying(engine(ctx), record)
+        except DryRun as run:
+            done = run.intake
+        finally:
+            tell_sheet(ctx, sheet)
     tell_intake(ctx, done)
+
+
+def _row_estimate(file: Path) -> int | None:
+    """About how many rows a sheet has, for the progress bar: a CSV's lines, read in blocks."""
+    if file.suffix.lower() not in (".csv", ".txt"):
+        return None
+    with file.open("rb") as stream:
+        return sum(block.count(b"\n") for block in iter(lambda: stream.read(1 << 20), b""))
 
 
 def tell_intake(ctx: typer.Context, done: Any) -> None:
@@ -110,12 +123,12 @@ def tell_intake(ctx: typer.Context, done: Any) -> None:
         say(
             ctx,
             "decisions.imported_on_notice",
-            count=len(done.ids) - proposals,
+            count=done.count - proposals,
             proposals=proposals,
             repeated=done.repeated,
         )
     else:
-        say(ctx, "decisions.imported", count=len(done.ids), repeated=done.repeated)
+        say(ctx, "decisions.imported", count=done.count, repeated=done.repeated)
     for t in done.tallies:
         if t.proposals:
             say(ctx, "decisions.on_notice", village=t.village, count=t.proposals, until=t.notice_until)

@@ -15,11 +15,12 @@ MAX_PRICE = 10_000
 MAX_STOCK = 1_000_000
 MAX_MIN_BALANCE = 1_000_000
 
-# An input sheet: at most 50 MB of content (a CSV's size; what a workbook expands to, checked
-# before it is expanded) and 100,000 rows. A county's whole register is about 125,000 households
-# in 232 villages, imported village by village; a month's decisions sheet is a few thousand rows.
+# A sheet read whole: at most 50 MB of content (a CSV's size; what a workbook expands to, checked
+# before it is expanded) and 500,000 rows. A county's whole register is about 125,000 households
+# in 232 villages, and a bank's answer to a county list as many rows. A decisions CSV is streamed
+# in bounded memory (issue 16), so it has no such limit; a decisions workbook has.
 MAX_SHEET_BYTES = 50_000_000
-MAX_SHEET_ROWS = 100_000
+MAX_SHEET_ROWS = 500_000
 
 # Characters per text field; any other free text gets DEFAULT_TEXT_LENGTH.
 TEXT_LENGTHS = {"name": 50, "head_name": 50, "title": 200, "note": 200, "reason": 200, "address": 100}
@@ -55,7 +56,8 @@ def text_problem(field: str, value: str) -> TextProblem | None:
     mobile number: those fields are chained or printed somewhere (a passbook, a board, an
     export, a journal), so such text is refused when written rather than masked afterwards.
     """
-    if found := _CONTROL.search(value):
+    # str.isprintable is False for every control character: only then is the pattern searched.
+    if not value.isprintable() and (found := _CONTROL.search(value)):
         return "text.control_char", {"position": found.start() + 1, "code": f"U+{ord(found[0]):04X}"}
     limit = TEXT_LENGTHS.get(field, DEFAULT_TEXT_LENGTH)
     if len(value) > limit:

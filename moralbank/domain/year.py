@@ -52,7 +52,9 @@ SYSTEM_KINDS = frozenset({"clearing", "base_score"})
 
 def reserved_prefix(key: str | None) -> str | None:
     """The reserved prefix ``key`` begins with, or None."""
-    return next((p for p in RESERVED_KEY_PREFIXES if key and key.startswith(p)), None)
+    if not key or not key.startswith(RESERVED_KEY_PREFIXES):  # one C-level test for the usual key
+        return None
+    return next(p for p in RESERVED_KEY_PREFIXES if key.startswith(p))
 
 
 def year_problem(year: int) -> tuple[str, dict[str, int]] | None:

@@ -21,12 +21,16 @@ def journal_lines(transfers: Iterable[Transfer], goods: Iterable[GoodsMove] = ()
     """
     yield f"; moralbank journal: one transaction per ledger entry, amounts in whole {COMMODITY}\n"
     yield f"commodity {COMMODITY}\n\n"  # hledger refuses "commodity 1 coins" (no decimal mark)
+    titles: dict[tuple[str, str], str] = {}  # a county has a few dozen standards and millions of entries
     for t in transfers:
-        title = f" {t.standard} {_clean(t.title)}" if t.standard else ""
+        if (title := titles.get((t.standard, t.title))) is None:
+            title = titles[(t.standard, t.title)] = f" {t.standard} {_clean(t.title)}" if t.standard else ""
         note = f"  ; {_clean(t.note)}" if t.note else ""
-        yield f"{t.booked_on} ({t.village}-{t.seq}) {t.kind} {t.household}{title}{note}\n"
-        yield f"    {t.credit}  {t.amount} {COMMODITY}\n"
-        yield f"    {t.debit}  -{t.amount} {COMMODITY}\n\n"
+        # One string per transaction: its header, its two postings and the blank line after it.
+        yield (
+            f"{t.booked_on} ({t.village}-{t.seq}) {t.kind} {t.household}{title}{note}\n"
+            f"    {t.credit}  {t.amount} {COMMODITY}\n    {t.debit}  -{t.amount} {COMMODITY}\n\n"
+        )
     yield from goods_lines(goods)
 
 
@@ -46,6 +50,8 @@ def goods_lines(goods: Iterable[GoodsMove]) -> Iterator[str]:
         note = f"  ; {_clean(move.note)}" if move.note else ""
         # Item codes are letters, digits, "-" and "_"; quoted, a code with digits is still a commodity.
         commodity = f'"{move.item}"'
-        yield f"{move.booked_on} (goods-{move.village}-{move.seq}) goods {move.kind} {move.item}{who}{note}\n"
-        yield f"    village:{move.village}:shop:stock  {move.qty} {commodity}\n"
-        yield f"    {_counter_account(move)}  {-move.qty} {commodity}\n\n"
+        yield (
+            f"{move.booked_on} (goods-{move.village}-{move.seq}) goods {move.kind} {move.item}{who}{note}\n"
+            f"    village:{move.village}:shop:stock  {move.qty} {commodity}\n"
+            f"    {_counter_account(move)}  {-move.qty} {commodity}\n\n"
+        )

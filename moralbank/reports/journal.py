@@ -4,14 +4,14 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from sqlalchemy import text
 from sqlmodel import Session
 
 
-@dataclass(frozen=True)
-class Transfer:
-    """One entry as a transfer between two accounts."""
+class Transfer(NamedTuple):
+    """One entry as a transfer between two accounts (a tuple: a journal export makes millions)."""
 
     id: int
     booked_on: str
@@ -38,7 +38,16 @@ ORDER BY e.booked_on, e.village, e.seq
 
 def transfers(session: Session) -> Iterator[Transfer]:
     """Every entry that moves coins, oldest booking first."""
-    result = session.connection().execution_options(stream_results=True).execute(text(_TRANSFERS))
+    connection = session.connection()
+    if connection.dialect.name == "sqlite":
+        # The driver's own cursor, read in blocks: SQLAlchemy's rows cost more than SQLite's work
+        # here (bench/RESULTS.md). PostgreSQL keeps a server-side cursor, read as it streams.
+        cursor = connection.connection.driver_connection.cursor()  # type: ignore[union-attr]
+        cursor.execute(_TRANSFERS)
+        while block := cursor.fetchmany(2000):
+            yield from map(Transfer._make, block)
+        return
+    result = connection.execution_options(stream_results=True).execute(text(_TRANSFERS))
     for row in result:
         yield Transfer(*row)
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -58,19 +59,33 @@ def _points(value: str, number: int, problems: list[RowProblem]) -> int | None:
         return None
 
 
+# Dates as written, read before: a sheet names a few hundred days in a million rows. Only dates
+# that parse are kept, and the map is emptied when it grows past _DAYS_KEPT.
+_DAYS: dict[str, str] = {}
+_DAYS_KEPT = 10_000
+
+
 def _day(value: str, name: str, default: date, number: int, problems: list[RowProblem]) -> str:
     if not value:
         return default.isoformat()
+    if (known := _DAYS.get(value)) is not None:
+        return known
     try:
-        return parse_date(value, name, serial=True).isoformat()
+        day = parse_date(value, name, serial=True).isoformat()
     except InputError as exc:
         problems.append(RowProblem(number, name, *value_problem(exc)))
         return default.isoformat()
+    if len(_DAYS) >= _DAYS_KEPT:
+        _DAYS.clear()
+    _DAYS[value] = day
+    return day
 
 
 def _text(row: Row, name: str, number: int, problems: list[RowProblem]) -> str:
     value = row.get(name, "")
-    if found := text_problem(name, value):
+    # A sheet's reader has checked every cell already (sheets._Body): printable text within its
+    # length needs no second look.
+    if not (value.isprintable() and len(value) <= 50) and (found := text_problem(name, value)):
         problems.append(RowProblem(number, name, *found))
         return ""
     return value
@@ -93,6 +108,19 @@ def decision_from_row(row: Row, number: int, today: date, problems: list[RowProb
         head_name=row.get("head_name", ""),
         points=_points(row.get("points", ""), number, problems),
     )
+
+
+def decisions_from_rows(
+    rows: Iterable[tuple[int, Row]], today: date, problems: list[RowProblem]
+) -> Iterator[tuple[int, Decision]]:
+    """The well-formed decisions of a sheet's rows as they are read; a problem for every malformed field."""
+    for number, row in rows:
+        found: list[RowProblem] = []
+        decision = decision_from_row(row, number, today, found)
+        if found:
+            problems += found
+        else:
+            yield number, decision
 
 
 def decisions_from_sheet(sheet: Sheet, today: date) -> tuple[list[tuple[int, Decision]], list[RowProblem]]:

@@ -10,7 +10,7 @@ only decisions without a key are checked.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 from sqlalchemy import bindparam, text
@@ -24,7 +24,7 @@ _STANDING = (
     "AND r.kind IN ('reversal', 'void'))"
 )
 _DECISIONS = text(
-    "SELECT e.id, e.household, e.standard_id, e.event_date, e.qty FROM entry e "
+    "SELECT e.id, e.village, e.seq, e.household, e.standard_id, e.event_date, e.qty FROM entry e "
     "WHERE e.household IN :households AND e.event_date >= :low AND e.standard_id IS NOT NULL "
     f"AND e.kind IN ('award', 'deduction', 'proposal') AND {_STANDING} ORDER BY e.id"
 ).bindparams(bindparam("households", expanding=True))
@@ -34,14 +34,24 @@ _REDEMPTIONS = text(
 )
 
 DecisionKey = tuple[str, str, str, int]  # household, standard version, event date, qty
+# The sheet row an entry was written from by an earlier chunk of the same import, if it was.
+EntryRow = Callable[[str, int], int | None]
 
 
 class DuplicateFinder:
     """The standing decisions of a batch's households, and the batch's own rows as they are taken."""
 
-    def __init__(self, session: Session, decisions: Iterable[tuple[str, str]], *, repeat: bool) -> None:
+    def __init__(
+        self,
+        session: Session,
+        decisions: Iterable[tuple[str, str]],
+        *,
+        repeat: bool,
+        entry_row: EntryRow | None = None,
+    ) -> None:
         self.repeat = repeat
         self.recorded: dict[DecisionKey, int] = {}
+        self.rows_before: dict[DecisionKey, int] = {}  # written by an earlier chunk of this import
         self.rows: dict[DecisionKey, int] = {}
         wanted = list(decisions)  # (household, event date)
         if repeat or not wanted:
@@ -50,8 +60,15 @@ class DuplicateFinder:
         low = min(day for _, day in wanted)
         for chunk in range(0, len(households), 500):
             params = {"households": households[chunk : chunk + 500], "low": low}
-            for entry_id, household, standard_id, event_date, qty in session.execute(_DECISIONS, params):
-                self.recorded.setdefault((household, standard_id, event_date, qty), entry_id)
+            for entry_id, village, seq, household, standard_id, event_date, qty in session.execute(_DECISIONS, params):
+                key = (household, standard_id, event_date, qty)
+                if key in self.recorded or key in self.rows_before:
+                    continue
+                row = entry_row(village, seq) if entry_row else None
+                if row is None:
+                    self.recorded[key] = entry_id
+                else:
+                    self.rows_before[key] = row
 
     def check(self, number: int, fields: dict[str, Any]) -> RowProblem | None:
         """Why this decision looks like a duplicate, or None; a row taken is remembered for later rows."""
@@ -60,7 +77,7 @@ class DuplicateFinder:
         key = (fields["household"], fields["standard_id"], fields["event_date"], fields["qty"])
         if (earlier := self.recorded.get(key)) is not None:
             return RowProblem(number, "household", "decision.likely_duplicate", {"id": earlier})
-        if (row := self.rows.get(key)) is not None:
+        if (row := self.rows.get(key, self.rows_before.get(key))) is not None:
             return RowProblem(number, "household", "decision.duplicate_row", {"row": row})
         self.rows[key] = number
         return None

@@ -25,7 +25,8 @@ class SheetFile:
     @classmethod
     def of(cls, path: Path, kind: str) -> SheetFile:
         """The file at ``path``, hashed."""
-        return cls(kind, path.name, hashlib.sha256(path.read_bytes()).hexdigest())
+        with path.open("rb") as stream:  # in blocks: a sheet is never held whole to be hashed
+            return cls(kind, path.name, hashlib.file_digest(stream, "sha256").hexdigest())
 
 
 @dataclass(frozen=True)
@@ -65,17 +66,30 @@ def ranges(entries: list[tuple[str, int]]) -> str:
 
 
 def record_import(
-    session: Session, *, file: SheetFile, rows: int, operator: str, entries: list[tuple[str, int]] | None = None
+    session: Session,
+    *,
+    file: SheetFile,
+    rows: int,
+    operator: str,
+    entries: list[tuple[str, int]] | None = None,
+    spans: list[tuple[str, int, int]] | None = None,
 ) -> int:
-    """Log an import in the same transaction as what it wrote; returns the import's number."""
+    """Log an import in the same transaction as what it wrote; returns the import's number.
+
+    What it wrote is ``entries`` as (village, seq), or ``spans`` as (village, first, last seq).
+    """
     written = entries or []
+    count, listed = len(written), ranges(written)
+    if spans:
+        count = sum(high - low + 1 for _, low, high in spans)
+        listed = " ".join(f"{village}:{low}-{high}" for village, low, high in sorted(spans))
     record = SheetImport(
         kind=file.kind,
         file_name=file.name,
         file_sha256=file.sha256,
         row_count=rows,
-        entry_count=len(written),
-        entries=ranges(written),
+        entry_count=count,
+        entries=listed,
         operator=operator,
         imported_at=clock.stamp(),
     )

@@ -3,19 +3,19 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
 
 from sqlmodel import Session, col, select
 
 from moralbank.errors import RowProblem
-from moralbank.services.decisions import Decision
+from moralbank.services.decisions import decisions_from_rows
 from moralbank.services.imports import SheetFile, record_import, refuse_repeat
-from moralbank.services.ledger import checked_decisions, write_decisions
+from moralbank.services.ledger import StreamedDecisions
 from moralbank.services.proposals import PROPOSAL
 from moralbank.services.register import Progress, Registered, add_villages, register_households
-from moralbank.services.sheets import Sheet
+from moralbank.services.sheets import Sheet, SheetStream
 from moralbank.services.shop import Redeemed, Redemption, redeem_items
 from moralbank.storage.models import Entry, Standard, Village
 
@@ -39,85 +39,102 @@ class Intake:
     """The outcome of an import: its number in the log (None on a dry run), entries, retries, tallies."""
 
     import_id: int | None
-    ids: list[int]
+    count: int  # entries written (on a dry run: that would be)
     repeated: int
     tallies: list[VillageTally]
 
 
-def _points(session: Session, fresh: list[dict[str, Any]]) -> list[int]:
-    """Each entry's points, signed; a proposal moves no coins, so its standard says what it would."""
-    ids = sorted({f["standard_id"] for f in fresh})
-    per_unit = dict(session.exec(select(Standard.id, Standard.points).where(col(Standard.id).in_(ids))).all())
-    return [per_unit[f["standard_id"]] * f["qty"] for f in fresh]
+class DryRun(Exception):
+    """Raised out of a dry run's transaction so that what it wrote to check is rolled back."""
+
+    def __init__(self, intake: Intake) -> None:
+        super().__init__("dry run")
+        self.intake = intake
 
 
-def tallies(session: Session, fresh: list[dict[str, Any]]) -> list[VillageTally]:
-    """Per village: entries, proposals vs postings, points awarded and deducted, households, notice end."""
-    rows: dict[str, list[tuple[dict[str, Any], int]]] = defaultdict(list)
-    for fields, points in zip(fresh, _points(session, fresh), strict=True):
-        rows[fields["village"]].append((fields, points))
-    notice = dict(
-        session.exec(select(Village.code, Village.notice_days).where(col(Village.code).in_(list(rows)))).all()
-    )
-    found = []
-    for village, taken in sorted(rows.items()):
-        proposed = [f for f, _ in taken if f["kind"] == PROPOSAL]
-        until = None
-        if proposed:
-            last = max(date.fromisoformat(f["booked_on"]) for f in proposed)
-            until = (last + timedelta(days=notice[village])).isoformat()
-        found.append(
-            VillageTally(
-                village=village,
-                entries=len(taken),
-                proposals=len(proposed),
-                postings=len(taken) - len(proposed),
-                awarded=sum(p for _, p in taken if p > 0),
-                deducted=-sum(p for _, p in taken if p < 0),
-                households=len({f["household"] for f, _ in taken}),
-                notice_until=until,
-            )
-        )
-    return found
+@dataclass
+class _Tally:
+    entries: int = 0
+    proposals: int = 0
+    awarded: int = 0
+    deducted: int = 0
+    households: set[str] = field(default_factory=set)
+    last_proposal: str = ""
+
+
+class Tallies:
+    """Per-village tallies gathered chunk by chunk, as ``tallies`` makes them from a whole sheet."""
+
+    def __init__(self, session: Session) -> None:
+        self.session = session
+        self.per_unit = dict(session.exec(select(Standard.id, Standard.points)).all())
+        self.villages: dict[str, _Tally] = defaultdict(_Tally)
+
+    def add(self, rows: list[dict[str, Any]]) -> None:
+        """Count written (or on a dry run, checked) entries."""
+        for fields in rows:
+            tally = self.villages[fields["village"]]
+            points = self.per_unit[fields["standard_id"]] * fields["qty"]
+            tally.entries += 1
+            if points > 0:
+                tally.awarded += points
+            else:
+                tally.deducted -= points
+            tally.households.add(fields["household"])
+            if fields["kind"] == PROPOSAL:
+                tally.proposals += 1
+                tally.last_proposal = max(tally.last_proposal, fields["booked_on"])
+
+    def done(self) -> list[VillageTally]:
+        """The tallies, in village order."""
+        codes = list(self.villages)
+        query = select(Village.code, Village.notice_days).where(col(Village.code).in_(codes))
+        notice = dict(self.session.exec(query).all())
+        found = []
+        for village, t in sorted(self.villages.items()):
+            until = None
+            if t.proposals:
+                until = (date.fromisoformat(t.last_proposal) + timedelta(days=notice[village])).isoformat()
+            households = len(t.households)
+            postings = t.entries - t.proposals
+            tally = VillageTally(village, t.entries, t.proposals, postings, t.awarded, t.deducted, households, until)
+            found.append(tally)
+        return found
 
 
 def take_decisions(
     session: Session,
     *,
     file: SheetFile,
-    decisions: list[tuple[int, Decision]],
-    problems: list[RowProblem],
-    rows: int,
+    sheet: SheetStream,
     operator: str,
     today: date,
     again: bool = False,
     repeat: bool = False,
     dry_run: bool = False,
     progress: Progress | None = None,
+    chunk: int | None = None,
 ) -> Intake:
     """Check a decisions sheet whole and write it with its log entry, or nothing.
 
-    The same file (by SHA-256) again is refused naming the earlier import unless ``again``; a
-    likely duplicate is refused unless ``repeat``; ``dry_run`` checks everything and writes nothing.
+    The sheet is read, checked and appended a chunk at a time in this one transaction, so a
+    sheet of any size takes bounded memory; any problem anywhere raises every problem found, and
+    the transaction (and so every chunk) is rolled back. The same file (by SHA-256) again is
+    refused naming the earlier import unless ``again``; a likely duplicate is refused unless
+    ``repeat``; ``dry_run`` checks everything and raises ``DryRun`` so nothing stays written.
     """
     if not again:
         refuse_repeat(session, file)
-    fresh, repeated = checked_decisions(
-        session,
-        decisions=decisions,
-        today=today,
-        source=file.name,
-        problems=problems,
-        progress=progress,
-        repeat=repeat,
-    )
-    found = tallies(session, fresh)
+    stream = StreamedDecisions(session, today=today, operator=operator, repeat=repeat, chunk=chunk)
+    counted = Tallies(session)
+    stream.listeners.append(counted.add)
+    stream.take_all(decisions_from_rows(sheet, today, sheet.problems), progress)
+    stream.raise_problems(sheet.source, sheet.problems)
+    found = counted.done()
     if dry_run:
-        return Intake(None, [], repeated, found)
-    sealed = write_decisions(session, fresh=fresh, operator=operator)
-    entries = [(row["village"], row["seq"]) for row in sealed]
-    import_id = record_import(session, file=file, rows=rows, operator=operator, entries=entries)
-    return Intake(import_id, [row["id"] for row in sealed], repeated, found)
+        raise DryRun(Intake(None, stream.written, stream.repeated, found))
+    import_id = record_import(session, file=file, rows=sheet.count, operator=operator, spans=stream.spans())
+    return Intake(import_id, stream.written, stream.repeated, found)
 
 
 def take_villages(session: Session, *, file: SheetFile, sheet: Sheet, operator: str, again: bool = False) -> int:

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+from array import array
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
 from datetime import date
 from operator import itemgetter
@@ -14,14 +15,14 @@ from sqlmodel import Session, col, func, select
 
 from moralbank.domain.accounts import household_account, points_transfer, village_account
 from moralbank.domain.chain import CHAIN_FIELDS, CHAIN_FORMAT, GENESIS, Checkpoint, entry_hash
-from moralbank.domain.dates import month_bounds, month_of
+from moralbank.domain.dates import month_bounds
 from moralbank.domain.identity import has_personal_number
 from moralbank.domain.limits import check_text
 from moralbank.domain.year import SYSTEM_KINDS, reserved_prefix
 from moralbank.errors import InputError, NotFound, Refused, RowProblem, SheetError
 from moralbank.services.codes import all_household_codes, by_case, household_codes_by_case, unknown_code
 from moralbank.services.decisions import Decision
-from moralbank.services.duplicates import DuplicateFinder, earlier_redemption
+from moralbank.services.duplicates import DuplicateFinder, EntryRow, earlier_redemption
 from moralbank.services.proposals import as_proposal, noticed_villages, pending_points_since, reserved_coins
 from moralbank.services.register import Progress, get_household, now_utc
 from moralbank.services.standards import StandardBook
@@ -121,6 +122,15 @@ class Chain:
         assert entry.id is not None
         return entry.id
 
+    def write_rows(self, rows: list[dict[str, Any]]) -> None:
+        """Append already-sealed entries in one statement, without reading their ids back."""
+        if not rows:
+            return
+        connection = self.session.connection()
+        mark = "?" if connection.dialect.paramstyle == "qmark" else "%s"
+        sql = f"INSERT INTO entry ({', '.join(_ENTRY_COLUMNS)}) VALUES ({', '.join([mark] * len(_ENTRY_COLUMNS))})"
+        connection.exec_driver_sql(sql, [_entry_values(row) for row in rows])
+
     def write_many(self, rows: list[dict[str, Any]]) -> list[int]:
         """Append already-sealed entries in one statement; returns their ids in order."""
         if not rows:
@@ -206,9 +216,22 @@ _EARNED_SINCE = (
 _FEW_HOUSEHOLDS = 500
 
 
-def _earned_since(session: Session, low: str, decisions: list[Decision]) -> list[Any]:
-    """Entries for events since ``low``: of the batch's households, or of the county for a big batch."""
+def _earned_since(session: Session, low: str, decisions: list[Decision], *, by_household: bool = False) -> list[Any]:
+    """Entries for events since ``low``: of the batch's households, or of the county for a big batch.
+
+    ``by_household`` always reads only the batch's households (500 at a time): a streamed
+    import's chunks would otherwise read the county's months again for every chunk.
+    """
     households = sorted({d.household for d in decisions})
+    if by_household:
+        query = text(_EARNED_SINCE + " AND household IN :households").bindparams(
+            bindparam("households", expanding=True)
+        )
+        found: list[Any] = []
+        for start in range(0, len(households), _FEW_HOUSEHOLDS):
+            part = households[start : start + _FEW_HOUSEHOLDS]
+            found += session.execute(query, {"low": low, "households": part}).all()
+        return found
     if len(households) > _FEW_HOUSEHOLDS:
         # A whole county's month: one pass over the month is cheaper than an index probe per household.
         return list(session.execute(text(_EARNED_SINCE), {"low": low}))
@@ -221,7 +244,9 @@ def _earned_since(session: Session, low: str, decisions: list[Decision]) -> list
 class CapTracker:
     """Points already earned per (household, standard code, event month) for capped standards."""
 
-    def __init__(self, session: Session, book: StandardBook, decisions: list[Decision]) -> None:
+    def __init__(
+        self, session: Session, book: StandardBook, decisions: list[Decision], *, by_household: bool = False
+    ) -> None:
         self.used: dict[tuple[str, str, str], int] = defaultdict(int)
         capped = [s for s in book.all() if s.monthly_cap]
         dates = [d.event_date for d in decisions if d.event_date]
@@ -229,7 +254,9 @@ class CapTracker:
             return
         low = month_bounds(min(dates)[:7])[0].isoformat()
         codes = {s.id: s.code for s in capped}
-        for household, standard_id, event_date, earned in _earned_since(session, low, decisions):
+        for household, standard_id, event_date, earned in _earned_since(
+            session, low, decisions, by_household=by_household
+        ):
             if standard_id in codes:
                 self.used[(household, codes[standard_id], event_date[:7])] += earned
         points = {s.id: s.points for s in capped}
@@ -250,31 +277,66 @@ class CapTracker:
         return None
 
 
+@dataclass
+class BatchContext:
+    """What every chunk of one import checks against and that no chunk changes: read once."""
+
+    book: StandardBook
+    closed: set[tuple[str, str]]
+    closed_years: set[tuple[str, int]]
+    noticed: set[str]
+    locked: set[str]  # villages whose chains this transaction has locked
+    known_households: list[str] | None = None
+
+    @classmethod
+    def load(cls, session: Session) -> BatchContext:
+        """The standards, closed months and years, and villages on notice, as they stand."""
+        return cls(
+            StandardBook.load(session), closed_months(session), closed_years(session), noticed_villages(session), set()
+        )
+
+
 class DecisionBatch:
-    """Validates a set of decisions against the register, standards, caps and keys; then writes."""
+    """Validates a set of decisions against the register, standards, caps and keys; then writes.
+
+    With a ``context``, the batch is one chunk of a streamed import: what earlier chunks wrote in
+    the same transaction is already in the database, so keys, caps and likely duplicates are
+    checked against it; ``entry_row`` names the sheet row of an entry an earlier chunk wrote.
+    """
 
     def __init__(
-        self, session: Session, decisions: list[tuple[int, Decision]], today: date, *, repeat: bool = False
+        self,
+        session: Session,
+        decisions: list[tuple[int, Decision]],
+        today: date,
+        *,
+        repeat: bool = False,
+        context: BatchContext | None = None,
+        entry_row: EntryRow | None = None,
     ) -> None:
         self.session = session
         self.today = today
-        self.book = StandardBook.load(session)
+        streamed = context is not None
+        self.context = context or BatchContext.load(session)
+        self.book = self.context.book
         self.decisions = self._as_registered(decisions)
         self.heads: dict[str, str] = {}
         self.villages = self._villages({d.household for _, d in self.decisions})
-        self._known_households: list[str] | None = None
         # Lock the chains (in one order, so batches never deadlock) before reading keys, caps and
         # closed months: on PostgreSQL a concurrent writer's entries are then already committed.
-        for village in sorted(set(self.villages.values())):
+        for village in sorted(set(self.villages.values()) - self.context.locked):
             lock_village(session, village)
-        self.caps = CapTracker(session, self.book, [d for _, d in self.decisions])
+            self.context.locked.add(village)
+        self.caps = CapTracker(session, self.book, [d for _, d in self.decisions], by_household=streamed)
         self.existing = _existing_by_key(session, (d.key or "" for _, d in self.decisions))
-        self.closed = closed_months(session)
-        self.closed_years = closed_years(session)
-        self.noticed = noticed_villages(session)  # their decisions are proposed first (拟记)
+        self.closed = self.context.closed
+        self.closed_years = self.context.closed_years
+        self.noticed = self.context.noticed  # their decisions are proposed first (拟记)
         self.duplicates = DuplicateFinder(
-            session, ((d.household, d.event_date) for _, d in self.decisions), repeat=repeat
+            session, ((d.household, d.event_date) for _, d in self.decisions), repeat=repeat, entry_row=entry_row
         )
+        self.fresh_rows: list[tuple[int, Decision]] = []
+        self._std: Standard  # the standard in force for the decision _check last passed
 
     def _as_registered(self, decisions: list[tuple[int, Decision]]) -> list[tuple[int, Decision]]:
         """The decisions with codes typed in another case (``dl019``, ``zy01``) as registered."""
@@ -308,9 +370,9 @@ class DecisionBatch:
         return found
 
     def _unknown_household(self, number: int, code: str) -> RowProblem:
-        if self._known_households is None:
-            self._known_households = all_household_codes(self.session)
-        return unknown_code(number, "household", code, self._known_households, "household")
+        if self.context.known_households is None:
+            self.context.known_households = all_household_codes(self.session)
+        return unknown_code(number, "household", code, self.context.known_households, "household")
 
     def _claims(self, number: int, decision: Decision, std: Standard) -> list[RowProblem]:
         """Problems where the sheet's head name or points disagree with the register or the standard."""
@@ -372,18 +434,20 @@ class DecisionBatch:
             return None, problems
         problems += self._claims(number, decision, std)
         # A retry of a recorded key is answered with the original entry even once its month has closed.
-        closed = (village, month_of(date.fromisoformat(decision.booked_on))) in self.closed
+        closed = (village, decision.booked_on[:7]) in self.closed  # booked_on is ISO: its month is its start
         if closed and decision.key not in self.existing:
             problems.append(RowProblem(number, "booked_on", "month.closed", {"month": decision.booked_on[:7]}))
         if problems:
             return None, problems
         fields = _decision_fields(decision, village, std)
+        self._std = std
         return (as_proposal(fields) if village in self.noticed else fields), problems
 
     def prepare(self, progress: Progress | None = None) -> tuple[list[dict[str, Any]], int, list[RowProblem]]:
         """The entries to write, how many rows were earlier retries, and every problem found."""
         problems: list[RowProblem] = []
         fresh: list[dict[str, Any]] = []
+        self.fresh_rows = []  # the sheet row of each fresh entry, in order
         repeated = 0
         by_key: dict[str, dict[str, Any]] = {}
         for number, decision in self.decisions:
@@ -403,12 +467,11 @@ class DecisionBatch:
             if duplicate := self.duplicates.check(number, fields):
                 problems.append(duplicate)
                 continue
-            std = self.book.in_force(decision.standard, fields["village"], decision.event_date)
-            assert std is not None
-            if over := self.caps.take(decision, std, number):
+            if over := self.caps.take(decision, self._std, number):  # the standard _check found in force
                 problems.append(over)
                 continue
             fresh.append(fields)
+            self.fresh_rows.append((number, decision))
             if key:
                 by_key[key] = fields
         return fresh, repeated, problems
@@ -444,6 +507,90 @@ def write_decisions(session: Session, *, fresh: list[dict[str, Any]], operator: 
     for row, entry_id in zip(sealed, chain.write_many(sealed), strict=True):
         row["id"] = entry_id
     return sealed
+
+
+CHUNK = 5_000  # decisions checked and appended at a time by a streamed import (10,000 held about 50 MB)
+
+
+class StreamedDecisions:
+    """A decisions sheet of any size checked and appended chunk by chunk inside one transaction.
+
+    Each chunk is checked as ``DecisionBatch`` checks a whole sheet, against the database as
+    this transaction sees it, which holds every earlier chunk's entries: a key used earlier in
+    the sheet is a retry, an earlier row counts against a cap and is found as a duplicate row.
+    Chunks go on being checked and written after a problem, so that every bad row is reported
+    as a whole check would report it; the caller then rolls the transaction back, and nothing
+    is written. What is held between chunks: the chain heads, the sheet row of each entry
+    written (4 bytes an entry) and the per-village tallies.
+    """
+
+    def __init__(
+        self, session: Session, *, today: date, operator: str, repeat: bool = False, chunk: int | None = None
+    ) -> None:
+        self.session = session
+        self.today = today
+        self.repeat = repeat
+        self.chunk = chunk or CHUNK
+        self.context = BatchContext.load(session)
+        self.chain = Chain(session, operator)
+        self.problems: list[RowProblem] = []
+        self.repeated = 0
+        self.written = 0
+        self.first_seq: dict[str, int] = {}  # the seq before this import's first entry, per village
+        self.rows: dict[str, array[int]] = {}  # the sheet row of each entry written, in seq order
+        self.listeners: list[Callable[[list[dict[str, Any]]], None]] = []
+
+    def entry_row(self, village: str, seq: int) -> int | None:
+        """The sheet row that this import wrote the entry (village, seq) from, if it did."""
+        rows, first = self.rows.get(village), self.first_seq.get(village)
+        if rows is None or first is None or not first < seq <= first + len(rows):
+            return None
+        return rows[seq - first - 1]
+
+    def take_all(self, decisions: Iterable[tuple[int, Decision]], progress: Progress | None = None) -> None:
+        """Check and append every decision, a chunk at a time."""
+        chunk: list[tuple[int, Decision]] = []
+        for found in decisions:
+            chunk.append(found)
+            if len(chunk) >= self.chunk:
+                self.take(chunk, progress)
+                chunk = []
+        if chunk:
+            self.take(chunk, progress)
+
+    def take(self, chunk: list[tuple[int, Decision]], progress: Progress | None = None) -> None:
+        """Check one chunk and append what passed."""
+        batch = DecisionBatch(
+            self.session, chunk, self.today, repeat=self.repeat, context=self.context, entry_row=self.entry_row
+        )
+        fresh, repeated, problems = batch.prepare(progress)
+        self.problems += problems
+        self.repeated += repeated
+        order = sorted(range(len(fresh)), key=lambda n: fresh[n]["village"])
+        rows_of = [number for number, _ in batch.fresh_rows]
+        sealed = []
+        for index in order:
+            village = fresh[index]["village"]
+            row = self.chain.seal(fresh[index])
+            if village not in self.rows:
+                self.first_seq[village] = row["seq"] - 1
+                self.rows[village] = array("I")
+            self.rows[village].append(rows_of[index])
+            sealed.append(row)
+        self.chain.write_rows(sealed)
+        self.written += len(sealed)
+        for listener in self.listeners:
+            listener(sealed)
+
+    def spans(self) -> list[tuple[str, int, int]]:
+        """(village, first seq, last seq) of what this import wrote, per village."""
+        return [(v, first + 1, first + len(self.rows[v])) for v, first in sorted(self.first_seq.items())]
+
+    def raise_problems(self, source: str, found: list[RowProblem]) -> None:
+        """Every problem, of reading and of checking, in row order; nothing when there are none."""
+        every = sorted([*found, *self.problems], key=lambda p: p.row)
+        if every:
+            raise SheetError(source, every)
 
 
 def record_decisions(

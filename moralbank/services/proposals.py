@@ -72,8 +72,10 @@ def pending_points_since(session: Session, low: str) -> list[tuple[str, str, str
 
     Monthly caps count these as if posted, so proposals cannot together exceed a cap.
     """
+    # Village by village (village IN ...): one probe each of the small entry_proposal index,
+    # where a range on booked_on alone reads every entry booked since ``low`` (issue 16).
     query = select(Entry.household, Entry.standard_id, Entry.event_date, Entry.qty).where(
-        Entry.kind == PROPOSAL, col(Entry.booked_on) >= low, unresolved()
+        Entry.kind == PROPOSAL, col(Entry.village).in_(select(Village.code)), col(Entry.booked_on) >= low, unresolved()
     )
     return [(h, s or "", e, q or 0) for h, s, e, q in session.exec(query).all()]
 

@@ -6,15 +6,16 @@ CSV (UTF-8, UTF-8 with BOM, GB18030/GBK) and workbooks (.xlsx, .xls, .ods) are r
 
 from __future__ import annotations
 
+import itertools
 import unicodedata
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from moralbank.domain.identity import mask_personal_numbers
-from moralbank.domain.limits import inert, text_problem
+from moralbank.domain.limits import DEFAULT_TEXT_LENGTH, TEXT_LENGTHS, inert, text_problem
 from moralbank.errors import InputError, RowProblem, SheetError
-from moralbank.services.workbooks import TEXT_SUFFIXES, WORKBOOK_SUFFIXES, RawSheet, raw_sheets
+from moralbank.services.workbooks import TEXT_SUFFIXES, WORKBOOK_SUFFIXES, RawSheet, raw_sheets, streamed_csv
 
 Row = dict[str, str]
 
@@ -198,22 +199,125 @@ def _is_footer(values: list[str]) -> bool:
     return first.startswith(FOOTER_WORDS)
 
 
-def _footer_start(rows: list[list[str]], mapped: list[str | None], required: tuple[str, ...]) -> int:
-    """Where the footer begins: the first footer-like row after which no row fills the required columns."""
-    filled = [
-        all(any(m == name and v.strip() for m, v in zip(mapped, r, strict=False)) for name in required) for r in rows
+@dataclass
+class SheetStream:
+    """The data rows of one input file, read once, in order, without holding them all.
+
+    What ``Sheet`` holds whole is gathered as the rows go by: ``problems`` (rows refused while
+    reading), ``skipped`` (titles from the start, footers once the last row is read) and ``count``
+    (data rows yielded so far). The footer is found as in ``Sheet``: only the rows since the
+    last one that fills the required columns are held back until a later row or the end decides.
+    """
+
+    source: str
+    worksheet: str | None
+    rows: Iterator[tuple[int, Row]]
+    problems: list[RowProblem]
+    skipped: list[Skipped]
+    numeric: set[tuple[int, str]]
+    count: int = 0
+
+    def __iter__(self) -> Iterator[tuple[int, Row]]:
+        for found in self.rows:
+            self.count += 1
+            yield found
+
+
+@dataclass
+class _Body:
+    """Turns raw rows under the header into data rows, problems, numeric cells and footers."""
+
+    raw: RawSheet
+    columns: Mapping[str, str]
+    required: tuple[str, ...]
+    header: int
+    mapped: list[str | None]
+    problems: list[RowProblem] = field(default_factory=list)
+    skipped: list[Skipped] = field(default_factory=list)
+    numeric: set[tuple[int, str]] = field(default_factory=set)
+    numbers: bool = True  # whether cells that arrived as numbers are noted
+    template: dict[str, str] = field(init=False)
+    # (position, field, free text, length limit) of every mapped column; where each required field may be
+    cells: list[tuple[int, str, bool, int]] = field(init=False)
+    wanted: list[list[int]] = field(init=False)
+
+    def __post_init__(self) -> None:
+        extra = sorted({name for name in self.mapped if name and name not in self.columns})
+        self.template = dict.fromkeys([*self.columns, *extra], "")
+        self.cells = [
+            (position, name, name in FREE_TEXT, TEXT_LENGTHS.get(name, DEFAULT_TEXT_LENGTH))
+            for position, name in enumerate(self.mapped)
+            if name
+        ]
+        self.wanted = [[p for p, m in enumerate(self.mapped) if m == name] for name in self.required]
+
+    def filled(self, values: list[str]) -> bool:
+        """Whether a row fills every required column (a value in a column mapped to each)."""
+        width = len(values)
+        return all(any(p < width and values[p].strip() for p in positions) for positions in self.wanted)
+
+    def rows(self) -> Iterator[tuple[int, Row]]:
+        body = itertools.chain(self.raw.rows[self.header + 1 :], self.raw.tail)
+        pending: list[tuple[int, list[str]]] = []  # rows since the last filled one: body or footer
+        for offset, values in enumerate(body):
+            if not self.filled(values):
+                pending.append((offset, values))
+                continue
+            for held in pending:
+                yield from self._row(*held)
+            pending = []
+            yield from self._row(offset, values)
+        footer = next((n for n, (_, values) in enumerate(pending) if _is_footer(values)), len(pending))
+        for held in pending[:footer]:
+            yield from self._row(*held)
+        self.skipped += [
+            Skipped(self.header + 2 + offset, "footer", _first_text(values))
+            for offset, values in pending[footer:]
+            if any(x.strip() for x in values)
+        ]
+
+    def _row(self, offset: int, values: list[str]) -> Iterator[tuple[int, Row]]:
+        number = self.header + 2 + offset
+        if not "".join(values).strip():
+            return
+        row = self.template.copy()
+        unreadable = []
+        width = len(values)
+        for position, name, free, limit in self.cells:
+            if position >= width:
+                break
+            value = values[position]
+            # Free text is kept as written; other cells are NFKC-normalised, which leaves ASCII as it is.
+            value = value.strip() if free or value.isascii() else unicodedata.normalize("NFKC", value).strip()
+            row[name] = value
+            if self.numbers and (self.header + 1 + offset, position) in self.raw.numeric:
+                self.numeric.add((number, name))
+            # Printable and within its length: no problem (text_problem says why otherwise).
+            if not (value.isprintable() and len(value) <= limit) and (found := text_problem(name, value)):
+                unreadable.append(RowProblem(number, name, *found))
+        if unreadable:  # reported with the other rows' problems; its other fields are not checked
+            self.problems += unreadable
+        else:
+            yield number, row
+
+
+def _body(
+    source: str,
+    raw: RawSheet,
+    columns: Mapping[str, str],
+    required: tuple[str, ...],
+    header: int,
+    aliases: Mapping[str, str],
+) -> _Body:
+    mapped = _header_map(raw.rows[header], columns, aliases, header + 1)
+    missing = [name for name in required if name not in mapped]
+    if missing:
+        raise SheetError(source, [RowProblem(header + 1, name, "sheet.missing_column") for name in missing])
+    body = _Body(raw, columns, required, header, mapped)
+    body.skipped = [
+        Skipped(n + 1, "title", _first_text(v)) for n, v in enumerate(raw.rows[:header]) if any(x.strip() for x in v)
     ]
-    start = len(rows)
-    for index in range(len(rows) - 1, -1, -1):
-        if filled[index]:
-            break
-        if _is_footer(rows[index]):
-            start = index
-    return start
-
-
-def _cell_value(name: str, value: str) -> str:
-    return value.strip() if name in FREE_TEXT else unicodedata.normalize("NFKC", value).strip()
+    return body
 
 
 def _sheet(
@@ -224,40 +328,9 @@ def _sheet(
     header: int,
     aliases: Mapping[str, str],
 ) -> Sheet:
-    mapped = _header_map(raw.rows[header], columns, aliases, header + 1)
-    missing = [name for name in required if name not in mapped]
-    if missing:
-        raise SheetError(source, [RowProblem(header + 1, name, "sheet.missing_column") for name in missing])
-    skipped = [
-        Skipped(n + 1, "title", _first_text(v)) for n, v in enumerate(raw.rows[:header]) if any(x.strip() for x in v)
-    ]
-    body = raw.rows[header + 1 :]
-    footer = _footer_start(body, mapped, required)
-    skipped += [
-        Skipped(header + 2 + footer + n, "footer", _first_text(v))
-        for n, v in enumerate(body[footer:])
-        if any(x.strip() for x in v)
-    ]
-    extra = {name for name in mapped if name and name not in columns}
-    rows, problems, numeric = [], [], set()
-    for offset, values in enumerate(body[:footer]):
-        number = header + 2 + offset
-        if not any(v.strip() for v in values):
-            continue
-        row = {name: "" for name in [*columns, *sorted(extra)]}
-        unreadable = []
-        for position, (name, value) in enumerate(zip(mapped, values, strict=False)):
-            if name:
-                row[name] = _cell_value(name, value)
-                if (header + 1 + offset, position) in raw.numeric:
-                    numeric.add((number, name))
-                if found := text_problem(name, row[name]):
-                    unreadable.append(RowProblem(number, name, *found))
-        if unreadable:  # reported with the other rows' problems; its other fields are not checked
-            problems += unreadable
-        else:
-            rows.append((number, row))
-    return Sheet(source, rows, problems, raw.name, tuple(skipped), frozenset(numeric))
+    body = _body(source, raw, columns, required, header, aliases)
+    rows = list(body.rows())
+    return Sheet(source, rows, body.problems, raw.name, tuple(body.skipped), frozenset(body.numeric))
 
 
 def read_kind(path: Path, kind: str, worksheet: str | None = None) -> Sheet:
@@ -300,6 +373,36 @@ def read_sheet(
     if not first.rows:
         first = RawSheet(first.name, [[]])
     return _with_source(path.name, first, columns, required, header, aliases)
+
+
+def stream_kind(path: Path, kind: str, worksheet: str | None = None) -> SheetStream:
+    """A sheet of one kind read row by row: a CSV in bounded memory, a workbook as ``read_kind`` reads it.
+
+    The rows, problems and skipped rows are those ``read_kind`` gives, in the same order (tests
+    compare the two); cells that arrived as numbers are not noted (only households need them).
+    """
+    if path.suffix.lower() in WORKBOOK_SUFFIXES or not path.is_file():
+        sheet = read_kind(path, kind, worksheet)
+        numeric = set(sheet.numeric)
+        found = SheetStream(sheet.source, sheet.worksheet, iter(sheet.rows), sheet.problems, [*sheet.skipped], numeric)
+        return found
+    if path.suffix.lower() not in TEXT_SUFFIXES:
+        raise InputError("sheet.unsupported_type", path=str(path))
+    if worksheet is not None:
+        raise InputError("sheet.no_worksheets_in_csv", path=path.name)
+    columns, required = SHEETS[kind]
+    aliases = _aliases(columns, INFO_COLUMNS[kind])
+    raw = streamed_csv(path)
+    header = _find_header(raw, aliases, required)
+    if header is None:  # refused, exactly as a whole read refuses it
+        read_kind(path, kind)
+        raise AssertionError("a sheet without a header is refused")  # pragma: no cover
+    try:
+        body = _body(path.name, raw, columns, required, header, aliases)
+    except SheetError as exc:
+        raise SheetError(path.name, exc.problems) from None
+    body.numbers = False
+    return SheetStream(path.name, None, body.rows(), body.problems, body.skipped, body.numeric)
 
 
 def _with_source(

@@ -348,6 +348,10 @@ def lock_village(session: Session, village: str) -> None:
 
 
 def tune_for_bulk(session: Session) -> None:
-    """Let a large import keep its index pages in memory (SQLite's default cache is 2 MB)."""
+    """Let a large import keep its index pages in memory (SQLite's default cache is 2 MB).
+
+    160 MB: with a streamed import's chunk and the interpreter, an import of any size stays
+    under 400 MB (issue 16); 256 MB held a 1.94-million-row import at 428 MB (bench/RESULTS.md).
+    """
     if not is_postgresql(session):
-        session.execute(text("PRAGMA cache_size=-262144"))
+        session.execute(text("PRAGMA cache_size=-163840"))
