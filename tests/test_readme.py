@@ -78,7 +78,7 @@ def test_the_everyday_commands_and_publishing_run_as_written(
     outputs: list[str] = []
     assert [run_block(run, block, folder, outputs) for block in section_blocks("For banks")] == [6, 2, 4]
     assert "1 approved, 0 refused" in outputs[-4]
-    assert "authorised by banks: 1 households, 5.00 × 10,000 yuan, 万元 of credit granted, 3.00" in outputs[-1]
+    assert "authorised by banks: 1 household, 0.05 million yuan of credit granted, 0.03" in outputs[-1]
     assert (folder / "list.csv").is_file() and (folder / "list.csv.sig").is_file()
 
 

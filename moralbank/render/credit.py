@@ -51,8 +51,14 @@ def percent(permille: int) -> str:
 
 
 def large_amount(amount: int, lang: str) -> str:
-    """Yuan in 亿元 to two places (half up), or in 万元 when that would read 0.00 亿元."""
-    unit, key = (100_000_000, "credit.yi") if amount >= 1_000_000 else (10_000, "credit.wan")
+    """Yuan in 亿元 to two places (half up), or in 万元 when that would read 0.00 亿元.
+
+    In English: in billions, or in millions below a billion (0.77 million yuan).
+    """
+    if lang == "zh":
+        unit, key = (100_000_000, "credit.yi") if amount >= 1_000_000 else (10_000, "credit.wan")
+    else:
+        unit, key = (1_000_000_000, "credit.yi") if amount >= 1_000_000_000 else (1_000_000, "credit.wan")
     hundredths = (amount * 100 + unit // 2) // unit
     return text(key, lang, value=f"{hundredths // 100}.{hundredths % 100:02d}")
 
@@ -62,7 +68,7 @@ def households_text(count: int, lang: str) -> str:
     if lang == "zh" and count >= 10_000:
         tenths = (count + 500) // 1000
         return text("credit.households_wan", lang, value=f"{tenths // 10}.{tenths % 10}")
-    return text("credit.households_count", lang, count=f"{count:,}" if lang != "zh" else count)
+    return text("credit.households_count", lang, count=count)
 
 
 def condition_text(condition: Condition, lang: str) -> str:
