@@ -172,7 +172,7 @@ def test_household_sheet_imports_and_counts(town: Run, tmp_path: Path, engine: E
     assert [(h["code"], h["village"]) for h in listed] == [("BG001", "BG"), ("BG002", "BG")]
     # A sheet imported again reports the households it already registered as they are (issue 10).
     again = ok(town("import", "households", households_sheet(tmp_path, rows[:2], "again.csv")))
-    assert again == "0 household(s) imported.\n2 household(s) already registered as the sheet says: left as they are.\n"
+    assert again == "0 households imported.\n2 households already registered as the sheet says: left as they are.\n"
     taken = rows[0] | {"code": "NL009"}
     refused = failed(town("import", "households", households_sheet(tmp_path, [taken], "taken.csv")))
     assert refused.splitlines()[1:] == [

@@ -63,12 +63,19 @@ def large_amount(amount: int, lang: str) -> str:
     return text(key, lang, value=f"{hundredths // 100}.{hundredths % 100:02d}")
 
 
+class Grouped(int):
+    """A count that still chooses its plural form, shown with thousands separators (12,345)."""
+
+    def __format__(self, spec: str) -> str:
+        return format(int(self), spec or ",")
+
+
 def households_text(count: int, lang: str) -> str:
     """Households as the practice counts them: ``12.5 万户`` from ten thousand on, else ``36 户``."""
     if lang == "zh" and count >= 10_000:
         tenths = (count + 500) // 1000
         return text("credit.households_wan", lang, value=f"{tenths // 10}.{tenths % 10}")
-    return text("credit.households_count", lang, count=count)
+    return text("credit.households_count", lang, count=count if lang == "zh" else Grouped(count))
 
 
 def condition_text(condition: Condition, lang: str) -> str:

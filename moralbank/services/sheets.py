@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from moralbank.domain.identity import mask_personal_numbers
-from moralbank.domain.limits import DEFAULT_TEXT_LENGTH, TEXT_LENGTHS, inert, text_problem
+from moralbank.domain.limits import DEFAULT_TEXT_LENGTH, PERSONAL_CHECKED, TEXT_LENGTHS, inert, text_problem
 from moralbank.errors import InputError, RowProblem, SheetError
 from moralbank.services.workbooks import TEXT_SUFFIXES, WORKBOOK_SUFFIXES, RawSheet, raw_sheets, streamed_csv
 
@@ -292,8 +292,10 @@ class _Body:
             row[name] = value
             if self.numbers and (self.header + 1 + offset, position) in self.raw.numeric:
                 self.numeric.add((number, name))
-            # Printable and within its length: no problem (text_problem says why otherwise).
-            if not (value.isprintable() and len(value) <= limit) and (found := text_problem(name, value)):
+            # Printable and within its length, in a field free of the ID/phone check: no problem
+            # (text_problem says why otherwise).
+            checked = name in PERSONAL_CHECKED and value
+            if (checked or not (value.isprintable() and len(value) <= limit)) and (found := text_problem(name, value)):
                 unreadable.append(RowProblem(number, name, *found))
         if unreadable:  # reported with the other rows' problems; its other fields are not checked
             self.problems += unreadable
