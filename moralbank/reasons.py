@@ -52,6 +52,10 @@ DATABASE = (
 
 def worded_reason(exc: BaseException, lang: str) -> str:
     """``exc`` as a reason in ``lang``."""
+    from moralbank.errors import MoralBankError  # errors imports messages, which imports this module late
+
+    if isinstance(exc, MoralBankError):  # a reason that is itself a catalogue message
+        return exc.message(lang)
     if isinstance(exc, OSError) and exc.errno is not None and not _is_database(exc):
         key = f"reason.os.{errno.errorcode.get(exc.errno, '')}"
         return text(key, lang) if key in MESSAGES else text("reason.os.other", lang, number=exc.errno)

@@ -246,7 +246,7 @@ def results_import(
         engine(ctx),
         lambda session: record_results(session, table=table, path=file, bank=bank, export_id=export, operator=who),
     )
-    kind_name = text_of(ctx, f"value.bank_kind.{done.kind}")
+    kind_name = text(f"value.bank_kind.{done.kind}", settings(ctx).lang)
     say(ctx, "bank_results.imported", id=done.id, rows=done.rows, kind=kind_name, bank=done.bank, export=done.export_id)
     if done.kind == "approval":
         say(ctx, "bank_results.imported_approvals", approved=done.approved, refused=done.refused)
@@ -268,12 +268,5 @@ def results_summary(
     if not rows and fmt == "table":
         say(ctx, "bank_results.no_exports", bank=bank.strip())
         return
-    title = text_of(ctx, "bank_results.summary_title", bank=bank.strip())
+    title = text("bank_results.summary_title", settings(ctx).lang, bank=bank.strip())
     show(ctx, rows, fmt, title=title, out=out)
-
-
-def text_of(ctx: typer.Context, key: str, **params: Any) -> str:
-    """A catalogue text in the user's language."""
-    from moralbank.messages import text
-
-    return text(key, settings(ctx).lang, **params)

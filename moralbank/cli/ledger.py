@@ -44,7 +44,7 @@ from moralbank.cli.options import (
 )
 from moralbank.cli.register import import_app
 from moralbank.errors import MoralBankError
-from moralbank.messages import MESSAGES, text
+from moralbank.messages import text
 
 
 @import_app.command("decisions", help=h("help.import_decisions"))
@@ -188,7 +188,7 @@ def reverse(
     if (entry is None) == (from_import is None):
         raise MoralBankError("reverse.entry_or_import")
     if from_import is not None:
-        return reverse_whole_import(ctx, from_import, reason, booked_on, yes)
+        return reverse_whole_import(ctx, who, from_import, reason, booked_on, yes)
     assert entry is not None
     show_entry(ctx, entry)
     confirm(ctx, yes, "reverse.confirm", id=entry)
@@ -212,9 +212,7 @@ def show_entry(ctx: typer.Context, entry_id: int) -> None:
         ctx,
         "reverse.shows",
         id=view.id,
-        kind=text(f"value.kind.{view.kind}", settings(ctx).lang)
-        if f"value.kind.{view.kind}" in MESSAGES
-        else view.kind,
+        kind=view.kind,  # worded by text() (value.kind.*), or shown as it is
         household=view.household,
         name=view.head_name,
         standard=view.standard or "—",
@@ -225,12 +223,11 @@ def show_entry(ctx: typer.Context, entry_id: int) -> None:
     )
 
 
-def reverse_whole_import(ctx: typer.Context, import_id: int, reason: str, booked_on: str, yes: bool) -> None:
-    """``reverse --import N``: every entry of the import reversed (or voided) in one transaction."""
+def reverse_whole_import(ctx: typer.Context, who: str, import_id: int, reason: str, booked_on: str, yes: bool) -> None:
+    """``reverse --import N``: every entry of the import reversed (or voided) in one transaction, written by ``who``."""
     from moralbank.services.undo import reverse_import
     from moralbank.storage.db import retrying
 
-    who = operator(ctx)
     confirm(ctx, yes, "reverse.confirm_import", id=import_id)
     done = retrying(
         engine(ctx),

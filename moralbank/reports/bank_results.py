@@ -15,6 +15,7 @@ from sqlalchemy import text
 from sqlmodel import Session, col, select
 
 from moralbank.domain.credit_policy import share_permille
+from moralbank.domain.shop import fen_text
 from moralbank.services.bank_tables import expires
 from moralbank.storage.models import ExportLog
 
@@ -162,11 +163,6 @@ def _yuan(fen: int) -> int:
     return (fen + 50) // 100  # authorised and drawn amounts are whole yuan (bank_tables refuses finer)
 
 
-def yuan_text(fen: int) -> str:
-    """An amount in yuan with its fen, exactly: 500050 → 5000.50."""
-    return f"{fen // 100}.{fen % 100:02d}"
-
-
 def bank_answers(session: Session, *, bank: str) -> list[ExportAnswer]:
     """Per export to ``bank``, oldest first: households listed, answered, approved, refused, amounts."""
     exports = session.exec(select(ExportLog).where(ExportLog.bank == bank.strip()).order_by(col(ExportLog.id))).all()
@@ -193,5 +189,5 @@ def bank_answers(session: Session, *, bank: str) -> list[ExportAnswer]:
         answers[export].tables = int(count)
     for number, answer in answers.items():
         answer.authorised_yuan, answer.drawn_yuan = _yuan(fen[number][0]), _yuan(fen[number][1])
-        answer.overdue_yuan = yuan_text(fen[number][2])
+        answer.overdue_yuan = fen_text(fen[number][2])
     return list(answers.values())

@@ -33,6 +33,10 @@ CHECKPOINT_FORMAT = "moralbank-checkpoint/1"
 _SIGNED_FIELDS = ("format", "made_at", "key_id", "heads")
 
 
+class ShapeProblem(MoralBankError, ValueError):
+    """What is wrong with a checkpoint file's content: the reason of its ``checkpoint.invalid``, worded in the user's language."""
+
+
 @dataclass(frozen=True)
 class Loaded:
     """The heads a checkpoint file holds, what kind of file it was, and the key that signed it (if any)."""
@@ -49,14 +53,14 @@ def head_from(data: Any) -> Head:
     out of every checkpoint file without this code changing. Unknown keys are ignored.
     """
     if not isinstance(data, dict):
-        raise ValueError("a checkpoint is not a JSON object")
+        raise ShapeProblem("checkpoint.not_an_object")
     values: dict[str, Any] = {}
     for field in fields(Head):
         if field.name in data:
             raw = data[field.name]
             values[field.name] = int(raw) if field.type in ("int", int) else str(raw)
         elif field.default is MISSING:
-            raise ValueError(f"missing field {field.name!r}")
+            raise ShapeProblem("checkpoint.missing_field", field=repr(field.name))
     return Head(**values)
 
 
@@ -100,8 +104,10 @@ def _signed(path: Path, body: dict[str, Any], public_key: Path | None) -> Loaded
         signature = base64.b64decode(str(body["signature"]), validate=True)
         canonical = _canonical(body)
         heads = [head_from(item) for item in body["heads"]]
-    except (KeyError, TypeError, ValueError) as exc:
-        raise MoralBankError("checkpoint.invalid", path=str(path), reason=str(exc)) from exc
+    except KeyError as exc:
+        raise MoralBankError("checkpoint.invalid", path=str(path), reason=_missing(exc)) from exc
+    except (TypeError, ValueError) as exc:
+        raise MoralBankError("checkpoint.invalid", path=str(path), reason=exc) from exc
     try:
         public.verify(signature, canonical)
     except InvalidSignature:
@@ -120,7 +126,7 @@ def _bank_list(path: Path, public_key: Path | None) -> Loaded:
     try:
         heads = [head_from(item) for item in manifest.checkpoints]
     except (TypeError, ValueError) as exc:
-        raise MoralBankError("checkpoint.invalid", path=str(path), reason=str(exc)) from exc
+        raise MoralBankError("checkpoint.invalid", path=str(path), reason=exc) from exc
     return Loaded(heads, "bank_list", manifest.key_id)
 
 
@@ -137,7 +143,7 @@ def load_checkpoints(path: Path, public_key: Path | None = None) -> Loaded:
     except OSError as exc:
         raise MoralBankError("checkpoint.invalid", path=str(path), reason=exc) from exc
     except ValueError as exc:  # not JSON, or not UTF-8
-        raise MoralBankError("checkpoint.invalid", path=str(path), reason=str(exc)) from exc
+        raise MoralBankError("checkpoint.invalid", path=str(path), reason=exc) from exc
     if isinstance(data, dict) and data.get("format") == CHECKPOINT_FORMAT:
         return _signed(path, data, public_key)
     if isinstance(data, dict) and data.get("format") == SIGNATURE_FORMAT:
@@ -149,5 +155,9 @@ def load_checkpoints(path: Path, public_key: Path | None = None) -> Loaded:
         if isinstance(data, list):
             return Loaded([head_from(item) for item in data], "plain")
     except (TypeError, ValueError) as exc:
-        raise MoralBankError("checkpoint.invalid", path=str(path), reason=str(exc)) from exc
-    raise MoralBankError("checkpoint.invalid", path=str(path), reason="not a checkpoint, a board or a signature")
+        raise MoralBankError("checkpoint.invalid", path=str(path), reason=exc) from exc
+    raise MoralBankError("checkpoint.invalid", path=str(path), reason=ShapeProblem("checkpoint.not_recognised"))
+
+
+def _missing(exc: KeyError) -> ShapeProblem:
+    return ShapeProblem("checkpoint.missing_field", field=repr(exc.args[0]) if exc.args else "?")

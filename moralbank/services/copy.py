@@ -127,11 +127,6 @@ def _chunks(items: Sequence[Any], size: int = 500) -> Iterator[Sequence[Any]]:
         yield items[start : start + size]
 
 
-def heads(session: Session) -> list[Checkpoint]:
-    """Every village's chain head on one side."""
-    return chain_heads(session)
-
-
 def _copy_villages(source: Session, target: Session, copied: Copied) -> list[str]:
     codes = []
     known = set(target.exec(select(Village.code)).all())
@@ -271,7 +266,7 @@ def copy_ledger(source: Session, target: Session, *, check: ChainCheck) -> Copie
     _copy_villages(source, target, copied)
     _copy_households(source, target, copied)
     _copy_standards(source, target, copied)
-    source_heads = heads(source)
+    source_heads = chain_heads(source)
     for head in source_heads:
         _copy_entries(source, target, head.village, head, copied)
     copied.boards = _copy_keyed(source, target, Board, ("village", "month"))
