@@ -136,12 +136,12 @@ def test_raw_sql_cannot_rewrite_standards_or_resolutions(ledger_file: str) -> No
 def test_an_intact_ledger_verifies(ledger_file: str, run: Run) -> None:
     assert ok(run("verify")) == (
         "Ledger intact: 2 village(s), 6 entries; chains and checkpoints match; balances sum to zero.\n"
-        "22 record(s) (resolutions, standards, the register and its changes, consent, boards, the export log) "
-        "match the database.\n"
+        "22 record(s) (resolutions, standards, the register with its changes and moves, consent, boards, "
+        "the export log) match the database.\n"
     )
     assert ok(run("verify", lang="zh")) == (
         "账本完整：2 个村、6 条记录，哈希链与检查点均无误，余额合计为零。\n"
-        "记录 22 条（决议、标准、登记及变更、同意、榜单、导出日志），均与数据库一致。\n"
+        "记录 22 条（决议、标准、登记及变更和迁移、同意、榜单、导出日志），均与数据库一致。\n"
     )
 
 

@@ -65,7 +65,10 @@ def problems(run: Run, *args: str) -> list[str]:
 
 def test_an_untouched_town_verifies_with_its_records(town: str, run: Run) -> None:
     out = ok(run("verify"))
-    assert "record(s) (resolutions, standards, the register and its changes, consent, boards, the export log)" in out
+    assert (
+        "record(s) (resolutions, standards, the register with its changes and moves, consent, boards, the export log)"
+        in out
+    )
 
 
 ATTACKS = [

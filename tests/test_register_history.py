@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
 import pytest
 from sqlalchemy import Engine, text
@@ -120,10 +121,22 @@ def test_household_set_refuses_nothing_to_change_no_reason_and_bad_values(town: 
     assert json.loads(ok(run("household", "history", "NL001", "--format", "json")))[1:] == []
 
 
-def test_a_household_never_changes_village_by_an_edit(town: list[dict[str, str]], run: Run) -> None:
-    moved = one_line(failed(run("household", "move", "NL001", "--to", "BG", "--reason", "迁居")))
-    assert "household NL001 belongs to village NL and cannot be moved to BG" in moved
+def test_a_household_never_changes_village_by_an_edit(town: list[dict[str, str]], run: Run, tmp_path: Path) -> None:
+    # Only ``household move`` changes a village (tests/test_household_moves.py): no edit has it.
+    assert "--village" in failed_usage(run("household", "set", "NL001", "--village", "BG", "--reason", "迁居"))
+    moved = [dict(r) for r in town]
+    moved[0]["village"] = "BG"
+    sheet = write_csv(tmp_path / "moved.csv", HEADER, [[r[name] for name in HEADER] for r in moved])
+    said = one_line(failed(run("import", "households", str(sheet))))
+    assert "household NL001 is registered in village NL, and the sheet differs in: village;" in said
+    assert "household move" in said
     assert json.loads(ok(run("household", "show", "NL001", "--format", "json")))["village"] == "NL"
+
+
+def failed_usage(result: Any) -> str:
+    """The message of a command refused as typed (exit 2, usage error)."""
+    assert result.exit_code == 2, (result.exit_code, result.output)
+    return str(result.output)
 
 
 def test_the_household_table_takes_no_update(town: list[dict[str, str]], engine: Engine) -> None:

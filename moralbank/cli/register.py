@@ -10,6 +10,7 @@ import typer
 
 from moralbank.cli.common import (
     app,
+    day,
     engine,
     group,
     h,
@@ -292,12 +293,17 @@ def household_move(
     ctx: typer.Context,
     code: Annotated[str, typer.Argument(help=h("help.household_code"))],
     to: Annotated[str, typer.Option("--to", help=h("help.move_to"))],
-    reason: Annotated[str, typer.Option("--reason", help=h("help.change_reason"))],
+    reason: Annotated[str, typer.Option("--reason", help=h("help.move_reason"))],
+    on: Annotated[str | None, typer.Option("--on", help=h("help.move_on"))] = None,
 ) -> None:
-    from moralbank.services.household_changes import refuse_move
-    from moralbank.storage.db import reading
+    from moralbank.services.household_changes import move_household
+    from moralbank.storage.db import retrying
 
-    operator(ctx)
-    del reason  # asked for now, so that the command reads the same once moves are recorded
-    with reading(engine(ctx)) as session:
-        refuse_move(session, code=code, to=to)
+    who = operator(ctx, needed="township")
+    when, now = day(on, "--on", ctx), today(ctx)
+    moved = retrying(
+        engine(ctx),
+        lambda session: move_household(session, code=code, to=to, on=when, reason=reason, operator=who, today=now),
+    )
+    say(ctx, "household.moved", code=moved.household, old=moved.from_village, new=moved.to_village, date=moved.on_date)
+    say(ctx, "household.moved_coins", count=moved.coins, old=moved.from_village, new=moved.to_village)

@@ -108,6 +108,8 @@ def _display(name: str, value: Any, lang: str) -> str:
     # Coded values (an entry's kind, say) have a label in the catalogue: "value.<field>.<code>".
     if isinstance(value, str) and f"value.{name}.{value}" in MESSAGES:
         return text(f"value.{name}.{value}", lang)
+    if name == "field" and isinstance(value, str) and f"field.name.{value}" in MESSAGES:  # a register history's field
+        return text(f"field.name.{value}", lang)
     return _cell(value)
 
 

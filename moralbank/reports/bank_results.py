@@ -59,7 +59,7 @@ class Standing:
 def _latest(session: Session, on: str, village: str | None, household: str | None) -> dict[tuple[str, str, str], Any]:
     join, where, params = "", "", {"on": on}
     if village is not None:
-        join, where, params["v"] = "JOIN household h ON h.code = r.household", "AND h.village = :v", village
+        join, where, params["v"] = "JOIN household_current h ON h.code = r.household", "AND h.village = :v", village
     if household is not None:
         where, params["h"] = "AND r.household = :h", household
     latest: dict[tuple[str, str, str], Any] = {}

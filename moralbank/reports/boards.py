@@ -30,7 +30,7 @@ from moralbank.services.ledger import chain_head, chain_heads
 from moralbank.services.register import get_village
 from moralbank.storage.models import Board as BoardTable
 from moralbank.storage.models import Village
-from moralbank.storage.predicates import not_base_score, standing_deduction
+from moralbank.storage.predicates import not_base_score, standing_deduction, village_on
 
 
 def _gains(*, keys: str, source: str, where: str, lo: str, hi: str) -> str:
@@ -54,14 +54,14 @@ def _deductions(lo: str, hi: str) -> str:
 # Summed over the covering index entry_village_month (village, booked_on, household, earned), or
 # entry_month for the county.
 _STANDINGS = """
-SELECT m.household, h.head_name, {board_consent}, h.village, m.points
+SELECT m.household, h.head_name, {board_consent}, {village}, m.points
 FROM ({gains}) m
 JOIN household_current h ON h.code = m.household
 ORDER BY m.points DESC, m.household
 """
 
 _DEDUCTIONS = f"""
-SELECT e.household, h.head_name, {{board_consent}}, h.village, e.earned, COALESCE(s.title, '')
+SELECT e.household, h.head_name, {{board_consent}}, e.village, e.earned, COALESCE(s.title, '')
 FROM entry e
 JOIN household_current h ON h.code = e.household
 LEFT JOIN standard s ON s.id = e.standard_id
@@ -78,12 +78,13 @@ def _bounds(month: str) -> dict[str, str]:
 def standings(session: Session, *, month: str, village: str | None = None) -> list[Standing]:
     """Every household that gained points (net) in the month, of one village or of all."""
     params: dict[str, Any] = _bounds(month)
-    where = ""
+    where, place = "", village_on("m.household", ":hi", "h.village")  # where it lived at the month's end
     if village is not None:
-        where, params["v"] = "e.village = :v AND", village
+        where, place, params["v"] = "e.village = :v AND", ":v", village
     gains = _gains(keys="", source="entry e", where=where, lo=":lo", hi=":hi")
+    query = _STANDINGS.format(gains=gains, board_consent=BOARD_CONSENT, village=place)
     # fetchall in one call: iterating a result fetches row by row, which a county's month feels.
-    rows = session.execute(text(_STANDINGS.format(gains=gains, board_consent=BOARD_CONSENT)), params).all()
+    rows = session.execute(text(query), params).all()
     return [Standing(code, shown_name(name, bool(consent)), v, int(points)) for code, name, consent, v, points in rows]
 
 

@@ -39,6 +39,10 @@ FROM entry WHERE {where} booked_on <= :hi
 GROUP BY household
 """
 
+# The entries of a village's households: booked there, or anywhere by a household that moved in
+# (a rating counts every point a household earned, in whichever village it earned them).
+_OF_VILLAGE = "(village = :v OR household IN (SELECT household FROM household_move WHERE to_village = :v)) AND"
+
 _HOUSEHOLDS = """
 SELECT h.code, h.village, h.head_name, h.registered_on, h.consent_bank, {id_number}, p.points, p.counted, p.first_booked
 FROM household_current h LEFT JOIN ({points}) p ON p.household = h.code
@@ -143,7 +147,7 @@ def _facts(
     params: dict[str, Any] = {"lo": lo.isoformat(), "hi": hi.isoformat()}
     inner, outer = "", ""
     if village is not None:
-        inner, outer, params["v"] = "village = :v AND", "WHERE h.village = :v", village
+        inner, outer, params["v"] = _OF_VILLAGE, "WHERE h.village = :v", village
     if household is not None:
         inner, outer, params["h"] = "household = :h AND", "WHERE h.code = :h", household
     query = _HOUSEHOLDS.format(

@@ -166,7 +166,44 @@ def verify(session: Session, *, saved: Sequence[Checkpoint | Head] | None = None
     report.problems += found
     report.records, found = record_problems(session, [p for p in saved or [] if isinstance(p, Head)])
     report.problems += found
+    report.problems += move_problems(session)
     return report
+
+
+# --- household moves (issue 10) ---
+
+# Every move names its two entries, and every move entry is named by a move: the same household,
+# its coins carried out of the old village's books and the same coins into the new one's.
+_MOVES = text("""
+SELECT m.id, m.household, o.kind, o.household, o.coins, i.kind, i.household, i.coins
+FROM household_move m
+LEFT JOIN entry o ON o.village = m.from_village AND o.seq = m.out_seq
+LEFT JOIN entry i ON i.village = m.to_village AND i.seq = m.in_seq
+ORDER BY m.id
+""")
+# Over the partial index entry_move: the move entries alone.
+_MOVE_ENTRIES = text("""
+SELECT e.village, e.seq FROM entry e
+WHERE e.kind IN ('move_out', 'move_in') AND NOT EXISTS (
+    SELECT 1 FROM household_move m
+    WHERE (e.kind = 'move_out' AND m.from_village = e.village AND m.out_seq = e.seq)
+       OR (e.kind = 'move_in' AND m.to_village = e.village AND m.in_seq = e.seq))
+ORDER BY e.village, e.seq
+""")
+
+
+def move_problems(session: Session) -> list[Problem]:
+    """A household move whose entries are missing or differ, and a move entry no move records."""
+    problems = []
+    for move_id, household, out_kind, out_household, out_coins, in_kind, in_household, in_coins in session.execute(
+        _MOVES
+    ):
+        carried = (out_kind, in_kind, out_household, in_household) == ("move_out", "move_in", household, household)
+        if not carried or out_coins is None or in_coins != -out_coins:
+            problems.append(Problem("", None, None, "move.bad_link", {"id": move_id, "household": household}))
+    for village, seq in session.execute(_MOVE_ENTRIES):
+        problems.append(Problem("", None, None, "move.unrecorded", {"village": village, "seq": seq}))
+    return problems
 
 
 def record_problems(session: Session, saved: Sequence[Head]) -> tuple[int, list[Problem]]:

@@ -12,7 +12,7 @@ from moralbank.domain.chain import Checkpoint
 from moralbank.errors import InputError
 from moralbank.services.ledger import chain_head, holdings
 from moralbank.services.register import get_household, get_village
-from moralbank.storage.models import Household
+from moralbank.storage.models import CurrentHousehold
 
 PROPOSAL, VOID, REVERSAL = "proposal", "void", "reversal"
 POSTINGS = frozenset({"award", "deduction"})
@@ -161,5 +161,6 @@ def village_passbooks(
 ) -> list[Statement]:
     """Every household's passbook in a village over one period, in household-code order."""
     get_village(session, village)
-    codes = session.exec(select(Household.code).where(Household.village == village).order_by(col(Household.code)))
+    query = select(CurrentHousehold.code).where(CurrentHousehold.village == village)
+    codes = session.exec(query.order_by(col(CurrentHousehold.code)))
     return [statement(session, household=code, date_from=date_from, date_to=date_to) for code in codes.all()]

@@ -30,6 +30,7 @@ from moralbank.storage.models import (
     ExportLog,
     Household,
     HouseholdChange,
+    HouseholdMove,
     Record,
     Resolution,
     SheetImport,
@@ -59,6 +60,7 @@ TABLES = (
     "record",
     "household_change",
     "consent",
+    "household_move",
 )
 
 # Tables each database keeps to itself: its schema's history, and who may write to it (a village
@@ -279,6 +281,7 @@ def copy_ledger(source: Session, target: Session, *, check: ChainCheck) -> Copie
     _copy_bank_answers(source, target)
     _copy_keyed(source, target, HouseholdChange, _content(HouseholdChange))
     _copy_keyed(source, target, Consent, _content(Consent))
+    _copy_keyed(source, target, HouseholdMove, _content(HouseholdMove))
     copy_records(source, target)
     if (problem := check(target, source_heads)) is not None:
         raise Refused("copy.target_broken", village=problem[0] or "-", seq=problem[1] or "-")
@@ -380,6 +383,7 @@ _ID_KINDS: dict[str, type[SQLModel]] = {
     "resolution": Resolution,
     "household_change": HouseholdChange,
     "consent": Consent,
+    "household_move": HouseholdMove,
     "export_log": ExportLog,
 }
 

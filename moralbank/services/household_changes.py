@@ -3,16 +3,20 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 from typing import Any
 
+from sqlalchemy import text
 from sqlmodel import Session, col, select
 
 from moralbank.domain import clock
 from moralbank.domain.identity import has_personal_number, mask_phone, phone_problem
 from moralbank.domain.limits import text_problem
 from moralbank.errors import InputError, Refused, RowProblem, SheetError
-from moralbank.services.register import get_household
-from moralbank.storage.models import CurrentHousehold, Household, HouseholdChange
+from moralbank.services import ledger
+from moralbank.services.register import get_household, get_village
+from moralbank.storage.db import lock_village
+from moralbank.storage.models import Household, HouseholdChange, HouseholdMove
 from moralbank.storage.records import cover
 
 DETAILS = ("head_name", "members", "phone", "grid", "address")  # what ``household set`` may change
@@ -78,7 +82,7 @@ class HistoryRow:
     """One event in a household's register history; phone numbers masked by the renderer's row."""
 
     at: str  # UTC, when it was recorded
-    event: str  # "registered" or "changed"
+    event: str  # "registered", "changed" or "moved"
     field: str  # the detail changed ("" for the registration)
     before: str
     after: str
@@ -91,33 +95,117 @@ def _shown(name: str, value: object) -> str:
 
 
 def history(session: Session, *, code: str) -> list[HistoryRow]:
-    """A household's registration and every change since, one row per field changed, oldest first."""
+    """A household's registration, every change since (one row per field changed) and every move, oldest first."""
     get_household(session, code)
     first = session.get(Household, code)
     assert first is not None
     rows = [HistoryRow(first.registered_on, "registered", "", "", first.head_name, "", "")]
     state = {name: getattr(first, name) for name in DETAILS}
+    events: list[tuple[str, list[HistoryRow]]] = []  # (recorded at, rows) in recording order
     query = select(HouseholdChange).where(HouseholdChange.household == code).order_by(col(HouseholdChange.id))
     for change in session.exec(query).all():
+        changed = []
         for name in DETAILS:
             value = getattr(change, name)
             if value != state[name]:
-                rows.append(
-                    HistoryRow(
-                        change.changed_at,
-                        "changed",
-                        name,
-                        _shown(name, state[name]),
-                        _shown(name, value),
-                        change.reason,
-                        change.operator,
-                    )
+                before, after = _shown(name, state[name]), _shown(name, value)
+                changed.append(
+                    HistoryRow(change.changed_at, "changed", name, before, after, change.reason, change.operator)
                 )
                 state[name] = value
+        events.append((change.changed_at, changed))
+    for move in moves_of(session, code):  # shown on the date it took effect
+        row = HistoryRow(
+            move.on_date, "moved", "village", move.from_village, move.to_village, move.reason, move.operator
+        )
+        events.append((move.recorded_at, [row]))
+    for _, found in sorted(events, key=lambda event: event[0]):
+        rows += found
     return rows
 
 
-def refuse_move(session: Session, *, code: str, to: str) -> None:
-    """A household never changes village by an edit; moving between villages is not supported (yet)."""
-    current: CurrentHousehold = get_household(session, code)
-    raise Refused("household.move_unsupported", code=code, village=current.village, to=to)
+@dataclass(frozen=True)
+class Moved:
+    """A household's recorded move: from, to, on which date, and the coins its two entries carried."""
+
+    household: str
+    from_village: str
+    to_village: str
+    on_date: str
+    coins: int
+
+
+_LAST_BOOKED = text("SELECT MAX(booked_on) FROM entry WHERE household = :h")
+_PENDING = text(
+    "SELECT COUNT(*) FROM entry e WHERE e.household = :h AND e.kind = 'proposal' "
+    "AND NOT EXISTS (SELECT 1 FROM entry r WHERE r.village = e.village AND r.ref_seq = e.seq)"
+)
+
+
+def move_household(session: Session, *, code: str, to: str, on: str, reason: str, operator: str, today: date) -> Moved:
+    """Record a household's move out of its village and into another of the county, on a date.
+
+    The household keeps its code, ID number, details, consent and every entry; from the move on
+    its village is the new one (the view household_current), where its coins go with it (a
+    move_out entry in the old village's chain, a move_in in the new one's). Points stay where they
+    were earned: the old village's boards keep its past months, and a rating counts them all.
+    Refused: the same village, an unknown one, a date before its registration, its last move or
+    its last booking, a closed month in either village, and pending proposals (post or void them
+    first, so that no coins arrive in the old village after the household has left it).
+    """
+    _, why = _checked({}, reason)
+    current = get_household(session, code)
+    get_village(session, to)
+    old = current.village
+    if to == old:
+        raise Refused("household.move_same", code=code, village=old)
+    first = session.get(Household, code)
+    assert first is not None
+    # One order for every writer (no deadlock): both villages' chains and the records' scope.
+    for village in sorted({old, to, first.village}):
+        lock_village(session, village)
+    if get_household(session, code).village != old:  # moved by someone else meanwhile
+        raise Refused("household.move_raced", code=code)
+    _check_move_date(session, code=code, on=on, registered=first.registered_on, villages=(old, to), today=today)
+    if pending := int(session.execute(_PENDING, {"h": code}).one()[0]):
+        raise Refused("household.move_pending", code=code, count=pending)
+    chain = ledger.Chain(session, operator)
+    coins, out_seq, in_seq = ledger.write_move(chain, household=code, old=old, new=to, on=on, note=why)
+    row = HouseholdMove(
+        household=code,
+        from_village=old,
+        to_village=to,
+        on_date=on,
+        out_seq=out_seq,
+        in_seq=in_seq,
+        reason=why,
+        operator=operator,
+        recorded_at=clock.stamp(),
+    )
+    session.add(row)
+    session.flush()
+    assert row.id is not None
+    cover(session, "household_move", [row.id])
+    return Moved(code, old, to, on, coins)
+
+
+def _check_move_date(
+    session: Session, *, code: str, on: str, registered: str, villages: tuple[str, str], today: date
+) -> None:
+    if on < registered:
+        raise Refused("household.move_before_registered", code=code, date=on, registered=registered)
+    query = select(HouseholdMove.on_date).where(HouseholdMove.household == code)
+    last_move = session.exec(query.order_by(col(HouseholdMove.id).desc())).first()
+    if last_move is not None and on < last_move:
+        raise Refused("household.move_before_last", code=code, date=on, last=last_move)
+    last_booked = session.execute(_LAST_BOOKED, {"h": code}).one()[0]
+    if last_booked is not None and on < str(last_booked):
+        raise Refused("household.move_before_booked", code=code, date=on, booked=str(last_booked))
+    for village in villages:  # a future date, or a month or year closed in either village
+        ledger.check_booking(session, village, on, today)
+
+
+def moves_of(session: Session, code: str) -> list[HouseholdMove]:
+    """A household's moves, oldest first."""
+    query = select(HouseholdMove).where(HouseholdMove.household == code).order_by(col(HouseholdMove.id))
+    return list(session.exec(query).all())

@@ -790,6 +790,48 @@ def redeem(
 
 
 REVERSIBLE = frozenset({"award", "deduction", "redemption"})
+MOVE_KINDS = ("move_out", "move_in")  # the entries that carry a moving household's coins; never reversed
+
+
+def village_coins(session: Session, *, household: str, village: str) -> int:
+    """The coins a household holds on its account in one village's books."""
+    query = select(func.coalesce(func.sum(Entry.coins), 0)).where(Entry.household == household)
+    return int(session.exec(query.where(Entry.village == village)).one())
+
+
+def write_move(chain: Chain, *, household: str, old: str, new: str, on: str, note: str) -> tuple[int, int, int]:
+    """The two entries of a household's move: its coins out of the old village's books, into the new one's.
+
+    ``move_out`` in the old village's chain empties the household's account there into the
+    village's ``moves`` account; ``move_in`` in the new village's chain opens it with the same
+    coins from that village's ``moves`` account. Earned points are untouched (earned 0): a
+    household's points stay where they were earned, and its balance is the same after as before.
+    The caller holds both chains' locks. Returns (coins carried, out seq, in seq).
+    """
+    coins = village_coins(chain.session, household=household, village=old)
+    sides = [
+        (old, "move_out", household_account(old, household), village_account(old, "moves"), -coins),
+        (new, "move_in", village_account(new, "moves"), household_account(new, household), coins),
+    ]
+    seqs = []
+    for village, kind, debit, credit, effect in sides:
+        if coins < 0:  # a debt (a balance below zero) is carried the other way round
+            debit, credit = credit, debit
+        fields: dict[str, Any] = {"village": village, "kind": kind, "household": household}
+        fields |= {
+            "debit": debit,
+            "credit": credit,
+            "amount": abs(coins),
+            "coins": effect,
+            "earned": 0,
+            "event_date": on,
+            "booked_on": on,
+            "note": note,
+        }
+        row = chain.seal(fields)
+        chain.write_rows([row])
+        seqs.append(int(row["seq"]))
+    return coins, seqs[0], seqs[1]
 
 
 def closed_months(session: Session, village: str | None = None) -> set[tuple[str, str]]:

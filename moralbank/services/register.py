@@ -207,9 +207,12 @@ def register_households(
         elif code in current:
             if changed := [name for name in _COMPARED if getattr(current[code], name) != record[name]]:
                 fields = ", ".join(changed)
-                problems.append(
-                    RowProblem(number, changed[0], "household.changed_on_sheet", {"code": code, "fields": fields})
-                )
+                params = {"code": code, "fields": fields}
+                if "village" in changed:  # moved, or a sheet of the wrong village: only a move changes it
+                    key, params = "household.moved_on_sheet", params | {"village": current[code].village}
+                else:
+                    key = "household.changed_on_sheet"
+                problems.append(RowProblem(number, changed[0], key, params))
             else:
                 unchanged += 1
             seen.add(code)

@@ -15,7 +15,7 @@ from moralbank.services.policy import policy_of
 from moralbank.services.proposals import count_pending
 from moralbank.services.register import get_village
 from moralbank.storage.db import lock_village
-from moralbank.storage.models import Entry, Household
+from moralbank.storage.models import CurrentHousehold, Entry
 
 
 @dataclass(frozen=True)
@@ -47,11 +47,13 @@ def remaining_coins(session: Session, village: str, year: int) -> dict[str, int]
     return {household: max(0, int(at_end) - int(out)) for household, at_end, out in rows}
 
 
-def _with_base_score(session: Session, village: str, year: int) -> set[str]:
-    """The households of a village that have the base score of ``year``: by kind and date, not by key."""
-    query = select(Entry.household).where(
-        Entry.village == village, Entry.kind == "base_score", Entry.booked_on == year_start(year).isoformat()
-    )
+def _with_base_score(session: Session, year: int) -> set[str]:
+    """The households that have the base score of ``year``: by kind and date, not by key.
+
+    In any village: a household that moved in during the year had its base score where it lived
+    on 1 January, and gets no second one.
+    """
+    query = select(Entry.household).where(Entry.kind == "base_score", Entry.booked_on == year_start(year).isoformat())
     return set(session.exec(query).all())
 
 
@@ -79,7 +81,7 @@ def close_year(session: Session, *, village: str, year: int, operator: str, toda
         raise Refused("year.already_closed", village=village, year=year)
     if waiting := count_pending(session, village):
         raise Refused("year.pending", village=village, count=waiting)
-    codes = session.exec(select(Household.code).where(Household.village == village)).all()
+    codes = session.exec(select(CurrentHousehold.code).where(CurrentHousehold.village == village)).all()
     remaining = dict.fromkeys(codes, 0) | remaining_coins(session, village, year)
     ledger.write_clearings(session, village=village, year=year, remaining=remaining, operator=operator)
     cleared = [c for c in remaining.values() if c > 0]
@@ -99,8 +101,8 @@ def grant_base_score(session: Session, *, village: str, year: int, operator: str
         raise Refused("year.no_base_score", village=village)
     ledger.check_booking(session, village, year_start(year).isoformat(), today)
     lock_village(session, village)
-    done = _with_base_score(session, village, year)
-    codes = session.exec(select(Household.code).where(Household.village == village)).all()
+    done = _with_base_score(session, year)
+    codes = session.exec(select(CurrentHousehold.code).where(CurrentHousehold.village == village)).all()
     fresh = [code for code in codes if code not in done]
     if not fresh:
         raise Refused("year.base_already", village=village, year=year)

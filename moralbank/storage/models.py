@@ -304,6 +304,23 @@ class HouseholdChange(SQLModel, table=True):
     changed_at: str
 
 
+class HouseholdMove(SQLModel, table=True):
+    """A household's move between villages: from, to, on a date, why, who, and the two entries that carried its coins."""
+
+    __tablename__ = "household_move"
+
+    id: int | None = Field(default=None, primary_key=True)
+    household: str = Field(foreign_key="household.code")
+    from_village: str = Field(foreign_key="village.code")
+    to_village: str = Field(foreign_key="village.code")
+    on_date: str
+    out_seq: int
+    in_seq: int
+    reason: str
+    operator: str
+    recorded_at: str
+
+
 class Consent(SQLModel, table=True):
     """A household's grant or withdrawal of consent for one recipient (the board, a bank, or every bank: '*')."""
 

@@ -42,3 +42,17 @@ def unresolved() -> Any:
         col(resolution.village) == col(Entry.village), col(resolution.ref_seq) == col(Entry.seq)
     )
     return ~found.exists()
+
+
+def village_on(household: str, day: str, current: str) -> str:
+    """SQL: the village ``household`` lived in on ``day``; ``current`` is its village now (household_current's).
+
+    That of its latest move by then; else, if it moved later, where its first move began (where
+    it registered); else, never moved, its village now. A household that never moved costs two
+    probes of an index that holds only the moves.
+    """
+    moves = f"FROM household_move mv WHERE mv.household = {household}"
+    return (
+        f"COALESCE((SELECT mv.to_village {moves} AND mv.on_date <= {day} ORDER BY mv.id DESC LIMIT 1), "
+        f"(SELECT mv.from_village {moves} ORDER BY mv.id LIMIT 1), {current})"
+    )

@@ -13,7 +13,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Connection, text
+from sqlalchemy import Connection, inspect, text
 from sqlmodel import Session
 
 from moralbank.domain import clock
@@ -53,6 +53,7 @@ COVERED: tuple[Covered, ...] = (
     Covered("household", "household", "code", lambda r: str(r["code"]), lambda r: str(r["village"]), "code"),
     Covered("household_change", "household_change", "id", lambda r: str(r["id"]), _household_village, "id"),
     Covered("consent", "consent", "id", lambda r: str(r["id"]), _household_village, "id"),
+    Covered("household_move", "household_move", "id", lambda r: str(r["id"]), _household_village, "id"),
     Covered("board", "board", "id", lambda r: f"{r['village']}:{r['month']}", lambda r: str(r["village"]), "id"),
     Covered("export_log", "export_log", "id", lambda r: str(r["id"]), lambda r: COUNTY, "id"),
 )
@@ -60,7 +61,7 @@ KINDS = {covered.kind: covered for covered in COVERED}
 
 
 def _select(covered: Covered, where: str = "") -> str:
-    if covered.table in ("household_change", "consent"):  # scoped by their household's village
+    if covered.table in ("household_change", "consent", "household_move"):  # scoped by the household's first village
         return (
             f"SELECT t.*, h.village AS _village FROM {covered.table} t LEFT JOIN household h "
             f"ON h.code = t.household {where} ORDER BY t.{covered.order}"
@@ -185,8 +186,10 @@ def build_records(connection: Connection) -> None:
         connection.execute(
             text(_REGISTERED_CONSENT.format(column=column)), {"recipient": recipient, "bank": bank, "stamp": stamp}
         )
-    for covered in COVERED:
-        append_records(connection, list(live_rows(connection, covered.kind)))
+    present = set(inspect(connection).get_table_names())
+    for covered in COVERED:  # a later step's table (household_move, 0010) starts empty
+        if covered.table in present:
+            append_records(connection, list(live_rows(connection, covered.kind)))
 
 
 def published_months(session: Session, village: str | None = None) -> set[tuple[str, str]]:

@@ -46,10 +46,10 @@ def check_role(role: str) -> str:
 
 
 # What only the township role may write: resolutions and standards (what points are worth), the
-# operator register, and the villages with their settings. A village's settings (notice days,
+# operator register, household moves between villages, and the villages with their settings. A village's settings (notice days,
 # maker-checker, the supermarket's rules) are the one thing ever updated in place, and only by
 # the township: every other table is read and appended to, never rewritten, by any login.
-TOWNSHIP_INSERT = ("resolution", "standard", "operator", "village", "village_policy")
+TOWNSHIP_INSERT = ("resolution", "standard", "operator", "village", "village_policy", "household_move")
 TOWNSHIP_UPDATE = ("village", "village_policy")
 
 
