@@ -251,3 +251,21 @@ def test_a_file_of_the_first_release_upgrades_and_then_moves(tmp_path: Path, mon
     ok(run("household", "move", code, "--to", other, "--reason", "迁居", "--on", day))
     assert json.loads(ok(run("household", "show", code, "--format", "json")))["village"] == other
     assert "Ledger intact" in ok(run("verify"))
+
+
+def test_a_decision_booked_before_the_move_is_refused_with_its_row(town: Engine, run: Run, tmp_path: Path) -> None:
+    ok(run("household", "move", "NL001", "--to", "BG", "--reason", "迁居", "--on", "2026-11-20"))
+    late = ["award", "NL001", "ZY01", "--on", "2026-11-10", "--booked", "2026-11-15", "--key", "late"]
+    said = one_line(failed(run(*late)))
+    assert "household NL001 moved to village BG on 2026-11-20: a decision for it cannot be booked before the move" in said
+    sheet = tmp_path / "late.csv"
+    sheet.write_text(
+        "household,standard,qty,event_date,booked_on\nNL002,ZY01,1,2026-11-10,2026-11-15\n"
+        "NL001,ZY01,1,2026-11-10,2026-11-15\n",
+        encoding="utf-8",
+    )
+    said = failed(run("import", "decisions", str(sheet)))
+    assert "row 3" in said and "NL001 moved to village BG" in said
+    assert _entries(town, "NL002")[-1][1] == "award" and len(_entries(town, "NL002")) == 1  # nothing written
+    ok(run("award", "NL001", "ZY01", "--on", "2026-11-10", "--booked", "2026-11-21", "--key", "late"))
+    assert _entries(town, "NL001")[-1][:2] == ("BG", "award")

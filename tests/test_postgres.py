@@ -207,6 +207,9 @@ def test_app_role_appends_but_cannot_update_delete_or_truncate(run: Run, pg_url:
             " operator, recorded_at) VALUES"
             " ('VA', '2026-01-05', '村民代表会议', 3, 3, 3, 0, 0, current_user, '2026-01-05T00:00:00+00:00')",
             "INSERT INTO operator (name, role, added_by, recorded_at) VALUES ('x', 'township', 'x', 'now')",
+            # A household moved by raw SQL (a move is the township's, through household move).
+            "INSERT INTO household_move (household, from_village, to_village, on_date, out_seq, in_seq, reason,"
+            " operator, recorded_at) VALUES ('VA001', 'VA', 'VB', '2026-03-02', 1, 1, 'x', current_user, 'now')",
             # The recorded operator must be the login inserting the row, even with raw SQL.
             "INSERT INTO sheet_import (kind, file_name, file_sha256, row_count, operator, imported_at)"
             " VALUES ('decisions', 'f.csv', 'ab', 0, '会计', '2026-01-05T00:00:00+00:00')",
@@ -241,6 +244,11 @@ def test_only_the_township_role_writes_standards_and_village_settings(
         rules = Path(__file__).resolve().parent.parent / "fixtures" / "standards.toml"
         refused = clerk("standard", "adopt", str(rules))
         assert refused.exit_code == 1 and "is a clerk; this needs the role township" in refused.output
+        move = ("household", "move", "VA002", "--to", "VB", "--reason", "迁居", "--on", "2026-03-02")
+        assert "is a clerk; this needs the role township" in clerk(*move).output
+        moved = township(*move)
+        assert moved.exit_code == 0, moved.output
+        assert township("verify").exit_code == 0
         assert township("village", "set", "VA", "--notice-days", "3").exit_code == 0
         assert clerk("village", "set", "VA", "--notice-days", "0").exit_code == 1
         with psycopg.connect(as_role(pg_url, town), autocommit=True) as conn:

@@ -70,6 +70,9 @@ ORDER BY e.household, e.seq
 """
 
 
+_ANY_MOVE = text("SELECT 1 FROM household_move LIMIT 1")
+
+
 def _bounds(month: str) -> dict[str, str]:
     first, last = month_bounds(month)
     return {"lo": first.isoformat(), "hi": last.isoformat()}
@@ -78,7 +81,9 @@ def _bounds(month: str) -> dict[str, str]:
 def standings(session: Session, *, month: str, village: str | None = None) -> list[Standing]:
     """Every household that gained points (net) in the month, of one village or of all."""
     params: dict[str, Any] = _bounds(month)
-    where, place = "", village_on("m.household", ":hi", "h.village")  # where it lived at the month's end
+    where, place = "", "h.village"
+    if session.execute(_ANY_MOVE).first() is not None:  # where it lived at the month's end
+        place = village_on("m.household", ":hi", "h.village")
     if village is not None:
         where, place, params["v"] = "e.village = :v AND", ":v", village
     gains = _gains(keys="", source="entry e", where=where, lo=":lo", hi=":hi")

@@ -27,7 +27,7 @@ from moralbank.services.proposals import as_proposal, noticed_villages, pending_
 from moralbank.services.register import Progress, get_household, now_utc
 from moralbank.services.standards import StandardBook
 from moralbank.storage.db import lock_village
-from moralbank.storage.models import CurrentHousehold, Entry, Standard
+from moralbank.storage.models import CurrentHousehold, Entry, HouseholdMove, Standard
 from moralbank.storage.records import published_months
 
 # Every column an append writes (the id is assigned by the database).
@@ -321,6 +321,7 @@ class DecisionBatch:
         self.book = self.context.book
         self.decisions = self._as_registered(decisions)
         self.heads: dict[str, str] = {}
+        self.moved_on: dict[str, str] = {}  # a moved household's latest move date
         self.villages = self._villages({d.household for _, d in self.decisions})
         # Lock the chains (in one order, so batches never deadlock) before reading keys, caps and
         # closed months: on PostgreSQL a concurrent writer's entries are then already committed.
@@ -367,6 +368,11 @@ class DecisionBatch:
             for code, village, head in self.session.exec(query).all():
                 found[code] = village
                 self.heads[code] = head
+            moves = select(HouseholdMove.household, func.max(HouseholdMove.on_date)).where(
+                col(HouseholdMove.household).in_(chunk)
+            )
+            for code, on in self.session.exec(moves.group_by(col(HouseholdMove.household))).all():
+                self.moved_on[code] = str(on)
         return found
 
     def _unknown_household(self, number: int, code: str) -> RowProblem:
@@ -417,6 +423,9 @@ class DecisionBatch:
             )
         if has_personal_number(decision.note):
             problems.append(RowProblem(number, "note", "text.personal_number"))
+        if (moved := self.moved_on.get(decision.household)) is not None and decision.booked_on < moved:
+            params = {"code": decision.household, "village": village, "date": moved}
+            problems.append(RowProblem(number, "booked_on", "household.booked_before_move", params))
         std = self.book.in_force(decision.standard, village, decision.event_date)
         if std is None:
             if self.book.knows(decision.standard, village):
