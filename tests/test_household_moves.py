@@ -12,12 +12,16 @@ import shutil
 import sqlite3
 from datetime import date
 from pathlib import Path
+from types import SimpleNamespace
 from typing import Any
 
 import pytest
 from sqlalchemy import Engine, text
 
-from moralbank.storage.db import open_engine, reading
+from moralbank.errors import Refused
+from moralbank.services import household_changes
+from moralbank.storage.db import open_engine, reading, writing
+from moralbank.storage.records import cover
 from moralbank.storage.upgrade import upgrade
 from tests.clock import freeze_today
 from tests.runner import Run, failed, invoke, ok, one_line, run_on
@@ -135,7 +139,7 @@ def test_a_move_dated_in_the_month_shows_on_the_county_board_under_the_new_villa
             "tester",
             "the move date 2025-12-31 is before household NL001 was registered (2026-01-01)",
         ),
-        (("--to", "BG", "--on", "2026-11-30"), "tester", "booked_on"),  # after today
+        (("--to", "BG", "--on", "2026-11-30"), "tester", "move date: the date 2026-11-30 is in the future"),
         (("--to", "BG"), "王文书", "The operator 王文书 is a clerk; this needs the role township (or above)"),
     ],
 )
@@ -257,7 +261,9 @@ def test_a_decision_booked_before_the_move_is_refused_with_its_row(town: Engine,
     ok(run("household", "move", "NL001", "--to", "BG", "--reason", "迁居", "--on", "2026-11-20"))
     late = ["award", "NL001", "ZY01", "--on", "2026-11-10", "--booked", "2026-11-15", "--key", "late"]
     said = one_line(failed(run(*late)))
-    assert "household NL001 moved to village BG on 2026-11-20: a decision for it cannot be booked before the move" in said
+    assert (
+        "household NL001 moved to village BG on 2026-11-20: a decision for it cannot be booked before the move" in said
+    )
     sheet = tmp_path / "late.csv"
     sheet.write_text(
         "household,standard,qty,event_date,booked_on\nNL002,ZY01,1,2026-11-10,2026-11-15\n"
@@ -269,3 +275,66 @@ def test_a_decision_booked_before_the_move_is_refused_with_its_row(town: Engine,
     assert _entries(town, "NL002")[-1][1] == "award" and len(_entries(town, "NL002")) == 1  # nothing written
     ok(run("award", "NL001", "ZY01", "--on", "2026-11-10", "--booked", "2026-11-21", "--key", "late"))
     assert _entries(town, "NL001")[-1][:2] == ("BG", "award")
+
+
+def test_a_move_in_january_waits_for_last_years_clearing(town: Engine, run: Run, monkeypatch: Any) -> None:
+    ok(run("village", "set", "NL", "--year-end-clearing", "yes"))
+    freeze_today(monkeypatch, date(2027, 1, 10))
+    move = ("household", "move", "NL001", "--to", "BG", "--reason", "迁居", "--on", "2027-01-05")
+    said = one_line(failed(run(*move)))
+    assert said.endswith(
+        "village NL clears coins at year end and 2026 is not closed yet: run moralbank year close --village NL "
+        "--year 2026 first, then move household NL001"
+    )
+    ok(run("year", "close", "--village", "NL", "--year", "2026"))
+    assert "0 coins went with it" in ok(run(*move))  # last year's 8 coins were cleared in NL's books
+    assert _json(run, "balance", "NL001")["coins"] == 0
+
+
+def test_a_redemption_booked_before_the_move_is_refused(town: Engine, run: Run) -> None:
+    ok(run("household", "move", "NL001", "--to", "BG", "--reason", "迁居", "--on", "2026-11-20"))
+    said = one_line(failed(run("redeem", "NL001", "3", "--item", "毛巾", "--booked", "2026-11-19")))
+    assert "household NL001 moved to village BG on 2026-11-20" in said
+    ok(run("redeem", "NL001", "3", "--item", "毛巾", "--booked", "2026-11-20"))
+    assert _entries(town, "NL001")[-1][:2] == ("BG", "redemption")
+
+
+def test_the_supermarket_serves_a_moved_household_in_its_new_village(village_file: Path) -> None:
+    assert county(str(village_file), "household", "move", "NL008", "--to", "XY", "--reason", "迁居").exit_code == 0
+    county(str(village_file), "shop", "redeem", "NL008", "XZ01")
+    with sqlite3.connect(village_file) as conn:
+        held = dict(conn.execute("SELECT village, SUM(coins) FROM entry WHERE household = 'NL008' GROUP BY 1"))
+    assert held["NL"] == 0  # nothing is ever booked in the village it left
+
+
+def test_a_forged_move_that_reuses_an_earlier_moves_entries_fails_verify(town: Engine, run: Run) -> None:
+    ok(run("household", "move", "NL001", "--to", "BG", "--reason", "迁居", "--on", "2026-11-20"))
+    ok(run("household", "move", "NL001", "--to", "NL", "--reason", "迁回", "--on", "2026-11-25"))
+    with town.begin() as connection:  # the owner inserts a third move, and records it as the program would
+        connection.execute(
+            text(
+                "INSERT INTO household_move (household, from_village, to_village, on_date, out_seq, in_seq, reason, "
+                "operator, recorded_at) SELECT household, from_village, to_village, on_date, out_seq, in_seq, "
+                "reason, operator, recorded_at FROM household_move WHERE id = 1"
+            )
+        )
+    with writing(town) as session:
+        cover(session, "household_move", [3])
+    assert _json(run, "household", "show", "NL001")["village"] == "BG"
+    assert "household move 3 (household NL001) does not match its move-out and move-in entries" in failed(run("verify"))
+
+
+def test_a_move_that_lost_the_race_is_refused(town: Engine, run: Run, monkeypatch: pytest.MonkeyPatch) -> None:
+    # On PostgreSQL two moves can both read the household in NL before either takes the chains'
+    # locks; the first commits. The second, holding the locks, must read the village afresh (the
+    # session's cached household still says NL) and refuse.
+    ok(run("household", "move", "NL001", "--to", "BG", "--reason", "迁居"))  # the first, committed
+    as_first_read = SimpleNamespace(village="NL")
+    monkeypatch.setattr(household_changes, "get_household", lambda session, code: as_first_read)
+    with pytest.raises(Refused) as refused, writing(town) as session:
+        household_changes.move_household(
+            session, code="NL001", to="BG", on="2026-11-29", reason="迁居", operator="tester", today=TODAY
+        )
+    assert refused.value.key == "household.move_raced"
+    assert [r["event"] for r in _json(run, "household", "history", "NL001")] == ["registered", "moved"]
+    assert "Ledger intact" in ok(run("verify"))

@@ -128,7 +128,7 @@ def test_grants_never_allow_rewriting_history() -> None:
     assert set(granted) == {*tables(), "household_current"}  # the view of current details: read only
     assert granted["household_current"] == {"SELECT"}
     assert "household" in append_only_tables()  # register changes are inserts (issue 10)
-    township_only = {"resolution", "standard", "operator", "village", "village_policy"}
+    township_only = {"resolution", "standard", "operator", "village", "village_policy", "household_move"}
     for table in tables():
         # No login may UPDATE anything; the clerks' role may not write what points are worth.
         assert granted[table] == ({"SELECT"} if table in township_only else {"SELECT", "INSERT"}), table

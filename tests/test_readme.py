@@ -114,8 +114,10 @@ def test_the_register_and_consent_commands_run_as_written(
     freeze_today(monkeypatch, date(2026, 12, 1))
     outputs: list[str] = []
     (block,) = section_blocks("The register's history, consent, and what verify checks")
-    assert run_block(run, block, folder, outputs) == 7
-    consent = json.loads(outputs[5])
+    assert run_block(run, block, folder, outputs) == 9
+    assert "moved from village NL to village XY on 2026-12-01" in outputs[2]
+    assert "举家迁居" in outputs[3]  # the move in NL002's history
+    consent = json.loads(outputs[7])
     assert [(c["recipient"], c["action"]) for c in consent] == [
         ("board", "grant"),
         ("bank:*", "grant"),

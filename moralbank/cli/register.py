@@ -306,4 +306,5 @@ def household_move(
         lambda session: move_household(session, code=code, to=to, on=when, reason=reason, operator=who, today=now),
     )
     say(ctx, "household.moved", code=moved.household, old=moved.from_village, new=moved.to_village, date=moved.on_date)
-    say(ctx, "household.moved_coins", count=moved.coins, old=moved.from_village, new=moved.to_village)
+    carried = "household.moved_coins" if moved.coins >= 0 else "household.moved_debt"
+    say(ctx, carried, count=abs(moved.coins), old=moved.from_village, new=moved.to_village)

@@ -172,15 +172,20 @@ def verify(session: Session, *, saved: Sequence[Checkpoint | Head] | None = None
 
 # --- household moves (issue 10) ---
 
-# Every move names its two entries, and every move entry is named by a move: the same household,
-# its coins carried out of the old village's books and the same coins into the new one's.
+# Every move names its two entries, and every move entry is named by one move: the same household,
+# on the move's date, its whole balance in the old village's books carried out and the same coins
+# into the new one's; and each move leaves the village the household was in (its registration,
+# or the previous move's destination).
 _MOVES = text("""
-SELECT m.id, m.household, o.kind, o.household, o.coins, i.kind, i.household, i.coins
+SELECT m.id, m.household, m.from_village, m.to_village, m.on_date, m.out_seq, m.in_seq, h.village,
+       o.kind, o.household, o.coins, o.booked_on, i.kind, i.household, i.coins, i.booked_on
 FROM household_move m
+LEFT JOIN household h ON h.code = m.household
 LEFT JOIN entry o ON o.village = m.from_village AND o.seq = m.out_seq
 LEFT JOIN entry i ON i.village = m.to_village AND i.seq = m.in_seq
-ORDER BY m.id
+ORDER BY m.household, m.id
 """)
+_HELD_BEFORE = text("SELECT COALESCE(SUM(coins), 0) FROM entry WHERE household = :h AND village = :v AND seq < :s")
 # Over the partial index entry_move: the move entries alone.
 _MOVE_ENTRIES = text("""
 SELECT e.village, e.seq FROM entry e
@@ -193,14 +198,27 @@ ORDER BY e.village, e.seq
 
 
 def move_problems(session: Session) -> list[Problem]:
-    """A household move whose entries are missing or differ, and a move entry no move records."""
-    problems = []
-    for move_id, household, out_kind, out_household, out_coins, in_kind, in_household, in_coins in session.execute(
-        _MOVES
-    ):
-        carried = (out_kind, in_kind, out_household, in_household) == ("move_out", "move_in", household, household)
-        if not carried or out_coins is None or in_coins != -out_coins:
+    """A household move whose entries are missing, differ or serve another move too, a move from a
+    village the household was not in, and a move entry no move records."""
+    problems: list[Problem] = []
+    used: set[tuple[str, int]] = set()
+    was: dict[str, str] = {}  # household -> the village its moves so far left it in
+    for row in session.execute(_MOVES).all():
+        move_id, household, old, new, on, out_seq, in_seq, registered = row[:8]
+        out_kind, out_household, out_coins, out_day, in_kind, in_household, in_coins, in_day = row[8:]
+        held = session.execute(_HELD_BEFORE, {"h": household, "v": old, "s": out_seq}).scalar()
+        sound = (
+            (out_kind, in_kind, out_household, in_household) == ("move_out", "move_in", household, household)
+            and (out_day, in_day) == (on, on)
+            and out_coins is not None
+            and in_coins == -out_coins == held
+            and was.get(household, registered) == old
+            and not {(old, out_seq), (new, in_seq)} & used
+        )
+        if not sound:
             problems.append(Problem("", None, None, "move.bad_link", {"id": move_id, "household": household}))
+        used |= {(old, out_seq), (new, in_seq)}
+        was[household] = new
     for village, seq in session.execute(_MOVE_ENTRIES):
         problems.append(Problem("", None, None, "move.unrecorded", {"village": village, "seq": seq}))
     return problems

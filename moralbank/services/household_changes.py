@@ -14,7 +14,8 @@ from moralbank.domain.identity import has_personal_number, mask_phone, phone_pro
 from moralbank.domain.limits import text_problem
 from moralbank.errors import InputError, Refused, RowProblem, SheetError
 from moralbank.services import ledger
-from moralbank.services.register import get_household, get_village
+from moralbank.services.policy import policy_of
+from moralbank.services.register import current_village, get_household, get_village
 from moralbank.storage.db import lock_village
 from moralbank.storage.models import Household, HouseholdChange, HouseholdMove
 from moralbank.storage.records import cover
@@ -135,6 +136,7 @@ class Moved:
     coins: int
 
 
+_HELD_THROUGH = text("SELECT 1 FROM entry WHERE household = :h AND village = :v AND booked_on <= :end LIMIT 1")
 _LAST_BOOKED = text("SELECT MAX(booked_on) FROM entry WHERE household = :h")
 _PENDING = text(
     "SELECT COUNT(*) FROM entry e WHERE e.household = :h AND e.kind = 'proposal' "
@@ -164,7 +166,7 @@ def move_household(session: Session, *, code: str, to: str, on: str, reason: str
     # One order for every writer (no deadlock): both villages' chains and the records' scope.
     for village in sorted({old, to, first.village}):
         lock_village(session, village)
-    if get_household(session, code).village != old:  # moved by someone else meanwhile
+    if current_village(session, code) != old:  # moved by someone else meanwhile (PostgreSQL)
         raise Refused("household.move_raced", code=code)
     _check_move_date(session, code=code, on=on, registered=first.registered_on, villages=(old, to), today=today)
     if pending := int(session.execute(_PENDING, {"h": code}).one()[0]):
@@ -192,6 +194,8 @@ def move_household(session: Session, *, code: str, to: str, on: str, reason: str
 def _check_move_date(
     session: Session, *, code: str, on: str, registered: str, villages: tuple[str, str], today: date
 ) -> None:
+    if on > today.isoformat():
+        raise InputError("date.future_field", field="move_on", value=on)
     if on < registered:
         raise Refused("household.move_before_registered", code=code, date=on, registered=registered)
     query = select(HouseholdMove.on_date).where(HouseholdMove.household == code)
@@ -201,8 +205,23 @@ def _check_move_date(
     last_booked = session.execute(_LAST_BOOKED, {"h": code}).one()[0]
     if last_booked is not None and on < str(last_booked):
         raise Refused("household.move_before_booked", code=code, date=on, booked=str(last_booked))
-    for village in villages:  # a future date, or a month or year closed in either village
+    for village in villages:  # a month or year closed in either village
         ledger.check_booking(session, village, on, today)
+    _refuse_leaving_an_open_year(session, code=code, village=villages[0], on=on)
+
+
+def _refuse_leaving_an_open_year(session: Session, *, code: str, village: str, on: str) -> None:
+    """A village that clears coins at year end must close last year before a household leaves with them.
+
+    Otherwise the move would carry last year's coins past the clearing (the old village's books
+    no longer hold them, and the new village's year had not begun with them).
+    """
+    year = int(on[:4]) - 1
+    if not policy_of(session, village).year_end_clearing or (village, year) in ledger.closed_years(session, village):
+        return
+    held = session.execute(_HELD_THROUGH, {"h": code, "v": village, "end": f"{year}-12-31"}).scalar()
+    if held:
+        raise Refused("household.move_open_year", code=code, village=village, year=year)
 
 
 def moves_of(session: Session, code: str) -> list[HouseholdMove]:

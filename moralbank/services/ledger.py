@@ -24,9 +24,9 @@ from moralbank.services.codes import all_household_codes, by_case, household_cod
 from moralbank.services.decisions import Decision
 from moralbank.services.duplicates import DuplicateFinder, EntryRow, earlier_redemption
 from moralbank.services.proposals import as_proposal, noticed_villages, pending_points_since, reserved_coins
-from moralbank.services.register import Progress, get_household, now_utc
+from moralbank.services.register import Progress, current_village, get_household, now_utc, refuse_before_move
 from moralbank.services.standards import StandardBook
-from moralbank.storage.db import lock_village
+from moralbank.storage.db import is_postgresql, lock_village
 from moralbank.storage.models import CurrentHousehold, Entry, HouseholdMove, Standard
 from moralbank.storage.records import published_months
 
@@ -322,12 +322,19 @@ class DecisionBatch:
         self.decisions = self._as_registered(decisions)
         self.heads: dict[str, str] = {}
         self.moved_on: dict[str, str] = {}  # a moved household's latest move date
-        self.villages = self._villages({d.household for _, d in self.decisions})
+        households = {d.household for _, d in self.decisions}
+        self.villages = self._villages(households)
         # Lock the chains (in one order, so batches never deadlock) before reading keys, caps and
         # closed months: on PostgreSQL a concurrent writer's entries are then already committed.
-        for village in sorted(set(self.villages.values()) - self.context.locked):
-            lock_village(session, village)
-            self.context.locked.add(village)
+        while True:
+            for village in sorted(set(self.villages.values()) - self.context.locked):
+                lock_village(session, village)
+                self.context.locked.add(village)
+            # On PostgreSQL a move may have committed before the locks: read the villages again
+            # (SQLite's write lock, held since BEGIN IMMEDIATE, already excludes it).
+            if not is_postgresql(session) or (again := self._villages(households)) == self.villages:
+                break
+            self.villages = again
         self.caps = CapTracker(session, self.book, [d for _, d in self.decisions], by_household=streamed)
         self.existing = _existing_by_key(session, (d.key or "" for _, d in self.decisions))
         self.closed = self.context.closed
@@ -424,8 +431,14 @@ class DecisionBatch:
         if has_personal_number(decision.note):
             problems.append(RowProblem(number, "note", "text.personal_number"))
         if (moved := self.moved_on.get(decision.household)) is not None and decision.booked_on < moved:
-            params = {"code": decision.household, "village": village, "date": moved}
-            problems.append(RowProblem(number, "booked_on", "household.booked_before_move", params))
+            problems.append(
+                RowProblem(
+                    number,
+                    "booked_on",
+                    "household.booked_before_move",
+                    {"code": decision.household, "village": village, "date": moved},
+                )
+            )
         std = self.book.in_force(decision.standard, village, decision.event_date)
         if std is None:
             if self.book.knows(decision.standard, village):
@@ -777,6 +790,7 @@ def redeem(
     _check_booking(session, owner.village, booked_on, today)
     chain = Chain(session, operator)
     chain.head(owner.village)  # lock the chain before reading the balance it guards
+    settled_village(session, household, owner.village, booked_on)
     if not (repeat or key) and (
         earlier := earlier_redemption(session, household=household, item=what, coins=coins, booked_on=booked_on)
     ):
@@ -800,6 +814,14 @@ def redeem(
 
 REVERSIBLE = frozenset({"award", "deduction", "redemption"})
 MOVE_KINDS = ("move_out", "move_in")  # the entries that carry a moving household's coins; never reversed
+
+
+def settled_village(session: Session, household: str, village: str, booked_on: str) -> None:
+    """After locking ``village``'s chain: refuse if the household has moved away meanwhile, or if
+    ``booked_on`` comes before its latest move (its books before then are another village's)."""
+    if current_village(session, household) != village:
+        raise Refused("household.move_raced", code=household)
+    refuse_before_move(session, household, booked_on)
 
 
 def village_coins(session: Session, *, household: str, village: str) -> int:

@@ -6,13 +6,13 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from sqlalchemy import insert
+from sqlalchemy import insert, text
 from sqlmodel import Session, col, select
 
 from moralbank.domain import clock
 from moralbank.domain.identity import id_problem, normalise_id, phone_problem
 from moralbank.domain.limits import text_problem
-from moralbank.errors import NotFound, RowProblem, SheetError
+from moralbank.errors import NotFound, Refused, RowProblem, SheetError
 from moralbank.services.consent import register_consents
 from moralbank.services.sheets import Row, Sheet, parse_bool
 from moralbank.storage.models import CurrentHousehold, Household, Village
@@ -45,6 +45,26 @@ def get_household(session: Session, code: str) -> CurrentHousehold:
     if household is None:
         raise NotFound("household.not_found", code=code)
     return household
+
+
+def current_village(session: Session, code: str) -> str | None:
+    """A household's village as the database holds it now: a fresh read past the session's cache,
+    since a move may have committed since the household was first read (PostgreSQL)."""
+    found = session.execute(text("SELECT village FROM household_current WHERE code = :c"), {"c": code}).scalar()
+    return None if found is None else str(found)
+
+
+def latest_move(session: Session, code: str) -> str | None:
+    """The date of a household's latest move, or None if it never moved."""
+    found = session.execute(text("SELECT MAX(on_date) FROM household_move WHERE household = :c"), {"c": code}).scalar()
+    return None if found is None else str(found)
+
+
+def refuse_before_move(session: Session, code: str, booked_on: str) -> None:
+    """Refuse a booking for a household dated before its latest move (its books before then are elsewhere)."""
+    if (moved := latest_move(session, code)) is not None and booked_on < moved:
+        village = current_village(session, code)
+        raise Refused("household.booked_before_move", code=code, village=village, date=moved)
 
 
 _CODE = re.compile(r"^[\w.-]{1,40}$")

@@ -20,7 +20,7 @@ from moralbank.services.proposals import reserved_coins
 from moralbank.services.register import get_household
 from moralbank.services.sheets import REDEMPTION_COLUMNS, REDEMPTION_REQUIRED, Sheet
 from moralbank.services.stock import StockChain, daily_moves
-from moralbank.storage.models import Entry, Household, StockMovement
+from moralbank.storage.models import CurrentHousehold, Entry, StockMovement
 
 __all__ = ["REDEMPTION_COLUMNS", "REDEMPTION_REQUIRED"]  # the redemption sheet's columns live with the others
 
@@ -82,8 +82,8 @@ class RedemptionBatch:
         self.stock: dict[tuple[str, str], dict[str, int]] = {}
         self.policies: dict[str, Policy] = {}
 
-    def _household(self, code: str) -> Household | None:
-        return self.session.get(Household, code)
+    def _household(self, code: str) -> CurrentHousehold | None:
+        return self.session.get(CurrentHousehold, code)  # in the village it lives in now
 
     def _available(self, household: str, village: str) -> int:
         if household not in self.coins:
@@ -118,6 +118,8 @@ class RedemptionBatch:
     def _booking(self, village: str, request: Redemption, number: int) -> list[RowProblem]:
         try:
             ledger.check_booking(self.session, village, request.booked_on, self.today)
+            self.chain.head(village)  # lock the chain, then make sure the household still lives there
+            ledger.settled_village(self.session, request.household, village, request.booked_on)
         except MoralBankError as exc:
             return [RowProblem(number, "booked_on", exc.key, exc.params)]
         days = self._policy(village).redemption_days
@@ -224,7 +226,7 @@ def redeem_items(
         if prefix := reserved_prefix(request.key):
             found.append(RowProblem(number, "key", "key.reserved", {"prefix": prefix}))
             continue
-        if request.key and (owner := session.get(Household, request.household)) is not None:
+        if request.key and (owner := session.get(CurrentHousehold, request.household)) is not None:
             earlier = session.exec(select(Entry).where(Entry.idem_key == request.key)).first()
             if earlier is not None:
                 plan = _Planned(owner.village, request, earlier.amount, earlier.note)
