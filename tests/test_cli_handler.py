@@ -74,3 +74,25 @@ def test_scrub_masks_id_and_phone_shaped_digit_runs_only() -> None:
         scrub(f"a {ID_NUMBER} b {PHONE} c 2026-12-01 seq 12345")
         == "a 1****************7 b 1*********4 c 2026-12-01 seq 12345"
     )
+
+
+def test_a_reader_that_goes_away_is_no_crash(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import subprocess
+    import sys
+
+    monkeypatch.setenv("MORALBANK_CRASH_DIR", str(tmp_path / "reports"))
+    db = str(tmp_path / "x.db")
+    assert CliRunner().invoke(cli.app, ["--db", db, "--operator", "t", "demo"]).exit_code == 0
+    # ``moralbank export journal | head -1``: the reader closes the pipe after one line.
+    writer = subprocess.Popen(
+        [sys.executable, "-m", "cli", "--db", db, "export", "journal"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        cwd=Path(__file__).resolve().parent.parent,
+    )
+    assert writer.stdout is not None and writer.stderr is not None
+    assert writer.stdout.readline().startswith(b"; moralbank journal")
+    writer.stdout.close()
+    assert writer.wait(timeout=60) == 141
+    assert writer.stderr.read() == b""
+    assert not (tmp_path / "reports").exists()

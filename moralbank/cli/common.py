@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import os
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -60,6 +61,9 @@ def handled(func: F) -> F:
             raise typer.Exit(1) from None
         except (typer.Exit, typer.Abort, typer.TyperException):
             raise
+        except BrokenPipeError:  # the reader went away (``| head``): not a bug, and nothing more to say
+            quiet_stdout()
+            raise typer.Exit(141) from None  # 128 + SIGPIPE, as a shell reports it
         except Exception as exc:
             from moralbank.cli.crash import write_report
 
@@ -69,6 +73,12 @@ def handled(func: F) -> F:
 
     setattr(wrapper, HANDLED, True)
     return wrapper  # type: ignore[return-value]
+
+
+def quiet_stdout() -> None:
+    """Point stdout at /dev/null, so that the interpreter's last flush finds no closed pipe."""
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, sys.stdout.fileno())
 
 
 def complain(message: str) -> None:
