@@ -21,9 +21,10 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 from typer import _click
+from typer import core as typer_core
 from typer._click import core as click_core
 from typer._click import formatting as click_formatting
-from typer.core import TyperArgument, TyperGroup, TyperOption
+from typer.core import TyperArgument, TyperCommand, TyperGroup, TyperOption
 
 from moralbank.cli.manual import SHEET_OF, columns_help, format_help, in_cycle_order, panel_of
 from moralbank.config import default_lang
@@ -31,6 +32,7 @@ from moralbank.messages import MESSAGES, language, text
 
 ORIGINAL = "__moralbank_keys__"  # each object's catalogue keys, so a second language can be applied
 SHEET = "__moralbank_sheet__"  # the sheet an import command reads
+MODULE = "__moralbank_module__"  # the command module of a top-level command listed but not built
 _state = {"lang": "en"}
 
 
@@ -282,6 +284,45 @@ def _install() -> None:
     click_formatting.HelpFormatter.write_usage = usage  # type: ignore[method-assign]
     click_core.Command.get_help_option = worded_help_option  # type: ignore[method-assign]
     TyperArgument.display_type_rich = lambda self, ctx: None  # type: ignore[method-assign]  # the help says what it is
+    runtime_param = typer_core._TyperParameter.get_runtime_param
+
+    def as_typed_first(self: Any) -> Any:
+        if self._runtime_param is None and _as_typed(self.type_descriptor):
+            self._runtime_param = _AsTyped(lambda: runtime_param(self))
+        return runtime_param(self)
+
+    typer_core._TyperParameter.get_runtime_param = as_typed_first  # type: ignore[method-assign]
+
+
+def _as_typed(descriptor: Any) -> bool:
+    """Whether a parameter is a plain ``str``, ``int`` or ``bool`` (no parser, no bounds): a value already of
+    that type is what typer's pydantic adapter would return for it."""
+    info = descriptor.parameter_info
+    plain = info.parser is None and info.min is None and info.max is None and not info.clamp
+    return plain and descriptor.file_annotation is None and descriptor.annotation in (str, int, bool)
+
+
+class _AsTyped:
+    """typer's coercion of a ``str`` or ``int`` parameter without building its pydantic adapter.
+
+    typer coerces every value through a pydantic ``TypeAdapter``, and importing pydantic and
+    building the adapters costs a read command about 100 ms (issue 16). A ``str`` typed on the
+    command line, or a default already of the parameter's type, is returned as it is, which is
+    what the adapter returns for it; anything else (``--months 6`` is the text "6") goes to
+    typer's own coercion, built on first use, so its values and errors are typer's.
+    """
+
+    def __init__(self, build: Callable[[], Any]) -> None:
+        self.build, self.full = build, None
+
+    def coerce(self, value: Any, param: Any, ctx: Any) -> Any:
+        many = param.multiple or param.nargs == -1
+        if not many and (value is None or type(value) is param.type_descriptor.annotation):
+            return value
+        if self.full is None:
+            param._runtime_param = None  # typer's own, built and kept for the next value
+            self.full = self.build()
+        return self.full.coerce(value, param=param, ctx=ctx)
 
 
 def _printer(rich_utils: Any) -> None:
@@ -364,5 +405,25 @@ class Localised(TyperGroup):
     def main(self, args: Sequence[str] | None = None, *rest: Any, **extra: Any) -> Any:
         lang, argv = chosen(sys.argv[1:] if args is None else args)
         use(lang)
+        self.commands = listed(self.commands)
         localise(self, lang)
         return super().main(argv, *rest, **extra)
+
+
+def listed(built: dict[str, _click.Command]) -> dict[str, _click.Command]:
+    """Every top-level command in its place: those built, and for each one not built (its module
+    not imported by this run) a stand-in carrying its name, help key and module, which is all the
+    root's help and click's "did you mean" read of it."""
+    from moralbank.cli import TOP_LEVEL
+
+    commands = {name: built.get(name) or _stand_in(name, key, modules[0]) for name, key, modules in TOP_LEVEL}
+    return commands | built
+
+
+def _stand_in(name: str, key: str, module: str) -> _click.Command:
+    def not_built() -> None:  # moralbank.cli.main builds the command it runs: reaching this is a bug
+        raise RuntimeError(f"command {name!r} was run without its module moralbank.cli.{module}")
+
+    command = TyperCommand(name, callback=not_built, help=key)
+    setattr(command, MODULE, module)
+    return command
