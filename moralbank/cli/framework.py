@@ -287,37 +287,33 @@ def _install() -> None:
     runtime_param = typer_core._TyperParameter.get_runtime_param
 
     def as_typed_first(self: Any) -> Any:
-        if self._runtime_param is None and _as_typed(self.type_descriptor):
-            self._runtime_param = _AsTyped(lambda: runtime_param(self))
+        if self._runtime_param is None:
+            self._runtime_param = _AsTyped(self.type_descriptor, lambda: runtime_param(self))
         return runtime_param(self)
 
     typer_core._TyperParameter.get_runtime_param = as_typed_first  # type: ignore[method-assign]
 
 
-def _as_typed(descriptor: Any) -> bool:
-    """Whether a parameter is a plain ``str``, ``int`` or ``bool`` (no parser, no bounds): a value already of
-    that type is what typer's pydantic adapter would return for it."""
-    info = descriptor.parameter_info
-    plain = info.parser is None and info.min is None and info.max is None and not info.clamp
-    return plain and descriptor.file_annotation is None and descriptor.annotation in (str, int, bool)
-
-
 class _AsTyped:
-    """typer's coercion of a ``str`` or ``int`` parameter without building its pydantic adapter.
+    """typer's coercion of a parameter, without building its pydantic adapter when it needs none.
 
     typer coerces every value through a pydantic ``TypeAdapter``, and importing pydantic and
-    building the adapters costs a read command about 100 ms (issue 16). A ``str`` typed on the
-    command line, or a default already of the parameter's type, is returned as it is, which is
-    what the adapter returns for it; anything else (``--months 6`` is the text "6") goes to
-    typer's own coercion, built on first use, so its values and errors are typer's.
+    building the adapters cost a read command about 100 ms (issue 16). An option not given
+    (None) is None, as typer's coercion gives it before any adapter; a ``str`` as typed, or a
+    default already a plain ``str``, ``int`` or ``bool`` (no parser, no bounds), is what the
+    adapter returns for it. Anything else (``--months 6`` is the text "6", a path) goes to
+    typer's own coercion, built on first use, so its values and its errors are typer's.
     """
 
-    def __init__(self, build: Callable[[], Any]) -> None:
+    def __init__(self, descriptor: Any, build: Callable[[], Any]) -> None:
+        info = descriptor.parameter_info
+        plain = info.parser is None and info.min is None and info.max is None and not info.clamp
+        self.kind = descriptor.annotation if plain and descriptor.file_annotation is None else None
         self.build, self.full = build, None
 
     def coerce(self, value: Any, param: Any, ctx: Any) -> Any:
         many = param.multiple or param.nargs == -1
-        if not many and (value is None or type(value) is param.type_descriptor.annotation):
+        if not many and (value is None or (self.kind in (str, int, bool) and type(value) is self.kind)):
             return value
         if self.full is None:
             param._runtime_param = None  # typer's own, built and kept for the next value
