@@ -17,7 +17,7 @@ import importlib.abc
 import importlib.util
 import re
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, MutableMapping, Sequence
 from typing import Any
 
 from typer import _click
@@ -309,7 +309,8 @@ class _AsTyped:
         info = descriptor.parameter_info
         plain = info.parser is None and info.min is None and info.max is None and not info.clamp
         self.kind = descriptor.annotation if plain and descriptor.file_annotation is None else None
-        self.build, self.full = build, None
+        self.build: Callable[[], Any] = build
+        self.full: Any = None
 
     def coerce(self, value: Any, param: Any, ctx: Any) -> Any:
         many = param.multiple or param.nargs == -1
@@ -406,14 +407,14 @@ class Localised(TyperGroup):
         return super().main(argv, *rest, **extra)
 
 
-def listed(built: dict[str, _click.Command]) -> dict[str, _click.Command]:
+def listed(built: MutableMapping[str, _click.Command]) -> dict[str, _click.Command]:
     """Every top-level command in its place: those built, and for each one not built (its module
     not imported by this run) a stand-in carrying its name, help key and module, which is all the
     root's help and click's "did you mean" read of it."""
     from moralbank.cli import TOP_LEVEL
 
     commands = {name: built.get(name) or _stand_in(name, key, modules[0]) for name, key, modules in TOP_LEVEL}
-    return commands | built
+    return commands | dict(built)
 
 
 def _stand_in(name: str, key: str, module: str) -> _click.Command:

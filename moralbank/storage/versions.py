@@ -10,9 +10,10 @@ from moralbank.domain.clock import stamp
 from moralbank.errors import MoralBankError
 from moralbank.storage.db import SchemaMismatch, refuse_missing_file, sqlite_file, sqlstate, translated
 from moralbank.storage.migrations import FIRST_RELEASE, program_version
-from moralbank.storage.refusals import FRESH, check_version
+from moralbank.storage.refusals import FRESH as FRESH
 from moralbank.storage.refusals import SchemaOutOfDate as SchemaOutOfDate  # re-exported: raised from here before
 from moralbank.storage.refusals import SchemaTooNew as SchemaTooNew
+from moralbank.storage.refusals import check_version as check_version
 
 _INSUFFICIENT_PRIVILEGE = "42501"
 
