@@ -103,3 +103,17 @@ def test_root_help_imports_no_command_module() -> None:
         [sys.executable, "-c", f"MODULES = {MODULES!r}\n{code}"], capture_output=True, text=True, cwd=REPO, env=ENV
     )
     assert found.stdout.strip().splitlines()[-1] == "[]", found.stderr
+
+
+def test_help_leaves_rich_markdown_until_something_makes_a_markdown() -> None:
+    code = (
+        "import sys, cli\n"
+        "sys.argv = ['moralbank', '--help']\n"
+        "try:\n    cli.main()\nexcept SystemExit:\n    pass\n"
+        "before = 'markdown_it' in sys.modules\n"
+        "from rich.markdown import Heading, Markdown\n"
+        "made = Markdown('# title')\n"
+        "print(before, type(made).__module__, Heading.__module__, 'markdown_it' in sys.modules)\n"
+    )
+    found = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=REPO, env=ENV)
+    assert found.stdout.strip().splitlines()[-1] == "False rich.markdown rich.markdown True", found.stderr

@@ -13,10 +13,13 @@ changes a string, or a command without a description, is caught.
 
 from __future__ import annotations
 
+import functools
+import importlib
 import importlib.abc
 import importlib.util
 import re
 import sys
+import types
 from collections.abc import Callable, MutableMapping, Sequence
 from typing import Any
 
@@ -81,7 +84,39 @@ def use(lang: str) -> None:
     if "typer.rich_utils" in sys.modules:
         _word(sys.modules["typer.rich_utils"])
     else:
+        _markdown_when_used()
         _after_import("typer.rich_utils", _printer)
+
+
+def _markdown_when_used() -> None:
+    """rich's Markdown (markdown-it and pygments) imported only when something makes one.
+
+    typer's printer imports ``rich.markdown`` for its "markdown" markup mode, which these
+    commands never use, and the import is about 50 ms of every help and usage error (issue 16).
+    Until a Markdown is made, a stand-in module answers for it; the first use (or any other name
+    asked of it) imports the real module in its place.
+    """
+    if "rich.markdown" in sys.modules:
+        return
+    stand_in = types.ModuleType("rich.markdown")
+
+    def real() -> Any:
+        if sys.modules.get("rich.markdown") is stand_in:
+            del sys.modules["rich.markdown"]
+        return importlib.import_module("rich.markdown")
+
+    class Markdown:
+        def __new__(cls, *args: Any, **kwargs: Any) -> Any:
+            return real().Markdown(*args, **kwargs)
+
+    def attribute(name: str) -> Any:
+        if name.startswith("__"):  # the import system asks for __path__ and the like: not a use
+            raise AttributeError(name)
+        return getattr(real(), name)
+
+    stand_in.Markdown = Markdown  # type: ignore[attr-defined]
+    stand_in.__getattr__ = attribute  # type: ignore[method-assign]
+    sys.modules["rich.markdown"] = stand_in
 
 
 def _word(rich_utils: Any) -> None:
@@ -193,9 +228,10 @@ def _install_completion(ctx: _click.Context, param: Any, value: Any) -> Any:
 
 # --- usage errors ------------------------------------------------------------------------------
 
+# Each pattern is compiled on the first usage error, not by every run (33 patterns: about 7 ms).
 _Q = r"'?(?P<name>[^']+?)'?"
-ERRORS: tuple[tuple[re.Pattern[str], str], ...] = tuple(
-    (re.compile(pattern + r"$", re.S), key)
+ERRORS: tuple[tuple[str, str], ...] = tuple(
+    (pattern + r"$", key)
     for pattern, key in (
         (r"Missing argument " + _Q + r"\.(?P<rest>.*)", "cli.error.missing_argument"),
         (r"Missing option " + _Q + r"\.(?P<rest>.*)", "cli.error.missing_option"),
@@ -215,8 +251,8 @@ ERRORS: tuple[tuple[re.Pattern[str], str], ...] = tuple(
         (r"Invalid value: (?P<reason>.*)", "cli.error.invalid_value"),
     )
 )
-REASONS: tuple[tuple[re.Pattern[str], str], ...] = tuple(
-    (re.compile(pattern + r"$", re.S), key)
+REASONS: tuple[tuple[str, str], ...] = tuple(
+    (pattern + r"$", key)
     for pattern, key in (
         (r"Input should be a valid integer.*", "cli.reason.integer"),
         (r"Input should be a valid (number|decimal).*", "cli.reason.number"),
@@ -242,7 +278,7 @@ REASONS: tuple[tuple[re.Pattern[str], str], ...] = tuple(
 def worded_error(message: str, lang: str) -> str:
     """A usage error's English text in ``lang``; a text no pattern knows is left as it is."""
     for pattern, key in ERRORS:
-        if match := pattern.match(message):
+        if match := _compiled(pattern).match(message):
             params = match.groupdict()
             if "reason" in params:
                 params["reason"] = _reason(params["reason"], lang)
@@ -251,9 +287,14 @@ def worded_error(message: str, lang: str) -> str:
     return _reason(message, lang)
 
 
+@functools.cache
+def _compiled(pattern: str) -> re.Pattern[str]:
+    return re.compile(pattern, re.S)
+
+
 def _reason(reason: str, lang: str) -> str:
     for pattern, key in REASONS:
-        if match := pattern.match(reason.strip()):
+        if match := _compiled(pattern).match(reason.strip()):
             return text(key, lang, **match.groupdict())
     return reason
 
