@@ -104,10 +104,15 @@ _STRING = re.compile(r'"((?:[^"\\]|\\.)*)"')
 _PLURAL_FORMS = re.compile(r"plural\s*=\s*([^;]+)")
 
 
+_ESCAPE = re.compile(r"\\(.)")
+
+
 def _unquote(line: str) -> str:
     match = _STRING.search(line)
     body = match.group(1) if match else ""
-    return re.sub(r"\\(.)", lambda m: _ESCAPES.get(m.group(1), m.group(1)), body)
+    if "\\" not in body:  # most lines have no escape: read on every run from a source tree
+        return body
+    return _ESCAPE.sub(lambda m: _ESCAPES.get(m.group(1), m.group(1)), body)
 
 
 def _read_po(locale: str, source: str) -> Catalogue:

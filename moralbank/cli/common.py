@@ -22,6 +22,8 @@ from moralbank.messages import text
 if TYPE_CHECKING:  # the library is imported inside commands, keeping --help fast
     from sqlalchemy import Engine
 
+    from moralbank.storage.reads import Rows
+
 HELP_LANG = default_lang()  # kept for code that words help itself; help passes its key through h() instead
 F = TypeVar("F", bound=Callable[..., Any])
 HANDLED = "__moralbank_handled__"
@@ -154,6 +156,30 @@ def engine(ctx: typer.Context, *, current: bool = True) -> Engine:
         meta["moralbank.engine"] = checked(open_engine(settings(ctx).db, on_wait=waiting), settings(ctx).db)
     opened: Engine = meta["moralbank.engine"]
     return opened
+
+
+@contextmanager
+def reading_rows(ctx: typer.Context) -> Iterator[Rows]:
+    """One read of ``--db`` for the terminal reports, its schema version checked as ``engine`` checks it.
+
+    A SQLite file is read through the driver's own connection, so these commands never import
+    SQLAlchemy or SQLModel (most of their time before, bench/RESULTS.md); a URL (PostgreSQL, or
+    ``sqlite:///...``) is read through a session, the same SQL either way.
+    """
+    from moralbank.storage.reads import SessionRows, sqlite_path
+
+    path = sqlite_path(settings(ctx).db)
+    if path is None:
+        from moralbank.storage.db import reading
+
+        with reading(engine(ctx)) as session:
+            yield SessionRows(session)
+        return
+    from moralbank.storage.migrations import program_version
+    from moralbank.storage.reads import sqlite_reading
+
+    with sqlite_reading(path, settings(ctx).db, program_version()) as rows:
+        yield rows
 
 
 def checked(opened: Engine, db: str) -> Engine:

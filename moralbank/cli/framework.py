@@ -13,17 +13,21 @@ changes a string, or a command without a description, is caught.
 
 from __future__ import annotations
 
+import functools
+import importlib
 import importlib.abc
 import importlib.util
 import re
 import sys
-from collections.abc import Callable, Sequence
+import types
+from collections.abc import Callable, MutableMapping, Sequence
 from typing import Any
 
 from typer import _click
+from typer import core as typer_core
 from typer._click import core as click_core
 from typer._click import formatting as click_formatting
-from typer.core import TyperArgument, TyperGroup, TyperOption
+from typer.core import TyperArgument, TyperCommand, TyperGroup, TyperOption
 
 from moralbank.cli.manual import SHEET_OF, columns_help, format_help, in_cycle_order, panel_of
 from moralbank.config import default_lang
@@ -31,6 +35,7 @@ from moralbank.messages import MESSAGES, language, text
 
 ORIGINAL = "__moralbank_keys__"  # each object's catalogue keys, so a second language can be applied
 SHEET = "__moralbank_sheet__"  # the sheet an import command reads
+MODULE = "__moralbank_module__"  # the command module of a top-level command listed but not built
 _state = {"lang": "en"}
 
 
@@ -79,7 +84,39 @@ def use(lang: str) -> None:
     if "typer.rich_utils" in sys.modules:
         _word(sys.modules["typer.rich_utils"])
     else:
+        _markdown_when_used()
         _after_import("typer.rich_utils", _printer)
+
+
+def _markdown_when_used() -> None:
+    """rich's Markdown (markdown-it and pygments) imported only when something makes one.
+
+    typer's printer imports ``rich.markdown`` for its "markdown" markup mode, which these
+    commands never use, and the import is about 50 ms of every help and usage error (issue 16).
+    Until a Markdown is made, a stand-in module answers for it; the first use (or any other name
+    asked of it) imports the real module in its place.
+    """
+    if "rich.markdown" in sys.modules:
+        return
+    stand_in = types.ModuleType("rich.markdown")
+
+    def real() -> Any:
+        if sys.modules.get("rich.markdown") is stand_in:
+            del sys.modules["rich.markdown"]
+        return importlib.import_module("rich.markdown")
+
+    class Markdown:
+        def __new__(cls, *args: Any, **kwargs: Any) -> Any:
+            return real().Markdown(*args, **kwargs)
+
+    def attribute(name: str) -> Any:
+        if name.startswith("__"):  # the import system asks for __path__ and the like: not a use
+            raise AttributeError(name)
+        return getattr(real(), name)
+
+    stand_in.Markdown = Markdown  # type: ignore[attr-defined]
+    stand_in.__getattr__ = attribute  # type: ignore[method-assign]
+    sys.modules["rich.markdown"] = stand_in
 
 
 def _word(rich_utils: Any) -> None:
@@ -191,9 +228,10 @@ def _install_completion(ctx: _click.Context, param: Any, value: Any) -> Any:
 
 # --- usage errors ------------------------------------------------------------------------------
 
+# Each pattern is compiled on the first usage error, not by every run (33 patterns: about 7 ms).
 _Q = r"'?(?P<name>[^']+?)'?"
-ERRORS: tuple[tuple[re.Pattern[str], str], ...] = tuple(
-    (re.compile(pattern + r"$", re.S), key)
+ERRORS: tuple[tuple[str, str], ...] = tuple(
+    (pattern + r"$", key)
     for pattern, key in (
         (r"Missing argument " + _Q + r"\.(?P<rest>.*)", "cli.error.missing_argument"),
         (r"Missing option " + _Q + r"\.(?P<rest>.*)", "cli.error.missing_option"),
@@ -213,8 +251,8 @@ ERRORS: tuple[tuple[re.Pattern[str], str], ...] = tuple(
         (r"Invalid value: (?P<reason>.*)", "cli.error.invalid_value"),
     )
 )
-REASONS: tuple[tuple[re.Pattern[str], str], ...] = tuple(
-    (re.compile(pattern + r"$", re.S), key)
+REASONS: tuple[tuple[str, str], ...] = tuple(
+    (pattern + r"$", key)
     for pattern, key in (
         (r"Input should be a valid integer.*", "cli.reason.integer"),
         (r"Input should be a valid (number|decimal).*", "cli.reason.number"),
@@ -240,7 +278,7 @@ REASONS: tuple[tuple[re.Pattern[str], str], ...] = tuple(
 def worded_error(message: str, lang: str) -> str:
     """A usage error's English text in ``lang``; a text no pattern knows is left as it is."""
     for pattern, key in ERRORS:
-        if match := pattern.match(message):
+        if match := _compiled(pattern).match(message):
             params = match.groupdict()
             if "reason" in params:
                 params["reason"] = _reason(params["reason"], lang)
@@ -249,9 +287,14 @@ def worded_error(message: str, lang: str) -> str:
     return _reason(message, lang)
 
 
+@functools.cache
+def _compiled(pattern: str) -> re.Pattern[str]:
+    return re.compile(pattern, re.S)
+
+
 def _reason(reason: str, lang: str) -> str:
     for pattern, key in REASONS:
-        if match := pattern.match(reason.strip()):
+        if match := _compiled(pattern).match(reason.strip()):
             return text(key, lang, **match.groupdict())
     return reason
 
@@ -282,6 +325,42 @@ def _install() -> None:
     click_formatting.HelpFormatter.write_usage = usage  # type: ignore[method-assign]
     click_core.Command.get_help_option = worded_help_option  # type: ignore[method-assign]
     TyperArgument.display_type_rich = lambda self, ctx: None  # type: ignore[method-assign]  # the help says what it is
+    runtime_param = typer_core._TyperParameter.get_runtime_param
+
+    def as_typed_first(self: Any) -> Any:
+        if self._runtime_param is None:
+            self._runtime_param = _AsTyped(self.type_descriptor, lambda: runtime_param(self))
+        return runtime_param(self)
+
+    typer_core._TyperParameter.get_runtime_param = as_typed_first  # type: ignore[method-assign]
+
+
+class _AsTyped:
+    """typer's coercion of a parameter, without building its pydantic adapter when it needs none.
+
+    typer coerces every value through a pydantic ``TypeAdapter``, and importing pydantic and
+    building the adapters cost a read command about 100 ms (issue 16). An option not given
+    (None) is None, as typer's coercion gives it before any adapter; a ``str`` as typed, or a
+    default already a plain ``str``, ``int`` or ``bool`` (no parser, no bounds), is what the
+    adapter returns for it. Anything else (``--months 6`` is the text "6", a path) goes to
+    typer's own coercion, built on first use, so its values and its errors are typer's.
+    """
+
+    def __init__(self, descriptor: Any, build: Callable[[], Any]) -> None:
+        info = descriptor.parameter_info
+        plain = info.parser is None and info.min is None and info.max is None and not info.clamp
+        self.kind = descriptor.annotation if plain and descriptor.file_annotation is None else None
+        self.build: Callable[[], Any] = build
+        self.full: Any = None
+
+    def coerce(self, value: Any, param: Any, ctx: Any) -> Any:
+        many = param.multiple or param.nargs == -1
+        if not many and (value is None or (self.kind in (str, int, bool) and type(value) is self.kind)):
+            return value
+        if self.full is None:
+            param._runtime_param = None  # typer's own, built and kept for the next value
+            self.full = self.build()
+        return self.full.coerce(value, param=param, ctx=ctx)
 
 
 def _printer(rich_utils: Any) -> None:
@@ -364,5 +443,25 @@ class Localised(TyperGroup):
     def main(self, args: Sequence[str] | None = None, *rest: Any, **extra: Any) -> Any:
         lang, argv = chosen(sys.argv[1:] if args is None else args)
         use(lang)
+        self.commands = listed(self.commands)
         localise(self, lang)
         return super().main(argv, *rest, **extra)
+
+
+def listed(built: MutableMapping[str, _click.Command]) -> dict[str, _click.Command]:
+    """Every top-level command in its place: those built, and for each one not built (its module
+    not imported by this run) a stand-in carrying its name, help key and module, which is all the
+    root's help and click's "did you mean" read of it."""
+    from moralbank.cli import TOP_LEVEL
+
+    commands = {name: built.get(name) or _stand_in(name, key, modules[0]) for name, key, modules in TOP_LEVEL}
+    return commands | dict(built)
+
+
+def _stand_in(name: str, key: str, module: str) -> _click.Command:
+    def not_built() -> None:  # moralbank.cli.main builds the command it runs: reaching this is a bug
+        raise RuntimeError(f"command {name!r} was run without its module moralbank.cli.{module}")
+
+    command = TyperCommand(name, callback=not_built, help=key)
+    setattr(command, MODULE, module)
+    return command

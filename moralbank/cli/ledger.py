@@ -20,6 +20,7 @@ from moralbank.cli.common import (
     operator,
     print_lang,
     progress_bar,
+    reading_rows,
     say,
     settings,
     show,
@@ -286,12 +287,11 @@ def balance(
     fmt: FormatOpt = "table",
 ) -> None:
     from moralbank.reports.passbook import balance as household_balance
-    from moralbank.services.codes import household_code
-    from moralbank.storage.db import reading
+    from moralbank.storage.reads import household_named
 
-    with reading(engine(ctx)) as session:  # the as-of date used is shown: today when none is given
-        code = household_code(session, household, village)
-        show(ctx, household_balance(session, household=code, as_of=day(as_of, "--as-of", ctx)), fmt)
+    with reading_rows(ctx) as db:  # the as-of date used is shown: today when none is given
+        code = household_named(db, household, village)
+        show(ctx, household_balance(db, household=code, as_of=day(as_of, "--as-of", ctx)), fmt)
 
 
 FromOpt = Annotated[str | None, typer.Option("--from", help=h("help.from"))]
@@ -309,14 +309,13 @@ def statement(
     out: OutOpt = None,
 ) -> None:
     from moralbank.reports.passbook import statement as passbook
-    from moralbank.services.codes import household_code
-    from moralbank.storage.db import reading
+    from moralbank.storage.reads import household_named
 
     lo = day(date_from, "--from", ctx) if date_from else None
     hi = day(date_to, "--to", ctx) if date_to else None
-    with reading(engine(ctx)) as session:
-        code = household_code(session, household, village)
-        result = passbook(session, household=code, date_from=lo, date_to=hi)
+    with reading_rows(ctx) as db:
+        code = household_named(db, household, village)
+        result = passbook(db, household=code, date_from=lo, date_to=hi)
     show_statement(ctx, result, fmt, out)
 
 

@@ -70,6 +70,8 @@ def in_cycle_order(commands: Mapping[str, Any]) -> dict[str, Any]:
 
 
 def _module(command: Any) -> str:
+    if listed := getattr(command, "__moralbank_module__", None):  # a command listed, not built (framework.listed)
+        return str(listed)
     callback = getattr(command, "callback", None)
     if callback is not None and getattr(callback, "__module__", "").startswith("moralbank.cli."):
         return str(callback.__module__).rsplit(".", 1)[1]

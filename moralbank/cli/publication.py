@@ -21,6 +21,7 @@ from moralbank.cli.common import (
     operator,
     out_console,
     print_lang,
+    reading_rows,
     say,
     settings,
     show,
@@ -49,9 +50,9 @@ app.add_typer(report_app, name="report")
 
 def committee_of(session: Any, board: Any) -> str:
     """The committee a village's board is signed by (empty for a county board, or when not set)."""
-    from moralbank.services.register import get_village
+    from moralbank.storage.reads import village
 
-    return get_village(session, board.village).committee if board.village else ""
+    return village(session, board.village).committee if board.village else ""
 
 
 def show_board(ctx: typer.Context, board: Any, fmt: str, out: Path | None, committee: str = "") -> None:
@@ -90,17 +91,20 @@ def board_show(
 ) -> None:
     from moralbank.domain.boards import top as cut
     from moralbank.reports.boards import board_for_month, county_board
-    from moralbank.storage.db import reading
 
     if county == (village is not None):
         raise MoralBankError("board.need_village")
     wanted, count = month_option(month), _top(top)
-    with reading(engine(ctx)) as session:
-        if village is None:
+    if village is None:
+        from moralbank.storage.db import reading
+
+        with reading(engine(ctx)) as session:
             board = county_board(session, month=wanted)
-        else:
-            board = board_for_month(session, village=village, month=wanted)
-        committee = committee_of(session, board)
+        show_board(ctx, cut(board, count), fmt, out)
+        return
+    with reading_rows(ctx) as db:  # a village's board: the terminal read, without SQLAlchemy on SQLite
+        board = board_for_month(db, village=village, month=wanted)
+        committee = committee_of(db, board)
     show_board(ctx, cut(board, count), fmt, out, committee)
 
 
@@ -272,14 +276,13 @@ def report_trend(
     from moralbank.render.formats import render_json
     from moralbank.render.trend import TREND_FORMATS, trend_table
     from moralbank.reports.trend import trend
-    from moralbank.storage.db import reading
 
     check_format(fmt, TREND_FORMATS)
     if not 1 <= months <= 120:
         raise MoralBankError("trend.months_positive", value=months)
     last = parse_month(until, "--until") if until else month_of(today(ctx))
-    with reading(engine(ctx)) as session:
-        series = trend(session, until=last, months=months, village=village, household=household)
+    with reading_rows(ctx) as db:
+        series = trend(db, until=last, months=months, village=village, household=household)
     if fmt == "json":
         sys.stdout.write(render_json(series))
     else:

@@ -18,6 +18,7 @@ from moralbank.cli.common import (
     print_lang,
     progress_bar,
     read_sheet,
+    reading_rows,
     say,
     settings,
     show,
@@ -185,10 +186,9 @@ def household_find(ctx: typer.Context, wanted: str, village: VillageFilterOpt = 
 @household_app.command("show", help=h("help.household_show"))
 def household_show(ctx: typer.Context, code: str, fmt: FormatOpt = "table") -> None:
     from moralbank.reports.registry import household_detail
-    from moralbank.storage.db import reading
 
-    with reading(engine(ctx)) as session:
-        show(ctx, household_detail(session, code=code), fmt)
+    with reading_rows(ctx) as db:
+        show(ctx, household_detail(db, code=code), fmt)
 
 
 @import_app.command("villages", help=h("help.import_villages"))

@@ -8,10 +8,7 @@ from collections import defaultdict
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from typing import Any
-
-from sqlalchemy import text
-from sqlmodel import Session, col, select
+from typing import TYPE_CHECKING, Any
 
 from moralbank.domain.boards import (
     BlackRow,
@@ -25,12 +22,15 @@ from moralbank.domain.boards import (
 )
 from moralbank.domain.dates import month_bounds
 from moralbank.errors import IntegrityError, NotFound
-from moralbank.services.consent import BOARD_CONSENT_SQL as BOARD_CONSENT
-from moralbank.services.ledger import chain_head, chain_heads
-from moralbank.services.register import get_village
-from moralbank.storage.models import Board as BoardTable
-from moralbank.storage.models import Village
+from moralbank.services.consent_in_force import BOARD_CONSENT_SQL as BOARD_CONSENT
 from moralbank.storage.predicates import not_base_score, standing_deduction, village_on
+from moralbank.storage.reads import Rows, chain_head, rows_of
+from moralbank.storage.reads import village as get_village
+
+if TYPE_CHECKING:  # a village's board reads through Rows: SQLAlchemy is imported only where a session is used
+    from sqlmodel import Session
+
+    from moralbank.storage.models import Board as BoardTable
 
 
 def _gains(*, keys: str, source: str, where: str, lo: str, hi: str) -> str:
@@ -70,7 +70,7 @@ ORDER BY e.household, e.seq
 """
 
 
-_ANY_MOVE = text("SELECT 1 FROM household_move LIMIT 1")
+_ANY_MOVE = "SELECT 1 FROM household_move LIMIT 1"
 
 
 def _bounds(month: str) -> dict[str, str]:
@@ -78,22 +78,22 @@ def _bounds(month: str) -> dict[str, str]:
     return {"lo": first.isoformat(), "hi": last.isoformat()}
 
 
-def standings(session: Session, *, month: str, village: str | None = None) -> list[Standing]:
+def standings(session: Session | Rows, *, month: str, village: str | None = None) -> list[Standing]:
     """Every household that gained points (net) in the month, of one village or of all."""
     params: dict[str, Any] = _bounds(month)
     where, place = "", "h.village"
-    if session.execute(_ANY_MOVE).first() is not None:  # where it lived at the month's end
+    if rows_of(session).rows(_ANY_MOVE, {}):  # where it lived at the month's end
         place = village_on("m.household", ":hi", "h.village")
     if village is not None:
         where, place, params["v"] = "e.village = :v AND", ":v", village
     gains = _gains(keys="", source="entry e", where=where, lo=":lo", hi=":hi")
     query = _STANDINGS.format(gains=gains, board_consent=BOARD_CONSENT, village=place)
     # fetchall in one call: iterating a result fetches row by row, which a county's month feels.
-    rows = session.execute(text(query), params).all()
+    rows = rows_of(session).rows(query, params)
     return [Standing(code, shown_name(name, bool(consent)), v, int(points)) for code, name, consent, v, points in rows]
 
 
-def black_list(session: Session, *, month: str, villages: list[str]) -> list[BlackRow]:
+def black_list(session: Session | Rows, *, month: str, villages: list[str]) -> list[BlackRow]:
     """Households with deductions booked in the month, most deducted first."""
     if not villages:
         return []
@@ -101,8 +101,8 @@ def black_list(session: Session, *, month: str, villages: list[str]) -> list[Bla
     params: dict[str, Any] = _bounds(month) | {f"v{n}": v for n, v in enumerate(villages)}
     found: dict[str, list[Any]] = {}
     items: dict[str, list[str]] = defaultdict(list)
-    for code, name, consent, village, earned, title in session.execute(
-        text(_DEDUCTIONS.format(villages=names, board_consent=BOARD_CONSENT)), params
+    for code, name, consent, village, earned, title in rows_of(session).rows(
+        _DEDUCTIONS.format(villages=names, board_consent=BOARD_CONSENT), params
     ):
         row = found.setdefault(code, [shown_name(name, bool(consent)), village, 0, 0])
         row[2] += int(earned)
@@ -113,7 +113,7 @@ def black_list(session: Session, *, month: str, villages: list[str]) -> list[Bla
     return sorted(rows, key=lambda r: (r.points, r.household))
 
 
-def village_board(session: Session, *, village: str, month: str) -> Board:
+def village_board(session: Session | Rows, *, village: str, month: str) -> Board:
     """One village's board for a month, computed from the ledger now; the black list if the village keeps one."""
     place = get_village(session, village)
     black = bool(place.black_list)
@@ -129,6 +129,11 @@ def village_board(session: Session, *, village: str, month: str) -> Board:
 
 def county_board(session: Session, *, month: str) -> Board:
     """Every village's households ranked together; the black list covers villages that enable it."""
+    from sqlmodel import col, select
+
+    from moralbank.services.ledger import chain_heads
+    from moralbank.storage.models import Village
+
     places = session.exec(select(Village).order_by(col(Village.code))).all()
     counties = sorted({p.county for p in places})
     listing = [p.code for p in places if p.black_list]
@@ -172,7 +177,23 @@ def read_snapshot(snapshot: str) -> dict[str, Any] | None:
     return data
 
 
-def _published(record: BoardTable) -> Board:
+@dataclass(frozen=True)
+class StoredBoard:
+    """A published board's stored row, as ``_published`` reads it (the table's own columns)."""
+
+    id: int
+    village: str
+    month: str
+    snapshot: str
+    snapshot_hash: str
+    operator: str
+    published_at: str
+
+
+_STORED = "SELECT id, village, month, snapshot, snapshot_hash, operator, published_at FROM board"
+
+
+def _published(record: BoardTable | StoredBoard) -> Board:
     assert record.id is not None
     meta = Publication(record.id, record.published_at, record.operator, record.snapshot_hash)
     data = read_snapshot(record.snapshot)
@@ -186,21 +207,26 @@ def _published(record: BoardTable) -> Board:
 
 def published_board(session: Session, board_id: int) -> Board:
     """A published board exactly as its snapshot stored it."""
+    from moralbank.storage.models import Board as BoardTable
+
     record = session.get(BoardTable, board_id)
     if record is None:
         raise NotFound("board.not_found", id=board_id)
     return _published(record)
 
 
-def board_for_month(session: Session, *, village: str, month: str) -> Board:
+def board_for_month(session: Session | Rows, *, village: str, month: str) -> Board:
     """The published board of the month if there is one, else the board as it stands (a draft)."""
-    query = select(BoardTable).where(BoardTable.village == village, BoardTable.month == month)
-    record = session.exec(query).first()
-    return _published(record) if record else village_board(session, village=village, month=month)
+    found = rows_of(session).rows(f"{_STORED} WHERE village = :v AND month = :m", {"v": village, "m": month})
+    return _published(StoredBoard(*found[0])) if found else village_board(session, village=village, month=month)
 
 
 def published_batch(session: Session, *, after: int, size: int) -> list[BoardTable]:
     """Up to ``size`` stored boards with ids above ``after``, in id order (keeps memory bounded)."""
+    from sqlmodel import col, select
+
+    from moralbank.storage.models import Board as BoardTable
+
     query = select(BoardTable).where(col(BoardTable.id) > after).order_by(col(BoardTable.id)).limit(size)
     return list(session.exec(query).all())
 
@@ -225,10 +251,10 @@ def ledger_tallies(session: Session, *, first: int, last: int) -> dict[int, tupl
     """For published boards ``first``..``last``: their red and black lines as the ledger gives them now."""
     params = {"first": first, "last": last}
     red: dict[int, Tally] = defaultdict(dict)
-    for board_id, household, points in session.execute(text(_PUBLISHED_STANDINGS), params).all():
+    for board_id, household, points in rows_of(session).rows(_PUBLISHED_STANDINGS, params):
         red[board_id][("red", household)] = (int(points), 0)
     black: dict[int, Tally] = defaultdict(dict)
-    for board_id, household, points, count in session.execute(text(_PUBLISHED_DEDUCTIONS), params).all():
+    for board_id, household, points, count in rows_of(session).rows(_PUBLISHED_DEDUCTIONS, params):
         black[board_id][("black", household)] = (int(points), int(count))
     return {board_id: (red.get(board_id, {}), black.get(board_id, {})) for board_id in red.keys() | black.keys()}
 
@@ -256,6 +282,8 @@ _LISTED = (
 
 def published_boards(session: Session, *, village: str | None = None) -> list[PublishedRow]:
     """Published boards, oldest first, with how many households each ranks."""
+    from sqlalchemy import text
+
     if village is not None:
         get_village(session, village)
     query = text(_LISTED.format(where="WHERE village = :v" if village is not None else ""))

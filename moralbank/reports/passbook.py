@@ -3,16 +3,15 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
-from typing import Any
-
-from sqlalchemy import text
-from sqlmodel import Session, col, select
+from typing import TYPE_CHECKING, Any
 
 from moralbank.domain.chain import Checkpoint
 from moralbank.errors import InputError
-from moralbank.services.ledger import chain_head, holdings
-from moralbank.services.register import get_household, get_village
-from moralbank.storage.models import CurrentHousehold
+from moralbank.storage.reads import Rows, chain_head, holdings, rows_of, village
+from moralbank.storage.reads import household as household_record
+
+if TYPE_CHECKING:
+    from sqlmodel import Session
 
 PROPOSAL, VOID, REVERSAL = "proposal", "void", "reversal"
 POSTINGS = frozenset({"award", "deduction"})
@@ -75,10 +74,11 @@ class Statement:
     lines: list[StatementLine]
 
 
-def balance(session: Session, *, household: str, as_of: str | None = None) -> Balance:
+def balance(session: Session | Rows, *, household: str, as_of: str | None = None) -> Balance:
     """Coins and earned points, counting entries booked on or before ``as_of``."""
-    owner = get_household(session, household)
-    coins, earned = holdings(session, household=household, through=as_of)
+    db = rows_of(session)
+    owner = household_record(db, household)
+    coins, earned = holdings(db, household=household, through=as_of)
     return Balance(household, owner.village, owner.head_name, int(coins), int(earned), as_of)
 
 
@@ -98,26 +98,24 @@ ORDER BY e.booked_on, e.village, e.seq
 
 
 def statement(
-    session: Session, *, household: str, date_from: str | None = None, date_to: str | None = None
+    session: Session | Rows, *, household: str, date_from: str | None = None, date_to: str | None = None
 ) -> Statement:
     """Every entry of a household between two booking dates, in plain words, with the running coin balance."""
     if date_from and date_to and date_from > date_to:
         raise InputError("date.range_reversed", date_from=date_from, date_to=date_to)
-    owner = get_household(session, household)
-    opening = holdings(session, household=household, before=date_from)[0] if date_from else 0
+    db = rows_of(session)
+    owner = household_record(db, household)
+    opening = holdings(db, household=household, before=date_from)[0] if date_from else 0
     hi = date_to or "9999-12-31"
-    found = [
-        _line(tuple(row), hi)
-        for row in session.execute(text(_LINES), {"h": household, "lo": date_from or "", "hi": hi})
-    ]
+    found = [_line(tuple(row), hi) for row in db.rows(_LINES, {"h": household, "lo": date_from or "", "hi": hi})]
     # In the order the household reads them: a posted proposal stands at its own date.
     running, lines = opening, []
     for line in sorted((x for x in found if x is not None), key=lambda x: (x.booked_on, x.id)):
         running += line.coins
         lines.append(replace(line, balance=running))
-    earned = holdings(session, household=household, through=date_to)[1]
-    place = get_village(session, owner.village)
-    mark = chain_head(session, owner.village)
+    earned = holdings(db, household=household, through=date_to)[1]
+    place = village(db, owner.village)
+    mark = chain_head(db, owner.village)
     return Statement(
         household, owner.village, place.name, owner.head_name, date_from, date_to, opening, running, earned, mark, lines
     )
@@ -160,6 +158,11 @@ def village_passbooks(
     session: Session, *, village: str, date_from: str | None = None, date_to: str | None = None
 ) -> list[Statement]:
     """Every household's passbook in a village over one period, in household-code order."""
+    from sqlmodel import col, select
+
+    from moralbank.services.register import get_village
+    from moralbank.storage.models import CurrentHousehold
+
     get_village(session, village)
     query = select(CurrentHousehold.code).where(CurrentHousehold.village == village)
     codes = session.exec(query.order_by(col(CurrentHousehold.code)))

@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-
-from sqlmodel import Session, col, select
+from typing import TYPE_CHECKING
 
 from moralbank.domain.identity import mask_id, mask_phone
-from moralbank.services.consent import BANK, BOARD, EVERY_BANK, Recipient, in_force
-from moralbank.services.register import get_household, households_of
-from moralbank.services.standards import standards_as_of
-from moralbank.storage.models import CurrentHousehold, Village
+from moralbank.services.consent_in_force import BANK, BOARD, EVERY_BANK, Recipient, in_force
+from moralbank.storage.reads import HouseholdRecord, Rows
+from moralbank.storage.reads import household as household_record
+
+if TYPE_CHECKING:  # ``household show`` reads through Rows: SQLAlchemy only where a session is used
+    from sqlmodel import Session
+
+    from moralbank.storage.models import CurrentHousehold
 
 
 @dataclass(frozen=True)
@@ -59,6 +62,10 @@ class StandardRow:
 
 def village_rows(session: Session) -> list[VillageRow]:
     """Every village with its household count, in code order."""
+    from sqlmodel import col, select
+
+    from moralbank.storage.models import CurrentHousehold, Village
+
     counts: dict[str, int] = {}
     for village in session.exec(select(CurrentHousehold.village)).all():
         counts[village] = counts.get(village, 0) + 1
@@ -66,7 +73,9 @@ def village_rows(session: Session) -> list[VillageRow]:
     return [VillageRow(v.code, v.name, v.town, v.county, counts.get(v.code, 0)) for v in villages]
 
 
-def household_row(household: CurrentHousehold, consent: tuple[bool, bool] | None = None) -> HouseholdRow:
+def household_row(
+    household: CurrentHousehold | HouseholdRecord, consent: tuple[bool, bool] | None = None
+) -> HouseholdRow:
     """The shown form of a household; ``consent`` (board, every bank) as recorded now, else as registered."""
     board, bank = consent if consent is not None else (bool(household.consent_board), bool(household.consent_bank))
     return HouseholdRow(
@@ -87,7 +96,9 @@ def household_row(household: CurrentHousehold, consent: tuple[bool, bool] | None
 _LATEST_RECORDED = "9999-12-31"
 
 
-def shown_households(session: Session, households: list[CurrentHousehold]) -> list[HouseholdRow]:
+def shown_households(
+    session: Session | Rows, households: list[CurrentHousehold] | list[HouseholdRecord]
+) -> list[HouseholdRow]:
     """Households as rows, their consent columns from the consent records (board; every bank)."""
     codes = [h.code for h in households]
     board = in_force(session, codes, Recipient(BOARD), _LATEST_RECORDED)
@@ -97,16 +108,20 @@ def shown_households(session: Session, households: list[CurrentHousehold]) -> li
 
 def household_rows(session: Session, *, village: str | None = None) -> list[HouseholdRow]:
     """Households of one village or all, masked, in code order."""
+    from moralbank.services.register import households_of
+
     return shown_households(session, households_of(session, village))
 
 
-def household_detail(session: Session, *, code: str) -> HouseholdRow:
+def household_detail(session: Session | Rows, *, code: str) -> HouseholdRow:
     """One household, masked."""
-    return shown_households(session, [get_household(session, code)])[0]
+    return shown_households(session, [household_record(session, code)])[0]
 
 
 def standard_rows(session: Session, *, as_of: str | None = None) -> list[StandardRow]:
     """Standards in force on a date, or every version."""
+    from moralbank.services.standards import standards_as_of
+
     return [
         StandardRow(
             s.code,

@@ -3,15 +3,16 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
-
-from sqlalchemy import text
-from sqlmodel import Session, col, select
+from typing import TYPE_CHECKING, Any
 
 from moralbank.domain.dates import month_bounds, months_back
-from moralbank.services.register import get_household, get_village
-from moralbank.storage.models import Village
 from moralbank.storage.predicates import not_base_score
+from moralbank.storage.reads import Rows, rows_of
+from moralbank.storage.reads import household as household_record
+from moralbank.storage.reads import village as village_record
+
+if TYPE_CHECKING:
+    from sqlmodel import Session
 
 
 @dataclass(frozen=True)
@@ -44,33 +45,33 @@ def _series(found: dict[str, int], months: list[str]) -> list[TrendPoint]:
 
 
 def trend(
-    session: Session, *, until: str, months: int = 12, village: str | None = None, household: str | None = None
+    session: Session | Rows,
+    *,
+    until: str,
+    months: int = 12,
+    village: str | None = None,
+    household: str | None = None,
 ) -> list[Trend]:
     """Monthly points for ``months`` months ending with ``until``; one series per village if none is given.
 
     Months without entries show 0, so the series are complete and comparable.
     """
+    db = rows_of(session)
     span = months_back(until, months)
     params: dict[str, Any] = {"lo": month_bounds(span[0])[0].isoformat(), "hi": month_bounds(span[-1])[1].isoformat()}
     if household is not None:
-        owner = get_household(session, household)
-        place = get_village(session, owner.village).name
+        owner = household_record(db, household)
+        place = village_record(db, owner.village).name
         params["h"] = household
-        rows = session.execute(
-            text(_MONTHLY.format(group="", where="household = :h AND", not_base=not_base_score())), params
-        )
+        rows = db.rows(_MONTHLY.format(group="", where="household = :h AND", not_base=not_base_score()), params)
         return [Trend(owner.village, household, _series({m: int(p) for m, p in rows}, span), place)]
     if village is not None:
-        place = get_village(session, village).name
+        place = village_record(db, village).name
         params["v"] = village
-        rows = session.execute(
-            text(_MONTHLY.format(group="", where="village = :v AND", not_base=not_base_score())), params
-        )
+        rows = db.rows(_MONTHLY.format(group="", where="village = :v AND", not_base=not_base_score()), params)
         return [Trend(village, None, _series({m: int(p) for m, p in rows}, span), place)]
     found: dict[str, dict[str, int]] = {}
-    for code, month, points in session.execute(
-        text(_MONTHLY.format(group="village,", where="", not_base=not_base_score())), params
-    ):
+    for code, month, points in db.rows(_MONTHLY.format(group="village,", where="", not_base=not_base_score()), params):
         found.setdefault(code, {})[month] = int(points)
-    places = session.exec(select(Village.code, Village.name).order_by(col(Village.code))).all()
+    places = db.rows("SELECT code, name FROM village ORDER BY code")
     return [Trend(code, None, _series(found.get(code, {}), span), name) for code, name in places]

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import difflib
 import re
-import unicodedata
 from collections.abc import Iterable
 
 from sqlmodel import Session, col, func, select
 
-from moralbank.errors import InputError, RowProblem
+from moralbank.errors import RowProblem
 from moralbank.storage.models import CurrentHousehold, Household
+from moralbank.storage.reads import household_named
 
 _DIGITS = re.compile(r"\d+")
 
@@ -108,19 +108,7 @@ def household_code(session: Session, wanted: str, village: str | None = None) ->
     """The household ``wanted`` names: a registered code (in any case), or a head name unique in ``village``.
 
     A head name shared by several households is refused with their codes; so is a name given
-    without ``--village`` when it is not unique across the county.
+    without ``--village`` when it is not unique across the county. (One home, shared with the
+    SQLite reads: ``storage.reads.household_named``.)
     """
-    typed = unicodedata.normalize("NFKC", wanted).strip()
-    if session.get(Household, typed) is not None:
-        return typed
-    if (other := household_codes_by_case(session, {typed}).get(typed)) is not None:
-        return other
-    query = select(CurrentHousehold.code).where(CurrentHousehold.head_name == wanted.strip())
-    if village:
-        query = query.where(CurrentHousehold.village == village)
-    found = list(session.exec(query.order_by(col(CurrentHousehold.code))).all())
-    if len(found) == 1:
-        return found[0]
-    if found:
-        raise InputError("household.name_ambiguous", name=wanted.strip(), codes=", ".join(found))
-    return typed  # unknown: the report refuses it by code, as before
+    return household_named(session, wanted, village)

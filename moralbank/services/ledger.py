@@ -28,6 +28,8 @@ from moralbank.services.register import Progress, current_village, get_household
 from moralbank.services.standards import StandardBook
 from moralbank.storage.db import is_postgresql, lock_village
 from moralbank.storage.models import CurrentHousehold, Entry, HouseholdMove, Standard
+from moralbank.storage.reads import chain_head as chain_head  # one home for both, shared with the SQLite reads
+from moralbank.storage.reads import holdings as holdings
 from moralbank.storage.records import published_months
 
 # Every column an append writes (the id is assigned by the database).
@@ -54,13 +56,6 @@ class Written:
 
     ids: list[int]
     repeated: int = 0
-
-
-def chain_head(session: Session, village: str) -> Checkpoint:
-    """The head of one village's chain now (seq 0 and the genesis hash when it has no entries)."""
-    query = select(Entry.seq, Entry.hash).where(Entry.village == village)
-    row = session.exec(query.order_by(col(Entry.seq).desc()).limit(1)).first()
-    return Checkpoint(village, row[0], row[1]) if row else Checkpoint(village, 0, GENESIS)
 
 
 # One index probe per village on entry_chain (village, seq): a GROUP BY over the whole ledger
@@ -733,23 +728,6 @@ def reverse(
         raise Refused("reverse.already", id=entry_id, by=by)
     _check_booking(session, original.village, booked_on, today)
     return Chain(session, operator).write_one(inverse_fields(original) | {"idem_key": key} | wanted)
-
-
-def holdings(
-    session: Session, *, household: str, through: str | None = None, before: str | None = None
-) -> tuple[int, int]:
-    """A household's coin balance and earned points: over every entry, or those booked through or before a date.
-
-    The one sum behind the passbook, a statement's opening balance and what a redemption may spend.
-    """
-    query = select(func.coalesce(func.sum(Entry.coins), 0), func.coalesce(func.sum(Entry.earned), 0))
-    query = query.where(Entry.household == household)
-    if through is not None:
-        query = query.where(col(Entry.booked_on) <= through)
-    if before is not None:
-        query = query.where(col(Entry.booked_on) < before)
-    coins, earned = session.exec(query).one()
-    return int(coins), int(earned)
 
 
 def coin_balance(session: Session, household: str) -> int:

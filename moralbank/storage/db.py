@@ -17,6 +17,10 @@ from sqlmodel import Session
 
 from moralbank.config import default_lock_wait
 from moralbank.errors import MoralBankError
+from moralbank.storage.refusals import Busy as Busy  # these four were defined here first
+from moralbank.storage.refusals import MissingFile as MissingFile
+from moralbank.storage.refusals import NotInitialised as NotInitialised
+from moralbank.storage.refusals import SchemaMismatch as SchemaMismatch
 
 _WRITE = "moralbank_write"
 T = TypeVar("T")
@@ -42,30 +46,6 @@ class Contention(MoralBankError):
     key = "db.contention"
 
 
-class NotInitialised(MoralBankError):
-    """The database has no moralbank tables (or, for SQLite, the file does not exist)."""
-
-    key = "db.not_initialised"
-
-
-class MissingFile(MoralBankError):
-    """``--db`` names a SQLite file that is not there (a typo, or another folder): nothing is created."""
-
-    key = "db.missing_file"
-
-    def __init__(self, path: Path) -> None:
-        super().__init__("db.is_folder" if path.is_dir() else self.key, path=str(path))
-
-
-class SchemaMismatch(MoralBankError):
-    """A table or column this program needs is missing: the file's schema is not this program's."""
-
-    key = "schema.mismatch"
-
-    def __init__(self, reason: str) -> None:
-        super().__init__(reason=reason)
-
-
 def database_url(db: str) -> str:
     """A SQLAlchemy URL for ``--db``: a SQLite path, or a postgresql:// URL (psycopg 3)."""
     if db.startswith(("postgresql://", "postgres://")):
@@ -80,12 +60,6 @@ def shown_db(db: str) -> str:
     if "://" not in db:
         return db
     return make_url(db).render_as_string(hide_password=True)
-
-
-class Busy(MoralBankError):
-    """Another write held the SQLite file for longer than a write waits: nothing was written."""
-
-    key = "db.busy"
 
 
 # A write that finds the file locked says so after this long, then goes on waiting.

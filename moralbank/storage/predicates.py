@@ -4,12 +4,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import literal_column
-from sqlalchemy.orm import aliased
-from sqlmodel import col, select
-
-from moralbank.storage.models import Entry
-
 
 def standing_deduction(entry: str, by: str) -> str:
     """SQL: the entry aliased ``entry`` is a deduction that no reversal booked on or before ``by`` undid.
@@ -36,6 +30,13 @@ def not_base_score(entry: str = "") -> str:
 
 def unresolved() -> Any:
     """The condition that no later entry refers back to ``Entry`` (for a proposal: neither posted nor voided)."""
+    # Imported here: the other predicates are SQL text, which the terminal reads use without SQLAlchemy.
+    from sqlalchemy import literal_column
+    from sqlalchemy.orm import aliased
+    from sqlmodel import col, select
+
+    from moralbank.storage.models import Entry
+
     resolution = aliased(Entry)
     # SELECT 1, not *: SQLite then answers from the entry_ref index alone.
     found: Any = select(literal_column("1")).where(

@@ -2,38 +2,20 @@
 
 from __future__ import annotations
 
-import shlex
-
 from sqlalchemy import Connection, Engine, inspect, text
 from sqlalchemy.exc import DBAPIError
 
 from moralbank import __version__
 from moralbank.domain.clock import stamp
 from moralbank.errors import MoralBankError
-from moralbank.storage.db import NotInitialised, SchemaMismatch, refuse_missing_file, sqlite_file, sqlstate, translated
+from moralbank.storage.db import SchemaMismatch, refuse_missing_file, sqlite_file, sqlstate, translated
 from moralbank.storage.migrations import FIRST_RELEASE, program_version
+from moralbank.storage.refusals import FRESH as FRESH
+from moralbank.storage.refusals import SchemaOutOfDate as SchemaOutOfDate  # re-exported: raised from here before
+from moralbank.storage.refusals import SchemaTooNew as SchemaTooNew
+from moralbank.storage.refusals import check_version as check_version
 
-FRESH = 0  # an empty database: no moralbank table at all
 _INSUFFICIENT_PRIVILEGE = "42501"
-
-
-class SchemaOutOfDate(MoralBankError):
-    """The file was made by an older moralbank: ``moralbank upgrade`` brings it to this version."""
-
-    key = "schema.out_of_date"
-
-    def __init__(self, *, db: str, found: int, program: int) -> None:
-        command = f"moralbank --db {shlex.quote(db)} upgrade"
-        super().__init__(db=db, found=found, program=program, release=__version__, command=command)
-
-
-class SchemaTooNew(MoralBankError):
-    """The file was made by a newer moralbank; this one must not touch it."""
-
-    key = "schema.too_new"
-
-    def __init__(self, *, db: str, found: int, program: int) -> None:
-        super().__init__(db=db, found=found, program=program, release=__version__)
 
 
 class SchemaNotReadable(MoralBankError):
@@ -66,16 +48,6 @@ def database_version(connection: Connection) -> int:
     if found is None:  # the table is made and its first row written in one transaction
         raise SchemaMismatch(reason="schema_version has no rows")
     return int(found)
-
-
-def check_version(found: int, *, shown: str, program: int) -> None:
-    """Refuse a database that is not at ``program``: fresh, out of date or too new."""
-    if found == FRESH:
-        raise NotInitialised()
-    if found < program:
-        raise SchemaOutOfDate(db=shown, found=found, program=program)
-    if found > program:
-        raise SchemaTooNew(db=shown, found=found, program=program)
 
 
 def require_current(engine: Engine, shown: str) -> None:

@@ -1,0 +1,97 @@
+"""Which consent is in force: the rule of ``services/consent.py`` as SQL, read over either driver.
+
+Kept apart from the writes (which need SQLAlchemy and the models) so that the terminal reads'
+SQLite path (``storage/reads.py``) asks it without importing them; ``services.consent`` re-exports all of it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from typing import TYPE_CHECKING
+
+from moralbank.storage.reads import Rows, rows_of
+
+if TYPE_CHECKING:
+    from collections.abc import Iterable
+
+    from sqlmodel import Session
+
+EVERY_BANK = "*"
+BOARD = "board"
+BANK = "bank"
+REGISTER = "register"  # the source of consent read from the register's 同意公示 / 同意报送银行 columns
+
+
+@dataclass(frozen=True)
+class Recipient:
+    """Who a consent is for: the public board, or a bank (EVERY_BANK: a general consent for every bank)."""
+
+    kind: str  # BOARD or BANK
+    bank: str = ""
+
+    @property
+    def general(self) -> bool:
+        """Whether this is the general consent for every bank."""
+        return self.kind == BANK and self.bank == EVERY_BANK
+
+
+def label(to: Recipient) -> str:
+    """The recipient as stored and shown: ``board``, ``bank:NAME`` or ``bank:*``."""
+    return BOARD if to.kind == BOARD else f"{BANK}:{to.bank}"
+
+
+# The latest event on or before :d for each household among the recipients asked about. A consent
+# from the register counts from the start of the household's record (see the module docstring).
+_LATEST = """
+SELECT household, action FROM (
+    SELECT household, action,
+           ROW_NUMBER() OVER (
+               PARTITION BY household
+               ORDER BY CASE WHEN source = 'register' THEN '' ELSE on_date END DESC, id DESC
+           ) AS n
+    FROM consent
+    WHERE recipient = :recipient AND bank IN (:bank, :general) {households}
+      AND CASE WHEN source = 'register' THEN '' ELSE on_date END <= :d
+) latest WHERE n = 1
+"""
+
+
+def in_force(
+    session: Session | Rows, codes: Iterable[str] | None, to: Recipient, on: date | str, *, exact: bool = False
+) -> dict[str, bool]:
+    """Whether each household's consent for ``to`` is in force on ``on`` (households with no event: absent).
+
+    ``codes`` None: every household. ``exact`` weighs only ``to``'s own events (for refusing a grant
+    that changes nothing), not the general consent beside a named bank's.
+    """
+    day = on if isinstance(on, str) else on.isoformat()
+    general = to.bank if exact or to.kind == BOARD else EVERY_BANK
+    params: dict[str, object] = {"recipient": to.kind, "bank": to.bank, "general": general, "d": day}
+    where = ""
+    wanted = None if codes is None else list(codes)
+    if wanted is not None and len(wanted) > 500:  # many: read every household's, then keep those asked
+        found = in_force(session, None, to, day, exact=exact)
+        return {code: found[code] for code in wanted if code in found}
+    if wanted is not None:
+        if not wanted:
+            return {}
+        params |= {f"h{n}": code for n, code in enumerate(wanted)}
+        where = f"AND household IN ({', '.join(f':h{n}' for n in range(len(wanted)))})"
+    rows = rows_of(session).rows(_LATEST.format(households=where), params)
+    return {str(code): action == "grant" for code, action in rows}
+
+
+def consenting(session: Session | Rows, to: Recipient, on: date | str) -> set[str]:
+    """Every household whose consent for ``to`` is in force on ``on``."""
+    return {code for code, granted in in_force(session, None, to, on).items() if granted}
+
+
+# SQL: whether household ``h``'s board consent is in force on the date bound to ``:hi`` (1 or 0),
+# by the same rule as ``in_force``; boards and notices select it beside each household's name.
+BOARD_CONSENT_SQL = (
+    "COALESCE((SELECT CASE WHEN c.action = 'grant' THEN 1 ELSE 0 END FROM consent c "
+    "WHERE c.household = h.code AND c.recipient = 'board' "
+    "AND CASE WHEN c.source = 'register' THEN '' ELSE c.on_date END <= :hi "
+    "ORDER BY CASE WHEN c.source = 'register' THEN '' ELSE c.on_date END DESC, c.id DESC LIMIT 1), 0)"
+)

@@ -1,0 +1,232 @@
+"""Reads over either driver: SQL text run by a session, or by the stdlib's sqlite3 on a SQLite file.
+
+The terminal reads (balance, statement, household show, a village's board, the trend) spend most
+of a run importing SQLAlchemy and SQLModel, not reading (bench/RESULTS.md, issue 16). Their
+reports run their SQL through ``Rows``: a session on PostgreSQL (or a ``sqlite://`` URL), the
+driver's own connection on a SQLite file, with the same statements, parameters and row values
+(text SQL gets no type processing from SQLAlchemy). The lookups those reports share live here:
+the household (through the view household_current), the village, holdings and the chain head.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+import unicodedata
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Protocol
+
+from moralbank.config import default_lock_wait
+from moralbank.domain.chain import GENESIS, Checkpoint
+from moralbank.errors import InputError, MoralBankError, NotFound
+from moralbank.storage.refusals import FRESH, Busy, MissingFile, NotInitialised, SchemaMismatch, check_version
+
+if TYPE_CHECKING:
+    from sqlmodel import Session
+
+
+class Rows(Protocol):
+    """Runs one SQL statement (``:name`` parameters) and returns its rows as tuples."""
+
+    def rows(self, sql: str, params: Mapping[str, Any] | None = None) -> Sequence[Any]:
+        """Every row of ``sql`` run with ``params``."""
+        ...
+
+
+class SessionRows:
+    """``Rows`` over a SQLAlchemy session, inside its transaction."""
+
+    def __init__(self, session: Session) -> None:
+        self.session = session
+
+    def rows(self, sql: str, params: Mapping[str, Any] | None = None) -> Sequence[Any]:
+        """Every row, fetched in one call (iterating a result fetches row by row)."""
+        from sqlalchemy import text
+
+        return self.session.execute(text(sql), dict(params or {})).all()
+
+
+class SqliteRows:
+    """``Rows`` over a stdlib sqlite3 connection."""
+
+    def __init__(self, connection: sqlite3.Connection) -> None:
+        self.connection = connection
+
+    def rows(self, sql: str, params: Mapping[str, Any] | None = None) -> Sequence[Any]:
+        """Every row, with the database's complaints in the user's words (as ``db.translated`` words them)."""
+        with sqlite_translated():
+            return self.connection.execute(sql, dict(params or {})).fetchall()
+
+
+def rows_of(source: Session | Rows) -> Rows:
+    """``source`` as ``Rows``: a session is wrapped, a ``Rows`` is itself."""
+    return source if isinstance(source, (SqliteRows, SessionRows)) else SessionRows(source)  # type: ignore[arg-type]
+
+
+def sqlite_path(db: str) -> Path | None:
+    """The SQLite file ``--db`` names, or None for a URL (PostgreSQL, or ``sqlite://`` through SQLAlchemy)."""
+    return None if "://" in db else Path(db).expanduser()
+
+
+@contextmanager
+def sqlite_translated() -> Iterator[None]:
+    """sqlite3's own complaints that a user can act on as messages, by the rules of ``db.translated``."""
+    try:
+        yield
+    except sqlite3.Error as exc:
+        reason = str(exc)
+        if reason.startswith("no such table"):
+            raise NotInitialised() from exc
+        if reason.startswith("no such column") or " has no column named " in reason:
+            raise SchemaMismatch(reason=reason.splitlines()[0]) from exc
+        if "database is locked" in reason or "database is busy" in reason:
+            raise Busy(seconds=f"{default_lock_wait():g}") from exc
+        if isinstance(exc, sqlite3.OperationalError):
+            raise MoralBankError("db.unreachable", reason=exc) from exc
+        if "file is not a database" in reason:
+            raise MoralBankError("db.not_sqlite") from exc
+        raise
+
+
+@contextmanager
+def sqlite_reading(path: Path, shown: str, program: int) -> Iterator[SqliteRows]:
+    """One consistent read of a SQLite file at schema version ``program``, as ``open_engine``,
+    ``require_current`` and ``reading`` would give it: a missing file or folder is refused
+    without being created, another version with the message saying what to run; nothing is written.
+    """
+    if not path.parent.is_dir():
+        raise MoralBankError("db.no_folder", path=str(path.parent))
+    if not path.is_file():
+        raise MissingFile(path)
+    with sqlite_translated():
+        connection = sqlite3.connect(path, timeout=default_lock_wait(), isolation_level=None)
+    try:
+        reader = SqliteRows(connection)
+        reader.rows("BEGIN")
+        check_version(_version(reader), shown=shown, program=program)
+        yield reader
+    finally:
+        connection.close()  # the read transaction ends with it
+
+
+def _version(reader: SqliteRows) -> int:
+    """The schema version, read as ``versions.database_version`` reads it."""
+    tables = {name for (name,) in reader.rows(_TABLES)}
+    if "schema_version" not in tables:
+        return 1 if "entry" in tables else FRESH  # release 0.1.0 had no version table
+    found = reader.rows("SELECT MAX(version) FROM schema_version")[0][0]
+    if found is None:
+        raise SchemaMismatch(reason="schema_version has no rows")
+    return int(found)
+
+
+_TABLES = "SELECT name FROM sqlite_master WHERE type = 'table' AND name IN ('schema_version', 'entry')"
+
+
+# --- the lookups the terminal reports share ---------------------------------------------------
+
+
+@dataclass(frozen=True)
+class HouseholdRecord:
+    """A household's current details (its registration with its latest change applied)."""
+
+    code: str
+    village: str
+    head_name: str
+    id_number: str
+    phone: str
+    members: int
+    grid: str
+    address: str
+    consent_board: int
+    consent_bank: int
+
+
+@dataclass(frozen=True)
+class VillageRecord:
+    """A village as the reports name it."""
+
+    code: str
+    name: str
+    county: str
+    black_list: int
+    committee: str
+
+
+# Every read of a household's details goes through the view: where a household lives and who
+# heads it now are the view's to say (a change, a move), never the household table's.
+HOUSEHOLD_SQL = (
+    "SELECT code, village, head_name, id_number, phone, members, grid, address, consent_board, consent_bank "
+    "FROM household_current WHERE code = :code"
+)
+HOUSEHOLD_BY_UPPER_SQL = "SELECT code FROM household_current WHERE upper(code) = :upper"
+_HEADS_NAMED = "SELECT code FROM household_current WHERE head_name = :name {village} ORDER BY code"
+VILLAGE_SQL = "SELECT code, name, county, black_list, committee FROM village WHERE code = :code"
+HOLDINGS_SQL = "SELECT COALESCE(SUM(coins), 0), COALESCE(SUM(earned), 0) FROM entry WHERE household = :h {dates}"
+CHAIN_HEAD_SQL = "SELECT seq, hash FROM entry WHERE village = :v ORDER BY seq DESC LIMIT 1"
+
+
+def household(source: Session | Rows, code: str) -> HouseholdRecord:
+    """The household with this code, its current details, or NotFound."""
+    found = rows_of(source).rows(HOUSEHOLD_SQL, {"code": code})
+    if not found:
+        raise NotFound("household.not_found", code=code)
+    return HouseholdRecord(*found[0])
+
+
+def village(source: Session | Rows, code: str) -> VillageRecord:
+    """The village with this code, or NotFound."""
+    found = rows_of(source).rows(VILLAGE_SQL, {"code": code})
+    if not found:
+        raise NotFound("village.not_found", code=code)
+    return VillageRecord(*found[0])
+
+
+def holdings(
+    source: Session | Rows, *, household: str, through: str | None = None, before: str | None = None
+) -> tuple[int, int]:
+    """A household's coin balance and earned points: over every entry, or those booked through or before a date.
+
+    The one sum behind the passbook, a statement's opening balance and what a redemption may spend.
+    """
+    dates, params = "", {"h": household}
+    if through is not None:
+        dates, params["through"] = dates + "AND booked_on <= :through ", through
+    if before is not None:
+        dates, params["before"] = dates + "AND booked_on < :before ", before
+    coins, earned = rows_of(source).rows(HOLDINGS_SQL.format(dates=dates), params)[0]
+    return int(coins), int(earned)
+
+
+def chain_head(source: Session | Rows, village: str) -> Checkpoint:
+    """The head of one village's chain now (seq 0 and the genesis hash when it has no entries)."""
+    found = rows_of(source).rows(CHAIN_HEAD_SQL, {"v": village})
+    return Checkpoint(village, found[0][0], found[0][1]) if found else Checkpoint(village, 0, GENESIS)
+
+
+def household_named(source: Session | Rows, wanted: str, village: str | None = None) -> str:
+    """The household ``wanted`` names: a registered code (in any case), or a head name unique in ``village``.
+
+    A head name shared by several households is refused with their codes; so is a name given
+    without ``--village`` when it is not unique across the county. A code that names nothing is
+    returned as typed: the report then refuses it by code.
+    """
+    db = rows_of(source)
+    typed = unicodedata.normalize("NFKC", wanted).strip()
+    if db.rows(HOUSEHOLD_SQL, {"code": typed}):
+        return typed
+    same = [code for (code,) in db.rows(HOUSEHOLD_BY_UPPER_SQL, {"upper": typed.upper()})]
+    if typed not in same and len(same) == 1:  # registered in another case (dl019 for DL019)
+        return str(same[0])
+    params = {"name": wanted.strip(), "village": village}
+    found = [
+        str(code)
+        for (code,) in db.rows(_HEADS_NAMED.format(village="AND village = :village" if village else ""), params)
+    ]
+    if len(found) == 1:
+        return found[0]
+    if found:
+        raise InputError("household.name_ambiguous", name=wanted.strip(), codes=", ".join(found))
+    return typed
