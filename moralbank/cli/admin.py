@@ -178,13 +178,23 @@ def checkpoint(
 
 @export_app.command("journal", help=h("help.export_journal"))
 def export_journal(ctx: typer.Context, out: OutOpt = None) -> None:
-    from moralbank.render.journal import journal_lines
-    from moralbank.reports.journal import goods_moves, transfers
+    from moralbank.render.journal import goods_lines, journal_block, journal_header, journal_lines
+    from moralbank.reports.journal import goods_moves, transfer_texts, transfers
     from moralbank.storage.db import reading
 
     count = 0
     with reading(engine(ctx)) as session, output(out) as stream:
-        for line in journal_lines(transfers(session), goods_moves(session)):
+        if (texts := transfer_texts(session)) is None:
+            lines = journal_lines(transfers(session), goods_moves(session))
+        else:  # SQLite printed each transfer's text, as UTF-8 (reports/journal.py)
+            stream.writelines(journal_header())
+            stream.flush()
+            binary, titles = stream.buffer, {}
+            for block in texts:
+                binary.write(journal_block(block, titles))
+                count += len(block)
+            lines = goods_lines(goods_moves(session))
+        for line in lines:
             stream.write(line)
             count += line.startswith(("1", "2"))  # a transaction's first line starts with its date
     if out is not None:
