@@ -36,6 +36,18 @@ def inert_cell(value: Any) -> Any:
     return "'" + text if text.startswith(_FORMULA_START) and not _NUMBER.match(text) else text
 
 
+def _all_inert(values: tuple[Any, ...]) -> bool:
+    """Whether ``inert_cell`` leaves every value as it is, asked of the row at once.
+
+    Joined, the values are printable only if each is, and a text that starts a formula follows
+    the separator (or starts the row); a separator or "-" inside a value only sends the row the
+    long way, cell by cell. A county's CSV is hundreds of thousands of rows (bench/RESULTS.md).
+    """
+    joined = "|" + "|".join(map(str, values))
+    # _FORMULA_START after the separator, spelled out: a loop would cost more than the row.
+    return joined.isprintable() and not ("|=" in joined or "|+" in joined or "|-" in joined or "|@" in joined)
+
+
 class CsvWriter:
     """``csv.writer`` whose every cell passes through ``inert_cell``: the one way CSV is written."""
 
@@ -44,7 +56,11 @@ class CsvWriter:
 
     def writerow(self, values: Iterable[Any]) -> None:
         """Write one row."""
-        self._writer.writerow([inert_cell(v) for v in values])
+        values = tuple(values)
+        if _all_inert(values):
+            self._writer.writerow(values)
+        else:
+            self._writer.writerow([inert_cell(v) for v in values])
 
     def writerows(self, rows: Iterable[Iterable[Any]]) -> None:
         """Write every row."""

@@ -28,6 +28,7 @@ from moralbank.errors import IntegrityError, NotFound
 from moralbank.services.consent import BOARD_CONSENT_SQL as BOARD_CONSENT
 from moralbank.services.ledger import chain_head, chain_heads
 from moralbank.services.register import get_village
+from moralbank.storage.db import driver_rows
 from moralbank.storage.models import Board as BoardTable
 from moralbank.storage.models import Village
 from moralbank.storage.predicates import not_base_score, standing_deduction
@@ -82,8 +83,8 @@ def standings(session: Session, *, month: str, village: str | None = None) -> li
     if village is not None:
         where, params["v"] = "e.village = :v AND", village
     gains = _gains(keys="", source="entry e", where=where, lo=":lo", hi=":hi")
-    # fetchall in one call: iterating a result fetches row by row, which a county's month feels.
-    rows = session.execute(text(_STANDINGS.format(gains=gains, board_consent=BOARD_CONSENT)), params).all()
+    # Plain tuples from the driver: a county's month is ~55,000 rows (bench/RESULTS.md).
+    rows = driver_rows(session, _STANDINGS.format(gains=gains, board_consent=BOARD_CONSENT), params)
     return [Standing(code, shown_name(name, bool(consent)), v, int(points)) for code, name, consent, v, points in rows]
 
 
@@ -126,7 +127,7 @@ def county_board(session: Session, *, month: str) -> Board:
     places = session.exec(select(Village).order_by(col(Village.code))).all()
     counties = sorted({p.county for p in places})
     listing = [p.code for p in places if p.black_list]
-    with _without_cycle_collection():
+    with _without_cycle_collection():  # the standings too: ~55,000 rows, then as many board rows
         rows = ranked(standings(session, month=month))
     return Board(
         village=None,
