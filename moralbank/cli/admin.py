@@ -189,9 +189,9 @@ def export_journal(ctx: typer.Context, out: OutOpt = None) -> None:
         else:  # SQLite printed each transfer's text, as UTF-8 (reports/journal.py)
             stream.writelines(journal_header())
             stream.flush()
-            binary, titles = stream.buffer, {}
+            titles: dict[tuple[str, str], str] = {}
             for block in texts:
-                binary.write(journal_block(block, titles))
+                stream.buffer.write(journal_block(block, titles))
                 count += len(block)
             lines = goods_lines(goods_moves(session))
         for line in lines:

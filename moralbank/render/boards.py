@@ -18,8 +18,8 @@ from moralbank.domain.chain import Checkpoint
 from moralbank.domain.clock import DEFAULT_TZ, local_time
 from moralbank.domain.limits import inert
 from moralbank.messages import text
-from moralbank.render.printed import long_date, page
 from moralbank.render.formats import CsvWriter
+from moralbank.render.printed import long_date, page
 from moralbank.render.spreadsheet import BOM, SheetTable, csv_cell, worded
 from moralbank.reports.boards import PublishedRow
 
@@ -160,7 +160,7 @@ def board_csv(board: Board, lang: str = "zh") -> str:
     writer.writerow(header)
     # A red line is codes, a name and whole numbers, which worded() and csv_cell() give back as
     # they are (CsvWriter makes the text inert): written without a call per cell, for a county's
-    # month has ~55,000 lines (bench/RESULTS.md; tests/test_board_csv.py holds it to csv_text's bytes).
+    # month has ~55,000 lines (bench/RESULTS.md; tests/test_county_reads.py holds it to csv_text's bytes).
     red = text("board.red_sheet", lang)
     writer.writerows([red, r.rank, r.household, r.name, r.village, r.points, "", ""] for r in board.rows)
     black = text("board.black_sheet", lang)

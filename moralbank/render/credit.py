@@ -197,7 +197,7 @@ def ratings_sheet(report: Ratings, lang: str) -> SheetTable:
 def write_ratings_csv(stream: IO[str], head: Ratings, ratings: Iterable[Rating], lang: str) -> None:
     """``ratings_sheet`` of ``head`` with ``ratings`` as CSV, written row by row as they come.
 
-    The same bytes as ``csv_text(ratings_sheet(...))`` (tests/test_credit_csv.py), in bounded
+    The same bytes as ``csv_text(ratings_sheet(...))`` (tests/test_county_reads.py), in bounded
     memory and without a call per cell: a county rates 125,000 households (bench/RESULTS.md).
     Every cell is text, a whole number or empty, as worded() and csv_cell() would give it
     (an ISO date reads back as itself), and CsvWriter makes the text inert.

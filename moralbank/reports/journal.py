@@ -58,7 +58,7 @@ def clean_text(value: str) -> str:
 
 
 # The journal's text of each transfer as SQLite prints it, in the form render/journal.py gives
-# it (a test holds the two byte for byte), as UTF-8 bytes: building a Transfer and its text per
+# it (tests/test_county_reads.py holds the two byte for byte), as UTF-8 bytes: building a Transfer and its text per
 # entry in Python was most of a county's journal (bench/RESULTS.md). A transfer whose note or
 # standard title would be cleaned comes back without text (NULL), to be rendered by Python.
 _TITLE = "CASE WHEN COALESCE(s.code, '') = '' THEN '' ELSE ' ' || s.code || ' ' || s.title END"
@@ -79,6 +79,7 @@ _BY_ID = _TRANSFERS.replace("WHERE e.amount > 0", "WHERE e.id IN ({ids})").repla
 # Notes remembered as tidy or not (a county repeats a few phrases millions of times); past this
 # many, a new note is looked at on its own each time.
 _NOTES_REMEMBERED = 100_000
+_BLOCK = 5000  # transfers fetched and written at a time
 
 
 def transfer_texts(session: Session) -> Iterator[list[bytes | Transfer]] | None:
@@ -99,8 +100,9 @@ def transfer_texts(session: Session) -> Iterator[list[bytes | Transfer]] | None:
 
 
 def _blocks(driver: Any, cursor: Any) -> Iterator[list[bytes | Transfer]]:
-    tidy, untidy = {""}, set()
-    while block := cursor.fetchmany(5000):
+    tidy: set[str] = {""}
+    untidy: set[str] = set()
+    while block := cursor.fetchmany(_BLOCK):
         lines, notes, _ids = zip(*block, strict=True)  # C-level: no Python work per entry below
         seen = set(notes)
         for note in seen - tidy - untidy:
