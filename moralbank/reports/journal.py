@@ -60,7 +60,8 @@ def clean_text(value: str) -> str:
 # The journal's text of each transfer as SQLite prints it, in the form render/journal.py gives
 # it (tests/test_county_reads.py holds the two byte for byte), as UTF-8 bytes: building a Transfer and its text per
 # entry in Python was most of a county's journal (bench/RESULTS.md). A transfer whose note or
-# standard title would be cleaned comes back without text (NULL), to be rendered by Python.
+# standard title would be cleaned is rendered by Python instead: an untidy title is flagged by
+# giving its entries the note "\n", which cleaning always changes.
 _TITLE = "CASE WHEN COALESCE(s.code, '') = '' THEN '' ELSE ' ' || s.code || ' ' || s.title END"
 _TEXT = (
     "printf('%s (%s-%d) %s %s%s%s' || char(10) || '    %s  %d coins' || char(10) || '    %s  -%d coins' "
@@ -68,7 +69,7 @@ _TEXT = (
     "CASE WHEN e.note = '' THEN '' ELSE '  ; ' || e.note END, e.credit, e.amount, e.debit, e.amount)"
 )
 _TRANSFER_TEXTS = f"""
-SELECT CASE WHEN e.standard_id IN ({{untidy}}) THEN NULL ELSE CAST({_TEXT} AS BLOB) END, e.note, e.id
+SELECT CAST({_TEXT} AS BLOB), CASE WHEN e.standard_id IN ({{untidy}}) THEN char(10) ELSE e.note END, e.id
 FROM entry e LEFT JOIN standard s ON s.id = e.standard_id
 WHERE e.amount > 0
 ORDER BY e.booked_on, e.village, e.seq
@@ -108,7 +109,7 @@ def _blocks(driver: Any, cursor: Any) -> Iterator[list[bytes | Transfer]]:
         for note in seen - tidy - untidy:
             if len(tidy) + len(untidy) < _NOTES_REMEMBERED:
                 (tidy if clean_text(note) == note else untidy).add(note)
-        if None not in lines and seen <= tidy:
+        if seen <= tidy:
             yield list(lines)
         else:
             yield _redone(driver, block, tidy)
@@ -119,7 +120,7 @@ def _redone(driver: Any, block: list[tuple[Any, ...]], tidy: set[str]) -> list[b
     out: list[Any] = []
     redo: dict[int, int] = {}  # entry id -> its place in the block
     for line, note, entry in block:
-        if line is not None and (note in tidy or clean_text(note) == note):
+        if note in tidy or clean_text(note) == note:
             out.append(line)
         else:
             redo[entry] = len(out)
