@@ -276,3 +276,18 @@ def test_journal_blocks_of_any_size_mix_printed_and_cleaned_entries(
         body = b"".join(journal_block(b, titles) for b in texts).decode()
         expected = "".join(journal_lines(transfers(session)))
     assert expected.endswith(body) and expected.index(body) > 0  # the header comes before the transfers
+
+
+def test_journal_bytes_go_under_a_stream_only_where_they_read_as_its_text() -> None:
+    from moralbank.cli.admin import _utf8_bytes
+
+    utf8, gbk = io.TextIOWrapper(io.BytesIO(), encoding="utf-8"), io.TextIOWrapper(io.BytesIO(), encoding="gb18030")
+    assert _utf8_bytes(utf8, True) is utf8.buffer and _utf8_bytes(gbk, True) is None
+    assert _utf8_bytes(io.StringIO(), True) is None  # no byte stream under it
+
+
+def test_journal_as_text_where_bytes_would_not_do(run: Run, noted: Engine, monkeypatch: pytest.MonkeyPatch) -> None:
+    import moralbank.cli.admin as admin
+
+    monkeypatch.setattr(admin, "_utf8_bytes", lambda stream, to_file: None)
+    assert ok(run("export", "journal")) == _reference_journal(noted)
