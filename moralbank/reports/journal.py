@@ -57,11 +57,11 @@ def clean_text(value: str) -> str:
     return " ".join(value.replace(";", ",").split())
 
 
-# The journal's text of each transfer as SQLite prints it, in the form render/journal.py gives
-# it (tests/test_county_reads.py holds the two byte for byte), as UTF-8 bytes: building a Transfer and its text per
-# entry in Python was most of a county's journal (bench/RESULTS.md). A transfer whose note or
-# standard title would be cleaned is rendered by Python instead: an untidy title is flagged by
-# giving its entries the note "\n", which cleaning always changes.
+# The journal's text of each transfer as SQLite prints it, as UTF-8 bytes, in the form
+# render/journal.py gives it (tests/test_county_reads.py holds the two byte for byte): building a
+# Transfer and its text per entry in Python was most of a county's journal (bench/RESULTS.md).
+# A transfer whose note or standard title would be cleaned is rendered by Python instead; an
+# untidy title is flagged by giving its entries the note "\n", which cleaning always changes.
 _TITLE = "CASE WHEN COALESCE(s.code, '') = '' THEN '' ELSE ' ' || s.code || ' ' || s.title END"
 _TEXT = (
     "printf('%s (%s-%d) %s %s%s%s' || char(10) || '    %s  %d coins' || char(10) || '    %s  -%d coins' "
