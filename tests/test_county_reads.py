@@ -291,3 +291,13 @@ def test_journal_as_text_where_bytes_would_not_do(run: Run, noted: Engine, monke
 
     monkeypatch.setattr(admin, "_utf8_bytes", lambda stream, to_file: None)
     assert ok(run("export", "journal")) == _reference_journal(noted)
+
+
+def test_bank_rows_values_are_astuples() -> None:
+    from dataclasses import astuple, fields
+
+    from moralbank.render.bank_export import _values
+    from moralbank.reports.credit import BANK_COLUMNS, BankRow
+
+    row = BankRow("DZ01", "DZ", "东庄村", "=刘\x07志涛", "3707**********1234", "AAA", 100000, AS_OF, "2027-11-28", "ab")
+    assert [f.name for f in fields(BankRow)] == list(BANK_COLUMNS) and _values(row) == astuple(row)
