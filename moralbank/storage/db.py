@@ -224,8 +224,10 @@ def driver_blocks(session: Session, sql: str, params: dict[str, Any], size: int 
     """
     connection = session.connection()
     if connection.dialect.name != "sqlite":
-        result = connection.execution_options(stream_results=True).execute(text(sql), params)
-        for part in result.partitions(size):
+        # Per statement: Connection.execution_options would leave the session's connection
+        # streaming, and a later INSERT cannot run in a server-side cursor.
+        streamed = {"stream_results": True}
+        for part in connection.execute(text(sql), params, execution_options=streamed).partitions(size):
             yield [tuple(row) for row in part]
         return
     cursor = connection.connection.driver_connection.cursor()  # type: ignore[union-attr]
@@ -238,7 +240,9 @@ def driver_blocks(session: Session, sql: str, params: dict[str, Any], size: int 
 
 
 def driver_rows(session: Session, sql: str, params: dict[str, Any]) -> list[Any]:
-    """Every row of a read query as a plain tuple (``driver_blocks`` in one list)."""
+    """Every row of a read query as a plain tuple (``driver_blocks`` in one list on SQLite)."""
+    if session.get_bind().dialect.name != "sqlite":
+        return [tuple(row) for row in session.execute(text(sql), params)]
     return [row for block in driver_blocks(session, sql, params, 20_000) for row in block]
 
 
