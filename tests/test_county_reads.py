@@ -72,6 +72,19 @@ def test_csv_writer_checks_a_row_at_once_as_it_checked_each_cell(values: list[An
     assert out.getvalue() == _reference_row(values)
 
 
+@given(st.lists(st.lists(cells, max_size=6), max_size=8), st.integers(1, 4))
+def test_csv_writer_checks_blocks_of_rows_at_once_as_it_checked_each_cell(rows: list[list[Any]], block: int) -> None:
+    import moralbank.render.formats as formats
+
+    saved, formats._BLOCK_ROWS = formats._BLOCK_ROWS, block
+    try:
+        out = io.StringIO()
+        CsvWriter(out).writerows(iter(rows))
+    finally:
+        formats._BLOCK_ROWS = saved
+    assert out.getvalue() == "".join(_reference_row(values) for values in rows)
+
+
 @given(st.text())
 def test_inert_skips_only_text_without_control_characters(value: str) -> None:
     assert inert(value) == re.sub(r"[\x00-\x1f\x7f-\x9f]", "\ufffd", value)
@@ -149,7 +162,7 @@ def test_streamed_ratings_csv_gives_the_sheets_bytes(lang: str) -> None:
 def test_streamed_ratings_csv_writes_in_blocks(monkeypatch: pytest.MonkeyPatch) -> None:
     import moralbank.render.credit as rc
 
-    monkeypatch.setattr(rc, "_BLOCK", 10)  # a write after every row
+    monkeypatch.setattr(rc, "_BLOCK_ROWS", 2)  # a write after every two rows
     report = _awkward_ratings()
     out = io.StringIO()
     write_ratings_csv(out, report, report.ratings, "zh")

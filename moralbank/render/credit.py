@@ -209,6 +209,7 @@ def write_ratings_csv(stream: IO[str], head: Ratings, ratings: Iterable[Rating],
     writer.writerow(header)
     reasons: dict[tuple[Any, ...], str] = {}  # a reason's words repeat: few standards and register dates
     on, policy = head.as_of, head.policy_hash
+    block: list[tuple[Any, ...]] = []
     for r in ratings:
         reason = ""
         if r.reason is not None:
@@ -217,21 +218,24 @@ def write_ratings_csv(stream: IO[str], head: Ratings, ratings: Iterable[Rating],
                 reason = reason_text(r, lang)
                 if len(reasons) < _REASONS_REMEMBERED:
                     reasons[asked] = reason
-        writer.writerow(
+        block.append(
             (
                 r.household, r.village, r.head_name, r.points, _blank(r.tier), r.credit_line, reason,
                 _blank(r.veto_entry), _blank(r.veto_standard), r.since, _blank(r.valid_until), on, policy,
             )
         )  # fmt: skip
-        if buffer.tell() > _BLOCK:
+        if len(block) == _BLOCK_ROWS:
+            writer.writerows(block)
+            block.clear()
             stream.write(buffer.getvalue())
             buffer.seek(0)
             buffer.truncate()
+    writer.writerows(block)
     stream.write(buffer.getvalue())
 
 
 _REASONS_REMEMBERED = 10_000
-_BLOCK = 1 << 20  # characters
+_BLOCK_ROWS = 5000  # rows written to the stream at a time
 
 
 def _blank(value: Any) -> Any:

@@ -8,6 +8,7 @@ import io
 import json
 import re
 from collections.abc import Iterable, Sequence
+from itertools import chain, islice
 from operator import attrgetter
 from typing import IO, Any
 
@@ -36,8 +37,8 @@ def inert_cell(value: Any) -> Any:
     return "'" + text if text.startswith(_FORMULA_START) and not _NUMBER.match(text) else text
 
 
-def _all_inert(values: tuple[Any, ...]) -> bool:
-    """Whether ``inert_cell`` leaves every value as it is, asked of the row at once.
+def _all_inert(values: Iterable[Any]) -> bool:
+    """Whether ``inert_cell`` leaves every value as it is, asked of the values (a row, or rows) at once.
 
     Joined, the values are printable only if each is, and a text that starts a formula follows
     the separator (or starts the row); a separator or "-" inside a value only sends the row the
@@ -46,6 +47,9 @@ def _all_inert(values: tuple[Any, ...]) -> bool:
     joined = "|" + "|".join(map(str, values))
     # _FORMULA_START after the separator, spelled out: a loop would cost more than the row.
     return joined.isprintable() and not ("|=" in joined or "|+" in joined or "|-" in joined or "|@" in joined)
+
+
+_BLOCK_ROWS = 1000  # rows checked at once by writerows
 
 
 class CsvWriter:
@@ -63,9 +67,14 @@ class CsvWriter:
             self._writer.writerow([inert_cell(v) for v in values])
 
     def writerows(self, rows: Iterable[Iterable[Any]]) -> None:
-        """Write every row."""
-        for values in rows:
-            self.writerow(values)
+        """Write every row: a block of rows at a time when the whole block is inert as it stands."""
+        remaining = iter(rows)
+        while block := list(map(tuple, islice(remaining, _BLOCK_ROWS))):
+            if _all_inert(chain.from_iterable(block)):
+                self._writer.writerows(block)
+            else:
+                for values in block:
+                    self.writerow(values)
 
 
 def plain(value: Any) -> Any:
