@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 import tempfile
 from pathlib import Path
@@ -178,17 +179,43 @@ def checkpoint(
 
 @export_app.command("journal", help=h("help.export_journal"))
 def export_journal(ctx: typer.Context, out: OutOpt = None) -> None:
-    from moralbank.render.journal import journal_lines
-    from moralbank.reports.journal import goods_moves, transfers
+    from moralbank.render.journal import goods_lines, journal_block, journal_header, journal_lines
+    from moralbank.reports.journal import goods_moves, transfer_texts, transfers
     from moralbank.storage.db import reading
 
     count = 0
     with reading(engine(ctx)) as session, output(out) as stream:
-        for line in journal_lines(transfers(session), goods_moves(session)):
+        if (texts := transfer_texts(session)) is None:
+            lines = journal_lines(transfers(session), goods_moves(session))
+        else:  # SQLite printed each transfer's text, as UTF-8 (reports/journal.py)
+            stream.writelines(journal_header())
+            stream.flush()
+            binary = _utf8_bytes(stream, out is not None)
+            titles: dict[tuple[str, str], str] = {}
+            for block in texts:
+                data = journal_block(block, titles)
+                if binary is not None:
+                    binary.write(data)
+                else:
+                    stream.write(data.decode())
+                count += len(block)
+            lines = goods_lines(goods_moves(session))
+        for line in lines:
             stream.write(line)
             count += line.startswith(("1", "2"))  # a transaction's first line starts with its date
     if out is not None:
         say(ctx, "journal.written", count=count, path=str(out))
+
+
+def _utf8_bytes(stream: Any, to_file: bool) -> Any:
+    """The byte stream under ``stream`` when UTF-8 bytes written there read as its own text would, else None.
+
+    An ``--out`` file is UTF-8 with "\n" kept; stdout only where it is UTF-8 and no newline is
+    translated (not Windows, not a console in GBK).
+    """
+    binary = getattr(stream, "buffer", None)
+    utf8 = str(getattr(stream, "encoding", "")).lower().replace("-", "").replace("_", "") == "utf8"
+    return binary if binary is not None and utf8 and (to_file or os.name == "posix") else None
 
 
 def _first_chain_problem(session: Any, saved: list[Any]) -> tuple[str, int | None] | None:

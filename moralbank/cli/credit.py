@@ -18,6 +18,7 @@ from moralbank.cli.common import (
     group,
     h,
     operator,
+    output,
     print_lang,
     say,
     settings,
@@ -78,11 +79,17 @@ def credit_rate(
 ) -> None:
     from moralbank.render import credit as rc
     from moralbank.render.formats import SHEET_FORMATS, render_json
-    from moralbank.reports.credit import rate
+    from moralbank.reports.credit import rate, rated, rating_head
     from moralbank.storage.db import reading
 
     check_format(fmt, SHEET_FORMATS)
     rules, on = credit_policy(policy), rating_date(ctx, as_of)
+    if fmt == "csv":  # streamed: a county's ratings are never held whole
+        with reading(engine(ctx)) as session:
+            head = rating_head(session, rules, as_of=on, village=village)
+            with output(out) as stream:
+                rc.write_ratings_csv(stream, head, rated(session, rules, as_of=on, village=village), print_lang(ctx))
+        return
     with reading(engine(ctx)) as session:
         report = rate(session, rules, as_of=on, village=village)
     if fmt == "xlsx":
@@ -91,7 +98,6 @@ def credit_rate(
     renderers: dict[str, Callable[[], str | list[Any]]] = {
         "table": lambda: rc.ratings_renderables(report, settings(ctx).lang),
         "json": lambda: render_json(report),
-        "csv": lambda: csv_text(rc.ratings_sheet(report, print_lang(ctx))),
     }
     emit(out, renderers[fmt]())
 

@@ -110,7 +110,9 @@ def points_problem(points: int) -> TextProblem | None:
 
 def inert(value: str) -> str:
     """Text safe for a spreadsheet cell or a terminal: each control character becomes U+FFFD."""
-    return _CONTROL.sub("\ufffd", value)
+    # str.isprintable is False for every control character: a printable value is already inert,
+    # and most are (a county's CSV passes millions of cells through here; bench/RESULTS.md).
+    return value if value.isprintable() else _CONTROL.sub("\ufffd", value)
 
 
 def check_text(field: str, value: str) -> None:

@@ -8,8 +8,9 @@ import io
 import json
 import os
 from collections.abc import Iterable
-from dataclasses import asdict, astuple, dataclass
+from dataclasses import asdict, dataclass
 from datetime import date, datetime
+from operator import attrgetter
 from pathlib import Path
 from typing import IO, Any
 
@@ -67,9 +68,14 @@ class Written:
     sha256: str
 
 
+# A row's values in column order, as astuple() gives them (they are text and whole numbers),
+# without its deep copy per value, which was most of a county's export (bench/RESULTS.md).
+_values = attrgetter(*BANK_COLUMNS)
+
+
 def _inert_row(row: BankRow) -> list[Any]:
     # A name stored before text was checked may hold a control character: shown replaced, never a crash.
-    return [inert(value) if isinstance(value, str) else value for value in astuple(row)]
+    return [inert(value) if isinstance(value, str) else value for value in _values(row)]
 
 
 def _csv(rows: Iterable[BankRow], stream: IO[str], lang: str) -> int:
@@ -78,7 +84,7 @@ def _csv(rows: Iterable[BankRow], stream: IO[str], lang: str) -> int:
     writer.writerow(bank_headings(lang))
     count = 0
     for row in rows:
-        writer.writerow(_inert_row(row))
+        writer.writerow(_values(row))  # CsvWriter replaces a control character as _inert_row does
         count += 1
     return count
 
@@ -92,7 +98,7 @@ def _json(rows: Iterable[BankRow], stream: IO[str], header: Header) -> int:
         stream.write(
             ("," if count else "")
             + "\n    "
-            + json.dumps(dict(zip(BANK_COLUMNS, astuple(row), strict=True)), ensure_ascii=False)
+            + json.dumps(dict(zip(BANK_COLUMNS, _values(row), strict=True)), ensure_ascii=False)
         )
         count += 1
     stream.write("\n  ]\n}\n")

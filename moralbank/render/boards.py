@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import html
+import io
 import json
 from collections.abc import Sequence
 from typing import Any
@@ -17,8 +18,9 @@ from moralbank.domain.chain import Checkpoint
 from moralbank.domain.clock import DEFAULT_TZ, local_time
 from moralbank.domain.limits import inert
 from moralbank.messages import text
+from moralbank.render.formats import CsvWriter
 from moralbank.render.printed import long_date, page
-from moralbank.render.spreadsheet import Cell, SheetTable, csv_text, worded
+from moralbank.render.spreadsheet import BOM, SheetTable, csv_cell, worded
 from moralbank.reports.boards import PublishedRow
 
 BOARD_FORMATS = ("table", "json", "csv", "xlsx", "md", "html")
@@ -153,11 +155,18 @@ def board_csv(board: Board, lang: str = "zh") -> str:
         ("items", "col.items", False),
     ]
     header = [text("col.list", lang), *(text(heading, lang) for _n, heading, _r in columns)]
-    rows: list[list[Cell]] = []
-    for listed, lines in (("board.red_sheet", board.rows), ("board.black_sheet", board.black_list or [])):
-        for line in lines:
-            rows.append([text(listed, lang), *(worded(n, getattr(line, n, None), lang) for n, _h, _r in columns)])
-    return csv_text(SheetTable(board_title(board, lang), header, rows))
+    out = io.StringIO()
+    writer = CsvWriter(out, lineterminator="\r\n")
+    writer.writerow(header)
+    # A red line is codes, a name and whole numbers, which worded() and csv_cell() give back as
+    # they are (CsvWriter makes the text inert): written without a call per cell, for a county's
+    # month has ~55,000 lines (bench/RESULTS.md; tests/test_county_reads.py holds it to csv_text's bytes).
+    red = text("board.red_sheet", lang)
+    writer.writerows([red, r.rank, r.household, r.name, r.village, r.points, "", ""] for r in board.rows)
+    black = text("board.black_sheet", lang)
+    for line in board.black_list or []:
+        writer.writerow([black, *(csv_cell(worded(n, getattr(line, n, None), lang)) for n, _h, _r in columns)])
+    return BOM + out.getvalue()
 
 
 # --- Markdown ---------------------------------------------------------------------------------

@@ -8,6 +8,7 @@ import io
 import json
 import re
 from collections.abc import Iterable, Sequence
+from itertools import chain, islice
 from operator import attrgetter
 from typing import IO, Any
 
@@ -36,6 +37,21 @@ def inert_cell(value: Any) -> Any:
     return "'" + text if text.startswith(_FORMULA_START) and not _NUMBER.match(text) else text
 
 
+def _all_inert(values: Iterable[Any]) -> bool:
+    """Whether ``inert_cell`` leaves every value as it is, asked of the values (a row, or rows) at once.
+
+    Joined, the values are printable only if each is, and a text that starts a formula follows
+    the separator (or starts the row); a separator or "-" inside a value only sends the row the
+    long way, cell by cell. A county's CSV is hundreds of thousands of rows (bench/RESULTS.md).
+    """
+    joined = "|" + "|".join(map(str, values))
+    # _FORMULA_START after the separator, spelled out: a loop would cost more than the row.
+    return joined.isprintable() and not ("|=" in joined or "|+" in joined or "|-" in joined or "|@" in joined)
+
+
+_BLOCK_ROWS = 1000  # rows checked at once by writerows
+
+
 class CsvWriter:
     """``csv.writer`` whose every cell passes through ``inert_cell``: the one way CSV is written."""
 
@@ -44,12 +60,21 @@ class CsvWriter:
 
     def writerow(self, values: Iterable[Any]) -> None:
         """Write one row."""
-        self._writer.writerow([inert_cell(v) for v in values])
+        values = tuple(values)
+        if _all_inert(values):
+            self._writer.writerow(values)
+        else:
+            self._writer.writerow([inert_cell(v) for v in values])
 
     def writerows(self, rows: Iterable[Iterable[Any]]) -> None:
-        """Write every row."""
-        for values in rows:
-            self.writerow(values)
+        """Write every row: a block of rows at a time when the whole block is inert as it stands."""
+        remaining = iter(rows)
+        while block := list(map(tuple, islice(remaining, _BLOCK_ROWS))):
+            if _all_inert(chain.from_iterable(block)):
+                self._writer.writerows(block)
+            else:
+                for values in block:
+                    self.writerow(values)
 
 
 def plain(value: Any) -> Any:

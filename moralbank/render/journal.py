@@ -5,13 +5,15 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 
 from moralbank.reports.journal import GoodsMove, Transfer
+from moralbank.reports.journal import clean_text as _clean
 
 COMMODITY = "coins"
 
 
-def _clean(value: str) -> str:
-    # A journal line ends at a newline, and ";" starts a comment: keep free text on one line.
-    return " ".join(value.replace(";", ",").split())
+def journal_header() -> Iterator[str]:
+    """The journal's first lines: what it is, and its commodity."""
+    yield f"; moralbank journal: one transaction per ledger entry, amounts in whole {COMMODITY}\n"
+    yield f"commodity {COMMODITY}\n\n"  # hledger refuses "commodity 1 coins" (no decimal mark)
 
 
 def journal_lines(transfers: Iterable[Transfer], goods: Iterable[GoodsMove] = ()) -> Iterator[str]:
@@ -19,19 +21,31 @@ def journal_lines(transfers: Iterable[Transfer], goods: Iterable[GoodsMove] = ()
 
     Then one transaction per stock movement, in the item's own commodity (``"SOAP"``).
     """
-    yield f"; moralbank journal: one transaction per ledger entry, amounts in whole {COMMODITY}\n"
-    yield f"commodity {COMMODITY}\n\n"  # hledger refuses "commodity 1 coins" (no decimal mark)
+    yield from journal_header()
     titles: dict[tuple[str, str], str] = {}  # a county has a few dozen standards and millions of entries
     for t in transfers:
-        if (title := titles.get((t.standard, t.title))) is None:
-            title = titles[(t.standard, t.title)] = f" {t.standard} {_clean(t.title)}" if t.standard else ""
-        note = f"  ; {_clean(t.note)}" if t.note else ""
-        # One string per transaction: its header, its two postings and the blank line after it.
-        yield (
-            f"{t.booked_on} ({t.village}-{t.seq}) {t.kind} {t.household}{title}{note}\n"
-            f"    {t.credit}  {t.amount} {COMMODITY}\n    {t.debit}  -{t.amount} {COMMODITY}\n\n"
-        )
+        yield transfer_text(t, titles)
     yield from goods_lines(goods)
+
+
+def transfer_text(t: Transfer, titles: dict[tuple[str, str], str]) -> str:
+    """One transaction: its header, its two postings and the blank line after it (``titles`` caches cleaned titles)."""
+    if (title := titles.get((t.standard, t.title))) is None:
+        title = titles[(t.standard, t.title)] = f" {t.standard} {_clean(t.title)}" if t.standard else ""
+    note = f"  ; {_clean(t.note)}" if t.note else ""
+    return (
+        f"{t.booked_on} ({t.village}-{t.seq}) {t.kind} {t.household}{title}{note}\n"
+        f"    {t.credit}  {t.amount} {COMMODITY}\n    {t.debit}  -{t.amount} {COMMODITY}\n\n"
+    )
+
+
+def journal_block(items: Iterable[bytes | Transfer], titles: dict[tuple[str, str], str]) -> bytes:
+    """A block of transactions as UTF-8: texts SQLite printed as they are, the rest rendered here."""
+    items = list(items)
+    try:
+        return b"".join(items)  # type: ignore[arg-type]  # the usual block, all texts: joined in C
+    except TypeError:
+        return b"".join(i if isinstance(i, bytes) else transfer_text(i, titles).encode() for i in items)
 
 
 def _counter_account(move: GoodsMove) -> str:

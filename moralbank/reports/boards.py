@@ -88,7 +88,7 @@ def standings(session: Session | Rows, *, month: str, village: str | None = None
         where, place, params["v"] = "e.village = :v AND", ":v", village
     gains = _gains(keys="", source="entry e", where=where, lo=":lo", hi=":hi")
     query = _STANDINGS.format(gains=gains, board_consent=BOARD_CONSENT, village=place)
-    # fetchall in one call: iterating a result fetches row by row, which a county's month feels.
+    # Plain tuples from the driver: a county's month is ~55,000 rows (bench/RESULTS.md).
     rows = rows_of(session).rows(query, params)
     return [Standing(code, shown_name(name, bool(consent)), v, int(points)) for code, name, consent, v, points in rows]
 
@@ -137,7 +137,7 @@ def county_board(session: Session, *, month: str) -> Board:
     places = session.exec(select(Village).order_by(col(Village.code))).all()
     counties = sorted({p.county for p in places})
     listing = [p.code for p in places if p.black_list]
-    with _without_cycle_collection():
+    with _without_cycle_collection():  # the standings too: ~55,000 rows, then as many board rows
         rows = ranked(standings(session, month=month))
     return Board(
         village=None,

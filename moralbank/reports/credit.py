@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Any
+from typing import Any, NamedTuple
 
 from sqlalchemy import text
 from sqlmodel import Session, col, select
@@ -14,6 +15,7 @@ from moralbank.domain.credit_policy import (
     VETO,
     CreditPolicy,
     DesignationCheck,
+    Outcome,
     VillageCounts,
     checks,
     months_between,
@@ -23,6 +25,7 @@ from moralbank.domain.identity import mask_id
 from moralbank.reports.bank_results import BankFigures, Standing, standings
 from moralbank.services.consent import BANK, EVERY_BANK, Recipient, consenting
 from moralbank.services.register import get_household, get_village
+from moralbank.storage.db import driver_blocks
 from moralbank.storage.models import ExportLog, Village
 from moralbank.storage.predicates import standing_deduction
 
@@ -108,8 +111,9 @@ class Ratings:
     ratings: list[Rating]
 
 
-@dataclass(frozen=True, slots=True)
-class _Facts:
+class _Facts(NamedTuple):
+    """A household's rating with what its callers filter on (a tuple: a county rates 125,000)."""
+
     rating: Rating
     counted: int  # entries that moved earned points in the window
     consent_bank: bool
@@ -128,8 +132,10 @@ def vetoes(session: Session, policy: CreditPolicy, as_of: date, household: str |
     if household is not None:
         where, params["h"] = "AND e.household = :h", household
     found: dict[str, VetoEntry] = {}
-    for code, *rest in session.execute(text(_VETOES.format(where=where)), params):
-        found.setdefault(code, VetoEntry(*rest))
+    for block in driver_blocks(session, _VETOES.format(where=where), params):
+        for code, *rest in block:
+            if code not in found:
+                found[code] = VetoEntry(*rest)
     return found
 
 
@@ -154,9 +160,8 @@ def _facts(
         id_number="h.id_number" if with_id else "''", points=_POINTS.format(where=inner), where=outer
     )
     rating = _Rater(policy, as_of, vetoes(session, policy, as_of, household))
-    connection = session.connection().execution_options(stream_results=True, yield_per=5000)
-    for chunk in connection.execute(text(query), params).partitions():
-        for code, place, head, registered, consent, id_number, points, counted, first in chunk:
+    for block in driver_blocks(session, query, params):
+        for code, place, head, registered, consent, id_number, points, counted, first in block:
             facts = (code, place, head, int(points or 0), _since(registered, first))
             yield _Facts(rating(*facts), int(counted or 0), bool(consent), id_number)
 
@@ -168,13 +173,16 @@ class _Rater:
         self.policy, self.as_of, self.stopped = policy, as_of, stopped
         self.until = policy.valid_until(as_of).isoformat()
         self.registered: dict[str, bool] = {}  # by register date: a county has few distinct ones
+        self.outcomes: dict[tuple[int, bool, bool], Outcome] = {}  # by points: a county has a few hundred
 
     def __call__(self, code: str, village: str, head: str, points: int, since: str) -> Rating:
         registered = self.registered.get(since)
         if registered is None:
             registered = self.registered[since] = self.policy.long_enough(date.fromisoformat(since), self.as_of)
         veto = self.stopped.get(code)
-        outcome = self.policy.assess(points=points, registered=registered, vetoed=veto is not None)
+        asked = (points, registered, veto is not None)
+        if (outcome := self.outcomes.get(asked)) is None:
+            outcome = self.outcomes[asked] = self.policy.assess(points=points, registered=registered, vetoed=asked[2])
         return Rating(
             code,
             village,
@@ -192,11 +200,23 @@ class _Rater:
 
 def rate(session: Session, policy: CreditPolicy, *, as_of: date, village: str | None = None) -> Ratings:
     """Every household with earned points in the window or a standing veto, rated."""
+    head = rating_head(session, policy, as_of=as_of, village=village)
+    return dataclasses.replace(head, ratings=list(rated(session, policy, as_of=as_of, village=village)))
+
+
+def rating_head(session: Session, policy: CreditPolicy, *, as_of: date, village: str | None = None) -> Ratings:
+    """The ratings' date, policy and window, without ratings (``rated`` streams them); checks the village."""
     if village is not None:
         get_village(session, village)
     lo, hi = policy.window(as_of)
-    rows = [f.rating for f in _facts(session, policy, as_of, village=village) if f.counted or f.rating.reason == VETO]
-    return Ratings(as_of.isoformat(), policy.name, policy.hash, lo.isoformat(), hi.isoformat(), rows)
+    return Ratings(as_of.isoformat(), policy.name, policy.hash, lo.isoformat(), hi.isoformat(), [])
+
+
+def rated(session: Session, policy: CreditPolicy, *, as_of: date, village: str | None = None) -> Iterator[Rating]:
+    """The ratings ``rate`` lists, streamed in household order."""
+    for facts in _facts(session, policy, as_of, village=village):
+        if facts.counted or facts.rating.reason == VETO:
+            yield facts.rating
 
 
 # --- explain ------------------------------------------------------------------------------------

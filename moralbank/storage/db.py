@@ -189,6 +189,37 @@ def sqlite_backup(source: Path, target: Path) -> None:
         raise MoralBankError("backup.write_failed", path=str(target), reason=exc) from exc
 
 
+def driver_blocks(session: Session, sql: str, params: dict[str, Any], size: int = 5000) -> Iterator[list[Any]]:
+    """A read query's rows as plain tuples, streamed in blocks of ``size``; ``:name`` parameters.
+
+    On SQLite the driver's own cursor: SQLAlchemy's row objects cost more than SQLite's work on
+    a county's rows (bench/RESULTS.md). PostgreSQL streams from a server-side cursor. The
+    driver's errors are wrapped as SQLAlchemy's, so ``translated`` words them as it does any other.
+    """
+    connection = session.connection()
+    if connection.dialect.name != "sqlite":
+        # Per statement: Connection.execution_options would leave the session's connection
+        # streaming, and a later INSERT cannot run in a server-side cursor.
+        streamed = {"stream_results": True}
+        for part in connection.execute(text(sql), params, execution_options=streamed).partitions(size):
+            yield [tuple(row) for row in part]
+        return
+    cursor = connection.connection.driver_connection.cursor()  # type: ignore[union-attr]
+    try:
+        cursor.execute(sql, params)
+        while block := cursor.fetchmany(size):
+            yield block
+    except sqlite3.Error as exc:
+        raise DBAPIError.instance(sql, params, exc, sqlite3.Error) from exc
+
+
+def driver_rows(session: Session, sql: str, params: dict[str, Any]) -> list[Any]:
+    """Every row of a read query as a plain tuple (``driver_blocks`` in one list on SQLite)."""
+    if session.get_bind().dialect.name != "sqlite":
+        return [tuple(row) for row in session.execute(text(sql), params)]
+    return [row for block in driver_blocks(session, sql, params, 20_000) for row in block]
+
+
 def is_postgresql(session: Session) -> bool:
     """Whether this session talks to PostgreSQL."""
     return session.get_bind().dialect.name == "postgresql"

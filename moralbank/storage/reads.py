@@ -42,10 +42,10 @@ class SessionRows:
         self.session = session
 
     def rows(self, sql: str, params: Mapping[str, Any] | None = None) -> Sequence[Any]:
-        """Every row, fetched in one call (iterating a result fetches row by row)."""
-        from sqlalchemy import text
+        """Every row as a plain tuple from the driver, fetched in one call (bench/RESULTS.md)."""
+        from moralbank.storage.db import driver_rows
 
-        return self.session.execute(text(sql), dict(params or {})).all()
+        return driver_rows(self.session, sql, dict(params or {}))
 
 
 class SqliteRows:

@@ -1,0 +1,316 @@
+"""County-wide reads (issue 16): the fast paths give the bytes the cell-by-cell renderers give.
+
+The county board's CSV, the streamed credit-rating CSV, the one-check-per-row CSV writer and
+the journal that SQLite prints are each compared with the implementation they replaced, kept
+here as the reference, on rows built to reach every branch (formula starts, control
+characters, ISO-date-like names, separators in text, negative numbers, empty cells), and on a
+town in the database, on SQLite and PostgreSQL.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from datetime import date
+from typing import Any
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+from sqlalchemy import Engine, text
+
+from moralbank.domain.boards import BlackRow, Board, BoardRow
+from moralbank.domain.chain import GENESIS, Checkpoint
+from moralbank.domain.credit_policy import load_policy
+from moralbank.domain.limits import inert
+from moralbank.messages import text as catalogue
+from moralbank.render.boards import board_csv, board_title
+from moralbank.render.credit import _RATING_CSV, ratings_sheet, reason_text, write_ratings_csv
+from moralbank.render.formats import CsvWriter, inert_cell
+from moralbank.render.journal import journal_lines
+from moralbank.render.spreadsheet import SheetTable, csv_text, worded
+from moralbank.reports.boards import county_board
+from moralbank.reports.credit import Rating, Ratings, rate, rated, rating_head
+from moralbank.reports.journal import clean_text, goods_moves, transfers
+from moralbank.resources import fixtures_dir
+from moralbank.services import ledger as ledger_service
+from moralbank.services.decisions import Decision
+from moralbank.storage.db import driver_rows, reading
+from tests.clock import freeze_today
+from tests.runner import Run, ok
+from tests.town import (
+    AS_OF,
+    OCTOBER,
+    OPERATOR,
+    TODAY,
+    _adopt,
+    _record,
+    book_publication,
+    build_credit_town,
+    build_publication_town,
+    build_register,
+)
+
+# Text a cell may hold: formula starts, control characters, separators, quotes, CJK, a date.
+AWKWARD = ["张三", "=SUM(A1)", "+1", "-", "-10", "@x", "a|=b", "a,b", 'say "hi"', "a\nb", "\x1b[31m", "2026-11-01",
+           "", " ", "李\u3000四", "\u0085", "é"]  # fmt: skip
+cells = st.one_of(st.sampled_from(AWKWARD), st.text(max_size=8), st.integers(-(10**6), 10**6), st.none(), st.booleans())
+
+
+def _reference_row(values: list[Any]) -> str:
+    """The CSV writer as it was: every cell through inert_cell."""
+    out = io.StringIO()
+    csv.writer(out, lineterminator="\n").writerow([inert_cell(v) for v in values])
+    return out.getvalue()
+
+
+@given(st.lists(cells, max_size=12))
+def test_csv_writer_checks_a_row_at_once_as_it_checked_each_cell(values: list[Any]) -> None:
+    out = io.StringIO()
+    CsvWriter(out).writerow(values)
+    assert out.getvalue() == _reference_row(values)
+
+
+@given(st.lists(st.lists(cells, max_size=6), max_size=8), st.integers(1, 4))
+def test_csv_writer_checks_blocks_of_rows_at_once_as_it_checked_each_cell(rows: list[list[Any]], block: int) -> None:
+    import moralbank.render.formats as formats
+
+    saved, formats._BLOCK_ROWS = formats._BLOCK_ROWS, block
+    try:
+        out = io.StringIO()
+        CsvWriter(out).writerows(iter(rows))
+    finally:
+        formats._BLOCK_ROWS = saved
+    assert out.getvalue() == "".join(_reference_row(values) for values in rows)
+
+
+@given(st.text())
+def test_inert_skips_only_text_without_control_characters(value: str) -> None:
+    assert inert(value) == re.sub(r"[\x00-\x1f\x7f-\x9f]", "\ufffd", value)
+
+
+# --- the county board's CSV -------------------------------------------------------------------
+
+
+def _reference_board_csv(board: Board, lang: str) -> str:
+    """board_csv as it was: every cell worded, then csv_text."""
+    names = ("rank", "household", "name", "village", "points", "count", "items")
+    headings = ("col.rank", "col.household", "col.head_name", "col.village", "col.board_points", "col.count")
+    header = [catalogue("col.list", lang), *(catalogue(h, lang) for h in (*headings, "col.items"))]
+    rows: list[list[Any]] = []
+    for listed, lines in (("board.red_sheet", board.rows), ("board.black_sheet", board.black_list or [])):
+        for line in lines:
+            rows.append([catalogue(listed, lang), *(worded(n, getattr(line, n, None), lang) for n in names)])
+    return csv_text(SheetTable(board_title(board, lang), header, rows))
+
+
+def _awkward_board() -> Board:
+    red = [BoardRow(n + 1, code, name, village, 10 - n) for n, (code, name, village) in enumerate(
+        [("H1", "=HYPERLINK(1)", "V1"), ("-H2", "2026-11-01", "V,1"), ("H3", "a\x1bb", "@V"), ("H4", "", "V1")]
+    )]  # fmt: skip
+    black = [BlackRow("H5", "+x", "V1", -5, 2, ("整洁,卫生", "=A1")), BlackRow("H6", "王五", "V2", -1, 1, ())]
+    return Board(None, "某县", "2026-11", [Checkpoint("V1", 0, GENESIS)], red, black)
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_board_csv_gives_the_bytes_cell_by_cell_wording_gave(lang: str) -> None:
+    board = _awkward_board()
+    assert board_csv(board, lang) == _reference_board_csv(board, lang)
+    plain = Board("V1", "东庄村", "2026-11", Checkpoint("V1", 0, GENESIS), board.rows[:1], None)
+    assert board_csv(plain, lang) == _reference_board_csv(plain, lang)
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_county_board_csv_command_gives_the_reference_bytes(
+    run: Run, engine: Engine, monkeypatch: pytest.MonkeyPatch, lang: str
+) -> None:
+    freeze_today(monkeypatch, TODAY)
+    build_publication_town(engine)
+    book_publication(engine, OCTOBER, "2026-10-25")
+    with reading(engine) as session:
+        board = county_board(session, month="2026-10")
+    assert len(board.rows) > 5 and board.black_list
+    result = run("board", "show", "--county", "--month", "2026-10", "--format", "csv", lang=lang)
+    assert result.exit_code == 0 and result.stdout_bytes == _reference_board_csv(board, lang).encode()
+
+
+# --- the credit ratings' CSV ------------------------------------------------------------------
+
+
+def _awkward_ratings() -> Ratings:
+    rows = [
+        Rating("DZ01", "DZ", "=cmd", 100, "AAA", 100000, None, None, None, "2024-01-01", "2027-11-28"),
+        Rating("DZ02", "DZ", "李\x07四", -5, None, 0, "below_minimum", None, None, "2024-01-01", None),
+        Rating("DZ03", "D,Z", "2026-01-01", 0, None, 0, "too_new", None, None, "2026-10-01", None),
+        Rating("DZ04", "DZ", "王五", 95, None, 0, "veto", 17, "=ZF03", "2024-01-01", None),
+        Rating("DZ05", "DZ", "赵六", 95, None, 0, "veto", 18, "ZF03", "2024-01-01", None),
+        Rating("DZ06", "DZ", "孙七", 10, None, 0, "too_new", None, None, "2026-10-01", None),
+    ]
+    return Ratings("2026-11-29", "某县政策", "ab" * 32, "2025-11-30", "2026-11-29", rows)
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_streamed_ratings_csv_gives_the_sheets_bytes(lang: str) -> None:
+    report = _awkward_ratings()
+    out = io.StringIO()
+    write_ratings_csv(out, report, iter(report.ratings), lang)
+    assert out.getvalue() == csv_text(ratings_sheet(report, lang))
+    assert reason_text(report.ratings[3], lang) in out.getvalue()  # words, not the code
+
+
+def test_streamed_ratings_csv_writes_in_blocks(monkeypatch: pytest.MonkeyPatch) -> None:
+    import moralbank.render.credit as rc
+
+    monkeypatch.setattr(rc, "_BLOCK_ROWS", 2)  # a write after every two rows
+    report = _awkward_ratings()
+    out = io.StringIO()
+    write_ratings_csv(out, report, report.ratings, "zh")
+    assert out.getvalue() == csv_text(ratings_sheet(report, "zh"))
+    assert len(_RATING_CSV) == 11
+
+
+@pytest.fixture
+def credit_town(engine: Engine, monkeypatch: pytest.MonkeyPatch) -> Engine:
+    freeze_today(monkeypatch, TODAY)
+    build_credit_town(engine)
+    return engine
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_credit_rate_csv_command_is_the_whole_sheet(run: Run, credit_town: Engine, lang: str) -> None:
+    policy = load_policy(fixtures_dir() / "credit_policy.toml")
+    with reading(credit_town) as session:
+        report = rate(session, policy, as_of=date.fromisoformat(AS_OF))
+        head = rating_head(session, policy, as_of=date.fromisoformat(AS_OF))
+        streamed = list(rated(session, policy, as_of=date.fromisoformat(AS_OF)))
+    assert streamed == report.ratings and head.ratings == [] and head.window_from == report.window_from
+    result = run("credit", "rate", "--as-of", AS_OF, "--format", "csv", lang=lang)
+    assert result.exit_code == 0 and result.stdout_bytes == csv_text(ratings_sheet(report, lang)).encode()
+    assert "DZ07" in result.stdout  # the vetoed household is listed
+
+
+def test_credit_rate_csv_to_a_file(run: Run, credit_town: Engine, tmp_path: Any) -> None:
+    out = tmp_path / "ratings.csv"
+    ok(run("credit", "rate", "--as-of", AS_OF, "--format", "csv", "--out", str(out)))
+    assert out.read_bytes() == run("credit", "rate", "--as-of", AS_OF, "--format", "csv").stdout_bytes
+
+
+def test_an_unknown_village_is_refused_before_any_csv_is_written(run: Run, credit_town: Engine) -> None:
+    result = run("credit", "rate", "--as-of", AS_OF, "--village", "NOPE", "--format", "csv")
+    assert result.exit_code == 1 and result.stdout == "" and "NOPE" in result.stderr
+
+
+# --- standings through the driver ---------------------------------------------------------------
+
+
+def test_driver_rows_are_the_rows_sqlalchemy_gives(credit_town: Engine) -> None:
+    sql = "SELECT household, SUM(earned), MIN(booked_on) FROM entry WHERE booked_on <= :hi GROUP BY household"
+    with reading(credit_town) as session:
+        mine = driver_rows(session, sql + " ORDER BY household", {"hi": AS_OF})
+        theirs = [tuple(r) for r in session.execute(text(sql + " ORDER BY household"), {"hi": AS_OF})]
+    assert mine == theirs and len(mine) > 5
+
+
+# --- the journal SQLite prints --------------------------------------------------------------------
+
+
+# A note or title that cleaning changes (";", doubled, leading or trailing spaces, other spaces)
+# and some it leaves alone; the newline is a legacy note, refused when typed today.
+NOTES = ["", "村委会评议", "a;b", "两个  空格", " 前空格", "后空格 ", "全角\u3000空格", "一 个", "分\u2028行", "；全角"]
+UNTIDY_TITLE = """
+[resolution]
+date = "2026-01-10"
+body = "村民代表会议"
+members = 30
+present = 25
+in_favour = 20
+against = 3
+abstain = 2
+
+[[standards]]
+code = "QT01"
+title = "门前;  整洁 "
+category = "其他"
+points = 2
+"""
+
+
+@pytest.fixture
+def noted(run: Run, engine: Engine, monkeypatch: pytest.MonkeyPatch) -> Engine:
+    """The core town with notes and a title that need cleaning, and some that do not, and goods."""
+    freeze_today(monkeypatch, TODAY)
+    build_register(engine)
+    _adopt(engine, (UNTIDY_TITLE,), source="test", operator=OPERATOR)
+    decisions = [Decision("NL001", "ZY01", 1, "2026-10-05", "2026-10-25", note) for note in NOTES]
+    decisions += [Decision("NL002", "QT01", 1, "2026-10-05", "2026-10-26", "门前")]
+    _record(engine, decisions, operator=OPERATOR)
+    with monkeypatch.context() as legacy:
+        legacy.setattr(ledger_service, "check_text", lambda field, value: None)
+        ok(run("reverse", "2", "--reason", "查无此事; 撤销\n第二行", "--booked", "2026-11-02"))
+    ok(run("redeem", "NL001", "1", "--item", "食用油  一桶", "--booked", "2026-11-03"))
+    with reading(engine) as session:
+        stored = [t.note for t in transfers(session)]
+    assert sum(clean_text(n) != n for n in stored) >= 5 and sum(clean_text(n) == n for n in stored) >= 4
+    return engine
+
+
+def _reference_journal(engine: Engine) -> str:
+    with reading(engine) as session:
+        return "".join(journal_lines(transfers(session), goods_moves(session)))
+
+
+def test_journal_command_writes_what_the_python_renderer_writes(run: Run, noted: Engine, tmp_path: Any) -> None:
+    out = tmp_path / "journal.txt"
+    said = ok(run("export", "journal", "--out", str(out)))
+    expected = _reference_journal(noted)
+    assert out.read_bytes() == expected.encode()
+    assert ok(run("export", "journal")) == expected
+    count = sum(1 for line in expected.splitlines() if line[:1] in ("1", "2"))
+    assert f"{count} " in said
+
+
+@pytest.mark.parametrize("block", [1, 2, 3, 5000])
+def test_journal_blocks_of_any_size_mix_printed_and_cleaned_entries(
+    noted: Engine, monkeypatch: pytest.MonkeyPatch, block: int
+) -> None:
+    from moralbank.render.journal import journal_block
+    from moralbank.reports import journal
+
+    if noted.dialect.name != "sqlite":
+        with reading(noted) as session:
+            assert journal.transfer_texts(session) is None  # PostgreSQL keeps the Python path
+        return
+    monkeypatch.setattr(journal, "_BLOCK", block)
+    with reading(noted) as session:
+        texts = journal.transfer_texts(session)
+        assert texts is not None
+        titles: dict[tuple[str, str], str] = {}
+        body = b"".join(journal_block(b, titles) for b in texts).decode()
+        expected = "".join(journal_lines(transfers(session)))
+    assert expected.endswith(body) and expected.index(body) > 0  # the header comes before the transfers
+
+
+def test_journal_bytes_go_under_a_stream_only_where_they_read_as_its_text() -> None:
+    from moralbank.cli.admin import _utf8_bytes
+
+    utf8, gbk = io.TextIOWrapper(io.BytesIO(), encoding="utf-8"), io.TextIOWrapper(io.BytesIO(), encoding="gb18030")
+    assert _utf8_bytes(utf8, True) is utf8.buffer and _utf8_bytes(gbk, True) is None
+    assert _utf8_bytes(io.StringIO(), True) is None  # no byte stream under it
+
+
+def test_journal_as_text_where_bytes_would_not_do(run: Run, noted: Engine, monkeypatch: pytest.MonkeyPatch) -> None:
+    import moralbank.cli.admin as admin
+
+    monkeypatch.setattr(admin, "_utf8_bytes", lambda stream, to_file: None)
+    assert ok(run("export", "journal")) == _reference_journal(noted)
+
+
+def test_bank_rows_values_are_astuples() -> None:
+    from dataclasses import astuple, fields
+
+    from moralbank.render.bank_export import _values
+    from moralbank.reports.credit import BANK_COLUMNS, BankRow
+
+    row = BankRow("DZ01", "DZ", "东庄村", "=刘\x07志涛", "3707**********1234", "AAA", 100000, AS_OF, "2027-11-28", "ab")
+    assert [f.name for f in fields(BankRow)] == list(BANK_COLUMNS) and _values(row) == astuple(row)
