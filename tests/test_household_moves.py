@@ -338,3 +338,17 @@ def test_a_move_that_lost_the_race_is_refused(town: Engine, run: Run, monkeypatc
     assert refused.value.key == "household.move_raced"
     assert [r["event"] for r in _json(run, "household", "history", "NL001")] == ["registered", "moved"]
     assert "Ledger intact" in ok(run("verify"))
+
+
+def test_a_rating_on_a_date_before_the_move_names_the_village_of_that_date(
+    engine: Engine, run: Run, monkeypatch: Any
+) -> None:
+    freeze_today(monkeypatch, TODAY)
+    build_credit_town(engine)
+    ok(run("household", "move", "DZ01", "--to", "XZ", "--reason", "迁居", "--on", "2026-11-20"))
+    earlier = "2026-11-10"
+    east = {r["household"]: r for r in _json(run, "credit", "rate", "--as-of", earlier, "--village", "DZ")["ratings"]}
+    west = {r["household"]: r for r in _json(run, "credit", "rate", "--as-of", earlier, "--village", "XZ")["ratings"]}
+    assert east["DZ01"]["village"] == "DZ" and "DZ01" not in west
+    now = {r["household"]: r for r in _json(run, "credit", "rate", "--as-of", AS_OF, "--village", "XZ")["ratings"]}
+    assert now["DZ01"]["village"] == "XZ"

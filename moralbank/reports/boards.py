@@ -23,7 +23,7 @@ from moralbank.domain.boards import (
 from moralbank.domain.dates import month_bounds
 from moralbank.errors import IntegrityError, NotFound
 from moralbank.services.consent_in_force import BOARD_CONSENT_SQL as BOARD_CONSENT
-from moralbank.storage.predicates import not_base_score, standing_deduction, village_on
+from moralbank.storage.predicates import ANY_MOVE, not_base_score, standing_deduction, village_on
 from moralbank.storage.reads import Rows, chain_head, rows_of
 from moralbank.storage.reads import village as get_village
 
@@ -70,9 +70,6 @@ ORDER BY e.household, e.seq
 """
 
 
-_ANY_MOVE = "SELECT 1 FROM household_move LIMIT 1"
-
-
 def _bounds(month: str) -> dict[str, str]:
     first, last = month_bounds(month)
     return {"lo": first.isoformat(), "hi": last.isoformat()}
@@ -82,7 +79,7 @@ def standings(session: Session | Rows, *, month: str, village: str | None = None
     """Every household that gained points (net) in the month, of one village or of all."""
     params: dict[str, Any] = _bounds(month)
     where, place = "", "h.village"
-    if rows_of(session).rows(_ANY_MOVE, {}):  # where it lived at the month's end
+    if rows_of(session).rows(ANY_MOVE, {}):  # where it lived at the month's end
         place = village_on("m.household", ":hi", "h.village")
     if village is not None:
         where, place, params["v"] = "e.village = :v AND", ":v", village

@@ -27,7 +27,7 @@ from moralbank.services.consent import BANK, EVERY_BANK, Recipient, consenting
 from moralbank.services.register import get_household, get_village
 from moralbank.storage.db import driver_blocks
 from moralbank.storage.models import ExportLog, Village
-from moralbank.storage.predicates import standing_deduction
+from moralbank.storage.predicates import ANY_MOVE, standing_deduction, village_on
 
 # Per household: earned points booked in the window, how many entries moved them, and the first
 # booking ever (a household is known to the scheme from then, even if registered here later).
@@ -47,7 +47,7 @@ GROUP BY household
 _OF_VILLAGE = "(village = :v OR household IN (SELECT household FROM household_move WHERE to_village = :v)) AND"
 
 _HOUSEHOLDS = """
-SELECT h.code, h.village, h.head_name, h.registered_on, h.consent_bank, {id_number}, p.points, p.counted, p.first_booked
+SELECT h.code, {place}, h.head_name, h.registered_on, h.consent_bank, {id_number}, p.points, p.counted, p.first_booked
 FROM household_current h LEFT JOIN ({points}) p ON p.household = h.code
 {where}
 ORDER BY h.code
@@ -151,13 +151,15 @@ def _facts(
     """Every household (of a village, or one) with its rating, streamed in household order."""
     lo, hi = policy.window(as_of)
     params: dict[str, Any] = {"lo": lo.isoformat(), "hi": hi.isoformat()}
-    inner, outer = "", ""
+    inner, outer, place = "", "", "h.village"
+    if session.execute(text(ANY_MOVE)).first() is not None:  # the village it lived in on the rating date
+        place, params["as_of"] = village_on("h.code", ":as_of", "h.village"), as_of.isoformat()
     if village is not None:
-        inner, outer, params["v"] = _OF_VILLAGE, "WHERE h.village = :v", village
+        inner, outer, params["v"] = _OF_VILLAGE, f"WHERE {place} = :v", village
     if household is not None:
         inner, outer, params["h"] = "household = :h AND", "WHERE h.code = :h", household
     query = _HOUSEHOLDS.format(
-        id_number="h.id_number" if with_id else "''", points=_POINTS.format(where=inner), where=outer
+        id_number="h.id_number" if with_id else "''", points=_POINTS.format(where=inner), where=outer, place=place
     )
     rating = _Rater(policy, as_of, vetoes(session, policy, as_of, household))
     for block in driver_blocks(session, query, params):

@@ -45,6 +45,10 @@ def unresolved() -> Any:
     return ~found.exists()
 
 
+# Whether any household ever moved: until one does, where a household lived is where it lives.
+ANY_MOVE = "SELECT 1 FROM household_move LIMIT 1"
+
+
 def village_on(household: str, day: str, current: str) -> str:
     """SQL: the village ``household`` lived in on ``day``; ``current`` is its village now (household_current's).
 
