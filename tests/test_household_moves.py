@@ -352,3 +352,21 @@ def test_a_rating_on_a_date_before_the_move_names_the_village_of_that_date(
     assert east["DZ01"]["village"] == "DZ" and "DZ01" not in west
     now = {r["household"]: r for r in _json(run, "credit", "rate", "--as-of", AS_OF, "--village", "XZ")["ratings"]}
     assert now["DZ01"]["village"] == "XZ"
+
+
+def test_a_reversal_after_the_move_corrects_the_old_village_and_its_coins_follow(town: Engine, run: Run) -> None:
+    wrong = book(town, [("NL001", "LL03", 1, "wrong")])[0]  # a deduction of 10 in NL, later found wrong
+    ok(run("household", "move", "NL001", "--to", "BG", "--reason", "迁居", "--on", "2026-11-20"))
+    assert _json(run, "balance", "NL001")["coins"] == -2  # 8 earned, 10 deducted: a debt went with it
+    ok(run("reverse", str(wrong), "--reason", "复核不实", "--yes"))
+    assert [(v, kind, coins) for v, kind, _, _, _, coins, *_ in _entries(town, "NL001")[-3:]] == [
+        ("NL", "reversal", 10),
+        ("NL", "carry_out", -10),
+        ("BG", "carry_in", 10),
+    ]
+    assert (_json(run, "balance", "NL001")["coins"], _json(run, "balance", "NL001")["earned"]) == (8, 8)
+    with reading(town) as session:  # nothing stays behind in the books of the village it left
+        held = session.execute(text("SELECT village, SUM(coins) FROM entry WHERE household = 'NL001' GROUP BY 1"))
+        assert dict(held.all()) == {"NL": 0, "BG": 8}
+    assert "Ledger intact" in ok(run("verify"))
+    assert "转出" in ok(run("statement", "NL001", lang="zh"))

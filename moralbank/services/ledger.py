@@ -727,7 +727,27 @@ def reverse(
     if (by := resolved_by(session, original)) is not None:
         raise Refused("reverse.already", id=entry_id, by=by)
     _check_booking(session, original.village, booked_on, today)
-    return Chain(session, operator).write_one(inverse_fields(original) | {"idem_key": key} | wanted)
+    chain = Chain(session, operator)
+    chain.head(original.village)  # lock the chain, then see where the household lives now
+    lives = current_village(session, original.household)
+    follows = original.coins != 0 and lives is not None and lives != original.village
+    if follows:
+        assert lives is not None
+        _check_booking(session, lives, booked_on, today)
+        refuse_before_move(session, original.household, booked_on)
+    reversal = chain.write_one(inverse_fields(original) | {"idem_key": key} | wanted)
+    if follows:  # the household has moved away since: the coins the reversal moves follow it
+        assert lives is not None
+        write_move(
+            chain,
+            household=original.household,
+            old=original.village,
+            new=lives,
+            on=booked_on,
+            note=note,
+            kinds=CARRY_KINDS,
+        )
+    return reversal
 
 
 def coin_balance(session: Session, household: str) -> int:
@@ -792,6 +812,9 @@ def redeem(
 
 REVERSIBLE = frozenset({"award", "deduction", "redemption"})
 MOVE_KINDS = ("move_out", "move_in")  # the entries that carry a moving household's coins; never reversed
+# A reversal booked after its household moved away carries the coins it moves to the household's
+# new village's books the same way (its old account is emptied again), so no coins stay behind.
+CARRY_KINDS = ("carry_out", "carry_in")
 
 
 def settled_village(session: Session, household: str, village: str, booked_on: str) -> None:
@@ -808,7 +831,9 @@ def village_coins(session: Session, *, household: str, village: str) -> int:
     return int(session.exec(query.where(Entry.village == village)).one())
 
 
-def write_move(chain: Chain, *, household: str, old: str, new: str, on: str, note: str) -> tuple[int, int, int]:
+def write_move(
+    chain: Chain, *, household: str, old: str, new: str, on: str, note: str, kinds: tuple[str, str] = MOVE_KINDS
+) -> tuple[int, int, int]:
     """The two entries of a household's move: its coins out of the old village's books, into the new one's.
 
     ``move_out`` in the old village's chain empties the household's account there into the
@@ -819,8 +844,8 @@ def write_move(chain: Chain, *, household: str, old: str, new: str, on: str, not
     """
     coins = village_coins(chain.session, household=household, village=old)
     sides = [
-        (old, "move_out", household_account(old, household), village_account(old, "moves"), -coins),
-        (new, "move_in", village_account(new, "moves"), household_account(new, household), coins),
+        (old, kinds[0], household_account(old, household), village_account(old, "moves"), -coins),
+        (new, kinds[1], village_account(new, "moves"), household_account(new, household), coins),
     ]
     seqs = []
     for village, kind, debit, credit, effect in sides:
