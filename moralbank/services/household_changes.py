@@ -15,7 +15,8 @@ from moralbank.domain.limits import text_problem
 from moralbank.errors import InputError, Refused, RowProblem, SheetError
 from moralbank.services import ledger
 from moralbank.services.policy import policy_of
-from moralbank.services.register import current_village, get_household, get_village
+from moralbank.services.proposals import count_pending
+from moralbank.services.register import current_village, get_household, get_village, latest_move
 from moralbank.storage.db import lock_village
 from moralbank.storage.models import Household, HouseholdChange, HouseholdMove
 from moralbank.storage.records import cover
@@ -138,14 +139,10 @@ class Moved:
 
 _HELD_THROUGH = text("SELECT 1 FROM entry WHERE household = :h AND village = :v AND booked_on <= :end LIMIT 1")
 _LAST_BOOKED = text("SELECT MAX(booked_on) FROM entry WHERE household = :h")
-_PENDING = text(
-    "SELECT COUNT(*) FROM entry e WHERE e.household = :h AND e.kind = 'proposal' "
-    "AND NOT EXISTS (SELECT 1 FROM entry r WHERE r.village = e.village AND r.ref_seq = e.seq)"
-)
 
 
 def move_household(session: Session, *, code: str, to: str, on: str, reason: str, operator: str, today: date) -> Moved:
-    """Record a household's move out of its village and into another of the county, on a date.
+    """Record a household's move out of its village and into another village, on a date.
 
     The household keeps its code, ID number, details, consent and every entry; from the move on
     its village is the new one (the view household_current), where its coins go with it (a
@@ -169,7 +166,7 @@ def move_household(session: Session, *, code: str, to: str, on: str, reason: str
     if current_village(session, code) != old:  # moved by someone else meanwhile (PostgreSQL)
         raise Refused("household.move_raced", code=code)
     _check_move_date(session, code=code, on=on, registered=first.registered_on, villages=(old, to), today=today)
-    if pending := int(session.execute(_PENDING, {"h": code}).one()[0]):
+    if pending := count_pending(session, household=code):
         raise Refused("household.move_pending", code=code, count=pending)
     chain = ledger.Chain(session, operator)
     coins, out_seq, in_seq = ledger.write_move(chain, household=code, old=old, new=to, on=on, note=why)
@@ -198,9 +195,7 @@ def _check_move_date(
         raise InputError("date.future_field", field="move_on", value=on)
     if on < registered:
         raise Refused("household.move_before_registered", code=code, date=on, registered=registered)
-    query = select(HouseholdMove.on_date).where(HouseholdMove.household == code)
-    last_move = session.exec(query.order_by(col(HouseholdMove.id).desc())).first()
-    if last_move is not None and on < last_move:
+    if (last_move := latest_move(session, code)) is not None and on < last_move:
         raise Refused("household.move_before_last", code=code, date=on, last=last_move)
     last_booked = session.execute(_LAST_BOOKED, {"h": code}).one()[0]
     if last_booked is not None and on < str(last_booked):

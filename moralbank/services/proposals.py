@@ -61,9 +61,13 @@ def pending(
     return [Pending(entry, standard) for entry, standard in rows]
 
 
-def count_pending(session: Session, village: str) -> int:
-    """How many proposals of a village are still in their notice period (or awaiting settlement)."""
-    query = select(func.count()).select_from(Entry).where(Entry.village == village, Entry.kind == PROPOSAL)
+def count_pending(session: Session, village: str | None = None, *, household: str | None = None) -> int:
+    """How many proposals of a village (or of one household) are still in their notice period (or awaiting settlement)."""
+    query = select(func.count()).select_from(Entry).where(Entry.kind == PROPOSAL)
+    if village is not None:
+        query = query.where(Entry.village == village)
+    if household is not None:
+        query = query.where(Entry.household == household)
     return int(session.exec(query.where(unresolved())).one())
 
 
