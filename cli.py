@@ -7,11 +7,15 @@ from typing import Any
 
 
 def main() -> None:
-    """Run the command line; ``--version`` alone answers before the commands are built."""
+    """Run the command line; ``--version`` and the root's help answer before the commands are built."""
     if sys.argv[1:] == ["--version"]:
         from moralbank import __version__
 
         print(f"moralbank {__version__}")
+        return
+    from moralbank.cli.root_help import answered
+
+    if answered(sys.argv[1:]):
         return
     from moralbank.cli import main as run
 

@@ -13,42 +13,14 @@ import sys
 from collections.abc import Iterable, Sequence
 from importlib import import_module
 from types import ModuleType
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Any
 
-import typer
+if TYPE_CHECKING:
+    import typer
 
-from moralbank import __version__
-from moralbank.cli import common
-from moralbank.cli.common import h
-from moralbank.config import Settings, default_lang, default_tz
-from moralbank.messages import language, languages, text
-
-
-def _version(value: bool) -> None:
-    if value:
-        typer.echo(f"moralbank {__version__}")
-        raise typer.Exit()
-
-
-@common.app.callback()
-def main_options(
-    ctx: typer.Context,
-    db: Annotated[str, typer.Option("--db", envvar="MORALBANK_DB", help=h("help.db"))] = "moralbank.db",
-    lang: Annotated[str | None, typer.Option("--lang", envvar="MORALBANK_LANG", help=h("help.lang"))] = None,
-    operator_name: Annotated[
-        str | None, typer.Option("--operator", envvar="MORALBANK_OPERATOR", help=h("help.operator"))
-    ] = None,
-    version: Annotated[
-        bool, typer.Option("--version", callback=_version, is_eager=True, help=h("help.version"))
-    ] = False,
-) -> None:
-    """moralbank."""
-    chosen = language(lang) if lang else default_lang()
-    if chosen is None:
-        choices = ", ".join(languages())
-        typer.echo(text("lang.invalid", default_lang(), value=lang, choices=choices), err=True)
-        raise typer.Exit(2)
-    ctx.obj = Settings(db=db, lang=chosen, operator=operator_name, tz=default_tz())
+# Importing this package imports neither typer nor a command module: the root help's fast path
+# (``root_help``) reads ``TOP_LEVEL`` below without building the command line (issue 16). The root
+# app and its options live in ``common``.
 
 
 # The groups register their commands when imported, so the import order is the order of --help:
@@ -137,12 +109,16 @@ def __getattr__(name: str) -> Any:  # ``moralbank.cli.app`` and ``GROUPS``: the 
 
 def whole_app() -> typer.Typer:
     """The root app with every command group registered (tests and ``cli.app``)."""
+    from moralbank.cli import common
+
     load()
     return common.app
 
 
 def main() -> None:
     """Entry point of the installed ``moralbank`` command: builds only the command being run."""
+    from moralbank.cli import common
+
     load(modules_for(sys.argv[1:]))
     common.app()
 

@@ -9,15 +9,16 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Annotated, Any, TypeVar
 
 import typer
 from rich.console import Console
 
 from moralbank.cli.framework import Localised
+from moralbank import __version__
 from moralbank.config import Settings, default_lang, default_tz
 from moralbank.errors import MoralBankError
-from moralbank.messages import text
+from moralbank.messages import language, languages, text
 
 if TYPE_CHECKING:  # the library is imported inside commands, keeping --help fast
     from sqlalchemy import Engine
@@ -109,6 +110,35 @@ def group(help_key: str) -> App:
 # A crash must never print local variables: they may hold ID numbers and phones.
 # Localised chooses the language (--lang anywhere, MORALBANK_LANG, the locale) before help is built.
 app = App(help=h("help.app"), no_args_is_help=True, pretty_exceptions_show_locals=False, cls=Localised)
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"moralbank {__version__}")
+        raise typer.Exit()
+
+
+# The root's options. Its help is also printed without typer (``root_help``, for speed); a change
+# here shows there only once tests/test_root_help.py is satisfied that both print the same bytes.
+@app.callback()
+def main_options(
+    ctx: typer.Context,
+    db: Annotated[str, typer.Option("--db", envvar="MORALBANK_DB", help=h("help.db"))] = "moralbank.db",
+    lang: Annotated[str | None, typer.Option("--lang", envvar="MORALBANK_LANG", help=h("help.lang"))] = None,
+    operator_name: Annotated[
+        str | None, typer.Option("--operator", envvar="MORALBANK_OPERATOR", help=h("help.operator"))
+    ] = None,
+    version: Annotated[
+        bool, typer.Option("--version", callback=_version, is_eager=True, help=h("help.version"))
+    ] = False,
+) -> None:
+    """moralbank."""
+    chosen = language(lang) if lang else default_lang()
+    if chosen is None:
+        choices = ", ".join(languages())
+        typer.echo(text("lang.invalid", default_lang(), value=lang, choices=choices), err=True)
+        raise typer.Exit(2)
+    ctx.obj = Settings(db=db, lang=chosen, operator=operator_name, tz=default_tz())
 
 
 def operator(ctx: typer.Context, needed: str = "clerk") -> str:

@@ -5,8 +5,6 @@ from __future__ import annotations
 from datetime import UTC, date, datetime
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from moralbank.errors import InputError
-
 DEFAULT_TZ = "Asia/Shanghai"  # the business timezone unless MORALBANK_TZ names another
 
 
@@ -20,6 +18,8 @@ def zone(name: str) -> ZoneInfo:
     try:
         return ZoneInfo(name)
     except (ZoneInfoNotFoundError, ValueError) as exc:
+        from moralbank.errors import InputError  # here: the root's help reads DEFAULT_TZ, not the errors
+
         raise InputError("tz.invalid", value=name) from exc
 
 
