@@ -13,10 +13,11 @@ def main() -> None:
 
         print(f"moralbank {__version__}")
         return
-    from moralbank.cli.root_help import answered
+    if not sys.argv[1:] or "--help" in sys.argv[1:]:  # perhaps the root's help: printed without typer
+        from moralbank.cli.root_help import answered
 
-    if answered(sys.argv[1:]):
-        return
+        if answered(sys.argv[1:]):
+            return
     from moralbank.cli import main as run
 
     run()

@@ -12,7 +12,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any, TypeVar
 
 import typer
-from rich.console import Console
 
 from moralbank.cli.framework import Localised
 from moralbank import __version__
@@ -20,7 +19,8 @@ from moralbank.config import Settings, default_lang, default_tz
 from moralbank.errors import MoralBankError
 from moralbank.messages import language, languages, text
 
-if TYPE_CHECKING:  # the library is imported inside commands, keeping --help fast
+if TYPE_CHECKING:  # the library (and rich, for tables and messages) is imported inside commands
+    from rich.console import Console
     from sqlalchemy import Engine
 
     from moralbank.storage.reads import Rows
@@ -86,6 +86,8 @@ def quiet_stdout() -> None:
 
 def complain(message: str) -> None:
     """A message on stderr, printed as it is (no rich markup read into it)."""
+    from rich.console import Console
+
     Console(stderr=True, highlight=False).print(message, markup=False, soft_wrap=True)
 
 
@@ -230,6 +232,8 @@ def check_format(fmt: str, choices: tuple[str, ...]) -> str:
 
 def out_console() -> Console:
     """Stdout for tables: wide enough when piped that tables are not cut."""
+    from rich.console import Console
+
     console = Console(highlight=False)
     return console if console.is_terminal else Console(highlight=False, width=200)
 
@@ -300,6 +304,8 @@ def workbook(out: Path | None, tables: list[Any]) -> None:
 @contextmanager
 def progress_bar(label: str, total: int | None, quiet: bool = False) -> Iterator[Callable[[int], None] | None]:
     """A rich progress bar on a terminal's stderr; nothing when piped or quiet."""
+    from rich.console import Console
+
     err = Console(stderr=True)
     if quiet or not err.is_terminal:
         yield None
@@ -384,6 +390,8 @@ def output(path: Path | None) -> Iterator[Any]:
 
 def emit(out: Path | None, body: str | list[Any]) -> None:
     """Text to stdout or ``--out``; a list is rich renderables, printed as a table would be."""
+    from rich.console import Console
+
     with output(out) as stream:
         if isinstance(body, str):
             stream.write(body)

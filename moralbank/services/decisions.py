@@ -5,11 +5,14 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date
+from typing import TYPE_CHECKING
 
 from moralbank.domain.dates import parse_date, value_problem
 from moralbank.domain.limits import qty_field, qty_problem, text_problem
 from moralbank.errors import InputError, RowProblem, SheetError
-from moralbank.services.sheets import Row, Sheet
+
+if TYPE_CHECKING:  # a single decision (award) never reads a sheet
+    from moralbank.services.sheets import Row, Sheet
 
 
 @dataclass(frozen=True)

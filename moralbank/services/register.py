@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from sqlalchemy import insert, text
 from sqlmodel import Session, col, select
@@ -13,10 +14,11 @@ from moralbank.domain import clock
 from moralbank.domain.identity import id_problem, normalise_id, phone_problem
 from moralbank.domain.limits import text_problem
 from moralbank.errors import NotFound, Refused, RowProblem, SheetError
-from moralbank.services.consent import register_consents
-from moralbank.services.sheets import Row, Sheet, parse_bool
 from moralbank.storage.models import CurrentHousehold, Household, Village
 from moralbank.storage.records import cover
+
+if TYPE_CHECKING:  # the sheet reader and consents are imported by the imports that use them, not by every write
+    from moralbank.services.sheets import Row, Sheet
 
 Progress = Callable[[int], None]
 
@@ -129,6 +131,8 @@ def _int_field(row: Row, name: str, number: int, problems: list[RowProblem]) -> 
 
 
 def _bool_field(row: Row, name: str, number: int, problems: list[RowProblem]) -> int:
+    from moralbank.services.sheets import parse_bool
+
     value = parse_bool(row.get(name, ""))
     if value is None:
         problems.append(RowProblem(number, name, "field.not_boolean", {"value": row.get(name, "")}))
@@ -247,6 +251,8 @@ def register_households(
     if records:
         session.execute(insert(Household), records)
         cover(session, "household", [r["code"] for r in records])
+        from moralbank.services.consent import register_consents
+
         register_consents(session, records, operator or "register")
     return Registered(len(records), unchanged)
 
@@ -270,4 +276,6 @@ def households_of(session: Session, village: str | None) -> list[CurrentHousehol
 def add_household(session: Session, *, row: Row, today: str, operator: str = "") -> None:
     """Add one household typed on the command line (reported as row 0: fields only)."""
     trimmed = {name: value.strip() for name, value in row.items()}  # as a sheet's cells are
+    from moralbank.services.sheets import Sheet
+
     add_households(session, sheet=Sheet("", [(0, trimmed)]), today=today, operator=operator)

@@ -1,8 +1,44 @@
-"""SQLModel tables mapped onto schema.sql (which creates them; these classes only map)."""
+"""SQLModel tables mapped onto schema.sql (which creates them; these classes only map).
+
+The tables a decision touches are built here; the others (boards, exports, the bank's answers,
+the shop, imports, register history, records) in ``models_deferred``, on first use of one of
+them: building a table class costs about 4 ms, and ``award`` is mostly start-up (issue 16,
+bench/RESULTS.md). ``from moralbank.storage.models import Board`` works as before.
+"""
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, Any
+
 from sqlmodel import Field, SQLModel
+
+if TYPE_CHECKING:
+    from moralbank.storage.models_deferred import BankImport as BankImport
+    from moralbank.storage.models_deferred import BankResult as BankResult
+    from moralbank.storage.models_deferred import Board as Board
+    from moralbank.storage.models_deferred import ExportedRow as ExportedRow
+    from moralbank.storage.models_deferred import ExportLog as ExportLog
+    from moralbank.storage.models_deferred import HouseholdChange as HouseholdChange
+    from moralbank.storage.models_deferred import Record as Record
+    from moralbank.storage.models_deferred import SheetImport as SheetImport
+    from moralbank.storage.models_deferred import ShopItem as ShopItem
+    from moralbank.storage.models_deferred import StockMovement as StockMovement
+    from moralbank.storage.models_deferred import VillagePolicy as VillagePolicy
+
+# Built on first use, by ``__getattr__`` below.
+DEFERRED = (
+    "Board",
+    "ExportLog",
+    "ShopItem",
+    "StockMovement",
+    "VillagePolicy",
+    "SheetImport",
+    "ExportedRow",
+    "BankImport",
+    "BankResult",
+    "HouseholdChange",
+    "Record",
+)
 
 
 class Village(SQLModel, table=True):
@@ -97,163 +133,6 @@ class Entry(SQLModel, table=True):
     chain_format: int = 1  # the rule that hashed this entry (domain/chain.CHAIN_FORMATS)
 
 
-class Board(SQLModel, table=True):
-    """A published monthly board: its snapshot, the checkpoint it was made at, and its hash."""
-
-    id: int | None = Field(default=None, primary_key=True)
-    village: str = Field(foreign_key="village.code")
-    month: str
-    seq: int
-    head_hash: str
-    snapshot: str
-    snapshot_hash: str
-    operator: str
-    published_at: str
-
-
-class ExportLog(SQLModel, table=True):
-    """One signed credit export handed to a bank; the log is append-only."""
-
-    __tablename__ = "export_log"
-
-    id: int | None = Field(default=None, primary_key=True)
-    exported_at: str
-    operator: str
-    bank: str
-    as_of: str
-    format: str
-    row_count: int
-    full_id: int
-    file_name: str
-    file_sha256: str
-    policy_hash: str
-    key_id: str
-    replaced: int = 0
-
-
-class ShopItem(SQLModel, table=True):
-    """One version of one points-supermarket item: its name, unit and price in coins from a date."""
-
-    __tablename__ = "shop_item"
-
-    id: str = Field(primary_key=True)
-    scope: str
-    code: str
-    version: int
-    name: str
-    unit: str = ""
-    price: int
-    low_stock: int = 0
-    effective_from: str
-    retired: int = 0
-    operator: str
-    recorded_at: str
-
-
-class StockMovement(SQLModel, table=True):
-    """Goods in or out of one village's supermarket, linked into the village's stock chain."""
-
-    __tablename__ = "stock_movement"
-
-    id: int | None = Field(default=None, primary_key=True)
-    village: str = Field(foreign_key="village.code")
-    seq: int
-    item: str
-    kind: str
-    qty: int
-    value_fen: int | None = None
-    entry_seq: int | None = None
-    household: str | None = Field(default=None, foreign_key="household.code")
-    booked_on: str
-    note: str = ""
-    operator: str
-    idem_key: str | None = None
-    recorded_at: str
-    prev_hash: str
-    hash: str
-
-
-class VillagePolicy(SQLModel, table=True):
-    """A village's supermarket and year rules; a village without a row has the defaults."""
-
-    __tablename__ = "village_policy"
-
-    village: str = Field(primary_key=True, foreign_key="village.code")
-    min_balance: int = 0
-    redemption_days: str = ""
-    year_end_clearing: int = 0
-    base_score: int = 0
-    star_titles: str = ""
-
-
-class SheetImport(SQLModel, table=True):
-    """One imported sheet: its file's name and SHA-256, rows, operator, and the entries it wrote."""
-
-    __tablename__ = "sheet_import"
-
-    id: int | None = Field(default=None, primary_key=True)
-    kind: str
-    file_name: str
-    file_sha256: str
-    row_count: int
-    entry_count: int = 0
-    entries: str = ""
-    operator: str
-    imported_at: str
-
-
-# --- the bank's answer (issue 15) ---
-
-
-class ExportedRow(SQLModel, table=True):
-    """One household of a signed export as the list showed it (the ID number masked, always)."""
-
-    __tablename__ = "export_row"
-
-    export_id: int = Field(primary_key=True, foreign_key="export_log.id")
-    row_no: int = Field(primary_key=True)
-    household: str = Field(foreign_key="household.code")
-    id_masked: str
-    head_name: str
-
-
-class BankImport(SQLModel, table=True):
-    """One table a bank sent back: its bank, the export it answers, its file and rows."""
-
-    __tablename__ = "bank_import"
-
-    id: int | None = Field(default=None, primary_key=True)
-    bank: str
-    export_id: int = Field(foreign_key="export_log.id")
-    kind: str
-    file_name: str
-    file_sha256: str
-    row_count: int
-    operator: str
-    imported_at: str
-
-
-class BankResult(SQLModel, table=True):
-    """One line of a bank's table matched to a household of an export; amounts in fen."""
-
-    __tablename__ = "bank_result"
-
-    id: int | None = Field(default=None, primary_key=True)
-    import_id: int = Field(foreign_key="bank_import.id")
-    source_row: int
-    bank: str
-    export_id: int
-    export_row: int
-    household: str = Field(foreign_key="household.code")
-    kind: str
-    on_date: str
-    amount_fen: int
-    approved: int | None = None
-    term_months: int | None = None
-    overdue_days: int | None = None
-    note: str = ""
-
-
 class Operator(SQLModel, table=True):
     """One registration of an operator with a role; a name's role is its latest row (append-only)."""
 
@@ -285,23 +164,6 @@ class CurrentHousehold(SQLModel, table=True):
     consent_board: int
     consent_bank: int
     registered_on: str
-
-
-class HouseholdChange(SQLModel, table=True):
-    """One recorded change of a household's details: the details after it, who, when and why."""
-
-    __tablename__ = "household_change"
-
-    id: int | None = Field(default=None, primary_key=True)
-    household: str = Field(foreign_key="household.code")
-    head_name: str
-    members: int
-    phone: str
-    grid: str
-    address: str
-    reason: str
-    operator: str
-    changed_at: str
 
 
 class HouseholdMove(SQLModel, table=True):
@@ -337,15 +199,9 @@ class Consent(SQLModel, table=True):
     recorded_at: str
 
 
-class Record(SQLModel, table=True):
-    """The canonical body of one covered row, in its scope's hash chain."""
+def __getattr__(name: str) -> Any:  # a deferred table, built when first named
+    if name in DEFERRED:
+        from moralbank.storage import models_deferred
 
-    id: int | None = Field(default=None, primary_key=True)
-    scope: str
-    seq: int
-    kind: str
-    ref: str
-    body: str
-    recorded_at: str
-    prev_hash: str
-    hash: str
+        return getattr(models_deferred, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
