@@ -13,8 +13,8 @@ from typing import TYPE_CHECKING, Annotated, Any, TypeVar
 
 import typer
 
-from moralbank.cli.framework import Localised
 from moralbank import __version__
+from moralbank.cli.framework import Localised
 from moralbank.config import Settings, default_lang, default_tz
 from moralbank.errors import MoralBankError
 from moralbank.messages import language, languages, text

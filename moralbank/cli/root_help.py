@@ -16,10 +16,13 @@ import inspect
 import os
 import sys
 from collections.abc import Sequence
-from typing import Any, NamedTuple
+from typing import TYPE_CHECKING, ClassVar, NamedTuple
 
 from moralbank.config import default_lang
 from moralbank.messages import MESSAGES, language, text
+
+if TYPE_CHECKING:  # rich is imported only to print
+    from rich.highlighter import Highlighter
 
 # The root's options that take a value (moralbank.cli.common.main_options).
 _VALUED = ("--db", "--lang", "--operator")
@@ -215,8 +218,8 @@ def print_help(lang: str, usage: str) -> None:
         )  # fmt: skip
         commands.add_column(style="bold cyan", no_wrap=True, width=width)
         commands.add_column("Description", justify="left", no_wrap=False, ratio=10)
-        for name, described in listed:
-            first_paragraph = inspect.cleandoc(described).split("\n\n")[0]
+        for name, summary in listed:
+            first_paragraph = inspect.cleandoc(summary).split("\n\n")[0]
             if first_paragraph.startswith("\b"):
                 first_paragraph = first_paragraph.replace("\b\n", "")
             line = rich_text(first_paragraph.strip())
@@ -240,7 +243,7 @@ def _paragraphs(value: str) -> str:
 def _panels(lang: str) -> dict[str, list[tuple[str, str]]]:
     """The top-level commands, panel by panel in the month's order (``manual.in_cycle_order``)."""
     from moralbank.cli import TOP_LEVEL
-    from moralbank.cli.manual import MODULES, PANELS, COMMANDS
+    from moralbank.cli.manual import COMMANDS, MODULES, PANELS
 
     def panel(name: str, module: str) -> str:
         return COMMANDS.get(name) or MODULES.get(module, "admin")
@@ -269,7 +272,7 @@ class _Highlighters:
         from rich.highlighter import RegexHighlighter
 
         class Option(RegexHighlighter):
-            highlights = [
+            highlights: ClassVar[list[str]] = [
                 r"(^|\W)(?P<switch>\-\w+)(?![a-zA-Z0-9])",
                 r"(^|\W)(?P<option>\-\-[\w\-]+)(?![a-zA-Z0-9])",
                 r"(?P<types>\<[^\>]+\>)",
@@ -278,18 +281,18 @@ class _Highlighters:
             ]
 
         class Negative(RegexHighlighter):
-            highlights = [
+            highlights: ClassVar[list[str]] = [
                 r"(^|\W)(?P<negative_switch>\-\w+)(?![a-zA-Z0-9])",
                 r"(^|\W)(?P<negative_option>\-\-[\w\-]+)(?![a-zA-Z0-9])",
             ]
 
         class Types(RegexHighlighter):
-            highlights = [
+            highlights: ClassVar[list[str]] = [
                 r"^(?P<types_sep>(\[|<))",
                 r"(?P<types_sep>\|)",
                 r"(?P<types_sep>(\]|>))(\.\.\.)?$",
             ]
 
-        self.option: Any = Option()
-        self.negative: Any = Negative()
-        self.types: Any = Types()
+        self.option: Highlighter = Option()
+        self.negative: Highlighter = Negative()
+        self.types: Highlighter = Types()
