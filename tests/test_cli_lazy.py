@@ -84,6 +84,10 @@ def _whole(*args: str) -> subprocess.CompletedProcess[str]:
         ("--lang", "zh", "import", "--help"),
         ("balance", "--help"),
         ("report", "trend", "--months", "many"),
+        ("award", "--help"),  # only the command run is built (moralbank.cli.only), its module's others stand in
+        ("--lang", "zh", "award", "NL001"),
+        ("import", "decisions"),
+        ("statement", "--bogus"),
     ],
 )
 def test_a_run_that_builds_one_module_says_what_the_whole_tree_says(args: tuple[str, ...]) -> None:
