@@ -136,7 +136,7 @@ def _sqlite_connection(source: Session | Rows) -> sqlite3.Connection | None:
     connection = session.connection()  # type: ignore[union-attr]
     if connection.dialect.name != "sqlite":
         return None
-    return connection.connection.driver_connection  # type: ignore[no-any-return]
+    return connection.connection.driver_connection
 
 
 def _blocks(driver: sqlite3.Connection, cursor: sqlite3.Cursor) -> Iterator[list[bytes | Transfer]]:

@@ -14,7 +14,7 @@ from sqlalchemy import bindparam, text
 from sqlmodel import Session, col, func, select
 
 from moralbank.domain.accounts import household_account, points_transfer, village_account
-from moralbank.domain.chain import CHAIN_FIELDS, CHAIN_FORMAT, GENESIS, Checkpoint, entry_hash
+from moralbank.domain.chain import CHAIN_FIELDS, CHAIN_FORMAT, entry_hash
 from moralbank.domain.dates import month_bounds
 from moralbank.domain.identity import has_personal_number
 from moralbank.domain.limits import check_text
