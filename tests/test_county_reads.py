@@ -473,6 +473,8 @@ def test_journal_notes_named_tidy_or_not_give_the_same_bytes(
 
 
 def test_a_note_holding_a_nul_is_written_whole(run: Run, noted: Engine, monkeypatch: pytest.MonkeyPatch) -> None:
+    if noted.dialect.name != "sqlite":
+        pytest.skip("PostgreSQL text cannot hold a NUL")
     with monkeypatch.context() as legacy:  # refused when typed today; an old file may hold one
         legacy.setattr(ledger_service, "check_text", lambda field, value: None)
         legacy.setattr(decisions, "bound_problems", lambda decision, row: [])
