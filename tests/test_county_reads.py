@@ -13,6 +13,7 @@ import csv
 import io
 import json
 import re
+import shutil
 import sqlite3
 import subprocess
 import sys
@@ -49,6 +50,7 @@ from tests.clock import freeze_today
 from tests.conftest import fresh_database
 from tests.golden_files import normalised
 from tests.runner import Run, invoke, ok, run_on
+from tests.test_migrations import RELEASE_DB
 from tests.test_terminal_reads import PRINTED, REPO, _as_is, _said, _scenario
 from tests.town import (
     AS_OF,
@@ -481,3 +483,27 @@ def test_a_note_holding_a_nul_is_written_whole(run: Run, noted: Engine, monkeypa
         _record(noted, [Decision("NL002", "ZY01", 1, "2026-11-05", "2026-11-05", "前\x00后")], operator=OPERATOR)
     expected = _reference_journal(noted)
     assert "前\x00后" in expected and ok(run("export", "journal")) == expected
+
+
+def test_the_county_reads_refuse_an_old_a_newer_a_missing_and_a_foreign_file_in_the_same_words(
+    tmp_path: Path,
+) -> None:
+    old = tmp_path / "village.db"
+    shutil.copyfile(RELEASE_DB, old)
+    newer = tmp_path / "newer.db"
+    shutil.copyfile(RELEASE_DB, newer)
+    invoke(run_on(str(newer)), "upgrade")
+    with sqlite3.connect(newer) as connection:
+        connection.execute(
+            "INSERT INTO schema_version (version, name, applied_at, moralbank) VALUES (999, 'x', '2099-01-01', '9')"
+        )
+    foreign = tmp_path / "notes.db"
+    foreign.write_text("not a database\n" * 100, encoding="utf-8")
+    for path in (old, newer, tmp_path / "typo.db", tmp_path, foreign, tmp_path / "no" / "such.db"):
+        for args in (("board", "show", "--county", "--month", "2026-10", "-f", "csv"), ("export", "journal")):
+            for lang in ("zh", "en"):
+                fast = _said(run_on(str(path))(*args, lang=lang))
+                general = _said(run_on(f"sqlite:///{path}")(*args, lang=lang))
+                assert fast[0] == general[0] != 0 and fast[1] == general[1] == "", (path, args)
+                assert fast[2] == general[2].replace(f"sqlite:///{path}", str(path)), (path, args, lang)
+    assert not (tmp_path / "typo.db").exists()
