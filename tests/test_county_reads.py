@@ -11,8 +11,16 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 import re
+import shutil
+import sqlite3
+import subprocess
+import sys
+from collections.abc import Iterator
+from contextlib import ExitStack, contextmanager
 from datetime import date
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -34,11 +42,16 @@ from moralbank.reports.boards import county_board
 from moralbank.reports.credit import Rating, Ratings, rate, rated, rating_head
 from moralbank.reports.journal import clean_text, goods_moves, transfers
 from moralbank.resources import fixtures_dir
+from moralbank.services import decisions
 from moralbank.services import ledger as ledger_service
 from moralbank.services.decisions import Decision
-from moralbank.storage.db import driver_rows, reading
+from moralbank.storage.db import driver_rows, open_engine, reading
 from tests.clock import freeze_today
-from tests.runner import Run, ok
+from tests.conftest import fresh_database
+from tests.golden_files import normalised
+from tests.runner import Run, invoke, ok, run_on
+from tests.test_migrations import RELEASE_DB
+from tests.test_terminal_reads import PRINTED, REPO, _as_is, _said, _scenario
 from tests.town import (
     AS_OF,
     OCTOBER,
@@ -314,3 +327,183 @@ def test_bank_rows_values_are_astuples() -> None:
 
     row = BankRow("DZ01", "DZ", "东庄村", "=刘\x07志涛", "3707**********1234", "AAA", 100000, AS_OF, "2027-11-28", "ab")
     assert [f.name for f in fields(BankRow)] == list(BANK_COLUMNS) and _values(row) == astuple(row)
+
+
+# --- round three: the county board and the journal through the stdlib's sqlite3 ------------------
+
+
+COUNTY_READS: list[tuple[str, ...]] = [
+    *(("board", "show", "--county", "--month", m, "-f", fmt) for m in ("2026-10", "2026-11") for fmt in PRINTED),
+    ("board", "show", "--county", "--month", "2026-11", "--top", "2", "-f", "csv"),
+    ("board", "show", "--county", "--month", "2026-11", "--top", "1"),
+    ("board", "show", "--county", "--month", "2026-09", "-f", "csv"),  # no entries
+    ("export", "journal"),
+]
+COUNTY_REFUSALS: list[tuple[str, ...]] = [
+    ("board", "show", "--county", "--month", "2026-13"),
+    ("board", "show", "--county", "--month", "2026-11", "--top", "0", "-f", "csv"),
+    ("board", "show", "--county", "--month", "2026-11", "-f", "pdf"),
+]
+
+
+def _county_scenario(run: Run, engine: Engine) -> None:
+    """The terminal reads' town, then a move within November, a withdrawn board consent and notes to clean."""
+    _scenario(run, engine)
+    for household in ("XZ03", "DZ03"):
+        invoke(run, "award", household, "ZY01", "--on", "2026-11-26", "--booked", "2026-11-26")
+    invoke(run, "household", "move", "XZ03", "--to", "DZ", "--reason", "迁居", "--on", "2026-11-29")
+    invoke(run, "consent", "withdraw", "DZ03", "--board", "--on", "2026-11-29", "--reason", "本人撤回")
+    invoke(run, "consent", "grant", "DZ05", "--board", "--ref", "F-05", "--on", "2026-11-29")
+    for n, note in enumerate(["两个  空格", "a;b", "全角\u3000空格", "村委会评议", " 前空格"]):
+        invoke(run, "award", "XZ04", "ZY01", "--on", "2026-11-25", "--booked", "2026-11-25", "--note", note,
+               "--key", f"note-{n}")  # fmt: skip
+
+
+@contextmanager
+def _county_twin(folder: Path) -> Iterator[str]:
+    """A second ledger, a SQLite file, built by the same steps as the test's own."""
+    folder.mkdir()
+    with fresh_database("sqlite", folder) as path:
+        engine = open_engine(path)
+        _county_scenario(run_on(path), engine)
+        engine.dispose()
+        yield path
+
+
+def test_the_county_board_and_the_journal_are_the_same_through_either_driver(
+    run: Run, engine: Engine, db_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    freeze_today(monkeypatch, TODAY)
+    _county_scenario(run, engine)
+    with ExitStack() as stack:
+        if "://" in db_url:  # PostgreSQL, through a session: the same words as a SQLite file's own read
+            general, fast, same = run, run_on(stack.enter_context(_county_twin(tmp_path / "twin"))), normalised
+        else:
+            general, fast, same = run_on(f"sqlite:///{db_url}"), run, _as_is
+        for args in COUNTY_READS + COUNTY_REFUSALS:
+            for lang in ("zh", "en"):
+                code, out, err = _said(fast(*args, lang=lang))
+                expected = _said(general(*args, lang=lang))
+                assert (code, same(out), same(err)) == (expected[0], same(expected[1]), same(expected[2])), (args, lang)
+                assert (code == 0) == (args in COUNTY_READS), (args, lang, err)
+        board = json.loads(ok(fast("board", "show", "--county", "--month", "2026-11", "-f", "json")))
+        shown = {row["household"]: (row["name"], row["village"]) for row in board["rows"]}
+        assert shown["XZ03"][1] == "DZ" and shown["DZ03"][0] == "张**"  # moved; consent withdrawn
+
+
+def test_the_county_board_csv_is_the_rows_board_csv_writes(
+    run: Run, engine: Engine, db_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    freeze_today(monkeypatch, TODAY)
+    _county_scenario(run, engine)
+    for lang in ("zh", "en"):
+        with reading(engine) as session:
+            board = county_board(session, month="2026-11")
+        assert len(board.rows) > 4
+        result = run("board", "show", "--county", "--month", "2026-11", "--format", "csv", lang=lang)
+        assert result.exit_code == 0 and result.stdout_bytes == _reference_board_csv(board, lang).encode()
+
+
+def test_the_county_board_and_the_journal_import_neither_sqlalchemy_nor_pydantic(db_url: str, engine: Engine) -> None:
+    if "://" in db_url:
+        pytest.skip("PostgreSQL is read through SQLAlchemy")
+    build_publication_town(engine)
+    book_publication(engine, OCTOBER, "2026-10-25")
+    probe = (
+        "import sys, cli\n"
+        "for args in sys.argv[1:]:\n"
+        "    sys.argv = ['moralbank', '--db', DB, *args.split()]\n"
+        "    try:\n"
+        "        cli.main()\n"
+        "    except SystemExit:\n"
+        "        pass\n"
+        "shunned = ('sqlalchemy', 'sqlmodel', 'pydantic', 'moralbank.storage.models')\n"
+        "print(sorted(m for m in shunned if m in sys.modules))\n"
+    )
+    reads = ["board show --county --month 2026-10 -f csv", "board show --county --month 2026-10", "export journal"]
+    found = subprocess.run(
+        [sys.executable, "-c", f"DB = {db_url!r}\n" + probe, *reads],
+        capture_output=True,
+        text=True,
+        cwd=REPO,
+        check=True,
+    )
+    assert found.stdout.strip().splitlines()[-1] == "[]", found.stderr
+    assert "东庄村" in found.stdout or "DZ01" in found.stdout  # the commands did run
+
+
+def test_the_white_space_the_journal_query_names_is_what_str_split_splits_at() -> None:
+    from moralbank.reports.journal import WHITE_SPACE
+
+    named = set(WHITE_SPACE.replace("\u2000-\u200a", "".join(map(chr, range(0x2000, 0x200B)))))
+    assert named == {c for c in map(chr, range(0x110000)) if c.isspace()} - {" "}
+
+
+UNTIDY_ALPHABET = [" ", ";", "a", "村", "\x00", ",", "*", "[", "]", "-", "^"] + [
+    c for c in map(chr, range(0x3001)) if c.isspace()
+]
+
+
+@given(st.text(alphabet=st.sampled_from(UNTIDY_ALPHABET), max_size=8))
+def test_sqlite_tells_the_notes_that_cleaning_changes(note: str) -> None:
+    from moralbank.reports.journal import _UNTIDY, UNTIDY_NOTE
+
+    with sqlite3.connect(":memory:") as db:
+        db.execute("CREATE TABLE entry (note TEXT)")
+        db.execute("INSERT INTO entry VALUES (?)", (note,))
+        (flagged,) = db.execute(f"SELECT {UNTIDY_NOTE} FROM entry e", {"untidy": _UNTIDY}).fetchone()
+    assert bool(flagged) == (clean_text(note) != note or "\x00" in note)
+
+
+@pytest.mark.parametrize("named", [True, False])
+def test_journal_notes_named_tidy_or_not_give_the_same_bytes(
+    noted: Engine, monkeypatch: pytest.MonkeyPatch, named: bool
+) -> None:
+    from moralbank.render.journal import journal_block
+    from moralbank.reports import journal
+
+    if noted.dialect.name != "sqlite":
+        pytest.skip("PostgreSQL keeps the Python path")
+    if not named:  # no note is named tidy: every note is asked of the pattern
+        monkeypatch.setattr(journal, "_RECENT_NOTES", "SELECT note FROM entry WHERE 0")
+    with reading(noted) as session:
+        texts = journal.transfer_texts(session)
+        assert texts is not None
+        body = b"".join(journal_block(b, {}) for b in texts).decode()
+        expected = "".join(journal_lines(transfers(session)))
+    assert expected.endswith(body) and expected.index(body) > 0
+
+
+def test_a_note_holding_a_nul_is_written_whole(run: Run, noted: Engine, monkeypatch: pytest.MonkeyPatch) -> None:
+    if noted.dialect.name != "sqlite":
+        pytest.skip("PostgreSQL text cannot hold a NUL")
+    with monkeypatch.context() as legacy:  # refused when typed today; an old file may hold one
+        legacy.setattr(ledger_service, "check_text", lambda field, value: None)
+        legacy.setattr(decisions, "bound_problems", lambda decision, row: [])
+        _record(noted, [Decision("NL002", "ZY01", 1, "2026-11-05", "2026-11-05", "前\x00后")], operator=OPERATOR)
+    expected = _reference_journal(noted)
+    assert "前\x00后" in expected and ok(run("export", "journal")) == expected
+
+
+def test_the_county_reads_refuse_an_old_a_newer_a_missing_and_a_foreign_file_in_the_same_words(
+    tmp_path: Path,
+) -> None:
+    old = tmp_path / "village.db"
+    shutil.copyfile(RELEASE_DB, old)
+    newer = tmp_path / "newer.db"
+    shutil.copyfile(RELEASE_DB, newer)
+    invoke(run_on(str(newer)), "upgrade")
+    with sqlite3.connect(newer) as connection:
+        connection.execute(
+            "INSERT INTO schema_version (version, name, applied_at, moralbank) VALUES (999, 'x', '2099-01-01', '9')"
+        )
+    foreign = tmp_path / "notes.db"
+    foreign.write_text("not a database\n" * 100, encoding="utf-8")
+    for path in (old, newer, tmp_path / "typo.db", tmp_path, foreign, tmp_path / "no" / "such.db"):
+        for args in (("board", "show", "--county", "--month", "2026-10", "-f", "csv"), ("export", "journal")):
+            for lang in ("zh", "en"):
+                fast = _said(run_on(str(path))(*args, lang=lang))
+                general = _said(run_on(f"sqlite:///{path}")(*args, lang=lang))
+                assert fast[0] == general[0] != 0 and fast[1] == general[1] == "", (path, args)
+                assert fast[2] == general[2].replace(f"sqlite:///{path}", str(path)), (path, args, lang)
+    assert not (tmp_path / "typo.db").exists()

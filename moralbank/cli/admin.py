@@ -19,6 +19,7 @@ from moralbank.cli.common import (
     group,
     h,
     output,
+    reading_rows,
     say,
     settings,
     show,
@@ -181,12 +182,14 @@ def checkpoint(
 def export_journal(ctx: typer.Context, out: OutOpt = None) -> None:
     from moralbank.render.journal import goods_lines, journal_block, journal_header, journal_lines
     from moralbank.reports.journal import goods_moves, transfer_texts, transfers
-    from moralbank.storage.db import reading
+    from moralbank.storage.reads import SessionRows
 
     count = 0
-    with reading(engine(ctx)) as session, output(out) as stream:
-        if (texts := transfer_texts(session)) is None:
-            lines = journal_lines(transfers(session), goods_moves(session))
+    # A SQLite file is read through the stdlib's sqlite3: no SQLAlchemy start-up (bench/RESULTS.md).
+    with reading_rows(ctx) as db, output(out) as stream:
+        if (texts := transfer_texts(db)) is None:
+            assert isinstance(db, SessionRows)  # PostgreSQL: streamed from a server-side cursor
+            lines = journal_lines(transfers(db.session), goods_moves(db))
         else:  # SQLite printed each transfer's text, as UTF-8 (reports/journal.py)
             stream.writelines(journal_header())
             stream.flush()
@@ -199,7 +202,7 @@ def export_journal(ctx: typer.Context, out: OutOpt = None) -> None:
                 else:
                     stream.write(data.decode())
                 count += len(block)
-            lines = goods_lines(goods_moves(session))
+            lines = goods_lines(goods_moves(db))
         for line in lines:
             stream.write(line)
             count += line.startswith(("1", "2"))  # a transaction's first line starts with its date

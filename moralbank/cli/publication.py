@@ -95,11 +95,9 @@ def board_show(
     if county == (village is not None):
         raise MoralBankError("board.need_village")
     wanted, count = month_option(month), _top(top)
-    if village is None:
-        from moralbank.storage.db import reading
-
-        with reading(engine(ctx)) as session:
-            board = county_board(session, month=wanted)
+    if village is None:  # the county board: the same read, without SQLAlchemy on SQLite
+        with reading_rows(ctx) as db:
+            board = county_board(db, month=wanted)
         show_board(ctx, cut(board, count), fmt, out)
         return
     with reading_rows(ctx) as db:  # a village's board: the terminal read, without SQLAlchemy on SQLite

@@ -6,7 +6,7 @@ import hashlib
 import json
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from operator import attrgetter
+from operator import itemgetter
 from typing import Any
 
 from moralbank.domain.chain import Checkpoint
@@ -94,13 +94,22 @@ def competition_ranks(points: list[int]) -> list[int]:
     return ranks
 
 
+# A standing as a plain tuple: (household, shown name, village, points).
+Line = tuple[str, str, str, int]
+
+
 def ranked(standings: Iterable[Standing]) -> list[BoardRow]:
     """Rows ordered by points (highest first), ties in household-code order, with their ranks."""
+    return ranked_lines((s.household, s.name, s.village, s.points) for s in standings)
+
+
+def ranked_lines(lines: Iterable[Line]) -> list[BoardRow]:
+    """``ranked`` of standings given as plain tuples (a county's month: no Standing per household)."""
     # Two stable passes with C-level keys: a county board ranks tens of thousands of households.
-    ordered = sorted(standings, key=attrgetter("household"))
-    ordered.sort(key=attrgetter("points"), reverse=True)
-    ranks = competition_ranks([s.points for s in ordered])
-    return [BoardRow(r, s.household, s.name, s.village, s.points) for r, s in zip(ranks, ordered, strict=True)]
+    ordered = sorted(lines, key=itemgetter(0))
+    ordered.sort(key=itemgetter(3), reverse=True)
+    ranks = competition_ranks([line[3] for line in ordered])
+    return [BoardRow(r, h, n, v, p) for r, (h, n, v, p) in zip(ranks, ordered, strict=True)]
 
 
 def top(board: Board, count: int | None) -> Board:

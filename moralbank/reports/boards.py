@@ -13,19 +13,22 @@ from typing import TYPE_CHECKING, Any
 from moralbank.domain.boards import (
     BlackRow,
     Board,
+    Line,
     Publication,
     Standing,
     Tally,
     board_from_snapshot,
     ranked,
+    ranked_lines,
     shown_name,
 )
 from moralbank.domain.dates import month_bounds
 from moralbank.errors import IntegrityError, NotFound
 from moralbank.services.consent_in_force import BOARD_CONSENT_SQL as BOARD_CONSENT
 from moralbank.storage.predicates import ANY_MOVE, not_base_score, standing_deduction, village_on
-from moralbank.storage.reads import Rows, chain_head, rows_of
+from moralbank.storage.reads import Rows, chain_head, chain_heads, rows_of
 from moralbank.storage.reads import village as get_village
+from moralbank.storage.reads import villages as all_villages
 
 if TYPE_CHECKING:  # a village's board reads through Rows: SQLAlchemy is imported only where a session is used
     from sqlmodel import Session
@@ -77,6 +80,14 @@ def _bounds(month: str) -> dict[str, str]:
 
 def standings(session: Session | Rows, *, month: str, village: str | None = None) -> list[Standing]:
     """Every household that gained points (net) in the month, of one village or of all."""
+    return [Standing(*line) for line in standing_lines(session, month=month, village=village)]
+
+
+def standing_lines(session: Session | Rows, *, month: str, village: str | None = None) -> list[Line]:
+    """``standings`` as plain tuples (household, shown name, village, points), best first.
+
+    A county's month is ~55,000 of them: a county board ranks them without a Standing each (bench/RESULTS.md).
+    """
     params: dict[str, Any] = _bounds(month)
     where, place = "", "h.village"
     if rows_of(session).rows(ANY_MOVE, {}):  # where it lived at the month's end
@@ -87,7 +98,7 @@ def standings(session: Session | Rows, *, month: str, village: str | None = None
     query = _STANDINGS.format(gains=gains, board_consent=BOARD_CONSENT, village=place)
     # Plain tuples from the driver: a county's month is ~55,000 rows (bench/RESULTS.md).
     rows = rows_of(session).rows(query, params)
-    return [Standing(code, shown_name(name, bool(consent)), v, int(points)) for code, name, consent, v, points in rows]
+    return [(code, shown_name(name, bool(consent)), v, int(points)) for code, name, consent, v, points in rows]
 
 
 def black_list(session: Session | Rows, *, month: str, villages: list[str]) -> list[BlackRow]:
@@ -124,18 +135,13 @@ def village_board(session: Session | Rows, *, village: str, month: str) -> Board
     )
 
 
-def county_board(session: Session, *, month: str) -> Board:
+def county_board(session: Session | Rows, *, month: str) -> Board:
     """Every village's households ranked together; the black list covers villages that enable it."""
-    from sqlmodel import col, select
-
-    from moralbank.services.ledger import chain_heads
-    from moralbank.storage.models import Village
-
-    places = session.exec(select(Village).order_by(col(Village.code))).all()
+    places = all_villages(session)
     counties = sorted({p.county for p in places})
     listing = [p.code for p in places if p.black_list]
-    with _without_cycle_collection():  # the standings too: ~55,000 rows, then as many board rows
-        rows = ranked(standings(session, month=month))
+    with _without_cycle_collection():  # the lines too: ~55,000 tuples, then as many board rows
+        rows = ranked_lines(standing_lines(session, month=month))
     return Board(
         village=None,
         title="、".join(counties),

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import Any, NamedTuple
+from operator import itemgetter
+from typing import TYPE_CHECKING, Any, NamedTuple
 
-from sqlalchemy import text
-from sqlmodel import Session
+from moralbank.storage.reads import Rows, SessionRows, SqliteRows, rows_of, sqlite_translated
+
+if TYPE_CHECKING:  # a SQLite file's journal is read through the stdlib's sqlite3 (storage/reads.py)
+    from sqlmodel import Session
 
 
 class Transfer(NamedTuple):
@@ -38,6 +42,8 @@ ORDER BY e.booked_on, e.village, e.seq
 
 def transfers(session: Session) -> Iterator[Transfer]:
     """Every entry that moves coins, oldest booking first."""
+    from sqlalchemy import text
+
     connection = session.connection()
     if connection.dialect.name == "sqlite":
         # The driver's own cursor, read in blocks: SQLAlchemy's rows cost more than SQLite's work
@@ -60,16 +66,29 @@ def clean_text(value: str) -> str:
 # The journal's text of each transfer as SQLite prints it, as UTF-8 bytes, in the form
 # render/journal.py gives it (tests/test_county_reads.py holds the two byte for byte): building a
 # Transfer and its text per entry in Python was most of a county's journal (bench/RESULTS.md).
-# A transfer whose note or standard title would be cleaned is rendered by Python instead; an
-# untidy title is flagged by giving its entries the note "\n", which cleaning always changes.
+# One column per entry, the text; the id of an entry whose note or standard title cleaning would
+# change, which Python renders instead. Fetching the notes to look at them in Python cost more
+# than SQLite's printing (bench/RESULTS.md), so SQLite tells: clean_text changes a note exactly
+# when it holds ";" or a white space other than " " (_UNTIDY), two spaces, or starts or ends with
+# one. A NUL, which printf would end the text at, sends it to Python too. Notes seen in a few
+# thousand of the latest entries and found tidy are named (:k0...), so that most entries skip the
+# pattern.
 _TITLE = "CASE WHEN COALESCE(s.code, '') = '' THEN '' ELSE ' ' || s.code || ' ' || s.title END"
 _TEXT = (
     "printf('%s (%s-%d) %s %s%s%s' || char(10) || '    %s  %d coins' || char(10) || '    %s  -%d coins' "
     "|| char(10) || char(10), e.booked_on, e.village, e.seq, e.kind, e.household, " + _TITLE + ", "
     "CASE WHEN e.note = '' THEN '' ELSE '  ; ' || e.note END, e.credit, e.amount, e.debit, e.amount)"
 )
+# Every character str.split() splits at, but " " (tests/test_county_reads.py checks the list).
+WHITE_SPACE = "\t\n\x0b\x0c\r\x1c\x1d\x1e\x1f\x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000"
+_UNTIDY = f"*[;{WHITE_SPACE}]*"
+UNTIDY_NOTE = (
+    "(e.note GLOB :untidy OR e.note GLOB ' *' OR e.note GLOB '* ' OR instr(e.note, '  ') > 0 "
+    "OR instr(e.note, char(0)) > 0)"
+)
 _TRANSFER_TEXTS = f"""
-SELECT CAST({_TEXT} AS BLOB), CASE WHEN e.standard_id IN ({{untidy}}) THEN char(10) ELSE e.note END, e.id
+SELECT CASE WHEN e.standard_id IN ({{titles}}) OR (e.note NOT IN ({{tidy}}) AND {UNTIDY_NOTE}) THEN e.id
+            ELSE CAST({_TEXT} AS BLOB) END
 FROM entry e LEFT JOIN standard s ON s.id = e.standard_id
 WHERE e.amount > 0
 ORDER BY e.booked_on, e.village, e.seq
@@ -77,57 +96,62 @@ ORDER BY e.booked_on, e.village, e.seq
 _BY_ID = _TRANSFERS.replace("WHERE e.amount > 0", "WHERE e.id IN ({ids})").replace(
     "ORDER BY e.booked_on, e.village, e.seq", ""
 )
-# Notes remembered as tidy or not (a county repeats a few phrases millions of times); past this
-# many, a new note is looked at on its own each time.
-_NOTES_REMEMBERED = 100_000
+# The latest entries' notes, to name the tidy ones: a county repeats a few phrases millions of times.
+_RECENT_NOTES = "SELECT DISTINCT note FROM entry WHERE id > (SELECT MAX(id) FROM entry) - 5000"
+_NOTES_NAMED = 200
 _BLOCK = 5000  # transfers fetched and written at a time
+_text = itemgetter(0)
 
 
-def transfer_texts(session: Session) -> Iterator[list[bytes | Transfer]] | None:
+def transfer_texts(source: Session | Rows) -> Iterator[list[bytes | Transfer]] | None:
     """Every transfer, oldest booking first, in blocks: its journal text, or the Transfer where it needs cleaning.
 
     None where SQLite does not print it (PostgreSQL keeps ``transfers``).
     """
-    connection = session.connection()
+    driver = _sqlite_connection(source)
+    if driver is None:
+        return None
+    standards = driver.execute("SELECT id, title FROM standard").fetchall()
+    untidy = [sid for sid, title in standards if clean_text(title) != title or "\x00" in title]
+    recent = [note for (note,) in driver.execute(_RECENT_NOTES)]
+    tidy = ["", *(note for note in recent if note and clean_text(note) == note and "\x00" not in note)][:_NOTES_NAMED]
+    # Standard ids and notes are the database's own text; bound, not spliced (NULL: no untidy title).
+    params: dict[str, Any] = {"untidy": _UNTIDY} | {f"t{n}": sid for n, sid in enumerate(untidy)}
+    params |= {f"k{n}": note for n, note in enumerate(tidy)}
+    sql = _TRANSFER_TEXTS.format(titles=_marks("t", len(untidy)), tidy=_marks("k", len(tidy)))
+    with sqlite_translated():
+        cursor = driver.execute(sql, params)
+    return _blocks(driver, cursor)
+
+
+def _marks(prefix: str, count: int) -> str:
+    return ", ".join(f":{prefix}{n}" for n in range(count)) or "NULL"
+
+
+def _sqlite_connection(source: Session | Rows) -> sqlite3.Connection | None:
+    """The stdlib sqlite3 connection under ``source``, or None on PostgreSQL."""
+    if isinstance(source, SqliteRows):
+        return source.connection
+    session = source.session if isinstance(source, SessionRows) else source
+    connection = session.connection()  # type: ignore[union-attr]
     if connection.dialect.name != "sqlite":
         return None
-    cursor = connection.connection.driver_connection.cursor()  # type: ignore[union-attr]
-    standards = cursor.execute("SELECT id, title FROM standard").fetchall()
-    untidy = [sid for sid, title in standards if clean_text(title) != title]
-    # Standard ids are the database's own text; bound, not spliced (NULL: none is untidy).
-    marks = ", ".join("?" * len(untidy)) or "NULL"
-    cursor.execute(_TRANSFER_TEXTS.format(untidy=marks), untidy)
-    return _blocks(connection.connection.driver_connection, cursor)
+    return connection.connection.driver_connection
 
 
-def _blocks(driver: Any, cursor: Any) -> Iterator[list[bytes | Transfer]]:
-    tidy: set[str] = {""}
-    untidy: set[str] = set()
-    while block := cursor.fetchmany(_BLOCK):
-        lines, notes, _ids = zip(*block, strict=True)  # C-level: no Python work per entry below
-        seen = set(notes)
-        for note in seen - tidy - untidy:
-            if len(tidy) + len(untidy) < _NOTES_REMEMBERED:
-                (tidy if clean_text(note) == note else untidy).add(note)
-        if seen <= tidy:
-            yield list(lines)
-        else:
-            yield _redone(driver, block, tidy)
+def _blocks(driver: sqlite3.Connection, cursor: sqlite3.Cursor) -> Iterator[list[bytes | Transfer]]:
+    with sqlite_translated():
+        while block := cursor.fetchmany(_BLOCK):
+            texts = list(map(_text, block))  # C-level: no Python work per entry below
+            yield texts if int not in set(map(type, texts)) else _redone(driver, texts)
 
 
-def _redone(driver: Any, block: list[tuple[Any, ...]], tidy: set[str]) -> list[bytes | Transfer]:
-    """A block where some transfers need cleaning: those are read again as Transfers."""
-    out: list[Any] = []
-    redo: dict[int, int] = {}  # entry id -> its place in the block
-    for line, note, entry in block:
-        if note in tidy or clean_text(note) == note:
-            out.append(line)
-        else:
-            redo[entry] = len(out)
-            out.append(entry)
+def _redone(driver: sqlite3.Connection, texts: list[Any]) -> list[bytes | Transfer]:
+    """A block where some transfers need cleaning: those (given by id) are read again as Transfers."""
+    redo = {entry: place for place, entry in enumerate(texts) if isinstance(entry, int)}
     for row in driver.execute(_BY_ID.format(ids=", ".join("?" * len(redo))), list(redo)).fetchall():
-        out[redo[row[0]]] = Transfer._make(row)
-    return out
+        texts[redo[row[0]]] = Transfer._make(row)
+    return texts
 
 
 @dataclass(frozen=True)
@@ -151,8 +175,7 @@ ORDER BY booked_on, village, seq
 """
 
 
-def goods_moves(session: Session) -> Iterator[GoodsMove]:
-    """Every stock movement that changes a stock, oldest booking first."""
-    result = session.connection().execution_options(stream_results=True).execute(text(_GOODS))
-    for row in result:
+def goods_moves(source: Session | Rows) -> Iterator[GoodsMove]:
+    """Every stock movement that changes a stock, oldest booking first (a few per redemption: read at once)."""
+    for row in rows_of(source).rows(_GOODS):
         yield GoodsMove(*row)

@@ -14,7 +14,7 @@ from sqlalchemy import bindparam, text
 from sqlmodel import Session, col, func, select
 
 from moralbank.domain.accounts import household_account, points_transfer, village_account
-from moralbank.domain.chain import CHAIN_FIELDS, CHAIN_FORMAT, GENESIS, Checkpoint, entry_hash
+from moralbank.domain.chain import CHAIN_FIELDS, CHAIN_FORMAT, entry_hash
 from moralbank.domain.dates import month_bounds
 from moralbank.domain.identity import has_personal_number
 from moralbank.domain.limits import check_text
@@ -29,6 +29,7 @@ from moralbank.services.standards import StandardBook
 from moralbank.storage.db import is_postgresql, lock_village
 from moralbank.storage.models import CurrentHousehold, Entry, HouseholdMove, Standard
 from moralbank.storage.reads import chain_head as chain_head  # one home for both, shared with the SQLite reads
+from moralbank.storage.reads import chain_heads as chain_heads
 from moralbank.storage.reads import holdings as holdings
 from moralbank.storage.records import published_months
 
@@ -56,28 +57,6 @@ class Written:
 
     ids: list[int]
     repeated: int = 0
-
-
-# One index probe per village on entry_chain (village, seq): a GROUP BY over the whole ledger
-# would read every entry.
-_HEADS = (
-    "SELECT h.village, e.seq, e.hash FROM "
-    "(SELECT code AS village, (SELECT MAX(seq) FROM entry WHERE village = code) AS seq FROM village) h "
-    "JOIN entry e ON e.village = h.village AND e.seq = h.seq ORDER BY h.village"
-)
-
-
-def chain_heads(session: Session, villages: list[str] | None = None) -> list[Checkpoint]:
-    """Every village's chain head in one statement, in village order: villages without entries are left out.
-
-    With ``villages``, exactly those, in that order; a village without entries has seq 0 and the
-    genesis hash, as ``chain_head`` gives it.
-    """
-    heads = [Checkpoint(v, s, h) for v, s, h in session.execute(text(_HEADS))]
-    if villages is None:
-        return heads
-    by_village = {point.village: point for point in heads}
-    return [by_village.get(code, Checkpoint(code, 0, GENESIS)) for code in villages]
 
 
 class Chain:

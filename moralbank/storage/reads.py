@@ -230,3 +230,35 @@ def household_named(source: Session | Rows, wanted: str, village: str | None = N
     if found:
         raise InputError("household.name_ambiguous", name=wanted.strip(), codes=", ".join(found))
     return typed
+
+
+# --- the county-wide reads (issue 16, round three) --------------------------------------------
+
+# One index probe per village on entry_chain (village, seq): a GROUP BY over the whole ledger
+# would read every entry.
+CHAIN_HEADS_SQL = (
+    "SELECT h.village, e.seq, e.hash FROM "
+    "(SELECT code AS village, (SELECT MAX(seq) FROM entry WHERE village = code) AS seq FROM village) h "
+    "JOIN entry e ON e.village = h.village AND e.seq = h.seq ORDER BY h.village"
+)
+
+
+def chain_heads(source: Session | Rows, villages: list[str] | None = None) -> list[Checkpoint]:
+    """Every village's chain head in one statement, in village order: villages without entries are left out.
+
+    With ``villages``, exactly those, in that order; a village without entries has seq 0 and the
+    genesis hash, as ``chain_head`` gives it.
+    """
+    heads = [Checkpoint(v, s, h) for v, s, h in rows_of(source).rows(CHAIN_HEADS_SQL)]
+    if villages is None:
+        return heads
+    by_village = {point.village: point for point in heads}
+    return [by_village.get(code, Checkpoint(code, 0, GENESIS)) for code in villages]
+
+
+VILLAGES_SQL = "SELECT code, name, county, black_list, committee FROM village ORDER BY code"
+
+
+def villages(source: Session | Rows) -> list[VillageRecord]:
+    """Every village, in code order."""
+    return [VillageRecord(*row) for row in rows_of(source).rows(VILLAGES_SQL)]
