@@ -12,6 +12,7 @@ from __future__ import annotations
 import csv
 import io
 import re
+from dataclasses import astuple
 from datetime import date
 from typing import Any
 
@@ -154,7 +155,7 @@ def _awkward_ratings() -> Ratings:
 def test_streamed_ratings_csv_gives_the_sheets_bytes(lang: str) -> None:
     report = _awkward_ratings()
     out = io.StringIO()
-    write_ratings_csv(out, report, iter(report.ratings), lang)
+    write_ratings_csv(out, report, (astuple(r) for r in report.ratings), lang)
     assert out.getvalue() == csv_text(ratings_sheet(report, lang))
     assert reason_text(report.ratings[3], lang) in out.getvalue()  # words, not the code
 
@@ -165,7 +166,7 @@ def test_streamed_ratings_csv_writes_in_blocks(monkeypatch: pytest.MonkeyPatch) 
     monkeypatch.setattr(rc, "_BLOCK_ROWS", 2)  # a write after every two rows
     report = _awkward_ratings()
     out = io.StringIO()
-    write_ratings_csv(out, report, report.ratings, "zh")
+    write_ratings_csv(out, report, [astuple(r) for r in report.ratings], "zh")
     assert out.getvalue() == csv_text(ratings_sheet(report, "zh"))
     assert len(_RATING_CSV) == 11
 

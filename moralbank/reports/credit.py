@@ -18,7 +18,6 @@ from moralbank.domain.credit_policy import (
     share_permille,
 )
 from moralbank.domain.identity import mask_id
-from moralbank.reports.bank_results import BankFigures, Standing, standings
 from moralbank.services.consent_in_force import BANK, EVERY_BANK, Recipient, consenting
 from moralbank.storage import reads
 from moralbank.storage.predicates import ANY_MOVE, standing_deduction, village_on
@@ -26,6 +25,8 @@ from moralbank.storage.reads import Rows, row_blocks, rows_of
 
 if TYPE_CHECKING:
     from sqlmodel import Session
+
+    from moralbank.reports.bank_results import BankFigures, Standing
 
 # Per household: earned points booked in the window, how many entries moved them, and the first
 # booking ever (a household is known to the scheme from then, even if registered here later).
@@ -290,6 +291,8 @@ class Explanation:
 
 def explain(session: Session | Rows, policy: CreditPolicy, *, household: str, as_of: date) -> Explanation:
     """One household's rating with everything it rests on."""
+    from moralbank.reports.bank_results import standings  # banks' answers: not a rating's concern
+
     db = rows_of(session)
     reads.household(db, household)
     rating = Rating(*next(_ratings(db, policy, as_of, household=household))[0])
@@ -419,6 +422,8 @@ _VILLAGES = "SELECT code, name FROM village {where} ORDER BY code"
 def _places(
     session: Session | Rows, policy: CreditPolicy, as_of: date, village: str | None = None
 ) -> tuple[dict[str, VillageSummary], dict[str, BankFigures]]:
+    from moralbank.reports.bank_results import BankFigures, standings  # not on the path of ``credit rate``
+
     db = rows_of(session)
     codes = [t.code for t in policy.tiers]
     villages = db.rows(_VILLAGES.format(where="WHERE code = :v" if village else ""), {"v": village})
@@ -426,11 +431,11 @@ def _places(
     figures = {code: BankFigures() for code in places}
     banked = standings(db, as_of=as_of, bad_loan_days=policy.bad_loan_days, village=village)
     on = as_of.isoformat()
-    for (household, place, _, _, tier, line, reason, _, _, since, _), _ in _ratings(db, policy, as_of, village=village):
+    for (household, lived, _, _, tier, line, reason, _, _, since, _), _ in _ratings(db, policy, as_of, village=village):
         if since <= on:  # on the register by then
-            _add(places[place], tier, line, reason)
+            _add(places[lived], tier, line, reason)
             if banked and (standing := banked.get(household)) is not None:
-                figures[place].add(standing)
+                figures[lived].add(standing)
     for code, place in places.items():
         place.share_permille = share_permille(place.rated, place.households)
         counts = village_counts(place, figures[code])
@@ -454,6 +459,8 @@ def summary(session: Session | Rows, policy: CreditPolicy, *, as_of: date) -> Cr
     places, figures = _places(session, policy, as_of)
     total = CountyTotal(len(places), tiers=dict.fromkeys(codes, 0))
     total.designations = {d.code: 0 for d in policy.designations}
+    from moralbank.reports.bank_results import BankFigures
+
     county = BankFigures()
     for code, place in places.items():
         total.households += place.households
