@@ -5,10 +5,8 @@ from __future__ import annotations
 import io
 from collections.abc import Iterable, Sequence
 from datetime import date
-from typing import IO, Any
+from typing import IO, TYPE_CHECKING, Any
 
-from rich.console import RenderableType
-from rich.table import Table
 from rich.text import Text
 
 from moralbank.domain.credit_policy import Condition, DesignationCheck
@@ -26,7 +24,12 @@ from moralbank.reports.credit import (
     Threshold,
     VillageSummary,
 )
-from moralbank.services.signing import Manifest
+
+if TYPE_CHECKING:
+    from rich.console import RenderableType
+    from rich.table import Table
+
+    from moralbank.services.signing import Manifest
 
 _RATING_CSV = (
     "household",
@@ -129,6 +132,8 @@ def designation_text(code: str | None, lang: str) -> str:
 
 
 def _table(title: str | None, headings: Sequence[tuple[str, bool]]) -> Table:
+    from rich.table import Table  # only the tables for people: a CSV of the county has none
+
     table = Table(title=title)
     for heading, numeric in headings:
         table.add_column(heading, justify="right" if numeric else "left")
