@@ -46,7 +46,7 @@ GROUP BY household
 _OF_VILLAGE = "(village = :v OR household IN (SELECT household FROM household_move WHERE to_village = :v)) AND"
 
 # A household is on the register since its registration, or its first booking if that came
-# earlier (``_since``); SQL works it out beside the row, so the loop over a county does not.
+# earlier; SQL works it out beside the row (dates as ISO text), so the loop over a county does not.
 _HOUSEHOLDS = """
 SELECT h.code, {place}, h.head_name, {id_number}, p.points, p.counted,
        CASE WHEN p.first_booked < h.registered_on THEN p.first_booked ELSE h.registered_on END
