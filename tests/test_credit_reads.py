@@ -10,6 +10,7 @@ here as the reference), and the bank list to the ratings and consents it is made
 
 from __future__ import annotations
 
+import random
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -43,7 +44,7 @@ from moralbank.storage.predicates import ANY_MOVE, village_on
 from tests.clock import freeze_today
 from tests.conftest import fresh_database
 from tests.runner import Run, invoke, run_on
-from tests.town import AS_OF, TODAY, build_credit_town
+from tests.town import AS_OF, CREDIT_HOUSEHOLDS, TODAY, book_credit, build_credit_town
 
 REPO = Path(__file__).resolve().parent.parent
 BANK_NAME = "高密农商银行"
@@ -195,6 +196,31 @@ def test_ratings_and_bank_rows_are_what_the_replaced_loop_gave(
     _consents(run)
     _move(run)
     _held_to_reference(engine)
+
+
+def _generated_decisions(seed: int) -> list[tuple[str, str, int, str]]:
+    """Decisions for random households, standards and days (the vetoed gambling among them), in day order."""
+    rng = random.Random(seed)
+    codes = [code for code, *_ in CREDIT_HOUSEHOLDS]
+    days = [date(2024, 1, 1).toordinal() + rng.randrange(1063) for _ in range(60)]  # 2024-01-01 .. 2026-11-28
+    standards = ["ZY01", "ZY01", "ZY02", "HJ04", "ZF03"]
+    picked = [(rng.choice(codes), rng.choice(standards), rng.randint(1, 9), day) for day in days]
+    return [(h, s, q, date.fromordinal(d).isoformat()) for h, s, q, d in sorted(picked, key=lambda x: x[3])]
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_a_generated_county_is_rated_alike_by_either_driver_and_the_replaced_loop(
+    run: Run, engine: Engine, db_url: str, monkeypatch: pytest.MonkeyPatch, seed: int
+) -> None:
+    freeze_today(monkeypatch, TODAY)
+    build_credit_town(engine)
+    book_credit(engine, _generated_decisions(seed))
+    _held_to_reference(engine)
+    if "://" not in db_url:  # the file's own connection against a session on the same file
+        general = run_on(f"sqlite:///{db_url}")
+        for args in READS:
+            for lang in ("zh", "en"):
+                assert _said(run, args, lang) == _said(general, args, lang), (args, lang)
 
 
 dates = st.dates(date(2000, 1, 1), date(2030, 12, 31)).map(date.isoformat)
