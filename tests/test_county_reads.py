@@ -19,6 +19,7 @@ import subprocess
 import sys
 from collections.abc import Iterator
 from contextlib import ExitStack, contextmanager
+from dataclasses import astuple
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -98,6 +99,27 @@ def test_csv_writer_checks_blocks_of_rows_at_once_as_it_checked_each_cell(rows: 
     assert out.getvalue() == "".join(_reference_row(values) for values in rows)
 
 
+@given(
+    st.lists(st.lists(cells, min_size=4, max_size=4), max_size=8),
+    st.lists(st.sampled_from(range(4)), min_size=1, max_size=4, unique=True),
+    st.integers(1, 4),
+)
+def test_csv_writer_checking_some_cells_writes_what_each_cell_checked_gives(
+    rows: list[list[Any]], text_at: list[int], block: int
+) -> None:
+    import moralbank.render.formats as formats
+
+    # Cells outside text_at are already inert, as the caller promises (numbers, empty, inert text).
+    given_rows = [tuple(v if n in text_at else inert_cell(v) for n, v in enumerate(row)) for row in rows]
+    saved, formats._BLOCK_ROWS = formats._BLOCK_ROWS, block
+    try:
+        out = io.StringIO()
+        CsvWriter(out).writerows_checking(given_rows, text_at)
+    finally:
+        formats._BLOCK_ROWS = saved
+    assert out.getvalue() == "".join(_reference_row(list(values)) for values in given_rows)
+
+
 @given(st.text())
 def test_inert_skips_only_text_without_control_characters(value: str) -> None:
     assert inert(value) == re.sub(r"[\x00-\x1f\x7f-\x9f]", "\ufffd", value)
@@ -167,7 +189,7 @@ def _awkward_ratings() -> Ratings:
 def test_streamed_ratings_csv_gives_the_sheets_bytes(lang: str) -> None:
     report = _awkward_ratings()
     out = io.StringIO()
-    write_ratings_csv(out, report, iter(report.ratings), lang)
+    write_ratings_csv(out, report, (astuple(r) for r in report.ratings), lang)
     assert out.getvalue() == csv_text(ratings_sheet(report, lang))
     assert reason_text(report.ratings[3], lang) in out.getvalue()  # words, not the code
 
@@ -178,7 +200,7 @@ def test_streamed_ratings_csv_writes_in_blocks(monkeypatch: pytest.MonkeyPatch) 
     monkeypatch.setattr(rc, "_BLOCK_ROWS", 2)  # a write after every two rows
     report = _awkward_ratings()
     out = io.StringIO()
-    write_ratings_csv(out, report, report.ratings, "zh")
+    write_ratings_csv(out, report, [astuple(r) for r in report.ratings], "zh")
     assert out.getvalue() == csv_text(ratings_sheet(report, "zh"))
     assert len(_RATING_CSV) == 11
 

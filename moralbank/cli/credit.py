@@ -20,6 +20,7 @@ from moralbank.cli.common import (
     operator,
     output,
     print_lang,
+    reading_rows,
     say,
     settings,
     show,
@@ -79,19 +80,19 @@ def credit_rate(
 ) -> None:
     from moralbank.render import credit as rc
     from moralbank.render.formats import SHEET_FORMATS, render_json
-    from moralbank.reports.credit import rate, rated, rating_head
-    from moralbank.storage.db import reading
+    from moralbank.reports.credit import rate, rating_head, rating_values
 
     check_format(fmt, SHEET_FORMATS)
     rules, on = credit_policy(policy), rating_date(ctx, as_of)
     if fmt == "csv":  # streamed: a county's ratings are never held whole
-        with reading(engine(ctx)) as session:
-            head = rating_head(session, rules, as_of=on, village=village)
+        with reading_rows(ctx) as db:
+            head = rating_head(db, rules, as_of=on, village=village)
             with output(out) as stream:
-                rc.write_ratings_csv(stream, head, rated(session, rules, as_of=on, village=village), print_lang(ctx))
+                rows = rating_values(db, rules, as_of=on, village=village)
+                rc.write_ratings_csv(stream, head, rows, print_lang(ctx))
         return
-    with reading(engine(ctx)) as session:
-        report = rate(session, rules, as_of=on, village=village)
+    with reading_rows(ctx) as db:
+        report = rate(db, rules, as_of=on, village=village)
     if fmt == "xlsx":
         workbook(out, [rc.ratings_sheet(report, print_lang(ctx))])
         return
@@ -109,12 +110,11 @@ def credit_explain(
     from moralbank.render import credit as rc
     from moralbank.render.formats import render_json
     from moralbank.reports.credit import explain
-    from moralbank.storage.db import reading
 
     check_format(fmt, ("table", "json"))
     rules, on = credit_policy(policy), rating_date(ctx, as_of)
-    with reading(engine(ctx)) as session:
-        why = explain(session, rules, household=household, as_of=on)
+    with reading_rows(ctx) as db:
+        why = explain(db, rules, household=household, as_of=on)
     emit(None, render_json(why) if fmt == "json" else rc.explain_renderables(why, settings(ctx).lang))
 
 
@@ -129,12 +129,11 @@ def credit_summary(
     from moralbank.render import credit as rc
     from moralbank.render.formats import SHEET_FORMATS, render_json
     from moralbank.reports.credit import summary
-    from moralbank.storage.db import reading
 
     check_format(fmt, SHEET_FORMATS)
     rules, on = credit_policy(policy), rating_date(ctx, as_of)
-    with reading(engine(ctx)) as session:
-        report = summary(session, rules, as_of=on)
+    with reading_rows(ctx) as db:
+        report = summary(db, rules, as_of=on)
     if fmt == "xlsx":
         workbook(out, [rc.summary_sheet(report, print_lang(ctx))])
         return

@@ -5,15 +5,13 @@ from __future__ import annotations
 import io
 from collections.abc import Iterable, Sequence
 from datetime import date
-from typing import IO, Any
+from typing import IO, TYPE_CHECKING, Any
 
-from rich.console import RenderableType
-from rich.table import Table
 from rich.text import Text
 
 from moralbank.domain.credit_policy import Condition, DesignationCheck
 from moralbank.messages import MESSAGES, text
-from moralbank.render.formats import CsvWriter
+from moralbank.render.formats import CsvWriter, inert_cell
 from moralbank.render.spreadsheet import BOM, Cell, SheetTable, worded
 from moralbank.render.spreadsheet import heading as column_heading
 from moralbank.reports.credit import (
@@ -22,10 +20,16 @@ from moralbank.reports.credit import (
     Explanation,
     Rating,
     Ratings,
+    RatingValues,
     Threshold,
     VillageSummary,
 )
-from moralbank.services.signing import Manifest
+
+if TYPE_CHECKING:
+    from rich.console import RenderableType
+    from rich.table import Table
+
+    from moralbank.services.signing import Manifest
 
 _RATING_CSV = (
     "household",
@@ -128,6 +132,8 @@ def designation_text(code: str | None, lang: str) -> str:
 
 
 def _table(title: str | None, headings: Sequence[tuple[str, bool]]) -> Table:
+    from rich.table import Table  # only the tables for people: a CSV of the county has none
+
     table = Table(title=title)
     for heading, numeric in headings:
         table.add_column(heading, justify="right" if numeric else "left")
@@ -194,52 +200,61 @@ def ratings_sheet(report: Ratings, lang: str) -> SheetTable:
     return SheetTable(text("sheet.ratings", lang), header, rows)
 
 
-def write_ratings_csv(stream: IO[str], head: Ratings, ratings: Iterable[Rating], lang: str) -> None:
-    """``ratings_sheet`` of ``head`` with ``ratings`` as CSV, written row by row as they come.
+def write_ratings_csv(stream: IO[str], head: Ratings, ratings: Iterable[RatingValues], lang: str) -> None:
+    """``ratings_sheet`` of ``head`` with ``ratings`` (a Rating's values, as ``rating_values`` gives them) as CSV.
 
     The same bytes as ``csv_text(ratings_sheet(...))`` (tests/test_county_reads.py), in bounded
     memory and without a call per cell: a county rates 125,000 households (bench/RESULTS.md).
     Every cell is text, a whole number or empty, as worded() and csv_cell() would give it
-    (an ISO date reads back as itself), and CsvWriter makes the text inert.
+    (an ISO date reads back as itself). The cells that repeat (village, tier, reason, standard,
+    dates, policy) are made inert once per distinct value; CsvWriter checks the household codes
+    and names a block at a time.
     """
     header = [column_heading(name, lang) for name in (*_RATING_CSV, "as_of", "policy_hash")]
     buffer = io.StringIO()  # rows go to the stream a block at a time, not a write each
     writer = CsvWriter(buffer, lineterminator="\r\n")
     buffer.write(BOM)
     writer.writerow(header)
+    cell = _InertCells()
     reasons: dict[tuple[Any, ...], str] = {}  # a reason's words repeat: few standards and register dates
-    on, policy = head.as_of, head.policy_hash
+    on, policy = cell[head.as_of], cell[head.policy_hash]
     block: list[tuple[Any, ...]] = []
-    for r in ratings:
+    for values in ratings:
+        household, village, head_name, points, tier, line, why, veto_entry, veto_standard, since, until = values
         reason = ""
-        if r.reason is not None:
-            asked = (r.reason, r.veto_standard, r.veto_entry, r.since)
+        if why is not None:
+            asked = (why, veto_standard, veto_entry, since)
             if (reason := reasons.get(asked, "")) == "":
-                reason = reason_text(r, lang)
+                reason = inert_cell(reason_text(Rating(*values), lang))
                 if len(reasons) < _REASONS_REMEMBERED:
                     reasons[asked] = reason
         block.append(
             (
-                r.household, r.village, r.head_name, r.points, _blank(r.tier), r.credit_line, reason,
-                _blank(r.veto_entry), _blank(r.veto_standard), r.since, _blank(r.valid_until), on, policy,
+                household, cell[village], head_name, points, cell[tier], line, reason, veto_entry or "",
+                cell[veto_standard], cell[since], cell[until], on, policy,
             )
         )  # fmt: skip
         if len(block) == _BLOCK_ROWS:
-            writer.writerows(block)
+            writer.writerows_checking(block, _CHECKED)
             block.clear()
             stream.write(buffer.getvalue())
             buffer.seek(0)
             buffer.truncate()
-    writer.writerows(block)
+    writer.writerows_checking(block, _CHECKED)
     stream.write(buffer.getvalue())
 
 
 _REASONS_REMEMBERED = 10_000
 _BLOCK_ROWS = 5000  # rows written to the stream at a time
+_CHECKED = (0, 2)  # household and head name: the text cells that differ on every row
 
 
-def _blank(value: Any) -> Any:
-    return "" if value is None else value
+class _InertCells(dict[Any, Any]):
+    """Each value as a CSV cell (None empty, text inert), worked out on its first use."""
+
+    def __missing__(self, value: Any) -> Any:
+        cell = self[value] = "" if value is None else inert_cell(value)
+        return cell
 
 
 def _figures(place: VillageSummary | CountyTotal, tiers: list[str]) -> list[Any]:

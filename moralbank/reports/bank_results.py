@@ -9,15 +9,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Any
-
-from sqlalchemy import text
-from sqlmodel import Session, col, select
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from moralbank.domain.credit_policy import share_permille
 from moralbank.domain.shop import fen_text
 from moralbank.services.bank_tables import expires
-from moralbank.storage.models import ExportLog
+from moralbank.storage.reads import Rows, rows_of
+
+if TYPE_CHECKING:
+    from sqlmodel import Session
 
 _RECORDS = """
 SELECT r.bank, r.household, r.kind, r.on_date, r.amount_fen, r.approved, r.term_months, r.overdue_days
@@ -25,6 +25,19 @@ FROM bank_result r {join}
 WHERE r.on_date <= :on {where}
 ORDER BY r.bank, r.household, r.kind, r.on_date, r.id
 """
+
+
+class _Record(NamedTuple):
+    """One row of ``_RECORDS`` (read over either driver as a plain tuple)."""
+
+    bank: str
+    household: str
+    kind: str
+    on_date: str
+    amount_fen: int
+    approved: int | None
+    term_months: int | None
+    overdue_days: int | None
 
 
 @dataclass
@@ -56,20 +69,27 @@ class Standing:
         return self.overdue_fen > 0
 
 
-def _latest(session: Session, on: str, village: str | None, household: str | None) -> dict[tuple[str, str, str], Any]:
+def _latest(
+    session: Session | Rows, on: str, village: str | None, household: str | None
+) -> dict[tuple[str, str, str], Any]:
     join, where, params = "", "", {"on": on}
     if village is not None:
         join, where, params["v"] = "JOIN household_current h ON h.code = r.household", "AND h.village = :v", village
     if household is not None:
         where, params["h"] = "AND r.household = :h", household
     latest: dict[tuple[str, str, str], Any] = {}
-    for row in session.execute(text(_RECORDS.format(join=join, where=where)), params):
-        latest[(row[0], row[1], row[2])] = row  # ordered by date: the last one stands
+    for row in rows_of(session).rows(_RECORDS.format(join=join, where=where), params):
+        latest[(row[0], row[1], row[2])] = _Record(*row)  # ordered by date: the last one stands
     return latest
 
 
 def standings(
-    session: Session, *, as_of: date, bad_loan_days: int, village: str | None = None, household: str | None = None
+    session: Session | Rows,
+    *,
+    as_of: date,
+    bad_loan_days: int,
+    village: str | None = None,
+    household: str | None = None,
 ) -> dict[str, Standing]:
     """Every household with a bank record up to ``as_of``, with its standing then."""
     on = as_of.isoformat()
@@ -165,6 +185,11 @@ def _yuan(fen: int) -> int:
 
 def bank_answers(session: Session, *, bank: str) -> list[ExportAnswer]:
     """Per export to ``bank``, oldest first: households listed, answered, approved, refused, amounts."""
+    from sqlalchemy import text
+    from sqlmodel import col, select
+
+    from moralbank.storage.models import ExportLog
+
     exports = session.exec(select(ExportLog).where(ExportLog.bank == bank.strip()).order_by(col(ExportLog.id))).all()
     answers = {e.id or 0: ExportAnswer(e.id or 0, e.as_of, e.row_count) for e in exports}
     latest: dict[tuple[int, str, str], Any] = {}

@@ -6,28 +6,27 @@ import dataclasses
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Any, NamedTuple
-
-from sqlalchemy import text
-from sqlmodel import Session, col, select
+from typing import TYPE_CHECKING, Any
 
 from moralbank.domain.credit_policy import (
     VETO,
     CreditPolicy,
     DesignationCheck,
-    Outcome,
     VillageCounts,
     checks,
     months_between,
     share_permille,
 )
 from moralbank.domain.identity import mask_id
-from moralbank.reports.bank_results import BankFigures, Standing, standings
-from moralbank.services.consent import BANK, EVERY_BANK, Recipient, consenting
-from moralbank.services.register import get_household, get_village
-from moralbank.storage.db import driver_blocks
-from moralbank.storage.models import ExportLog, Village
+from moralbank.services.consent_in_force import BANK, EVERY_BANK, Recipient, consenting
+from moralbank.storage import reads
 from moralbank.storage.predicates import ANY_MOVE, standing_deduction, village_on
+from moralbank.storage.reads import Rows, row_blocks, rows_of
+
+if TYPE_CHECKING:
+    from sqlmodel import Session
+
+    from moralbank.reports.bank_results import BankFigures, Standing
 
 # Per household: earned points booked in the window, how many entries moved them, and the first
 # booking ever (a household is known to the scheme from then, even if registered here later).
@@ -46,8 +45,11 @@ GROUP BY household
 # (a rating counts every point a household earned, in whichever village it earned them).
 _OF_VILLAGE = "(village = :v OR household IN (SELECT household FROM household_move WHERE to_village = :v)) AND"
 
+# A household is on the register since its registration, or its first booking if that came
+# earlier; SQL works it out beside the row (dates as ISO text), so the loop over a county does not.
 _HOUSEHOLDS = """
-SELECT h.code, {place}, h.head_name, h.registered_on, h.consent_bank, {id_number}, p.points, p.counted, p.first_booked
+SELECT h.code, {place}, h.head_name, {id_number}, p.points, p.counted,
+       CASE WHEN p.first_booked < h.registered_on THEN p.first_booked ELSE h.registered_on END
 FROM household_current h LEFT JOIN ({points}) p ON p.household = h.code
 {where}
 ORDER BY h.code
@@ -99,6 +101,11 @@ class Rating:
     valid_until: str | None
 
 
+# A rating as a plain tuple, in Rating's field order: what a county's 125,000 ratings travel as
+# from the query to a CSV or a sum (a frozen dataclass each was about 1 s at L, bench/RESULTS.md).
+RatingValues = tuple[str, str, str, int, "str | None", int, "str | None", "int | None", "str | None", str, "str | None"]
+
+
 @dataclass(frozen=True)
 class Ratings:
     """The ratings of households with earned points in the window (or a veto), and what made them."""
@@ -111,20 +118,9 @@ class Ratings:
     ratings: list[Rating]
 
 
-class _Facts(NamedTuple):
-    """A household's rating with what its callers filter on (a tuple: a county rates 125,000)."""
-
-    rating: Rating
-    counted: int  # entries that moved earned points in the window
-    consent_bank: bool
-    id_number: str
-
-
-def _since(registered_on: str, first_booked: str | None) -> str:
-    return min(registered_on, first_booked) if first_booked else registered_on
-
-
-def vetoes(session: Session, policy: CreditPolicy, as_of: date, household: str | None = None) -> dict[str, VetoEntry]:
+def vetoes(
+    session: Session | Rows, policy: CreditPolicy, as_of: date, household: str | None = None
+) -> dict[str, VetoEntry]:
     """The latest standing veto deduction of each household that has one."""
     lo, hi = policy.veto_window(as_of)
     params: dict[str, Any] = {"lo": lo.isoformat(), "hi": hi.isoformat()}
@@ -132,27 +128,33 @@ def vetoes(session: Session, policy: CreditPolicy, as_of: date, household: str |
     if household is not None:
         where, params["h"] = "AND e.household = :h", household
     found: dict[str, VetoEntry] = {}
-    for block in driver_blocks(session, _VETOES.format(where=where), params):
-        for code, *rest in block:
-            if code not in found:
-                found[code] = VetoEntry(*rest)
+    for code, *rest in rows_of(session).rows(_VETOES.format(where=where), params):
+        if code not in found:
+            found[code] = VetoEntry(*rest)
     return found
 
 
-def _facts(
-    session: Session,
+def _ratings(
+    session: Session | Rows,
     policy: CreditPolicy,
     as_of: date,
     *,
     village: str | None = None,
     household: str | None = None,
     with_id: bool = False,
-) -> Iterator[_Facts]:
-    """Every household (of a village, or one) with its rating, streamed in household order."""
+    listed: bool = False,
+) -> Iterator[tuple[RatingValues, str]]:
+    """Every household (of a village, or one) with its rating and ID number ('' unless ``with_id``), in household order.
+
+    ``listed``: only those ``rate`` lists, with points moved in the window or a standing veto.
+    One tight loop over the rows: a county rates 125,000 households, and the policy is asked once
+    per distinct (points, long enough on the register, vetoed), a few hundred (bench/RESULTS.md).
+    """
+    db = rows_of(session)
     lo, hi = policy.window(as_of)
     params: dict[str, Any] = {"lo": lo.isoformat(), "hi": hi.isoformat()}
     inner, outer, place = "", "", "h.village"
-    if session.execute(text(ANY_MOVE)).first() is not None:  # the village it lived in on the rating date
+    if db.rows(ANY_MOVE):  # the village it lived in on the rating date
         place, params["as_of"] = village_on("h.code", ":as_of", "h.village"), as_of.isoformat()
     if village is not None:
         inner, outer, params["v"] = _OF_VILLAGE, f"WHERE {place} = :v", village
@@ -161,64 +163,81 @@ def _facts(
     query = _HOUSEHOLDS.format(
         id_number="h.id_number" if with_id else "''", points=_POINTS.format(where=inner), where=outer, place=place
     )
-    rating = _Rater(policy, as_of, vetoes(session, policy, as_of, household))
-    for block in driver_blocks(session, query, params):
-        for code, place, head, registered, consent, id_number, points, counted, first in block:
-            facts = (code, place, head, int(points or 0), _since(registered, first))
-            yield _Facts(rating(*facts), int(counted or 0), bool(consent), id_number)
+    stopped = vetoes(db, policy, as_of, household)
+    rater = _Rater(policy, as_of)
+    registered, outcomes, outcome = rater.registered, rater.outcomes, rater.outcome
+    for block in row_blocks(db, query, params):
+        for code, place, head, id_number, points, counted, since in block:
+            veto = stopped.get(code)
+            if listed and not counted and veto is None:
+                continue
+            points = int(points or 0)
+            enough = registered.get(since)
+            if enough is None:
+                enough = rater.long_enough(since)
+            asked = (points, enough, veto is not None)
+            tier, line, reason, until = outcomes.get(asked) or outcome(asked)
+            if veto is None:
+                yield (code, place, head, points, tier, line, reason, None, None, since, until), id_number
+            else:
+                yield (code, place, head, points, tier, line, reason, veto.id, veto.standard, since, until), id_number
 
 
 class _Rater:
-    """Rates households one after another under one policy and date."""
+    """The policy's answers under one policy and date, each asked once (``_ratings`` reads the caches itself)."""
 
-    def __init__(self, policy: CreditPolicy, as_of: date, stopped: dict[str, VetoEntry]) -> None:
-        self.policy, self.as_of, self.stopped = policy, as_of, stopped
+    def __init__(self, policy: CreditPolicy, as_of: date) -> None:
+        self.policy, self.as_of = policy, as_of
         self.until = policy.valid_until(as_of).isoformat()
         self.registered: dict[str, bool] = {}  # by register date: a county has few distinct ones
-        self.outcomes: dict[tuple[int, bool, bool], Outcome] = {}  # by points: a county has a few hundred
+        # (tier, credit line, reason, valid until) by (points, registered, vetoed): a county has a few hundred
+        self.outcomes: dict[tuple[int, bool, bool], tuple[str | None, int, str | None, str | None]] = {}
 
-    def __call__(self, code: str, village: str, head: str, points: int, since: str) -> Rating:
-        registered = self.registered.get(since)
-        if registered is None:
-            registered = self.registered[since] = self.policy.long_enough(date.fromisoformat(since), self.as_of)
-        veto = self.stopped.get(code)
-        asked = (points, registered, veto is not None)
-        if (outcome := self.outcomes.get(asked)) is None:
-            outcome = self.outcomes[asked] = self.policy.assess(points=points, registered=registered, vetoed=asked[2])
-        return Rating(
-            code,
-            village,
-            head,
-            points,
-            outcome.tier,
-            outcome.credit_line,
-            outcome.reason,
-            veto.id if veto else None,
-            veto.standard if veto else None,
-            since,
-            self.until if outcome.tier else None,
+    def long_enough(self, since: str) -> bool:
+        """Whether a household on the register since ``since`` has the months the policy asks for."""
+        found = self.registered[since] = self.policy.long_enough(date.fromisoformat(since), self.as_of)
+        return found
+
+    def outcome(self, asked: tuple[int, bool, bool]) -> tuple[str | None, int, str | None, str | None]:
+        """The policy's answer for (points, registered, vetoed), as the values a rating carries."""
+        points, registered, vetoed = asked
+        answer = self.policy.assess(points=points, registered=registered, vetoed=vetoed)
+        found = self.outcomes[asked] = (
+            answer.tier,
+            answer.credit_line,
+            answer.reason,
+            self.until if answer.tier else None,
         )
+        return found
 
 
-def rate(session: Session, policy: CreditPolicy, *, as_of: date, village: str | None = None) -> Ratings:
+def rate(session: Session | Rows, policy: CreditPolicy, *, as_of: date, village: str | None = None) -> Ratings:
     """Every household with earned points in the window or a standing veto, rated."""
     head = rating_head(session, policy, as_of=as_of, village=village)
     return dataclasses.replace(head, ratings=list(rated(session, policy, as_of=as_of, village=village)))
 
 
-def rating_head(session: Session, policy: CreditPolicy, *, as_of: date, village: str | None = None) -> Ratings:
+def rating_head(session: Session | Rows, policy: CreditPolicy, *, as_of: date, village: str | None = None) -> Ratings:
     """The ratings' date, policy and window, without ratings (``rated`` streams them); checks the village."""
     if village is not None:
-        get_village(session, village)
+        reads.village(session, village)
     lo, hi = policy.window(as_of)
     return Ratings(as_of.isoformat(), policy.name, policy.hash, lo.isoformat(), hi.isoformat(), [])
 
 
-def rated(session: Session, policy: CreditPolicy, *, as_of: date, village: str | None = None) -> Iterator[Rating]:
+def rated(
+    session: Session | Rows, policy: CreditPolicy, *, as_of: date, village: str | None = None
+) -> Iterator[Rating]:
     """The ratings ``rate`` lists, streamed in household order."""
-    for facts in _facts(session, policy, as_of, village=village):
-        if facts.counted or facts.rating.reason == VETO:
-            yield facts.rating
+    return (Rating(*values) for values in rating_values(session, policy, as_of=as_of, village=village))
+
+
+def rating_values(
+    session: Session | Rows, policy: CreditPolicy, *, as_of: date, village: str | None = None
+) -> Iterator[RatingValues]:
+    """``rated`` as plain tuples in Rating's field order (a county's CSV is written from these)."""
+    for rating, _ in _ratings(session, policy, as_of, village=village, listed=True):
+        yield rating
 
 
 # --- explain ------------------------------------------------------------------------------------
@@ -270,14 +289,17 @@ class Explanation:
     village_checks: list[DesignationCheck] = field(default_factory=list)  # its village against each designation
 
 
-def explain(session: Session, policy: CreditPolicy, *, household: str, as_of: date) -> Explanation:
+def explain(session: Session | Rows, policy: CreditPolicy, *, household: str, as_of: date) -> Explanation:
     """One household's rating with everything it rests on."""
-    get_household(session, household)
-    facts = next(_facts(session, policy, as_of, household=household))
+    from moralbank.reports.bank_results import standings  # banks' answers: not a rating's concern
+
+    db = rows_of(session)
+    reads.household(db, household)
+    rating = Rating(*next(_ratings(db, policy, as_of, household=household))[0])
     lo, hi = policy.window(as_of)
     params = {"h": household, "lo": lo.isoformat(), "hi": hi.isoformat()}
-    entries = [CountingEntry(*row) for row in session.execute(text(_COUNTING), params)]
-    points = facts.rating.points
+    entries = [CountingEntry(*row) for row in db.rows(_COUNTING, params)]
+    points = rating.points
     thresholds = [
         Threshold(
             t.code, t.min_points, t.credit_line, t.step_points, t.step_credit, t.max_credit, points >= t.min_points
@@ -291,14 +313,14 @@ def explain(session: Session, policy: CreditPolicy, *, household: str, as_of: da
         lo.isoformat(),
         hi.isoformat(),
         policy.veto_window(as_of)[0].isoformat(),
-        months_between(date.fromisoformat(facts.rating.since), as_of),
+        months_between(date.fromisoformat(rating.since), as_of),
         policy.min_months_registered,
-        facts.rating,
+        rating,
         entries,
         thresholds,
-        vetoes(session, policy, as_of, household).get(household),
-        standings(session, as_of=as_of, bad_loan_days=policy.bad_loan_days, household=household).get(household),
-        village_standing(session, policy, as_of=as_of, village=facts.rating.village)[0].checks,
+        vetoes(db, policy, as_of, household).get(household),
+        standings(db, as_of=as_of, bad_loan_days=policy.bad_loan_days, household=household).get(household),
+        village_standing(db, policy, as_of=as_of, village=rating.village)[0].checks,
     )
 
 
@@ -368,13 +390,13 @@ class CreditSummary:
     total: CountyTotal
 
 
-def _add(place: VillageSummary, rating: Rating) -> None:
+def _add(place: VillageSummary, tier: str | None, credit_line: int, reason: str | None) -> None:
     place.households += 1
-    place.vetoed += rating.reason == VETO
-    if rating.tier is not None:
+    place.vetoed += reason == VETO
+    if tier is not None:
         place.rated += 1
-        place.tiers[rating.tier] += 1
-        place.credit_total += rating.credit_line
+        place.tiers[tier] += 1
+        place.credit_total += credit_line
 
 
 def _bank_figures(place: VillageSummary | CountyTotal, figures: BankFigures) -> None:
@@ -394,23 +416,26 @@ def village_counts(place: VillageSummary, figures: BankFigures) -> VillageCounts
     )  # fmt: skip
 
 
+_VILLAGES = "SELECT code, name FROM village {where} ORDER BY code"
+
+
 def _places(
-    session: Session, policy: CreditPolicy, as_of: date, village: str | None = None
+    session: Session | Rows, policy: CreditPolicy, as_of: date, village: str | None = None
 ) -> tuple[dict[str, VillageSummary], dict[str, BankFigures]]:
+    from moralbank.reports.bank_results import BankFigures, standings  # not on the path of ``credit rate``
+
+    db = rows_of(session)
     codes = [t.code for t in policy.tiers]
-    query = select(Village).order_by(col(Village.code))
-    if village is not None:
-        query = query.where(Village.code == village)
-    villages = session.exec(query).all()
-    places = {v.code: VillageSummary(v.code, v.name, tiers=dict.fromkeys(codes, 0)) for v in villages}
+    villages = db.rows(_VILLAGES.format(where="WHERE code = :v" if village else ""), {"v": village})
+    places = {code: VillageSummary(code, name, tiers=dict.fromkeys(codes, 0)) for code, name in villages}
     figures = {code: BankFigures() for code in places}
-    banked = standings(session, as_of=as_of, bad_loan_days=policy.bad_loan_days, village=village)
+    banked = standings(db, as_of=as_of, bad_loan_days=policy.bad_loan_days, village=village)
     on = as_of.isoformat()
-    for facts in _facts(session, policy, as_of, village=village):
-        if facts.rating.since <= on:  # on the register by then
-            _add(places[facts.rating.village], facts.rating)
-            if (standing := banked.get(facts.rating.household)) is not None:
-                figures[facts.rating.village].add(standing)
+    for (household, lived, _, _, tier, line, reason, _, _, since, _), _ in _ratings(db, policy, as_of, village=village):
+        if since <= on:  # on the register by then
+            _add(places[lived], tier, line, reason)
+            if banked and (standing := banked.get(household)) is not None:
+                figures[lived].add(standing)
     for code, place in places.items():
         place.share_permille = share_permille(place.rated, place.households)
         counts = village_counts(place, figures[code])
@@ -421,19 +446,21 @@ def _places(
 
 
 def village_standing(
-    session: Session, policy: CreditPolicy, *, as_of: date, village: str
+    session: Session | Rows, policy: CreditPolicy, *, as_of: date, village: str
 ) -> tuple[VillageSummary, VillageCounts]:
     """One village's figures and what its designation is decided on."""
     places, figures = _places(session, policy, as_of, village)
     return places[village], village_counts(places[village], figures[village])
 
 
-def summary(session: Session, policy: CreditPolicy, *, as_of: date) -> CreditSummary:
+def summary(session: Session | Rows, policy: CreditPolicy, *, as_of: date) -> CreditSummary:
     """Per village and for the county: households on the register, rated, per tier, credit, title, banks."""
     codes = [t.code for t in policy.tiers]
     places, figures = _places(session, policy, as_of)
     total = CountyTotal(len(places), tiers=dict.fromkeys(codes, 0))
     total.designations = {d.code: 0 for d in policy.designations}
+    from moralbank.reports.bank_results import BankFigures
+
     county = BankFigures()
     for code, place in places.items():
         total.households += place.households
@@ -484,21 +511,18 @@ class BankRow:
 
 
 def bank_rows(
-    session: Session, policy: CreditPolicy, *, as_of: date, full_id: bool = False, bank: str = EVERY_BANK
+    session: Session | Rows, policy: CreditPolicy, *, as_of: date, full_id: bool = False, bank: str = EVERY_BANK
 ) -> Iterator[BankRow]:
     """Rated households whose consent for ``bank`` (or for every bank) is in force on ``as_of``, in household order."""
+    db = rows_of(session)
     on = as_of.isoformat()
-    allowed = consenting(session, Recipient(BANK, bank), on)
-    names = dict(session.exec(select(Village.code, Village.name)).all())  # the village by name beside its code
-    for facts in _facts(session, policy, as_of, with_id=True):
-        r = facts.rating
-        if r.tier is None or r.valid_until is None or r.household not in allowed:
+    allowed = consenting(db, Recipient(BANK, bank), on)
+    names = dict(db.rows(_VILLAGES.format(where=""), {}))  # the village by name beside its code
+    for (code, village, head, _, tier, line, _, _, _, _, until), id_number in _ratings(db, policy, as_of, with_id=True):
+        if tier is None or until is None or code not in allowed:
             continue
-        shown = facts.id_number if full_id else mask_id(facts.id_number)
-        place = names.get(r.village, "")
-        yield BankRow(
-            r.household, r.village, place, r.head_name, shown, r.tier, r.credit_line, on, r.valid_until, policy.hash
-        )
+        shown = id_number if full_id else mask_id(id_number)
+        yield BankRow(code, village, names.get(village, ""), head, shown, tier, line, on, until, policy.hash)
 
 
 @dataclass(frozen=True, slots=True)
@@ -522,6 +546,10 @@ class ExportRow:
 
 def export_log(session: Session) -> list[ExportRow]:
     """Every credit export made from this database, oldest first."""
+    from sqlmodel import col, select
+
+    from moralbank.storage.models import ExportLog
+
     records = session.exec(select(ExportLog).order_by(col(ExportLog.id))).all()
     return [
         ExportRow(

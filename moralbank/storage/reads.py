@@ -262,3 +262,27 @@ VILLAGES_SQL = "SELECT code, name, county, black_list, committee FROM village OR
 def villages(source: Session | Rows) -> list[VillageRecord]:
     """Every village, in code order."""
     return [VillageRecord(*row) for row in rows_of(source).rows(VILLAGES_SQL)]
+
+
+# --- streamed reads (issue 16, round three: the county's credit) -------------------------------
+
+
+def row_blocks(
+    source: Session | Rows, sql: str, params: Mapping[str, Any], size: int = 5000
+) -> Iterator[Sequence[Any]]:
+    """A read query's rows as plain tuples, in blocks of ``size``: a county's rows are never held whole.
+
+    On a SQLite file the driver's own cursor, its complaints worded as ``SqliteRows.rows`` words
+    them; through a session ``db.driver_blocks`` (PostgreSQL streams from a server-side cursor).
+    """
+    reader = rows_of(source)
+    if isinstance(reader, SessionRows):
+        from moralbank.storage.db import driver_blocks
+
+        yield from driver_blocks(reader.session, sql, dict(params))
+        return
+    assert isinstance(reader, SqliteRows), "a Rows of another kind has no cursor to stream from"
+    with sqlite_translated():
+        cursor = reader.connection.execute(sql, dict(params))
+        while block := cursor.fetchmany(size):
+            yield block

@@ -1,0 +1,266 @@
+"""Credit reads on a SQLite file, read by the driver's own connection, give what a session gives.
+
+``credit rate``, ``credit summary`` and ``credit explain`` read a SQLite path through
+``storage/reads.py`` without SQLAlchemy (issue 16, round three); ``--db sqlite:///PATH`` names the
+same file through SQLAlchemy, and PostgreSQL always goes that way. Every format, language and
+refusal must read byte for byte the same, before and after a household moves, with bank consent
+given and withdrawn. The ratings' tight loop is held to the implementation it replaced (kept
+here as the reference), and the bank list to the ratings and consents it is made of.
+"""
+
+from __future__ import annotations
+
+import random
+import subprocess
+import sys
+from collections.abc import Iterator
+from contextlib import ExitStack, contextmanager
+from dataclasses import astuple
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+from sqlalchemy import Engine, text
+
+from moralbank.domain.credit_policy import VETO, CreditPolicy, load_policy
+from moralbank.domain.identity import mask_id
+from moralbank.reports.credit import (
+    _HOUSEHOLDS,
+    _OF_VILLAGE,
+    _POINTS,
+    Rating,
+    bank_rows,
+    rated,
+    rating_values,
+    vetoes,
+)
+from moralbank.resources import fixtures_dir
+from moralbank.services.consent_in_force import BANK, Recipient, consenting
+from moralbank.storage.db import driver_blocks, open_engine, reading
+from moralbank.storage.predicates import ANY_MOVE, village_on
+from tests.clock import freeze_today
+from tests.conftest import fresh_database
+from tests.runner import Run, invoke, run_on
+from tests.town import AS_OF, CREDIT_HOUSEHOLDS, TODAY, book_credit, build_credit_town
+
+REPO = Path(__file__).resolve().parent.parent
+BANK_NAME = "高密农商银行"
+BEFORE_MOVE = "2026-11-10"
+READS: list[tuple[str, ...]] = [
+    *(("credit", "rate", "--as-of", AS_OF, "-f", fmt) for fmt in ("table", "json", "csv")),
+    *(("credit", "rate", "--as-of", AS_OF, "--village", v, "-f", fmt) for v in ("DZ", "XZ") for fmt in ("json", "csv")),
+    ("credit", "rate", "--as-of", BEFORE_MOVE, "-f", "csv"),
+    ("credit", "rate", "--as-of", BEFORE_MOVE, "--village", "XZ", "-f", "json"),
+    *(("credit", "summary", "--as-of", AS_OF, "-f", fmt) for fmt in ("table", "json", "csv")),
+    ("credit", "summary", "--as-of", BEFORE_MOVE, "-f", "csv"),
+    *(("credit", "explain", code, "--as-of", AS_OF, "-f", fmt) for code in ("DZ03", "DZ07", "XZ01") for fmt in ("table", "json")),
+]  # fmt: skip
+REFUSALS: list[tuple[str, ...]] = [
+    ("credit", "rate", "--as-of", AS_OF, "--village", "NOPE", "-f", "csv"),
+    ("credit", "rate", "--as-of", AS_OF, "--village", "NOPE"),
+    ("credit", "rate", "--as-of", "2026-13-01"),
+    ("credit", "rate", "--as-of", "2026-12-25", "-f", "csv"),
+    ("credit", "rate", "--as-of", AS_OF, "-f", "pdf"),
+    ("credit", "summary", "--as-of", "2026-12-25"),
+    ("credit", "explain", "NOPE01", "--as-of", AS_OF),
+]
+
+
+def _consents(run: Run) -> None:
+    """DZ08 (no consent on the register) grants the bank, DZ02 withdraws it."""
+    invoke(run, "consent", "grant", "DZ08", "--bank", BANK_NAME, "--ref", "TY-2026-008", "--on", "2026-11-01")
+    invoke(run, "consent", "withdraw", "DZ02", "--bank", BANK_NAME, "--on", "2026-11-20", "--reason", "本人撤回")
+
+
+def _move(run: Run) -> None:
+    invoke(run, "household", "move", "DZ03", "--to", "XZ", "--reason", "举家迁居", "--on", "2026-11-20")
+
+
+def _said(run: Run, args: tuple[str, ...], lang: str) -> tuple[int, str, str]:
+    result = run(*args, lang=lang)
+    assert "Traceback" not in result.output
+    return result.exit_code, result.stdout, result.stderr
+
+
+def _compare(fast: Run, general: Run) -> None:
+    for args in READS + REFUSALS:
+        for lang in ("zh", "en"):
+            found, expected = _said(fast, args, lang), _said(general, args, lang)
+            assert found == expected, (args, lang)
+            assert (found[0] == 0) == (args in READS), (args, lang, found[2])
+
+
+@contextmanager
+def _twin(folder: Path) -> Iterator[Run]:
+    """A SQLite file built by the same steps as the test's own database."""
+    folder.mkdir()
+    with fresh_database("sqlite", folder) as path:
+        engine = open_engine(path)
+        build_credit_town(engine)
+        engine.dispose()
+        yield run_on(path)
+
+
+def test_every_credit_read_is_the_same_through_either_driver(
+    run: Run, engine: Engine, db_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    freeze_today(monkeypatch, TODAY)
+    build_credit_town(engine)
+    with ExitStack() as stack:
+        if "://" in db_url:  # PostgreSQL, through a session: the same bytes as a SQLite file's own read
+            general, fast = run, stack.enter_context(_twin(tmp_path / "twin"))
+            steps = (general, fast)
+        else:
+            general, fast = run_on(f"sqlite:///{db_url}"), run
+            steps = (fast,)
+        _compare(fast, general)
+        for each in steps:
+            _consents(each)
+            _move(each)
+        _compare(fast, general)
+
+
+# --- the ratings' loop against the one it replaced ----------------------------------------------
+
+
+def _reference_ratings(
+    session: Any, policy: CreditPolicy, as_of: date, village: str | None = None, with_id: bool = False
+) -> Iterator[tuple[Rating, int, str]]:
+    """Every household's rating as ``reports.credit._facts`` made it before (a Rating and ``policy.assess`` each)."""
+    lo, hi = policy.window(as_of)
+    params: dict[str, Any] = {"lo": lo.isoformat(), "hi": hi.isoformat()}
+    inner, outer, place = "", "", "h.village"
+    if session.execute(text(ANY_MOVE)).first() is not None:
+        place, params["as_of"] = village_on("h.code", ":as_of", "h.village"), as_of.isoformat()
+    if village is not None:
+        inner, outer, params["v"] = _OF_VILLAGE, f"WHERE {place} = :v", village
+    query = _HOUSEHOLDS.format(
+        id_number="h.id_number" if with_id else "''", points=_POINTS.format(where=inner), where=outer, place=place
+    ).replace(
+        "CASE WHEN p.first_booked < h.registered_on THEN p.first_booked ELSE h.registered_on END",
+        "h.registered_on, p.first_booked",
+    )
+    stopped = vetoes(session, policy, as_of)
+    until = policy.valid_until(as_of).isoformat()
+    for block in driver_blocks(session, query, params):
+        for code, lived, head, id_number, points, counted, registered, first in block:
+            since = min(registered, first) if first else registered
+            veto = stopped.get(code)
+            enough = policy.long_enough(date.fromisoformat(since), as_of)
+            outcome = policy.assess(points=int(points or 0), registered=enough, vetoed=veto is not None)
+            rating = Rating(
+                code, lived, head, int(points or 0), outcome.tier, outcome.credit_line, outcome.reason,
+                veto.id if veto else None, veto.standard if veto else None, since, until if outcome.tier else None,
+            )  # fmt: skip
+            yield rating, int(counted or 0), id_number
+
+
+def _policy() -> CreditPolicy:
+    return load_policy(fixtures_dir() / "credit_policy.toml")
+
+
+def _held_to_reference(engine: Engine) -> None:
+    policy = _policy()
+    for day in (date.fromisoformat(AS_OF), date.fromisoformat(BEFORE_MOVE), date(2025, 3, 1)):
+        with reading(engine) as session:
+            for village in (None, "DZ", "XZ"):
+                reference = [
+                    r
+                    for r, counted, _ in _reference_ratings(session, policy, day, village)
+                    if counted or r.reason == VETO
+                ]
+                assert list(rated(session, policy, as_of=day, village=village)) == reference, (day, village)
+                values = list(rating_values(session, policy, as_of=day, village=village))
+                assert values == [astuple(r) for r in reference]
+            allowed = consenting(session, Recipient(BANK, BANK_NAME), day)
+            for full_id in (False, True):
+                listed = [
+                    (r.household, r.village, r.head_name, number if full_id else mask_id(number), r.tier, r.credit_line)
+                    for r, _, number in _reference_ratings(session, policy, day, with_id=True)
+                    if r.tier is not None and r.household in allowed
+                ]
+                rows = bank_rows(session, policy, as_of=day, full_id=full_id, bank=BANK_NAME)
+                got = [(b.household, b.village, b.head_name, b.id_number, b.tier, b.credit_line) for b in rows]
+                assert got == listed, (day, full_id)
+
+
+def test_ratings_and_bank_rows_are_what_the_replaced_loop_gave(
+    run: Run, engine: Engine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    freeze_today(monkeypatch, TODAY)
+    build_credit_town(engine)
+    _held_to_reference(engine)
+    _consents(run)
+    _move(run)
+    _held_to_reference(engine)
+
+
+def _generated_decisions(seed: int) -> list[tuple[str, str, int, str]]:
+    """Decisions for random households, standards and days (the vetoed gambling among them), in day order."""
+    rng = random.Random(seed)
+    codes = [code for code, *_ in CREDIT_HOUSEHOLDS]
+    days = [date(2024, 1, 1).toordinal() + rng.randrange(1063) for _ in range(60)]  # 2024-01-01 .. 2026-11-28
+    standards = ["ZY01", "ZY01", "ZY02", "HJ04", "ZF03"]
+    picked = [(rng.choice(codes), rng.choice(standards), rng.randint(1, 9), day) for day in days]
+    return [(h, s, q, date.fromordinal(d).isoformat()) for h, s, q, d in sorted(picked, key=lambda x: x[3])]
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_a_generated_county_is_rated_alike_by_either_driver_and_the_replaced_loop(
+    run: Run, engine: Engine, db_url: str, monkeypatch: pytest.MonkeyPatch, seed: int
+) -> None:
+    freeze_today(monkeypatch, TODAY)
+    build_credit_town(engine)
+    book_credit(engine, _generated_decisions(seed))
+    _held_to_reference(engine)
+    if "://" not in db_url:  # the file's own connection against a session on the same file
+        general = run_on(f"sqlite:///{db_url}")
+        for args in READS:
+            for lang in ("zh", "en"):
+                assert _said(run, args, lang) == _said(general, args, lang), (args, lang)
+
+
+dates = st.dates(date(2000, 1, 1), date(2030, 12, 31)).map(date.isoformat)
+
+
+@given(dates, st.none() | dates)
+def test_since_in_sql_is_the_earlier_of_registration_and_first_booking(registered: str, first: str | None) -> None:
+    import sqlite3
+
+    sql = "SELECT CASE WHEN :first < :registered THEN :first ELSE :registered END"
+    with sqlite3.connect(":memory:") as connection:
+        (found,) = connection.execute(sql, {"first": first, "registered": registered}).fetchone()
+    assert found == (min(registered, first) if first else registered)
+
+
+def test_the_credit_reads_import_neither_sqlalchemy_nor_pydantic(
+    db_url: str, engine: Engine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    if "://" in db_url:
+        pytest.skip("PostgreSQL is read through SQLAlchemy")
+    build_credit_town(engine)
+    probe = (
+        "import sys, cli\n"
+        "for args in sys.argv[1:]:\n"
+        "    sys.argv = ['moralbank', '--db', DB, *args.split()]\n"
+        "    try:\n"
+        "        cli.main()\n"
+        "    except SystemExit:\n"
+        "        pass\n"
+        "print(sorted(m for m in ('sqlalchemy', 'sqlmodel', 'pydantic', 'moralbank.storage.models') if m in sys.modules))\n"
+    )
+    reads = [f"credit rate --as-of {AS_OF} -f {fmt}" for fmt in ("csv", "json", "table")]
+    reads += [f"credit summary --as-of {AS_OF} -f {fmt}" for fmt in ("csv", "json", "table")]
+    reads += [f"credit explain DZ07 --as-of {AS_OF}", f"credit rate --as-of {AS_OF} --village DZ -f csv"]
+    found = subprocess.run(
+        [sys.executable, "-c", f"DB = {db_url!r}\n" + probe, *reads],
+        capture_output=True,
+        text=True,
+        cwd=REPO,
+        check=True,
+    )
+    assert found.stdout.strip().splitlines()[-1] == "[]", found.stderr
+    assert "AAA" in found.stdout and "Traceback" not in found.stderr
