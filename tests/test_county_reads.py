@@ -426,11 +426,11 @@ def test_the_county_board_csv_is_the_rows_board_csv_writes(
         assert result.exit_code == 0 and result.stdout_bytes == _reference_board_csv(board, lang).encode()
 
 
-def test_the_county_board_and_the_journal_import_neither_sqlalchemy_nor_pydantic(db_url: str, engine: Engine) -> None:
-    if "://" in db_url:
-        pytest.skip("PostgreSQL is read through SQLAlchemy")
-    build_publication_town(engine)
-    book_publication(engine, OCTOBER, "2026-10-25")
+ORM = ("sqlalchemy", "sqlmodel", "pydantic", "moralbank.storage.models")
+
+
+def imported_after(db_url: str, reads: list[str], shunned: tuple[str, ...]) -> list[str]:
+    """Which of ``shunned`` one process has imported after running each of ``reads`` on the file."""
     probe = (
         "import sys, cli\n"
         "for args in sys.argv[1:]:\n"
@@ -439,10 +439,8 @@ def test_the_county_board_and_the_journal_import_neither_sqlalchemy_nor_pydantic
         "        cli.main()\n"
         "    except SystemExit:\n"
         "        pass\n"
-        "shunned = ('sqlalchemy', 'sqlmodel', 'pydantic', 'moralbank.storage.models')\n"
-        "print(sorted(m for m in shunned if m in sys.modules))\n"
+        f"print(sorted(m for m in {shunned!r} if m in sys.modules))\n"
     )
-    reads = ["board show --county --month 2026-10 -f csv", "board show --county --month 2026-10", "export journal"]
     found = subprocess.run(
         [sys.executable, "-c", f"DB = {db_url!r}\n" + probe, *reads],
         capture_output=True,
@@ -450,8 +448,29 @@ def test_the_county_board_and_the_journal_import_neither_sqlalchemy_nor_pydantic
         cwd=REPO,
         check=True,
     )
-    assert found.stdout.strip().splitlines()[-1] == "[]", found.stderr
-    assert "东庄村" in found.stdout or "DZ01" in found.stdout  # the commands did run
+    printed = found.stdout.strip().splitlines()
+    assert len(printed) > len(reads) and "Traceback" not in found.stderr, found.stderr  # the commands did run
+    return list(json.loads(printed[-1].replace("'", '"')))
+
+
+def test_the_county_board_and_the_journal_import_neither_sqlalchemy_nor_pydantic(db_url: str, engine: Engine) -> None:
+    if "://" in db_url:
+        pytest.skip("PostgreSQL is read through SQLAlchemy")
+    build_publication_town(engine)
+    book_publication(engine, OCTOBER, "2026-10-25")
+    reads = ["board show --county --month 2026-10 -f csv", "board show --county --month 2026-10", "export journal"]
+    assert imported_after(db_url, reads, ORM) == []
+
+
+def test_a_csv_board_and_the_journal_import_no_rich(db_url: str, engine: Engine) -> None:
+    """rich lays out the terminal's tables; a CSV or a journal piped to a file is written without it."""
+    if "://" in db_url:
+        pytest.skip("PostgreSQL is read through SQLAlchemy")
+    build_publication_town(engine)
+    book_publication(engine, OCTOBER, "2026-10-25")
+    reads = ["board show --county --month 2026-10 -f csv", "board show --village DZ --month 2026-10 -f csv"]
+    assert imported_after(db_url, [*reads, "export journal"], ("rich.console", "rich.table")) == []
+    assert imported_after(db_url, ["board show --county --month 2026-10"], ("rich.table",)) == ["rich.table"]
 
 
 def test_the_white_space_the_journal_query_names_is_what_str_split_splits_at() -> None:

@@ -390,12 +390,12 @@ def output(path: Path | None) -> Iterator[Any]:
 
 def emit(out: Path | None, body: str | list[Any]) -> None:
     """Text to stdout or ``--out``; a list is rich renderables, printed as a table would be."""
-    from rich.console import Console
-
     with output(out) as stream:
-        if isinstance(body, str):
+        if isinstance(body, str):  # CSV, JSON, a page: no rich to import (bench/RESULTS.md)
             stream.write(body)
             return
+        from rich.console import Console
+
         console = out_console() if out is None else Console(file=stream, highlight=False, width=200)
         for part in body:
             console.print(part)

@@ -7,11 +7,7 @@ import html
 import io
 import json
 from collections.abc import Sequence
-from typing import Any
-
-from rich.console import RenderableType
-from rich.table import Table
-from rich.text import Text
+from typing import TYPE_CHECKING, Any
 
 from moralbank.domain.boards import Board
 from moralbank.domain.chain import Checkpoint
@@ -22,6 +18,10 @@ from moralbank.render.formats import CsvWriter
 from moralbank.render.printed import long_date, page
 from moralbank.render.spreadsheet import BOM, SheetTable, csv_cell, worded
 from moralbank.reports.boards import PublishedRow
+
+if TYPE_CHECKING:  # rich is imported by the terminal's tables only: a CSV board needs none of it
+    from rich.console import RenderableType
+    from rich.table import Table
 
 BOARD_FORMATS = ("table", "json", "csv", "xlsx", "md", "html")
 
@@ -108,6 +108,8 @@ def _cell(value: Any, lang: str = "zh") -> str:
 
 
 def _rich(rows: Sequence[Any], columns: list[Column], lang: str, title: str) -> Table:
+    from rich.table import Table
+
     table = Table(title=title)
     for _name, heading, numeric in columns:
         table.add_column(text(heading, lang), justify="right" if numeric else "left")
@@ -118,6 +120,8 @@ def _rich(rows: Sequence[Any], columns: list[Column], lang: str, title: str) -> 
 
 def board_renderables(board: Board, lang: str, tz: str = DEFAULT_TZ) -> list[RenderableType]:
     """The board as rich tables with its footer lines, for a terminal."""
+    from rich.text import Text
+
     parts: list[RenderableType] = [Text(board_title(board, lang), style="bold red")]
     parts.append(_rich(board.rows, _red_columns(board), lang, text("board.red", lang)))
     if board.black_list is not None:

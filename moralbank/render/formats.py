@@ -10,12 +10,13 @@ import re
 from collections.abc import Iterable, Sequence
 from itertools import chain, islice
 from operator import attrgetter, itemgetter
-from typing import IO, Any
-
-from rich.table import Table
+from typing import IO, TYPE_CHECKING, Any
 
 from moralbank.domain.limits import inert
 from moralbank.messages import MESSAGES, text
+
+if TYPE_CHECKING:  # rich is imported by the terminal's tables only: CSV and JSON need none of it
+    from rich.table import Table
 
 FORMATS = ("table", "json", "csv")
 # Lists a person opens in Excel or WPS have an xlsx form too (written to --out).
@@ -160,6 +161,8 @@ def rich_table(
     rows: Sequence[Any], lang: str, *, title: str | None = None, columns: Sequence[str] | None = None
 ) -> Table:
     """A table with headings from the catalogue (``col.<field>``); numbers right-aligned."""
+    from rich.table import Table
+
     names = _fields(rows, columns)
     table = Table(title=title, show_lines=False)
     for name in names:
