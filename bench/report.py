@@ -49,6 +49,9 @@ def floor(row: dict[str, Any]) -> str:
     text = f"{seconds(row['floor_wall'])} ({row['floor']})"
     if "scan_wall" in row:
         text += f"; `sqlite3` CLI scan of every entry in order: {seconds(row['scan_wall'])}"
+    if "file_floor_wall" in row:
+        to_file = row["file_floor_wall"]
+        text += f"; the same shell writing the text to a file, as the command does: {seconds(to_file)} ({row['wall'] / to_file:.1f}×)"
     if "same_sql_wall" in row:
         same = row["same_sql_wall"]
         text += f"; the command's own SQL in the `sqlite3` CLI: {seconds(same)} ({row['wall'] / same:.1f}× end to end)"

@@ -469,7 +469,7 @@ def test_a_csv_board_and_the_journal_import_no_rich(db_url: str, engine: Engine)
     build_publication_town(engine)
     book_publication(engine, OCTOBER, "2026-10-25")
     reads = ["board show --county --month 2026-10 -f csv", "board show --village DZ --month 2026-10 -f csv"]
-    assert imported_after(db_url, [*reads, "export journal"], ("rich.console", "rich.table")) == []
+    assert imported_after(db_url, [*reads, "export journal"], ("rich.console", "rich.table", "rich.text")) == []
     assert imported_after(db_url, ["board show --county --month 2026-10"], ("rich.table",)) == ["rich.table"]
 
 

@@ -246,4 +246,4 @@ def test_the_credit_reads_import_neither_sqlalchemy_nor_pydantic(
     reads += [f"credit explain DZ07 --as-of {AS_OF}", f"credit rate --as-of {AS_OF} --village DZ -f csv"]
     assert imported_after(db_url, reads, ORM) == []
     csv_reads = [r for r in reads if r.endswith("csv")]
-    assert imported_after(db_url, csv_reads, ("rich.console", "rich.table")) == []
+    assert imported_after(db_url, csv_reads, ("rich.console", "rich.table", "rich.text")) == []

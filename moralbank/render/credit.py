@@ -7,8 +7,6 @@ from collections.abc import Iterable, Sequence
 from datetime import date
 from typing import IO, TYPE_CHECKING, Any
 
-from rich.text import Text
-
 from moralbank.domain.credit_policy import Condition, DesignationCheck
 from moralbank.messages import MESSAGES, text
 from moralbank.render.formats import CsvWriter, inert_cell
@@ -162,6 +160,8 @@ def ratings_renderables(report: Ratings, lang: str) -> list[RenderableType]:
             r.valid_until or "",
             reason_text(r, lang),
         )
+    from rich.text import Text
+
     return [table, *(Text(line) for line in ratings_notes(report, lang))]
 
 
@@ -288,6 +288,8 @@ def summary_renderables(report: CreditSummary, lang: str) -> list[RenderableType
     ]
     table.add_row(text("credit.total_label", lang), "", *totals, "", style="bold")
     banks = [bank_table(report, lang)] if reported(report) else []
+    from rich.text import Text
+
     return [table, *banks, *(Text(line) for line in summary_lines(report, lang))]
 
 
@@ -457,6 +459,8 @@ def explain_renderables(e: Explanation, lang: str) -> list[RenderableType]:
     for t in e.thresholds:
         reached = text("value.yes" if t.reached else "value.no", lang)
         tiers.add_row(t.tier, str(t.min_points), yuan(t.credit_line), _step(t, lang), reached)
+    from rich.text import Text
+
     return [Text(head, style="bold"), *(Text(line) for line in explain_lines(e, lang)), entries, tiers]
 
 
