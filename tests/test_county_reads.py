@@ -480,9 +480,24 @@ def test_the_white_space_the_journal_query_names_is_what_str_split_splits_at() -
     assert named == {c for c in map(chr, range(0x110000)) if c.isspace()} - {" "}
 
 
-UNTIDY_ALPHABET = [" ", ";", "a", "村", "\x00", ",", "*", "[", "]", "-", "^"] + [
-    c for c in map(chr, range(0x3001)) if c.isspace()
-]
+UNTIDY_ALPHABET = [
+    " ",
+    ";",
+    "a",
+    "村",
+    "\x00",
+    "\x01",
+    "\x07",
+    "\x1b",
+    "\x7f",
+    "\x9f",
+    ",",
+    "*",
+    "[",
+    "]",
+    "-",
+    "^",
+] + [c for c in map(chr, range(0x3001)) if c.isspace()]
 
 
 @given(st.text(alphabet=st.sampled_from(UNTIDY_ALPHABET), max_size=8))
@@ -515,15 +530,28 @@ def test_journal_notes_named_tidy_or_not_give_the_same_bytes(
     assert expected.endswith(body) and expected.index(body) > 0
 
 
-def test_a_note_holding_a_nul_is_written_whole(run: Run, noted: Engine, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_note_holding_a_control_character_is_written_inert(
+    run: Run, noted: Engine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A NUL (which SQLite's printf would end the text at) or an ESC becomes U+FFFD, the rest of the note kept."""
     if noted.dialect.name != "sqlite":
         pytest.skip("PostgreSQL text cannot hold a NUL")
     with monkeypatch.context() as legacy:  # refused when typed today; an old file may hold one
         legacy.setattr(ledger_service, "check_text", lambda field, value: None)
         legacy.setattr(decisions, "bound_problems", lambda decision, row: [])
-        _record(noted, [Decision("NL002", "ZY01", 1, "2026-11-05", "2026-11-05", "前\x00后")], operator=OPERATOR)
+        notes = ["前\x00后", "色\x1b[31m红", "响\x07铃"]
+        _record(
+            noted,
+            [
+                Decision("NL002", "ZY01", 1, f"2026-11-0{n + 5}", f"2026-11-0{n + 5}", note)
+                for n, note in enumerate(notes)
+            ],
+            operator=OPERATOR,
+        )
     expected = _reference_journal(noted)
-    assert "前\x00后" in expected and ok(run("export", "journal")) == expected
+    assert all(shown in expected for shown in ("前\ufffd后", "色\ufffd[31m红", "响\ufffd铃"))
+    written = ok(run("export", "journal"))
+    assert written == expected and not any(c in written for c in "\x00\x1b\x07")
 
 
 def test_the_county_reads_refuse_an_old_a_newer_a_missing_and_a_foreign_file_in_the_same_words(

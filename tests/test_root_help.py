@@ -113,3 +113,25 @@ def test_anything_else_is_left_to_typer(args: list[str]) -> None:
 def test_shell_completion_is_left_to_typer(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("_MORALBANK_COMPLETE", "complete_bash")
     assert root_help.answered(["--help"]) is False
+
+
+@pytest.mark.parametrize("args", [["--help"], ["--lang", "en", "--help"], []])
+def test_help_with_stdout_closed_ends_as_typers_does(args: list[str]) -> None:
+    """A help asked for with stdout closed (``moralbank --help >&-``): no traceback, typer's exit code."""
+
+    def closed(code: str) -> tuple[int, bytes]:
+        done = subprocess.run(
+            [sys.executable, "-c", code, *args],
+            cwd=REPO,
+            env=BASE,
+            stdout=None,
+            stderr=subprocess.PIPE,
+            check=False,
+            close_fds=True,
+            preexec_fn=lambda: os.close(1),
+        )
+        return done.returncode, done.stderr
+
+    fast, typer = closed(FAST), closed(TYPER)
+    assert fast == typer
+    assert b"Traceback" not in fast[1]

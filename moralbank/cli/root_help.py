@@ -52,6 +52,8 @@ ROOT_OPTIONS = (
 
 def answered(args: Sequence[str]) -> bool:
     """Print the root's help if ``args`` ask for it and nothing else; False leaves the run to typer."""
+    if sys.stdout is None:  # started with its stdout closed: typer's help writes nowhere, exit 0
+        return False
     lang = _root_help_lang(args)
     if lang is None or any(name.startswith("_") and name.endswith("_COMPLETE") for name in os.environ):
         return False

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from operator import itemgetter
 from typing import TYPE_CHECKING, Any, NamedTuple
 
+from moralbank.domain.limits import inert
 from moralbank.storage.reads import Rows, SessionRows, SqliteRows, rows_of, sqlite_translated
 
 if TYPE_CHECKING:  # a SQLite file's journal is read through the stdlib's sqlite3 (storage/reads.py)
@@ -59,8 +60,11 @@ def transfers(session: Session) -> Iterator[Transfer]:
 
 
 def clean_text(value: str) -> str:
-    """Free text on one journal line: a newline would end it and ";" starts a comment."""
-    return " ".join(value.replace(";", ",").split())
+    """Free text on one journal line: a newline would end it, ";" starts a comment, a control character is shown as U+FFFD.
+
+    Input refuses control characters; an old or hand-edited file may still hold one (a NUL, an ESC).
+    """
+    return inert(" ".join(value.replace(";", ",").split()))
 
 
 # The journal's text of each transfer as SQLite prints it, as UTF-8 bytes, in the form
@@ -70,7 +74,8 @@ def clean_text(value: str) -> str:
 # change, which Python renders instead. Fetching the notes to look at them in Python cost more
 # than SQLite's printing (bench/RESULTS.md), so SQLite tells: clean_text changes a note exactly
 # when it holds ";" or a white space other than " " (_UNTIDY), two spaces, or starts or ends with
-# one. A NUL, which printf would end the text at, sends it to Python too. Notes seen in a few
+# one, or holds a control character (inert() shows it as U+FFFD; a NUL, which printf would end the
+# text at, is asked by instr()). Notes seen in a few
 # thousand of the latest entries and found tidy are named (:k0...), so that most entries skip the
 # pattern.
 _TITLE = "CASE WHEN COALESCE(s.code, '') = '' THEN '' ELSE ' ' || s.code || ' ' || s.title END"
@@ -81,7 +86,8 @@ _TEXT = (
 )
 # Every character str.split() splits at, but " " (tests/test_county_reads.py checks the list).
 WHITE_SPACE = "\t\n\x0b\x0c\r\x1c\x1d\x1e\x1f\x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000"
-_UNTIDY = f"*[;{WHITE_SPACE}]*"
+# With every control character but NUL (bound as text, a pattern cannot hold one: instr() asks).
+_UNTIDY = f"*[;{WHITE_SPACE}\x01-\x1f\x7f-\x9f]*"
 UNTIDY_NOTE = (
     "(e.note GLOB :untidy OR e.note GLOB ' *' OR e.note GLOB '* ' OR instr(e.note, '  ') > 0 "
     "OR instr(e.note, char(0)) > 0)"
