@@ -17,8 +17,7 @@ import shutil
 import sqlite3
 import subprocess
 import sys
-from collections.abc import Iterator
-from contextlib import ExitStack, contextmanager
+from contextlib import ExitStack
 from dataclasses import astuple
 from datetime import date
 from pathlib import Path
@@ -46,13 +45,12 @@ from moralbank.resources import fixtures_dir
 from moralbank.services import decisions
 from moralbank.services import ledger as ledger_service
 from moralbank.services.decisions import Decision
-from moralbank.storage.db import driver_rows, open_engine, reading
+from moralbank.storage.db import driver_rows, reading
 from tests.clock import freeze_today
-from tests.conftest import fresh_database
 from tests.golden_files import normalised
 from tests.runner import Run, invoke, ok, run_on
 from tests.test_migrations import RELEASE_DB
-from tests.test_terminal_reads import PRINTED, REPO, _as_is, _said, _scenario
+from tests.test_terminal_reads import PRINTED, REPO, _as_is, _said, _scenario, twin
 from tests.town import (
     AS_OF,
     OCTOBER,
@@ -381,17 +379,6 @@ def _county_scenario(run: Run, engine: Engine) -> None:
                "--key", f"note-{n}")  # fmt: skip
 
 
-@contextmanager
-def _county_twin(folder: Path) -> Iterator[str]:
-    """A second ledger, a SQLite file, built by the same steps as the test's own."""
-    folder.mkdir()
-    with fresh_database("sqlite", folder) as path:
-        engine = open_engine(path)
-        _county_scenario(run_on(path), engine)
-        engine.dispose()
-        yield path
-
-
 def test_the_county_board_and_the_journal_are_the_same_through_either_driver(
     run: Run, engine: Engine, db_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -399,7 +386,11 @@ def test_the_county_board_and_the_journal_are_the_same_through_either_driver(
     _county_scenario(run, engine)
     with ExitStack() as stack:
         if "://" in db_url:  # PostgreSQL, through a session: the same words as a SQLite file's own read
-            general, fast, same = run, run_on(stack.enter_context(_county_twin(tmp_path / "twin"))), normalised
+            general, fast, same = (
+                run,
+                run_on(stack.enter_context(twin(tmp_path / "twin", _county_scenario))),
+                normalised,
+            )
         else:
             general, fast, same = run_on(f"sqlite:///{db_url}"), run, _as_is
         for args in COUNTY_READS + COUNTY_REFUSALS:

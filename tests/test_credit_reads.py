@@ -37,12 +37,13 @@ from moralbank.reports.credit import (
 )
 from moralbank.resources import fixtures_dir
 from moralbank.services.consent_in_force import BANK, Recipient, consenting
-from moralbank.storage.db import driver_blocks, open_engine, reading
+from moralbank.storage.db import driver_blocks, reading
 from moralbank.storage.predicates import ANY_MOVE, village_on
 from tests.clock import freeze_today
-from tests.conftest import fresh_database
 from tests.runner import Run, invoke, run_on
 from tests.test_county_reads import ORM, imported_after
+from tests.test_terminal_reads import _said as said
+from tests.test_terminal_reads import twin
 from tests.town import AS_OF, CREDIT_HOUSEHOLDS, TODAY, book_credit, build_credit_town
 
 REPO = Path(__file__).resolve().parent.parent
@@ -79,9 +80,7 @@ def _move(run: Run) -> None:
 
 
 def _said(run: Run, args: tuple[str, ...], lang: str) -> tuple[int, str, str]:
-    result = run(*args, lang=lang)
-    assert "Traceback" not in result.output
-    return result.exit_code, result.stdout, result.stderr
+    return said(run(*args, lang=lang))
 
 
 def _compare(fast: Run, general: Run) -> None:
@@ -95,11 +94,7 @@ def _compare(fast: Run, general: Run) -> None:
 @contextmanager
 def _twin(folder: Path) -> Iterator[Run]:
     """A SQLite file built by the same steps as the test's own database."""
-    folder.mkdir()
-    with fresh_database("sqlite", folder) as path:
-        engine = open_engine(path)
-        build_credit_town(engine)
-        engine.dispose()
+    with twin(folder, lambda _run, engine: build_credit_town(engine)) as path:
         yield run_on(path)
 
 

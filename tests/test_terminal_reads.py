@@ -108,12 +108,12 @@ def _said(result: Result) -> tuple[int, str, str]:
 
 
 @contextmanager
-def _twin(folder: Path) -> Iterator[str]:
-    """A second ledger, a SQLite file, built by the same steps as the test's own."""
+def twin(folder: Path, build: Callable[[Run, Engine], None]) -> Iterator[str]:
+    """A second ledger, a SQLite file, built by the same steps (``build``) as the test's own."""
     folder.mkdir()
     with fresh_database("sqlite", folder) as path:
         engine = open_engine(path)
-        _scenario(run_on(path), engine)
+        build(run_on(path), engine)
         engine.dispose()
         yield path
 
@@ -129,7 +129,7 @@ def test_every_terminal_read_is_the_same_through_either_driver(
     _scenario(run, engine)
     with ExitStack() as stack:
         if "://" in db_url:  # PostgreSQL, through a session: the same words as a SQLite file's own read
-            general, fast, same = run, run_on(stack.enter_context(_twin(tmp_path / "twin"))), normalised
+            general, fast, same = run, run_on(stack.enter_context(twin(tmp_path / "twin", _scenario))), normalised
         else:
             general, fast, same = run_on(f"sqlite:///{db_url}"), run, _as_is
         _compare(fast, general, same)
