@@ -203,6 +203,37 @@ def test_streamed_ratings_csv_writes_in_blocks(monkeypatch: pytest.MonkeyPatch) 
     assert len(_RATING_CSV) == 11
 
 
+texts = st.one_of(st.sampled_from(AWKWARD), st.text(max_size=6))
+ratings = st.builds(
+    Rating,
+    household=texts,
+    village=texts,
+    head_name=texts,
+    points=st.integers(-500, 500),
+    tier=st.sampled_from([None, "AAA", "=A"]),
+    credit_line=st.sampled_from([0, 30000]),
+    reason=st.sampled_from([None, "below_minimum", "too_new", "veto"]),
+    veto_entry=st.sampled_from([None, 17]),
+    veto_standard=st.sampled_from([None, "ZF03", "-ZF"]),
+    since=st.sampled_from(["2024-01-01", "2026-10-01"]),
+    valid_until=st.sampled_from([None, "2027-11-28"]),
+)
+
+
+@given(st.lists(ratings, max_size=9), st.integers(1, 4), st.sampled_from(["zh", "en"]))
+def test_streamed_ratings_csv_joined_by_hand_gives_the_sheets_bytes(rows: list[Rating], block: int, lang: str) -> None:
+    import moralbank.render.credit as rc
+
+    report = Ratings("2026-11-29", "某县政策", "ab" * 32, "2025-11-30", "2026-11-29", rows)
+    saved, rc._BLOCK_ROWS = rc._BLOCK_ROWS, block  # blocks joined by hand beside blocks the writer takes
+    try:
+        out = io.StringIO()
+        write_ratings_csv(out, report, (astuple(r) for r in rows), lang)
+    finally:
+        rc._BLOCK_ROWS = saved
+    assert out.getvalue() == csv_text(ratings_sheet(report, lang))
+
+
 @pytest.fixture
 def credit_town(engine: Engine, monkeypatch: pytest.MonkeyPatch) -> Engine:
     freeze_today(monkeypatch, TODAY)

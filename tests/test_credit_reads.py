@@ -26,9 +26,6 @@ from sqlalchemy import Engine, text
 from moralbank.domain.credit_policy import VETO, CreditPolicy, load_policy
 from moralbank.domain.identity import mask_id
 from moralbank.reports.credit import (
-    _HOUSEHOLDS,
-    _OF_VILLAGE,
-    _POINTS,
     Rating,
     bank_rows,
     rated,
@@ -120,6 +117,25 @@ def test_every_credit_read_is_the_same_through_either_driver(
 # --- the ratings' loop against the one it replaced ----------------------------------------------
 
 
+# The rating query as it was before round four (one pass grouping every entry up to the date),
+# kept as the reference the per-household probes are held to.
+_POINTS = """
+SELECT household,
+       SUM(CASE WHEN booked_on >= :lo THEN earned ELSE 0 END) AS points,
+       SUM(CASE WHEN booked_on >= :lo AND earned <> 0 THEN 1 ELSE 0 END) AS counted,
+       MIN(booked_on) AS first_booked
+FROM entry WHERE {where} booked_on <= :hi
+GROUP BY household
+"""
+_OF_VILLAGE = "(village = :v OR household IN (SELECT household FROM household_move WHERE to_village = :v)) AND"
+_HOUSEHOLDS = """
+SELECT h.code, {place}, h.head_name, {id_number}, p.points, p.counted, h.registered_on, p.first_booked
+FROM household_current h LEFT JOIN ({points}) p ON p.household = h.code
+{where}
+ORDER BY h.code
+"""
+
+
 def _reference_ratings(
     session: Any, policy: CreditPolicy, as_of: date, village: str | None = None, with_id: bool = False
 ) -> Iterator[tuple[Rating, int, str]]:
@@ -133,9 +149,6 @@ def _reference_ratings(
         inner, outer, params["v"] = _OF_VILLAGE, f"WHERE {place} = :v", village
     query = _HOUSEHOLDS.format(
         id_number="h.id_number" if with_id else "''", points=_POINTS.format(where=inner), where=outer, place=place
-    ).replace(
-        "CASE WHEN p.first_booked < h.registered_on THEN p.first_booked ELSE h.registered_on END",
-        "h.registered_on, p.first_booked",
     )
     stopped = vetoes(session, policy, as_of)
     until = policy.valid_until(as_of).isoformat()

@@ -5,11 +5,12 @@ from __future__ import annotations
 import io
 from collections.abc import Iterable, Sequence
 from datetime import date
+from itertools import chain
 from typing import IO, TYPE_CHECKING, Any
 
 from moralbank.domain.credit_policy import Condition, DesignationCheck
 from moralbank.messages import MESSAGES, text
-from moralbank.render.formats import CsvWriter, inert_cell
+from moralbank.render.formats import CsvWriter, bare, inert_cell
 from moralbank.render.spreadsheet import BOM, Cell, SheetTable, worded
 from moralbank.render.spreadsheet import heading as column_heading
 from moralbank.reports.credit import (
@@ -216,35 +217,59 @@ def write_ratings_csv(stream: IO[str], head: Ratings, ratings: Iterable[RatingVa
     buffer.write(BOM)
     writer.writerow(header)
     cell = _InertCells()
-    reasons: dict[tuple[Any, ...], str] = {}  # a reason's words repeat: few standards and register dates
     on, policy = cell[head.as_of], cell[head.policy_hash]
-    block: list[tuple[Any, ...]] = []
+    # From the tier on, a county's ratings repeat (a few hundred outcomes, a few thousand register
+    # dates), and so do its 417 villages: those cells are made inert and written as CSV once per
+    # distinct value, and a line is its household code, head's name and points joined between
+    # them. A block whose codes or names CSV would change or quote goes through the writer whole.
+    tails: dict[tuple[Any, ...], tuple[tuple[Any, ...], str]] = {}  # by the values from the tier on (a slice)
+    places: dict[str, tuple[str, str]] = {}
+    block: list[tuple[str, str, tuple[Any, ...], str, str, int, str]] = []
     for values in ratings:
-        household, village, head_name, points, tier, line, why, veto_entry, veto_standard, since, until = values
-        reason = ""
-        if why is not None:
-            asked = (why, veto_standard, veto_entry, since)
-            if (reason := reasons.get(asked, "")) == "":
-                reason = inert_cell(reason_text(Rating(*values), lang))
-                if len(reasons) < _REASONS_REMEMBERED:
-                    reasons[asked] = reason
-        block.append(
-            (
-                household, cell[village], head_name, points, cell[tier], line, reason, veto_entry or "",
-                cell[veto_standard], cell[since], cell[until], on, policy,
-            )
-        )  # fmt: skip
+        asked = values[4:]
+        if (tail := tails.get(asked)) is None:
+            tail = _rating_tail(values, cell, lang, on, policy, writer)
+            if len(tails) < _TAILS_REMEMBERED:
+                tails[asked] = tail
+        if (place := places.get(values[1])) is None:
+            place = places[values[1]] = (cell[values[1]], writer.text_of((cell[values[1]], "")))
+        block.append((place[0], place[1], tail[0], tail[1], values[0], values[3], values[2]))
         if len(block) == _BLOCK_ROWS:
-            writer.writerows_checking(block, _CHECKED)
-            block.clear()
+            _write_block(writer, buffer, block)
             stream.write(buffer.getvalue())
             buffer.seek(0)
             buffer.truncate()
-    writer.writerows_checking(block, _CHECKED)
+            block.clear()
+    _write_block(writer, buffer, block)
     stream.write(buffer.getvalue())
 
 
-_REASONS_REMEMBERED = 10_000
+def _write_block(
+    writer: CsvWriter, buffer: IO[str], block: list[tuple[str, str, tuple[Any, ...], str, str, int, str]]
+) -> None:
+    """Lines of ratings (village cell and its text with a trailing ",", tail cells and text, code, points, name)."""
+    if bare(chain.from_iterable((row[4], row[6]) for row in block)):
+        buffer.write(
+            "".join([f"{code},{place}{name},{points},{tail}\r\n" for _, place, _, tail, code, points, name in block])
+        )
+    else:
+        writer.writerows_checking(
+            [(code, village, name, points, *cells) for village, _, cells, _, code, points, name in block], _CHECKED
+        )
+
+
+def _rating_tail(
+    values: RatingValues, cell: _InertCells, lang: str, on: str, policy: str, writer: CsvWriter
+) -> tuple[tuple[Any, ...], str]:
+    """A rating's CSV cells from its tier to the policy hash, each inert (``worded`` and ``csv_cell``
+    would agree), and their text."""
+    _, _, _, _, tier, line, why, veto_entry, veto_standard, since, until = values
+    reason = "" if why is None else inert_cell(reason_text(Rating(*values), lang))
+    cells = (cell[tier], line, reason, veto_entry or "", cell[veto_standard], cell[since], cell[until], on, policy)
+    return cells, writer.text_of(cells)
+
+
+_TAILS_REMEMBERED = 50_000  # a county has ~10,000 distinct; a bound all the same
 _BLOCK_ROWS = 5000  # rows written to the stream at a time
 _CHECKED = (0, 2)  # household and head name: the text cells that differ on every row
 

@@ -50,6 +50,21 @@ def _all_inert(values: Iterable[Any]) -> bool:
     return joined.isprintable() and not ("|=" in joined or "|+" in joined or "|-" in joined or "|@" in joined)
 
 
+def bare(values: Iterable[str]) -> bool:
+    """Whether CSV writes every text of ``values`` as it stands: inert, and with nothing to quote.
+
+    ``_all_inert``'s test, and neither the separator nor the quote anywhere (a line break is
+    not printable): such texts can be joined into a line by hand, as ``CsvWriter.text_of`` would.
+    """
+    joined = "|" + "|".join(values)
+    return (
+        joined.isprintable()
+        and not ("|=" in joined or "|+" in joined or "|-" in joined or "|@" in joined)
+        and "," not in joined
+        and '"' not in joined
+    )
+
+
 _BLOCK_ROWS = 1000  # rows checked at once by writerows
 
 
@@ -58,6 +73,19 @@ class CsvWriter:
 
     def __init__(self, stream: IO[str], *, lineterminator: str = "\n") -> None:
         self._writer = csv.writer(stream, lineterminator=lineterminator)
+        self._scratch = io.StringIO()
+        self._cells = csv.writer(self._scratch, lineterminator="")
+
+    def text_of(self, values: Sequence[Any]) -> str:
+        """Cells already inert as ``writerow`` writes them, without the line's end: a part of a line.
+
+        Parts join with "," into the line ``writerow`` would write of all their cells, except that
+        a lone empty cell is written ``""`` (its line would otherwise be empty): give it beside another.
+        """
+        self._scratch.seek(0)
+        self._scratch.truncate()
+        self._cells.writerow(values)
+        return self._scratch.getvalue()
 
     def writerow(self, values: Iterable[Any]) -> None:
         """Write one row."""

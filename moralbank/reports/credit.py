@@ -28,29 +28,22 @@ if TYPE_CHECKING:
 
     from moralbank.reports.bank_results import BankFigures, Standing
 
-# Per household: earned points booked in the window, how many entries moved them, and the first
-# booking ever (a household is known to the scheme from then, even if registered here later).
-# One pass in household order over the covering index entry_household (household, booked_on,
-# coins, earned), or entry_village_month for one village: no sort, no table lookups.
-_POINTS = """
-SELECT household,
-       SUM(CASE WHEN booked_on >= :lo THEN earned ELSE 0 END) AS points,
-       SUM(CASE WHEN booked_on >= :lo AND earned <> 0 THEN 1 ELSE 0 END) AS counted,
-       MIN(booked_on) AS first_booked
-FROM entry WHERE {where} booked_on <= :hi
-GROUP BY household
-"""
-
-# The entries of a village's households: booked there, or anywhere by a household that moved in
-# (a rating counts every point a household earned, in whichever village it earned them).
-_OF_VILLAGE = "(village = :v OR household IN (SELECT household FROM household_move WHERE to_village = :v)) AND"
-
-# A household is on the register since its registration, or its first booking if that came
-# earlier; SQL works it out beside the row (dates as ISO text), so the loop over a county does not.
+# Per household (of the register, of a village, or one): earned points booked in the window,
+# whether any entry moved them, and its first booking ever (a household is known to the scheme
+# from then, even if registered here later; the loop takes the earlier of that and its
+# registration). Three probes of the covering index entry_household (household, booked_on,
+# coins, earned) per household, each over that household's range alone: at L that is 0.49 s
+# where grouping every entry up to the date was 0.65 s, and the window's share of a long
+# history is all each probe reads (bench/RESULTS.md, round four).
 _HOUSEHOLDS = """
-SELECT h.code, {place}, h.head_name, {id_number}, p.points, p.counted,
-       CASE WHEN p.first_booked < h.registered_on THEN p.first_booked ELSE h.registered_on END
-FROM household_current h LEFT JOIN ({points}) p ON p.household = h.code
+SELECT h.code, {place}, h.head_name, {id_number},
+       (SELECT SUM(e.earned) FROM entry e
+        WHERE e.household = h.code AND e.booked_on >= :lo AND e.booked_on <= :hi),
+       EXISTS (SELECT 1 FROM entry e
+               WHERE e.household = h.code AND e.booked_on >= :lo AND e.booked_on <= :hi AND e.earned <> 0),
+       h.registered_on,
+       (SELECT MIN(e.booked_on) FROM entry e WHERE e.household = h.code AND e.booked_on <= :hi)
+FROM household_current h
 {where}
 ORDER BY h.code
 """
@@ -153,25 +146,24 @@ def _ratings(
     db = rows_of(session)
     lo, hi = policy.window(as_of)
     params: dict[str, Any] = {"lo": lo.isoformat(), "hi": hi.isoformat()}
-    inner, outer, place = "", "", "h.village"
+    where, place = "", "h.village"
     if db.rows(ANY_MOVE):  # the village it lived in on the rating date
         place, params["as_of"] = village_on("h.code", ":as_of", "h.village"), as_of.isoformat()
     if village is not None:
-        inner, outer, params["v"] = _OF_VILLAGE, f"WHERE {place} = :v", village
+        where, params["v"] = f"WHERE {place} = :v", village
     if household is not None:
-        inner, outer, params["h"] = "household = :h AND", "WHERE h.code = :h", household
-    query = _HOUSEHOLDS.format(
-        id_number="h.id_number" if with_id else "''", points=_POINTS.format(where=inner), where=outer, place=place
-    )
+        where, params["h"] = "WHERE h.code = :h", household
+    query = _HOUSEHOLDS.format(id_number="h.id_number" if with_id else "''", where=where, place=place)
     stopped = vetoes(db, policy, as_of, household)
     rater = _Rater(policy, as_of)
     registered, outcomes, outcome = rater.registered, rater.outcomes, rater.outcome
     for block in row_blocks(db, query, params):
-        for code, place, head, id_number, points, counted, since in block:
+        for code, place, head, id_number, points, counted, registered_on, first_booked in block:
             veto = stopped.get(code)
             if listed and not counted and veto is None:
                 continue
             points = int(points or 0)
+            since = first_booked if first_booked is not None and first_booked < registered_on else registered_on
             enough = registered.get(since)
             if enough is None:
                 enough = rater.long_enough(since)
