@@ -95,15 +95,17 @@ class CsvWriter:
         else:
             self._writer.writerow([inert_cell(v) for v in values])
 
-    def writerows(self, rows: Iterable[Iterable[Any]]) -> None:
-        """Write every row: a block of rows at a time when the whole block is inert as it stands."""
-        remaining = iter(rows)
+    def writerows(self, rows: Iterable[Iterable[Any]]) -> int:
+        """Write every row, and say how many: a block of rows at a time when the whole block is inert as it stands."""
+        remaining, count = iter(rows), 0
         while block := list(map(tuple, islice(remaining, _BLOCK_ROWS))):
+            count += len(block)
             if _all_inert(chain.from_iterable(block)):
                 self._writer.writerows(block)
             else:
                 for values in block:
                     self.writerow(values)
+        return count
 
     def writerows_checking(self, rows: Sequence[Sequence[Any]], text_at: Sequence[int]) -> None:
         """``writerows`` for rows whose cells outside the positions ``text_at`` are already inert.
