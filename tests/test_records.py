@@ -6,6 +6,7 @@ row with raw SQL. verify must fail (exit 1) and name the record by kind and key,
 
 from __future__ import annotations
 
+import hashlib
 import json
 import sqlite3
 from pathlib import Path
@@ -243,6 +244,23 @@ def test_any_single_field_change_changes_the_body_and_is_named(row: dict[str, ob
     assert record_hash(prev, "DZ", 1, "standard", body_text(row), "t") != record_hash(
         prev, "DZ", 1, "standard", body_text(changed), "t"
     )
+
+
+json_values = st.one_of(
+    st.integers(-(10**12), 10**12), st.text(max_size=8), st.none(), st.booleans(), st.floats(allow_nan=False)
+)
+
+
+@given(row=st.dictionaries(st.text(max_size=6), json_values), scope=st.text(max_size=4), seq=st.integers(1, 10**9))
+def test_bodies_and_record_hashes_are_the_text_json_dumps_gave(row: dict[str, object], scope: str, seq: int) -> None:
+    # The C encoder built once (round four) writes what json.dumps wrote: every stored record hashes as before.
+    assert body_text(row) == json.dumps(row, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+    body = body_text(row)
+    values = json.dumps(
+        [scope, seq, "consent", body, "2026-12-01T00:00:00Z"], ensure_ascii=False, separators=(",", ":")
+    )
+    expected = hashlib.sha256(("a" * 64 + values).encode()).hexdigest()
+    assert record_hash("a" * 64, scope, seq, "consent", body, "2026-12-01T00:00:00Z") == expected
 
 
 # --- the upgrade builds the records of what a database already holds --------------------------------

@@ -7,6 +7,7 @@ import json
 from collections.abc import Mapping
 
 from moralbank.domain.chain import GENESIS as GENESIS
+from moralbank.domain.chain import canonical_text
 
 COUNTY = "*"  # the scope of county-wide records: county resolutions and standards, the export log
 
@@ -16,15 +17,23 @@ COUNTY = "*"  # the scope of county-wide records: county resolutions and standar
 RECORD_FIELDS = ("scope", "seq", "kind", "body", "recorded_at")
 
 
+_ENCODER = json.JSONEncoder(ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+# As domain.chain's: json.dumps builds a new C encoder on every call, most of the cost of a body
+# when verify writes 343,000 of them at L (bench/RESULTS.md, round four); built once, the same text.
+_MAKE = getattr(json.encoder, "c_make_encoder", None)
+_C_ENCODE = (
+    _MAKE(None, _ENCODER.default, json.encoder.encode_basestring, None, ":", ",", True, False, True) if _MAKE else None
+)
+
+
 def body_text(row: Mapping[str, object]) -> str:
     """A row's columns as canonical JSON: keys sorted, compact, UTF-8 as is."""
-    return json.dumps(dict(row), ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+    return "".join(_C_ENCODE(dict(row), 0)) if _C_ENCODE else _ENCODER.encode(dict(row))
 
 
 def record_hash(prev_hash: str, scope: str, seq: int, kind: str, body: str, recorded_at: str) -> str:
-    """SHA-256 over the previous record's hash and this record's canonical fields."""
-    values = json.dumps([scope, seq, kind, body, recorded_at], ensure_ascii=False, separators=(",", ":"))
-    return hashlib.sha256((prev_hash + values).encode()).hexdigest()
+    """SHA-256 over the previous record's hash and this record's canonical fields (compact JSON, as an entry's)."""
+    return hashlib.sha256((prev_hash + canonical_text((scope, seq, kind, body, recorded_at))).encode()).hexdigest()
 
 
 def differing_fields(recorded: Mapping[str, object], live: Mapping[str, object]) -> list[str]:

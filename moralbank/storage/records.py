@@ -69,8 +69,13 @@ def _select(covered: Covered, where: str = "") -> str:
     return f"SELECT t.* FROM {covered.table} t {where} ORDER BY t.{covered.order}"
 
 
-def _body(covered: Covered, row: Row, resolutions: dict[int, str]) -> Row:
-    body = {name: value for name, value in row.items() if name != "id" and not name.startswith("_")}
+def _body_names(names: list[str]) -> list[str]:
+    """The columns of a covered row that its body holds: all but its id and the joined ``_`` ones."""
+    return [name for name in names if name != "id" and not name.startswith("_")]
+
+
+def _body(covered: Covered, row: Row, names: list[str], resolutions: dict[int, str]) -> Row:
+    body = {name: row[name] for name in names}
     if covered.kind == "standard":  # ids of resolutions differ between databases; their content does not
         body["resolution"] = resolutions.get(int(body.pop("resolution_id")))
     return body
@@ -105,9 +110,13 @@ def live_rows(connection: Connection, kind: str, keys: Iterable[object] | None =
             continue
         params = {f"k{n}": key for n, key in enumerate(batch)}
         where = f"WHERE t.{covered.key} IN ({', '.join(':' + name for name in params)})" if batch else ""
-        for mapping in connection.execute(text(_select(covered, where)), params).mappings():
-            row = dict(mapping)
-            yield LiveRow(kind, covered.ref(row), covered.scope(row), _body(covered, row, resolutions))
+        result = connection.execute(text(_select(covered, where)), params)
+        # Rows zipped with their names, the body's names worked out once: verify reads 343,000 at L.
+        names = list(result.keys())
+        held = _body_names(names)
+        for values in result:
+            row = dict(zip(names, values, strict=True))
+            yield LiveRow(kind, covered.ref(row), covered.scope(row), _body(covered, row, held, resolutions))
 
 
 _HEAD = text("SELECT seq, hash FROM record WHERE scope = :s ORDER BY seq DESC LIMIT 1")
