@@ -91,6 +91,10 @@ ATTACKS = [
         None,  # the resolution, and every standard it adopted, named below
     ),
     ("UPDATE export_log SET row_count = 99", ["export log entry 1 differs from its record (altered): row_count"]),
+    (  # a blob in a text column: no JSON holds it, and it is still named, not a crash
+        "UPDATE household SET head_name = X'41' WHERE code = 'DZ02'",
+        ["household DZ02 differs from its record (altered): head_name"],
+    ),
     ("DELETE FROM export_log", ["export log entry 1 is on record but no longer in the database (deleted)"]),
 ]
 
