@@ -9,7 +9,7 @@ import json
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
-from moralbank.domain.boards import Board
+from moralbank.domain.boards import BlackRow, Board, RankedLine
 from moralbank.domain.chain import Checkpoint
 from moralbank.domain.clock import DEFAULT_TZ, local_time
 from moralbank.domain.limits import inert
@@ -149,6 +149,12 @@ def board_sheets(board: Board, lang: str = "zh") -> list[SheetTable]:
 
 def board_csv(board: Board, lang: str = "zh") -> str:
     """One row per line of the board, the list it is on first (红榜/黑榜; black rows have no rank)."""
+    red = [(r.rank, r.household, r.name, r.village, r.points) for r in board.rows]
+    return ranked_csv(red, board.black_list, lang)
+
+
+def ranked_csv(red: Sequence[RankedLine], black_list: Sequence[BlackRow] | None, lang: str = "zh") -> str:
+    """``board_csv`` of a board's red lines as ranked tuples: a county's CSV has no BoardRow per line."""
     columns: list[Column] = [
         ("rank", "col.rank", True),
         ("household", "col.household", False),
@@ -163,14 +169,18 @@ def board_csv(board: Board, lang: str = "zh") -> str:
     writer = CsvWriter(out, lineterminator="\r\n")
     writer.writerow(header)
     # A red line is codes, a name and whole numbers, which worded() and csv_cell() give back as
-    # they are (CsvWriter makes the text inert): written without a call per cell, for a county's
-    # month has ~55,000 lines (bench/RESULTS.md; tests/test_county_reads.py holds it to csv_text's bytes).
-    red = text("board.red_sheet", lang)
-    writer.writerows([red, r.rank, r.household, r.name, r.village, r.points, "", ""] for r in board.rows)
+    # they are: written without a call per cell, and only its code, name and village checked by
+    # CsvWriter (the list's name is the catalogue's, the rest whole numbers or empty), for a
+    # county's month has ~55,000 lines (bench/RESULTS.md; tests/test_county_reads.py holds it to csv_text's bytes).
+    listed = text("board.red_sheet", lang)
+    writer.writerows_checking([[listed, r, h, n, v, p, "", ""] for r, h, n, v, p in red], _RED_TEXT)
     black = text("board.black_sheet", lang)
-    for line in board.black_list or []:
+    for line in black_list or []:
         writer.writerow([black, *(csv_cell(worded(n, getattr(line, n, None), lang)) for n, _h, _r in columns)])
     return BOM + out.getvalue()
+
+
+_RED_TEXT = (2, 3, 4)  # a red CSV row's household, name and village
 
 
 # --- Markdown ---------------------------------------------------------------------------------

@@ -13,20 +13,22 @@ from typing import TYPE_CHECKING, Any
 from moralbank.domain.boards import (
     BlackRow,
     Board,
+    BoardRow,
     Line,
     Publication,
+    RankedLine,
     Standing,
     Tally,
     board_from_snapshot,
     ranked,
-    ranked_lines,
+    ranked_tuples,
     shown_name,
 )
 from moralbank.domain.dates import month_bounds
 from moralbank.errors import IntegrityError, NotFound
 from moralbank.services.consent_in_force import BOARD_CONSENT_SQL as BOARD_CONSENT
 from moralbank.storage.predicates import ANY_MOVE, not_base_score, standing_deduction, village_on
-from moralbank.storage.reads import Rows, chain_head, chain_heads, rows_of
+from moralbank.storage.reads import Rows, VillageRecord, chain_head, chain_heads, rows_of
 from moralbank.storage.reads import village as get_village
 from moralbank.storage.reads import villages as all_villages
 
@@ -135,20 +137,40 @@ def village_board(session: Session | Rows, *, village: str, month: str) -> Board
     )
 
 
-def county_board(session: Session | Rows, *, month: str) -> Board:
+@dataclass(frozen=True)
+class CountyLines:
+    """A county board's lines without its title and checkpoints: what its CSV writes.
+
+    ``red`` is ranked tuples, best first, not a BoardRow each (a county's month is ~55,000 lines,
+    bench/RESULTS.md); ``black_list`` is None when no village keeps one.
+    """
+
+    villages: list[VillageRecord]
+    red: list[RankedLine]
+    black_list: list[BlackRow] | None
+
+
+def county_lines(session: Session | Rows, *, month: str) -> CountyLines:
     """Every village's households ranked together; the black list covers villages that enable it."""
     places = all_villages(session)
-    counties = sorted({p.county for p in places})
     listing = [p.code for p in places if p.black_list]
-    with _without_cycle_collection():  # the lines too: ~55,000 tuples, then as many board rows
-        rows = ranked_lines(standing_lines(session, month=month))
+    with _without_cycle_collection():  # the lines too: ~55,000 tuples, then as many ranked ones
+        red = ranked_tuples(standing_lines(session, month=month))
+    return CountyLines(places, red, black_list(session, month=month, villages=listing) if listing else None)
+
+
+def county_board(session: Session | Rows, *, month: str) -> Board:
+    """``county_lines`` as a Board: titled by its counties, with every village's chain head."""
+    lines = county_lines(session, month=month)
+    with _without_cycle_collection():  # a BoardRow per line
+        rows = [BoardRow(*line) for line in lines.red]
     return Board(
         village=None,
-        title="、".join(counties),
+        title="、".join(sorted({p.county for p in lines.villages})),
         month=month,
-        checkpoint=chain_heads(session, [p.code for p in places]),
+        checkpoint=chain_heads(session, [p.code for p in lines.villages]),
         rows=rows,
-        black_list=black_list(session, month=month, villages=listing) if listing else None,
+        black_list=lines.black_list,
     )
 
 
