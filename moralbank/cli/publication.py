@@ -111,13 +111,12 @@ def board_show(
 
 def _county_csv(ctx: typer.Context, month: str, count: int | None, out: Path | None) -> None:
     """``board show --county -f csv``: the bytes ``show_board`` writes of ``county_board`` (tests/test_county_reads.py)."""
-    from moralbank.domain.boards import top_tuples
-    from moralbank.render.boards import ranked_csv
+    from moralbank.render.boards import red_csv
     from moralbank.reports.boards import county_lines
 
     with reading_rows(ctx) as db:
         lines = county_lines(db, month=month)
-    emit(out, ranked_csv(top_tuples(lines.red, count), lines.black_list, print_lang(ctx)))
+    emit(out, red_csv(lines.red.top(count), lines.black_list, print_lang(ctx)))
 
 
 @board_app.command("publish", help=h("help.board_publish"))

@@ -5,23 +5,24 @@ from __future__ import annotations
 import gc
 import json
 from collections import defaultdict
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
+from itertools import compress
+from operator import not_
 from typing import TYPE_CHECKING, Any
 
 from moralbank.domain.boards import (
     BlackRow,
     Board,
-    BoardRow,
     Line,
     Publication,
-    RankedLine,
+    RedColumns,
     Standing,
     Tally,
     board_from_snapshot,
     ranked,
-    ranked_tuples,
+    ranked_columns,
     shown_name,
 )
 from moralbank.domain.dates import month_bounds
@@ -38,15 +39,18 @@ if TYPE_CHECKING:  # a village's board reads through Rows: SQLAlchemy is importe
     from moralbank.storage.models import Board as BoardTable
 
 
-def _gains(*, keys: str, source: str, where: str, lo: str, hi: str) -> str:
+def _gains(*, keys: str, source: str, where: str, lo: str, hi: str, january: bool = True) -> str:
     """SQL: each household's points earned (net) between two booking dates, where they are a gain.
 
     The red list honours households that gained points; a net loss belongs on the black list,
     and the yearly base score is no behaviour of the month. ``keys`` are extra grouping columns (``b.id,``), ``source`` the FROM clause with ``entry e``.
+    ``january`` False: the dates are of another month, which holds no base score (booked on 1
+    January); its test would cost a county's month ~6 ms (bench/RESULTS.md).
     """
+    base = f"AND {not_base_score('e')} " if january else ""
     return (
         f"SELECT {keys} e.household, SUM(e.earned) AS points FROM {source} "
-        f"WHERE {where} e.booked_on >= {lo} AND e.booked_on <= {hi} AND e.earned <> 0 AND {not_base_score('e')} "
+        f"WHERE {where} e.booked_on >= {lo} AND e.booked_on <= {hi} AND e.earned <> 0 {base}"
         f"GROUP BY {keys} e.household HAVING SUM(e.earned) > 0"
     )
 
@@ -86,21 +90,23 @@ def standings(session: Session | Rows, *, month: str, village: str | None = None
 
 
 def standing_lines(session: Session | Rows, *, month: str, village: str | None = None) -> list[Line]:
-    """``standings`` as plain tuples (household, shown name, village, points), best first.
+    """``standings`` as plain tuples (household, shown name, village, points), best first."""
+    rows = _standing_rows(session, month=month, village=village)
+    return [(code, shown_name(name, bool(consent)), v, int(points)) for code, name, consent, v, points in rows]
 
-    A county's month is ~55,000 of them: a county board ranks them without a Standing each (bench/RESULTS.md).
-    """
+
+def _standing_rows(session: Session | Rows, *, month: str, village: str | None = None) -> Sequence[Any]:
+    """The standings' rows: household, head's name, board consent (1 or 0), village, points; best first."""
     params: dict[str, Any] = _bounds(month)
     where, place = "", "h.village"
     if rows_of(session).rows(ANY_MOVE, {}):  # where it lived at the month's end
         place = village_on("m.household", ":hi", "h.village")
     if village is not None:
         where, place, params["v"] = "e.village = :v AND", ":v", village
-    gains = _gains(keys="", source="entry e", where=where, lo=":lo", hi=":hi")
+    gains = _gains(keys="", source="entry e", where=where, lo=":lo", hi=":hi", january=params["lo"][5:7] == "01")
     query = _STANDINGS.format(gains=gains, board_consent=BOARD_CONSENT, village=place)
     # Plain tuples from the driver: a county's month is ~55,000 rows (bench/RESULTS.md).
-    rows = rows_of(session).rows(query, params)
-    return [(code, shown_name(name, bool(consent)), v, int(points)) for code, name, consent, v, points in rows]
+    return rows_of(session).rows(query, params)
 
 
 def black_list(session: Session | Rows, *, month: str, villages: list[str]) -> list[BlackRow]:
@@ -141,12 +147,11 @@ def village_board(session: Session | Rows, *, village: str, month: str) -> Board
 class CountyLines:
     """A county board's lines without its title and checkpoints: what its CSV writes.
 
-    ``red`` is ranked tuples, best first, not a BoardRow each (a county's month is ~55,000 lines,
-    bench/RESULTS.md); ``black_list`` is None when no village keeps one.
+    ``black_list`` is None when no village keeps one.
     """
 
     villages: list[VillageRecord]
-    red: list[RankedLine]
+    red: RedColumns
     black_list: list[BlackRow] | None
 
 
@@ -154,8 +159,14 @@ def county_lines(session: Session | Rows, *, month: str) -> CountyLines:
     """Every village's households ranked together; the black list covers villages that enable it."""
     places = all_villages(session)
     listing = [p.code for p in places if p.black_list]
-    with _without_cycle_collection():  # the lines too: ~55,000 tuples, then as many ranked ones
-        red = ranked_tuples(standing_lines(session, month=month))
+    with _without_cycle_collection():  # ~55,000 rows, then their columns
+        rows = _standing_rows(session, month=month)
+        # Columns, not a tuple per line: transposed and ranked in C-level passes (bench/RESULTS.md).
+        households, heads, consents, villages, points = zip(*rows, strict=True) if rows else ((),) * 5
+        names = list(heads)
+        for at in compress(range(len(names)), map(not_, consents)):  # those without consent to be named
+            names[at] = shown_name(names[at], False)
+        red = ranked_columns(households, names, villages, list(map(int, points)))
     return CountyLines(places, red, black_list(session, month=month, villages=listing) if listing else None)
 
 
@@ -163,7 +174,7 @@ def county_board(session: Session | Rows, *, month: str) -> Board:
     """``county_lines`` as a Board: titled by its counties, with every village's chain head."""
     lines = county_lines(session, month=month)
     with _without_cycle_collection():  # a BoardRow per line
-        rows = [BoardRow(*line) for line in lines.red]
+        rows = lines.red.rows()
     return Board(
         village=None,
         title="、".join(sorted({p.county for p in lines.villages})),
@@ -262,7 +273,7 @@ def published_batch(session: Session, *, after: int, size: int) -> list[BoardTab
 _BOARD_MONTH = {"lo": "(b.month || '-01')", "hi": "(b.month || '-31')"}
 _BOARDS = "b.id >= :first AND b.id <= :last AND"
 _PUBLISHED_STANDINGS = _gains(
-    keys="b.id,", source="board b JOIN entry e ON e.village = b.village", where=_BOARDS, **_BOARD_MONTH
+    keys="b.id,", source="board b JOIN entry e ON e.village = b.village", where=_BOARDS, **_BOARD_MONTH, january=True
 )
 _PUBLISHED_DEDUCTIONS = f"""
 SELECT b.id, e.household, SUM(e.earned), COUNT(*)
