@@ -8,8 +8,8 @@ from collections import defaultdict
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
-from itertools import compress
-from operator import not_
+from itertools import compress, repeat
+from operator import itemgetter, ne
 from typing import TYPE_CHECKING, Any
 
 from moralbank.domain.boards import (
@@ -27,6 +27,7 @@ from moralbank.domain.boards import (
 )
 from moralbank.domain.dates import month_bounds
 from moralbank.errors import IntegrityError, NotFound
+from moralbank.services.consent_in_force import BOARD_CONSENT_JOIN, BOARD_CONSENT_LATEST, GRANT
 from moralbank.services.consent_in_force import BOARD_CONSENT_SQL as BOARD_CONSENT
 from moralbank.storage.predicates import ANY_MOVE, not_base_score, standing_deduction, village_on
 from moralbank.storage.reads import Rows, VillageRecord, chain_head, chain_heads, rows_of
@@ -62,11 +63,12 @@ def _deductions(lo: str, hi: str) -> str:
 
 # Summed over the covering index entry_village_month (village, booked_on, household, earned), or
 # entry_month for the county.
-_STANDINGS = """
-SELECT m.household, h.head_name, {board_consent}, {village}, m.points
-FROM ({gains}) m
+_STANDINGS = f"""
+SELECT m.household, h.head_name, c.action, {{village}}, m.points
+FROM ({{gains}}) m
 JOIN household_current h ON h.code = m.household
-ORDER BY m.points DESC, m.household
+{BOARD_CONSENT_JOIN}
+ORDER BY m.points DESC, m.household, {BOARD_CONSENT_LATEST}
 """
 
 _DEDUCTIONS = f"""
@@ -92,11 +94,12 @@ def standings(session: Session | Rows, *, month: str, village: str | None = None
 def standing_lines(session: Session | Rows, *, month: str, village: str | None = None) -> list[Line]:
     """``standings`` as plain tuples (household, shown name, village, points), best first."""
     rows = _standing_rows(session, month=month, village=village)
-    return [(code, shown_name(name, bool(consent)), v, int(points)) for code, name, consent, v, points in rows]
+    return [(code, shown_name(name, action == GRANT), v, int(points)) for code, name, action, v, points in rows]
 
 
 def _standing_rows(session: Session | Rows, *, month: str, village: str | None = None) -> Sequence[Any]:
-    """The standings' rows: household, head's name, board consent (1 or 0), village, points; best first."""
+    """The standings' rows: household, head's name, the board consent event in force (its action, or
+    None), village, points; best first."""
     params: dict[str, Any] = _bounds(month)
     where, place = "", "h.village"
     if rows_of(session).rows(ANY_MOVE, {}):  # where it lived at the month's end
@@ -104,9 +107,13 @@ def _standing_rows(session: Session | Rows, *, month: str, village: str | None =
     if village is not None:
         where, place, params["v"] = "e.village = :v AND", ":v", village
     gains = _gains(keys="", source="entry e", where=where, lo=":lo", hi=":hi", january=params["lo"][5:7] == "01")
-    query = _STANDINGS.format(gains=gains, board_consent=BOARD_CONSENT, village=place)
+    query = _STANDINGS.format(gains=gains, village=place)
     # Plain tuples from the driver: a county's month is ~55,000 rows (bench/RESULTS.md).
-    return rows_of(session).rows(query, params)
+    rows = rows_of(session).rows(query, params)
+    if len(set(map(itemgetter(0), rows))) == len(rows):  # one board event at most each, as most have
+        return rows
+    # The first of a household's rows joins its latest event (BOARD_CONSENT_JOIN).
+    return [row for row, before in zip(rows, [None, *rows[:-1]], strict=True) if before is None or before[0] != row[0]]
 
 
 def black_list(session: Session | Rows, *, month: str, villages: list[str]) -> list[BlackRow]:
@@ -162,9 +169,9 @@ def county_lines(session: Session | Rows, *, month: str) -> CountyLines:
     with _without_cycle_collection():  # ~55,000 rows, then their columns
         rows = _standing_rows(session, month=month)
         # Columns, not a tuple per line: transposed and ranked in C-level passes (bench/RESULTS.md).
-        households, heads, consents, villages, points = zip(*rows, strict=True) if rows else ((),) * 5
+        households, heads, actions, villages, points = zip(*rows, strict=True) if rows else ((),) * 5
         names = list(heads)
-        for at in compress(range(len(names)), map(not_, consents)):  # those without consent to be named
+        for at in compress(range(len(names)), map(ne, actions, repeat(GRANT))):  # those not consenting to be named
             names[at] = shown_name(names[at], False)
         red = ranked_columns(households, names, villages, list(map(int, points)))
     return CountyLines(places, red, black_list(session, month=month, villages=listing) if listing else None)
