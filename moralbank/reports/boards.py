@@ -62,11 +62,17 @@ def _deductions(lo: str, hi: str) -> str:
 
 
 # Summed over the covering index entry_village_month (village, booked_on, household, earned), or
-# entry_month for the county.
+# entry_month for the county. The head's name is household_current's (the latest change's, else
+# the registration's), read without the view: the view finds each household's latest move too,
+# which the village here does not need (``village_on``'s, or the registration's until anyone
+# moves), and its two probes per household cost a county's month ~19 ms against ~6 ms for one
+# pass over the changes (bench/RESULTS.md).
 _STANDINGS = f"""
-SELECT m.household, h.head_name, c.action, {{village}}, m.points
+SELECT m.household, COALESCE(hc.head_name, h.head_name), c.action, {{village}}, m.points
 FROM ({{gains}}) m
-JOIN household_current h ON h.code = m.household
+JOIN household h ON h.code = m.household
+LEFT JOIN (SELECT household, MAX(id) AS id FROM household_change GROUP BY household) lc ON lc.household = h.code
+LEFT JOIN household_change hc ON hc.id = lc.id
 {BOARD_CONSENT_JOIN}
 ORDER BY m.points DESC, m.household, {BOARD_CONSENT_LATEST}
 """
@@ -101,8 +107,9 @@ def _standing_rows(session: Session | Rows, *, month: str, village: str | None =
     """The standings' rows: household, head's name, the board consent event in force (its action, or
     None), village, points; best first."""
     params: dict[str, Any] = _bounds(month)
-    where, place = "", "h.village"
+    where, place = "", "h.village"  # the registration's: until anyone moves, where each household lives
     if rows_of(session).rows(ANY_MOVE, {}):  # where it lived at the month's end
+        # village_on falls back to the village now only for a household that never moved: the registration's.
         place = village_on("m.household", ":hi", "h.village")
     if village is not None:
         where, place, params["v"] = "e.village = :v AND", ":v", village
