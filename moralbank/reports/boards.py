@@ -8,8 +8,8 @@ from collections import defaultdict
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
-from itertools import compress, repeat
-from operator import itemgetter, ne
+from itertools import compress
+from operator import itemgetter, not_
 from typing import TYPE_CHECKING, Any
 
 from moralbank.domain.boards import (
@@ -27,7 +27,7 @@ from moralbank.domain.boards import (
 )
 from moralbank.domain.dates import month_bounds
 from moralbank.errors import IntegrityError, NotFound
-from moralbank.services.consent_in_force import BOARD_CONSENT_JOIN, BOARD_CONSENT_LATEST, GRANT
+from moralbank.services.consent_in_force import BOARD_CONSENT_GRANTED, BOARD_CONSENT_JOIN, BOARD_CONSENT_LATEST
 from moralbank.services.consent_in_force import BOARD_CONSENT_SQL as BOARD_CONSENT
 from moralbank.storage.predicates import ANY_MOVE, not_base_score, standing_deduction, village_on
 from moralbank.storage.reads import Rows, VillageRecord, chain_head, chain_heads, rows_of
@@ -68,7 +68,7 @@ def _deductions(lo: str, hi: str) -> str:
 # moves), and its two probes per household cost a county's month ~19 ms against ~6 ms for one
 # pass over the changes (bench/RESULTS.md).
 _STANDINGS = f"""
-SELECT m.household, COALESCE(hc.head_name, h.head_name), c.action, {{village}}, m.points
+SELECT m.household, COALESCE(hc.head_name, h.head_name), {BOARD_CONSENT_GRANTED}, {{village}}, m.points
 FROM ({{gains}}) m
 JOIN household h ON h.code = m.household
 LEFT JOIN (SELECT household, MAX(id) AS id FROM household_change GROUP BY household) lc ON lc.household = h.code
@@ -100,12 +100,11 @@ def standings(session: Session | Rows, *, month: str, village: str | None = None
 def standing_lines(session: Session | Rows, *, month: str, village: str | None = None) -> list[Line]:
     """``standings`` as plain tuples (household, shown name, village, points), best first."""
     rows = _standing_rows(session, month=month, village=village)
-    return [(code, shown_name(name, action == GRANT), v, int(points)) for code, name, action, v, points in rows]
+    return [(code, shown_name(name, bool(consent)), v, int(points)) for code, name, consent, v, points in rows]
 
 
 def _standing_rows(session: Session | Rows, *, month: str, village: str | None = None) -> Sequence[Any]:
-    """The standings' rows: household, head's name, the board consent event in force (its action, or
-    None), village, points; best first."""
+    """The standings' rows: household, head's name, board consent in force (1 or 0), village, points; best first."""
     params: dict[str, Any] = _bounds(month)
     where, place = "", "h.village"  # the registration's: until anyone moves, where each household lives
     if rows_of(session).rows(ANY_MOVE, {}):  # where it lived at the month's end
@@ -176,9 +175,9 @@ def county_lines(session: Session | Rows, *, month: str) -> CountyLines:
     with _without_cycle_collection():  # ~55,000 rows, then their columns
         rows = _standing_rows(session, month=month)
         # Columns, not a tuple per line: transposed and ranked in C-level passes (bench/RESULTS.md).
-        households, heads, actions, villages, points = zip(*rows, strict=True) if rows else ((),) * 5
+        households, heads, consents, villages, points = zip(*rows, strict=True) if rows else ((),) * 5
         names = list(heads)
-        for at in compress(range(len(names)), map(ne, actions, repeat(GRANT))):  # those not consenting to be named
+        for at in compress(range(len(names)), map(not_, consents)):  # those without consent to be named
             names[at] = shown_name(names[at], False)
         red = ranked_columns(households, names, villages, list(map(int, points)))
     return CountyLines(places, red, black_list(session, month=month, villages=listing) if listing else None)
