@@ -91,7 +91,7 @@ def consenting(session: Session | Rows, to: Recipient, on: date | str) -> set[st
 _COUNTS_FROM = "CASE WHEN c.source = 'register' THEN '' ELSE c.on_date END"
 
 # SQL: whether household ``h``'s board consent is in force on the date bound to ``:hi`` (1 or 0),
-# by the same rule as ``in_force``; notices and the black list select it beside each household's name.
+# by the same rule as ``in_force``; the black list selects it beside each household's name.
 BOARD_CONSENT_SQL = (
     "COALESCE((SELECT CASE WHEN c.action = 'grant' THEN 1 ELSE 0 END FROM consent c "
     f"WHERE c.household = h.code AND c.recipient = 'board' AND {_COUNTS_FROM} <= :hi "
