@@ -95,6 +95,9 @@ def board_show(
     if county == (village is not None):
         raise MoralBankError("board.need_village")
     wanted, count = month_option(month), _top(top)
+    if village is None and fmt == "csv":  # ranked tuples, no Board: a county's month is ~55,000 lines
+        _county_csv(ctx, wanted, count, out)
+        return
     if village is None:  # the county board: the same read, without SQLAlchemy on SQLite
         with reading_rows(ctx) as db:
             board = county_board(db, month=wanted)
@@ -104,6 +107,16 @@ def board_show(
         board = board_for_month(db, village=village, month=wanted)
         committee = committee_of(db, board)
     show_board(ctx, cut(board, count), fmt, out, committee)
+
+
+def _county_csv(ctx: typer.Context, month: str, count: int | None, out: Path | None) -> None:
+    """``board show --county -f csv``: the bytes ``show_board`` writes of ``county_board`` (tests/test_county_reads.py)."""
+    from moralbank.render.boards import red_csv
+    from moralbank.reports.boards import county_lines
+
+    with reading_rows(ctx) as db:
+        lines = county_lines(db, month=month)
+    emit(out, red_csv(lines.red.top(count), lines.black_list, print_lang(ctx)))
 
 
 @board_app.command("publish", help=h("help.board_publish"))

@@ -7,9 +7,10 @@ import html
 import io
 import json
 from collections.abc import Sequence
+from itertools import repeat
 from typing import TYPE_CHECKING, Any
 
-from moralbank.domain.boards import Board
+from moralbank.domain.boards import BlackRow, Board, RedColumns
 from moralbank.domain.chain import Checkpoint
 from moralbank.domain.clock import DEFAULT_TZ, local_time
 from moralbank.domain.limits import inert
@@ -149,6 +150,11 @@ def board_sheets(board: Board, lang: str = "zh") -> list[SheetTable]:
 
 def board_csv(board: Board, lang: str = "zh") -> str:
     """One row per line of the board, the list it is on first (红榜/黑榜; black rows have no rank)."""
+    return red_csv(RedColumns.of(board.rows), board.black_list, lang)
+
+
+def red_csv(red: RedColumns, black_list: Sequence[BlackRow] | None, lang: str = "zh") -> str:
+    """``board_csv`` of a board's red list as columns: a county's CSV has no BoardRow per line."""
     columns: list[Column] = [
         ("rank", "col.rank", True),
         ("household", "col.household", False),
@@ -163,12 +169,15 @@ def board_csv(board: Board, lang: str = "zh") -> str:
     writer = CsvWriter(out, lineterminator="\r\n")
     writer.writerow(header)
     # A red line is codes, a name and whole numbers, which worded() and csv_cell() give back as
-    # they are (CsvWriter makes the text inert): written without a call per cell, for a county's
-    # month has ~55,000 lines (bench/RESULTS.md; tests/test_county_reads.py holds it to csv_text's bytes).
-    red = text("board.red_sheet", lang)
-    writer.writerows([red, r.rank, r.household, r.name, r.village, r.points, "", ""] for r in board.rows)
+    # they are: written as columns, of which CsvWriter checks the codes, names and villages (the
+    # list's name is the catalogue's, the rest whole numbers or empty), for a county's month has
+    # ~55,000 lines (bench/RESULTS.md; tests/test_county_reads.py holds it to csv_text's bytes).
+    listed, empty = repeat(text("board.red_sheet", lang)), repeat("")
+    writer.writecolumns(
+        [listed, red.ranks, red.households, red.names, red.villages, red.points, empty, empty], (2, 3, 4)
+    )
     black = text("board.black_sheet", lang)
-    for line in board.black_list or []:
+    for line in black_list or []:
         writer.writerow([black, *(csv_cell(worded(n, getattr(line, n, None), lang)) for n, _h, _r in columns)])
     return BOM + out.getvalue()
 
