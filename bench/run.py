@@ -307,7 +307,15 @@ def compile_sources(log: Log) -> None:
     ok = compileall.compile_dir(ROOT / "moralbank", quiet=1) and compileall.compile_file(ROOT / "cli.py", quiet=1)
     if not ok:
         raise SystemExit("bench: moralbank did not compile")
-    log("compiled moralbank to bytecode (as an installed copy has it)")
+    # The same for the message catalogues: a source tree parses both .po files on every run (zh
+    # 14 ms, en 10 ms at L's load), an installed moralbank reads the .mo files its wheel was
+    # built with (2 ms and 6 ms). Compiled beside the .po (ignored by git); a .po edited later
+    # is newer than its .mo and is read again (moralbank.messages.catalogue).
+    sys.path.insert(0, str(ROOT / "tools"))
+    from catalogue import compile_all
+
+    compile_all()
+    log("compiled moralbank to bytecode and its catalogues to .mo (as an installed copy has them)")
 
 
 def main() -> None:
