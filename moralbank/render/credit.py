@@ -269,7 +269,7 @@ def _rating_tail(
     return cells, writer.text_of(cells)
 
 
-_TAILS_REMEMBERED = 50_000  # a county has ~10,000 distinct; a bound all the same
+_TAILS_REMEMBERED = 50_000  # L has 6,931 distinct; a bound all the same
 _BLOCK_ROWS = 5000  # rows written to the stream at a time
 _CHECKED = (0, 2)  # household and head name: the text cells that differ on every row
 

@@ -29,12 +29,11 @@ if TYPE_CHECKING:
     from moralbank.reports.bank_results import BankFigures, Standing
 
 # Per household (of the register, of a village, or one): earned points booked in the window,
-# whether any entry moved them, and its first booking ever (a household is known to the scheme
-# from then, even if registered here later; the loop takes the earlier of that and its
-# registration). Three probes of the covering index entry_household (household, booked_on,
+# whether any entry moved them, and its first booking up to the date (a household is known to
+# the scheme from then, even if registered here later; the loop takes the earlier of that and
+# its registration). Three probes of the covering index entry_household (household, booked_on,
 # coins, earned) per household, each over that household's range alone: at L that is 0.49 s
-# where grouping every entry up to the date was 0.65 s, and the window's share of a long
-# history is all each probe reads (bench/RESULTS.md, round four).
+# where grouping every entry up to the date was 0.65 s (bench/RESULTS.md, round four).
 _HOUSEHOLDS = """
 SELECT h.code, {place}, h.head_name, {id_number},
        (SELECT SUM(e.earned) FROM entry e
