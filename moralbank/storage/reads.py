@@ -60,6 +60,11 @@ class SqliteRows:
             return self.connection.execute(sql, dict(params or {})).fetchall()
 
 
+def is_postgresql(source: Rows) -> bool:
+    """Whether these reads go to PostgreSQL (through a session; a SQLite file is read by sqlite3)."""
+    return isinstance(source, SessionRows) and source.session.get_bind().dialect.name == "postgresql"
+
+
 def rows_of(source: Session | Rows) -> Rows:
     """``source`` as ``Rows``: a session is wrapped, a ``Rows`` is itself."""
     return source if isinstance(source, (SqliteRows, SessionRows)) else SessionRows(source)  # type: ignore[arg-type]
