@@ -178,3 +178,22 @@ def test_reverse_shows_the_entry_and_asks_on_a_terminal(
         "第 1 号记录（加分）：NL002 张学勇，XL01 孝敬赡养父母，+10 分，发生 2026-11-03，记账 2026-11-05"
     )
     assert zh.stdout.splitlines()[-1] == "已记账，记录号 2"
+
+
+def test_a_row_with_its_own_key_is_told_apart_by_it_not_taken_for_a_likely_duplicate(
+    town: Run, engine: Engine, tmp_path: Path, sheet: Path
+) -> None:
+    ok(town("import", "decisions", str(sheet)))
+    # The same decisions again, each with a key of its own: the key says they are new, so they are
+    # recorded (the clerk's system vouches for them); without keys they are likely duplicates.
+    keyed = write_csv(tmp_path / "keyed.csv", [*HEADER, "幂等键"], [[*row, f"K{n}"] for n, row in enumerate(ROWS)])
+    assert ok(town("import", "decisions", str(keyed))).splitlines()[0] == (
+        "3 entries recorded (0 repeated rows were already recorded)."
+    )
+    unkeyed = write_csv(tmp_path / "unkeyed.csv", HEADER, ROWS[:1])
+    assert "a likely duplicate" in failed(town("import", "decisions", str(unkeyed)))
+    mixed = write_csv(tmp_path / "mixed.csv", [*HEADER, "幂等键"], [[*ROWS[1], "K9"], [*ROWS[0], ""]])
+    refused = failed(town("import", "decisions", str(mixed)))
+    assert "row 3, field household" in refused and "a likely duplicate" in refused
+    assert "row 2, field household" not in refused  # the keyed row is no likely duplicate
+    assert entry_count(engine) == 6
