@@ -40,25 +40,25 @@ def _chains(connection: Connection, check: RecordsCheck) -> Iterator[tuple[str, 
     for row in connection.execution_options(stream_results=True).execute(text(_RECORDS)):
         if row[0] != scope:
             scope, seq, head, broken = row[0], 0, GENESIS, False
-        if not broken:
-            problem = (
-                "records.gap"
-                if row[1] != seq + 1
-                else "records.broken_link"
-                if row[6] != head
-                else "records.bad_hash"
-                if record_hash(row[6], row[0], row[1], row[2], row[4], row[5]) != row[7]
-                else None
-            )
-            if problem is not None:
-                where = {"scope": row[0], "seq": row[1], "kind": row[2], "ref": row[3]}
-                check.findings.append(
-                    Finding(row[0], problem, where | {"expected": seq + 1} if problem == "records.gap" else where)
-                )
-                broken = True
+        if not broken and (problem := _link_problem(row, seq, head)) is not None:
+            key, extra = problem
+            where = {"scope": row[0], "seq": row[1], "kind": row[2], "ref": row[3]}  # only for a finding
+            check.findings.append(Finding(row[0], key, where | extra))
+            broken = True
         seq, head = row[1], row[7]
         check.records += 1
         yield row[2], row[3], row[0], row[4]
+
+
+def _link_problem(row: Any, seq: int, head: str) -> tuple[str, dict[str, Any]] | None:
+    """Why a record does not follow the one before it in its scope's chain (with what to say), or None."""
+    if row[1] != seq + 1:
+        return "records.gap", {"expected": seq + 1}
+    if row[6] != head:
+        return "records.broken_link", {}
+    if record_hash(row[6], row[0], row[1], row[2], row[4], row[5]) != row[7]:
+        return "records.bad_hash", {}
+    return None
 
 
 def _body(text_body: str) -> dict[str, Any] | None:

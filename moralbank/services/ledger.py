@@ -26,7 +26,7 @@ from moralbank.services.duplicates import DuplicateFinder, EntryRow, earlier_red
 from moralbank.services.proposals import as_proposal, noticed_villages, pending_points_since, reserved_coins
 from moralbank.services.register import Progress, current_village, get_household, now_utc, refuse_before_move
 from moralbank.services.standards import StandardBook
-from moralbank.storage.db import is_postgresql, lock_village
+from moralbank.storage.db import insert_rows, is_postgresql, lock_village
 from moralbank.storage.models import CurrentHousehold, Entry, HouseholdMove, Standard
 from moralbank.storage.reads import chain_head as chain_head  # one home for both, shared with the SQLite reads
 from moralbank.storage.reads import chain_heads as chain_heads
@@ -98,23 +98,13 @@ class Chain:
 
     def write_rows(self, rows: list[dict[str, Any]]) -> None:
         """Append already-sealed entries in one statement, without reading their ids back."""
-        if not rows:
-            return
-        connection = self.session.connection()
-        mark = "?" if connection.dialect.paramstyle == "qmark" else "%s"
-        sql = f"INSERT INTO entry ({', '.join(_ENTRY_COLUMNS)}) VALUES ({', '.join([mark] * len(_ENTRY_COLUMNS))})"
-        connection.exec_driver_sql(sql, [_entry_values(row) for row in rows])
+        insert_rows(self.session, "entry", _ENTRY_COLUMNS, [_entry_values(row) for row in rows])
 
     def write_many(self, rows: list[dict[str, Any]]) -> list[int]:
         """Append already-sealed entries in one statement; returns their ids in order."""
         if not rows:
             return []
-        # Straight to the driver's executemany: the ORM's bulk insert costs more than SQLite's own
-        # work per row (bench/RESULTS.md).
-        connection = self.session.connection()
-        mark = "?" if connection.dialect.paramstyle == "qmark" else "%s"
-        sql = f"INSERT INTO entry ({', '.join(_ENTRY_COLUMNS)}) VALUES ({', '.join([mark] * len(_ENTRY_COLUMNS))})"
-        connection.exec_driver_sql(sql, [_entry_values(row) for row in rows])
+        insert_rows(self.session, "entry", _ENTRY_COLUMNS, [_entry_values(row) for row in rows])
         # Find the ids by chain position, which this transaction holds the lock for; ids alone
         # could interleave with another village's writer on PostgreSQL.
         spans: dict[str, tuple[int, int]] = {}

@@ -5,7 +5,7 @@ from __future__ import annotations
 import random
 import sqlite3
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, TypeVar
@@ -218,6 +218,20 @@ def driver_rows(session: Session, sql: str, params: dict[str, Any]) -> list[Any]
     if session.get_bind().dialect.name != "sqlite":
         return [tuple(row) for row in session.execute(text(sql), params)]
     return [row for block in driver_blocks(session, sql, params, 20_000) for row in block]
+
+
+def insert_rows(session: Session, table: str, columns: Sequence[str], rows: Sequence[Sequence[Any]]) -> None:
+    """Append rows (tuples in ``columns``' order) in one statement through the driver's executemany.
+
+    The ORM's bulk insert costs more than the database's own work per row, mostly building its
+    parameter sets (bench/RESULTS.md): ledger entries and the export log's rows go this way.
+    """
+    if not rows:
+        return
+    connection = session.connection()
+    mark = "?" if connection.dialect.paramstyle == "qmark" else "%s"
+    marks = ", ".join([mark] * len(columns))
+    connection.exec_driver_sql(f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({marks})", list(rows))
 
 
 def is_postgresql(session: Session) -> bool:

@@ -62,7 +62,11 @@ class SqliteRows:
 
 def is_postgresql(source: Rows) -> bool:
     """Whether these reads go to PostgreSQL (through a session; a SQLite file is read by sqlite3)."""
-    return isinstance(source, SessionRows) and source.session.get_bind().dialect.name == "postgresql"
+    if not isinstance(source, SessionRows):
+        return False
+    from moralbank.storage.db import is_postgresql as session_is_postgresql  # a session has SQLAlchemy already
+
+    return session_is_postgresql(source.session)
 
 
 def rows_of(source: Session | Rows) -> Rows:
