@@ -23,7 +23,7 @@ from moralbank.render.bank_export import bank_headings
 from moralbank.reports.credit import BANK_COLUMNS, export_log
 from moralbank.resources import fixtures_dir
 from moralbank.services.signing import read_signature
-from moralbank.storage.db import reading, writing
+from moralbank.storage.db import EngineAccess, reading, writing
 from moralbank.workflows import credit_export
 from tests.clock import freeze_today
 from tests.golden_files import assert_golden
@@ -216,7 +216,7 @@ def test_the_export_log_is_append_only(run: Run, office: dict[str, Path], engine
 
 def _export_signed(engine: Engine, office: dict[str, Path], name: str, bank: str = f" {BANK} ") -> Any:
     return credit_export.export_signed(
-        engine=engine,
+        database=EngineAccess(engine),
         policy=load_policy(fixtures_dir() / "credit_policy.toml"),
         as_of=date.fromisoformat(AS_OF),
         bank=bank,

@@ -11,6 +11,7 @@ import os
 import subprocess
 import sys
 from pathlib import Path
+from typing import Annotated
 
 import pytest
 import typer.main
@@ -121,3 +122,36 @@ def test_help_leaves_rich_markdown_until_something_makes_a_markdown() -> None:
     )
     found = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=REPO, env=ENV)
     assert found.stdout.strip().splitlines()[-1] == "False rich.markdown rich.markdown True", found.stderr
+
+
+def test_a_path_option_is_coerced_as_typer_coerces_it_without_pydantic(tmp_path: Path) -> None:
+    from typer._click import Context
+    from typer._click.exceptions import BadParameter
+    from typer._coercion import build_runtime_param
+
+    from moralbank.cli.framework import _AsTyped
+
+    app = typer.Typer()
+
+    @app.command()
+    def paths(
+        plain: Annotated[Path, typer.Option("--plain")],
+        strict: Annotated[Path, typer.Option("--strict", exists=True, dir_okay=False, resolve_path=True)],
+    ) -> None:
+        """Two paths, one with typer's checks."""
+
+    command = typer.main.get_command(app)
+    ctx = Context(command)
+    (tmp_path / "a file").write_text("x")
+    values = ["", "-", "~/x", "missing.csv", str(tmp_path), str(tmp_path / "a file"), str(tmp_path / "no" / "such")]
+    for param in command.params:
+        typers = build_runtime_param(param.type_descriptor)  # type: ignore[attr-defined]
+        ours = _AsTyped(param.type_descriptor, lambda typers=typers: typers)  # type: ignore[attr-defined, misc]
+        for value in values:
+            said: list[object] = []
+            for coercion in (ours.coerce, typers.coerce):
+                try:
+                    said.append(coercion(value, param=param, ctx=ctx))
+                except BadParameter as exc:
+                    said.append(("refused", exc.format_message()))
+            assert said[0] == said[1] and type(said[0]) is type(said[1]), (param.name, value, said)

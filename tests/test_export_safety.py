@@ -13,7 +13,7 @@ import pytest
 from sqlalchemy import Engine
 
 from moralbank.reports.credit import export_log
-from moralbank.storage.db import reading
+from moralbank.storage.db import EngineAccess, reading
 from moralbank.workflows import credit_export
 from tests.clock import freeze_today
 from tests.runner import Run, failed, invoke, ok, one_line
@@ -75,7 +75,7 @@ def test_a_crash_while_logging_leaves_no_file_under_the_requested_name(
     monkeypatch.setattr(credit_export, "record_export", killed)
     with pytest.raises(KeyboardInterrupt):
         credit_export.export_signed(
-            engine=engine,
+            database=EngineAccess(engine),
             policy=_policy(),
             as_of=date.fromisoformat(AS_OF),
             bank=BANK,

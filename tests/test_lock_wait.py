@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from moralbank.storage import db
+from moralbank.storage import reads
 from tests.database import fresh_sqlite
 from tests.runner import failed, ok, one_line, run_on
 
@@ -20,7 +20,7 @@ ADD = ("village", "add", "DZ", "--name", "东庄村", "--town", "于河街道", 
 def ledger(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     """A fresh SQLite ledger; a write says it is waiting after 0.3 s instead of a few seconds."""
     path = Path(fresh_sqlite(tmp_path))
-    monkeypatch.setattr(db, "NOTICE_AFTER", 0.3)
+    monkeypatch.setattr(reads, "NOTICE_AFTER", 0.3)
     return path
 
 

@@ -6,7 +6,7 @@ import functools
 import os
 import sys
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
 from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any, TypeVar
@@ -23,7 +23,7 @@ if TYPE_CHECKING:  # the library (and rich, for tables and messages) is imported
     from rich.console import Console
     from sqlalchemy import Engine
 
-    from moralbank.storage.reads import Rows
+    from moralbank.storage.reads import Access, Rows
 
 HELP_LANG = default_lang()  # kept for code that words help itself; help passes its key through h() instead
 F = TypeVar("F", bound=Callable[..., Any])
@@ -152,12 +152,15 @@ def operator(ctx: typer.Context, needed: str = "clerk") -> str:
     anyway, names the operator as on SQLite).
     """
     from moralbank.services.operators import require
-    from moralbank.storage.db import reading
-    from moralbank.storage.roles import connected_login
+    from moralbank.storage.reads import SessionRows
 
     given = (settings(ctx).operator or "").strip()
-    with reading(engine(ctx)) as session:
-        login = connected_login(session)
+    with reading_rows(ctx) as session:  # a SQLite file through the driver: a signed export needs no SQLAlchemy
+        login = None
+        if isinstance(session, SessionRows):
+            from moralbank.storage.roles import connected_login
+
+            login = connected_login(session.session)
         if login is not None:
             if given and given != login:
                 raise MoralBankError("operator.not_login", name=given, login=login)
@@ -176,11 +179,7 @@ def engine(ctx: typer.Context, *, current: bool = True) -> Engine:
     """
     from moralbank.storage.db import open_engine
 
-    lang = settings(ctx).lang
-
-    def waiting() -> None:  # a write that finds the file locked says why it is not done yet
-        complain(text("db.waiting", lang))
-
+    waiting = _waiting(ctx)
     if not current:
         return open_engine(settings(ctx).db, on_wait=waiting)
     meta = ctx.find_root().meta  # one engine, checked once, for every step of one command
@@ -190,28 +189,35 @@ def engine(ctx: typer.Context, *, current: bool = True) -> Engine:
     return opened
 
 
-@contextmanager
-def reading_rows(ctx: typer.Context) -> Iterator[Rows]:
-    """One read of ``--db`` for the terminal reports, its schema version checked as ``engine`` checks it.
+def access(ctx: typer.Context) -> Access:
+    """``--db`` for a command that reads and writes plain SQL, its schema version checked as ``engine`` checks it.
 
-    A SQLite file is read through the driver's own connection, so these commands never import
-    SQLAlchemy or SQLModel (most of their time before, bench/RESULTS.md); a URL (PostgreSQL, or
-    ``sqlite:///...``) is read through a session, the same SQL either way.
+    A SQLite file is read and written through the driver's own connection, so these commands
+    never import SQLAlchemy or SQLModel (most of their time before, bench/RESULTS.md); a URL
+    (PostgreSQL, or ``sqlite:///...``) goes through the engine, the same SQL either way.
     """
-    from moralbank.storage.reads import SessionRows, sqlite_path
+    from moralbank.storage.reads import sqlite_path
 
     path = sqlite_path(settings(ctx).db)
     if path is None:
-        from moralbank.storage.db import reading
+        from moralbank.storage.db import EngineAccess
 
-        with reading(engine(ctx)) as session:
-            yield SessionRows(session)
-        return
+        return EngineAccess(engine(ctx))
     from moralbank.storage.migrations import program_version
-    from moralbank.storage.reads import sqlite_reading
+    from moralbank.storage.reads import SqliteAccess
 
-    with sqlite_reading(path, settings(ctx).db, program_version()) as rows:
-        yield rows
+    return SqliteAccess(path, settings(ctx).db, program_version(), _waiting(ctx))
+
+
+def _waiting(ctx: typer.Context) -> Callable[[], None]:
+    """What a write that finds the file locked says, so that the person waiting knows why."""
+    lang = settings(ctx).lang
+    return lambda: complain(text("db.waiting", lang))
+
+
+def reading_rows(ctx: typer.Context) -> AbstractContextManager[Rows]:
+    """One read of ``--db`` for the terminal reports (``access``'s)."""
+    return access(ctx).reading()
 
 
 def checked(opened: Engine, db: str) -> Engine:

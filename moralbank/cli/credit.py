@@ -10,6 +10,7 @@ from typing import Annotated, Any
 import typer
 
 from moralbank.cli.common import (
+    access,
     app,
     check_format,
     complain,
@@ -163,7 +164,7 @@ def credit_export(
     who = operator(ctx, "township")
     check_format(fmt, EXPORT_FORMATS)
     done = export_signed(
-        engine=engine(ctx),
+        database=access(ctx),
         policy=credit_policy(policy),
         as_of=rating_date(ctx, as_of),
         bank=bank,

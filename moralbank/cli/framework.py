@@ -21,6 +21,7 @@ import re
 import sys
 import types
 from collections.abc import Callable, MutableMapping, Sequence
+from pathlib import Path
 from typing import Any
 
 from typer import _click
@@ -342,14 +343,19 @@ class _AsTyped:
     building the adapters cost a read command about 100 ms (issue 16). An option not given
     (None) is None, as typer's coercion gives it before any adapter; a ``str`` as typed, or a
     default already a plain ``str``, ``int`` or ``bool`` (no parser, no bounds), is what the
-    adapter returns for it. Anything else (``--months 6`` is the text "6", a path) goes to
-    typer's own coercion, built on first use, so its values and its errors are typer's.
+    adapter returns for it. A ``Path`` typed as text goes through typer's own checks of a path
+    (``coerce_cli_path``: exists, readable and the like, with typer's errors), the text made a
+    ``Path`` as pydantic makes it (``Path(text)``): a signed export's two paths cost it ~55 ms of
+    pydantic (bench/RESULTS.md, round five). Anything else (``--months 6`` is the text "6") goes
+    to typer's own coercion, built on first use, so its values and its errors are typer's.
     """
 
     def __init__(self, descriptor: Any, build: Callable[[], Any]) -> None:
-        info = descriptor.parameter_info
+        info = self.info = descriptor.parameter_info
         plain = info.parser is None and info.min is None and info.max is None and not info.clamp
         self.kind = descriptor.annotation if plain and descriptor.file_annotation is None else None
+        if self.kind is Path and info.path_type is not None:
+            self.kind = None
         self.build: Callable[[], Any] = build
         self.full: Any = None
 
@@ -357,6 +363,10 @@ class _AsTyped:
         many = param.multiple or param.nargs == -1
         if not many and (value is None or (self.kind in (str, int, bool) and type(value) is self.kind)):
             return value
+        if not many and self.kind is Path and type(value) is str:
+            from typer._param_types import coerce_cli_path
+
+            return Path(coerce_cli_path(value, self.info, path_type=None, param=param, ctx=ctx))  # type: ignore[arg-type]
         if self.full is None:
             param._runtime_param = None  # typer's own, built and kept for the next value
             self.full = self.build()

@@ -145,6 +145,10 @@ class CreditPolicy:
         """The highest tier whose minimum ``points`` reach, or None."""
         return next((tier for tier in self.tiers if points >= tier.min_points), None)
 
+    def least_points(self) -> int:
+        """The fewest points that reach a tier: a household with fewer is not rated, whatever else holds."""
+        return min(tier.min_points for tier in self.tiers)
+
     def long_enough(self, since: date, as_of: date) -> bool:
         """Whether a household on the register since ``since`` has the months the policy asks for."""
         return months_between(since, as_of) >= self.min_months_registered

@@ -18,7 +18,7 @@ from moralbank.domain.credit_policy import (
     share_permille,
 )
 from moralbank.domain.identity import mask_id
-from moralbank.services.consent_in_force import BANK, EVERY_BANK, Recipient, consenting
+from moralbank.services.consent_in_force import EVERY_BANK, bank_consent_sql
 from moralbank.storage import reads
 from moralbank.storage.predicates import ANY_MOVE, standing_deduction, village_on
 from moralbank.storage.reads import Rows, row_blocks, rows_of
@@ -35,16 +35,15 @@ if TYPE_CHECKING:
 # coins, earned) per household, each over that household's range alone: at L that is 0.49 s
 # where grouping every entry up to the date was 0.65 s (bench/RESULTS.md, round four).
 _HOUSEHOLDS = """
-SELECT h.code, {place}, h.head_name, {id_number},
+SELECT h.code AS code, {place} AS village, h.head_name AS head_name, {id_number} AS id_number,
        (SELECT SUM(e.earned) FROM entry e
-        WHERE e.household = h.code AND e.booked_on >= :lo AND e.booked_on <= :hi),
+        WHERE e.household = h.code AND e.booked_on >= :lo AND e.booked_on <= :hi) AS points,
        EXISTS (SELECT 1 FROM entry e
-               WHERE e.household = h.code AND e.booked_on >= :lo AND e.booked_on <= :hi AND e.earned <> 0),
-       h.registered_on,
-       (SELECT MIN(e.booked_on) FROM entry e WHERE e.household = h.code AND e.booked_on <= :hi)
+               WHERE e.household = h.code AND e.booked_on >= :lo AND e.booked_on <= :hi AND e.earned <> 0) AS counted,
+       h.registered_on AS registered_on,
+       (SELECT MIN(e.booked_on) FROM entry e WHERE e.household = h.code AND e.booked_on <= :hi) AS first_booked
 FROM household_current h
 {where}
-ORDER BY h.code
 """
 
 # The same columns for the whole register on PostgreSQL, by grouping every entry up to the date:
@@ -52,7 +51,8 @@ ORDER BY h.code
 # 1.92 s for a county of 1,170,000 entries (bench/RESULTS.md, round four). A village or one
 # household keeps the probes there too (0.63 s against 1.03 s for a village).
 _GROUPED = """
-SELECT h.code, {place}, h.head_name, {id_number}, p.points, p.counted, h.registered_on, p.first_booked
+SELECT h.code AS code, {place} AS village, h.head_name AS head_name, {id_number} AS id_number, p.points AS points,
+       p.counted AS counted, h.registered_on AS registered_on, p.first_booked AS first_booked
 FROM household_current h LEFT JOIN (
     SELECT household,
            SUM(CASE WHEN booked_on >= :lo THEN earned ELSE 0 END) AS points,
@@ -61,7 +61,7 @@ FROM household_current h LEFT JOIN (
     FROM entry WHERE booked_on <= :hi
     GROUP BY household
 ) p ON p.household = h.code
-ORDER BY h.code
+{where}
 """
 
 # Posted deductions under a veto standard booked in the veto window and not reversed by then,
@@ -164,25 +164,40 @@ def _ratings(
     household: str | None = None,
     with_id: bool = False,
     listed: bool = False,
+    bank: str | None = None,
+    rated_only: bool = False,
 ) -> Iterator[tuple[RatingValues, str]]:
     """Every household (of a village, or one) with its rating and ID number ('' unless ``with_id``), in household order.
 
     ``listed``: only those ``rate`` lists, with points moved in the window or a standing veto.
+    ``bank``: only those whose consent for that bank (or for every bank) is in force on ``as_of``.
+    ``rated_only``: leaves out those whose points reach no tier (and only those): the rest of a
+    county, about two households in three, is never fetched nor rated (bench/RESULTS.md, round five).
     One tight loop over the rows: a county rates 125,000 households, and the policy is asked once
     per distinct (points, long enough on the register, vetoed), a few hundred (bench/RESULTS.md).
     """
     db = rows_of(session)
     lo, hi = policy.window(as_of)
     params: dict[str, Any] = {"lo": lo.isoformat(), "hi": hi.isoformat()}
-    where, place = "", "h.village"
+    conditions, place = [], "h.village"
     if db.rows(ANY_MOVE):  # the village it lived in on the rating date
         place, params["as_of"] = village_on("h.code", ":as_of", "h.village"), as_of.isoformat()
     if village is not None:
-        where, params["v"] = f"WHERE {place} = :v", village
+        conditions.append(f"{place} = :v")
+        params["v"] = village
     if household is not None:
-        where, params["h"] = "WHERE h.code = :h", household
-    shape = _GROUPED if not where and reads.is_postgresql(db) else _HOUSEHOLDS
-    query = shape.format(id_number="h.id_number" if with_id else "''", where=where, place=place)
+        conditions.append("h.code = :h")
+        params["h"] = household
+    shape = _GROUPED if not conditions and reads.is_postgresql(db) else _HOUSEHOLDS
+    if bank is not None:  # asked of each household in the same pass, not read for the county beforehand
+        conditions.append(f"{bank_consent_sql('h.code', ':on')} = 1")
+        params |= {"bank": bank, "on": as_of.isoformat()}
+    where = f"WHERE {' AND '.join(conditions)}" if conditions else ""
+    body = shape.format(id_number="h.id_number" if with_id else "''", where=where, place=place)
+    query = f"{body}ORDER BY h.code"
+    if rated_only:  # the points are the select list's: filtered outside it, so that each probe runs once
+        query = f"SELECT * FROM ({body}) r WHERE COALESCE(r.points, 0) >= :least ORDER BY r.code"
+        params["least"] = policy.least_points()
     stopped = vetoes(db, policy, as_of, household, village=village, place=place)
     rater = _Rater(policy, as_of)
     registered, outcomes, outcome = rater.registered, rater.outcomes, rater.outcome
@@ -537,10 +552,10 @@ def bank_rows(
     """Rated households whose consent for ``bank`` (or for every bank) is in force on ``as_of``, in household order."""
     db = rows_of(session)
     on = as_of.isoformat()
-    allowed = consenting(db, Recipient(BANK, bank), on)
     names = dict(db.rows(_VILLAGES.format(where=""), {}))  # the village by name beside its code
-    for (code, village, head, _, tier, line, _, _, _, _, until), id_number in _ratings(db, policy, as_of, with_id=True):
-        if tier is None or until is None or code not in allowed:
+    consenting = _ratings(db, policy, as_of, with_id=True, bank=bank, rated_only=True)
+    for (code, village, head, _, tier, line, _, _, _, _, until), id_number in consenting:
+        if tier is None or until is None:
             continue
         shown = id_number if full_id else mask_id(id_number)
         yield BankRow(code, village, names.get(village, ""), head, shown, tier, line, on, until, policy.hash)

@@ -12,6 +12,7 @@ from moralbank.domain.limits import inert
 from moralbank.storage.reads import Rows, SessionRows, SqliteRows, rows_of, sqlite_translated
 
 if TYPE_CHECKING:  # a SQLite file's journal is read through the stdlib's sqlite3 (storage/reads.py)
+    from sqlalchemy import Connection
     from sqlmodel import Session
 
 
@@ -41,11 +42,11 @@ ORDER BY e.booked_on, e.village, e.seq
 """
 
 
-def transfers(session: Session) -> Iterator[Transfer]:
+def transfers(session: Session | Connection) -> Iterator[Transfer]:
     """Every entry that moves coins, oldest booking first."""
     from sqlalchemy import text
 
-    connection = session.connection()
+    connection = SessionRows(session).connection()
     if connection.dialect.name == "sqlite":
         # The driver's own cursor, read in blocks: SQLAlchemy's rows cost more than SQLite's work
         # here (bench/RESULTS.md). PostgreSQL keeps a server-side cursor, read as it streams.
@@ -138,8 +139,7 @@ def _sqlite_connection(source: Session | Rows) -> sqlite3.Connection | None:
     """The stdlib sqlite3 connection under ``source``, or None on PostgreSQL."""
     if isinstance(source, SqliteRows):
         return source.connection
-    session = source.session if isinstance(source, SessionRows) else source
-    connection = session.connection()  # type: ignore[union-attr]
+    connection = (source if isinstance(source, SessionRows) else SessionRows(source)).connection()  # type: ignore[arg-type]
     if connection.dialect.name != "sqlite":
         return None
     return connection.connection.driver_connection

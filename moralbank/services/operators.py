@@ -15,14 +15,16 @@ Roles are ordered: each one may do what the roles before it may.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-from sqlmodel import Session, col, select
-
+from moralbank.domain import clock
 from moralbank.domain.identity import has_personal_number
 from moralbank.domain.limits import check_text
 from moralbank.errors import InputError, Refused
-from moralbank.services.register import now_utc
-from moralbank.storage.models import Operator
+from moralbank.storage.reads import Rows, rows_of
+
+if TYPE_CHECKING:  # who may write is read as plain SQL: a signed export checks it without SQLAlchemy
+    from sqlmodel import Session
 
 ROLES = ("clerk", "checker", "township")
 CLERK, CHECKER, TOWNSHIP = ROLES
@@ -66,15 +68,15 @@ def check_name(name: str) -> str:
     return name
 
 
-def role_of(session: Session, name: str) -> str | None:
+def role_of(session: Session | Rows, name: str) -> str | None:
     """The role ``name`` holds now (its latest registration), or None for an unregistered name."""
-    query = select(Operator.role).where(Operator.name == name).order_by(col(Operator.id).desc())
-    return session.exec(query.limit(1)).first()
+    found = rows_of(session).rows("SELECT role FROM operator WHERE name = :n ORDER BY id DESC LIMIT 1", {"n": name})
+    return str(found[0][0]) if found else None
 
 
-def has_operators(session: Session) -> bool:
+def has_operators(session: Session | Rows) -> bool:
     """Whether anyone is registered (a database made before the register has no one)."""
-    return session.exec(select(Operator.id).limit(1)).first() is not None
+    return bool(rows_of(session).rows("SELECT 1 FROM operator LIMIT 1"))
 
 
 def allowed(role: str, needed: str) -> bool:
@@ -82,7 +84,7 @@ def allowed(role: str, needed: str) -> bool:
     return ROLES.index(role) >= ROLES.index(needed)
 
 
-def require(session: Session, name: str, needed: str = CLERK) -> str:
+def require(session: Session | Rows, name: str, needed: str = CLERK) -> str:
     """``name``'s role, when registered with at least ``needed``; otherwise refused, saying why."""
     role = role_of(session, name)
     if role is None:
@@ -101,6 +103,8 @@ def register(session: Session, *, name: str, role: str, by: str) -> Registration
     township: someone has to be able to add the others. Registering a name again with the role
     it has is harmless and writes nothing.
     """
+    from moralbank.storage.models import Operator
+
     name, role = check_name(name), check_role_name(role)
     if not has_operators(session):
         if role != TOWNSHIP:
@@ -111,13 +115,17 @@ def register(session: Session, *, name: str, role: str, by: str) -> Registration
     previous = role_of(session, name)
     if previous == role:
         return Registration(name, role, False, previous)
-    session.add(Operator(name=name, role=role, added_by=by, recorded_at=now_utc()))
+    session.add(Operator(name=name, role=role, added_by=by, recorded_at=clock.stamp()))
     session.flush()
     return Registration(name, role, True, previous)
 
 
 def operator_rows(session: Session) -> list[OperatorRow]:
     """Every registered name with its current role, in name order."""
+    from sqlmodel import col, select
+
+    from moralbank.storage.models import Operator
+
     latest: dict[str, Operator] = {}
     for row in session.exec(select(Operator).order_by(col(Operator.id))).all():
         latest[row.name] = row

@@ -6,7 +6,8 @@ import random
 import sqlite3
 import time
 from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TypeVar
 from urllib.parse import quote
@@ -17,6 +18,15 @@ from sqlmodel import Session
 
 from moralbank.config import default_lock_wait
 from moralbank.errors import MoralBankError
+from moralbank.storage.reads import (
+    Rows,
+    SessionRows,
+    Writes,
+    begin_immediate,
+    insert_statement,
+    locked,
+    sqlite_pragmas,
+)
 from moralbank.storage.refusals import Busy as Busy  # these four were defined here first
 from moralbank.storage.refusals import MissingFile as MissingFile
 from moralbank.storage.refusals import NotInitialised as NotInitialised
@@ -62,59 +72,18 @@ def shown_db(db: str) -> str:
     return make_url(db).render_as_string(hide_password=True)
 
 
-# A write that finds the file locked says so after this long, then goes on waiting.
-NOTICE_AFTER = 3.0
-
-
-def _locked(exc: BaseException) -> bool:
-    reason = str(getattr(exc, "orig", exc))
-    return "database is locked" in reason or "database is busy" in reason
-
-
-def _begin_immediate(connection: Any, limit: float, on_wait: Callable[[], None] | None) -> None:
-    """``BEGIN IMMEDIATE``, waiting for another writer: a notice after a few seconds, ``Busy`` at ``limit``."""
-    first = min(NOTICE_AFTER, limit)
-    connection.exec_driver_sql(f"PRAGMA busy_timeout={int(first * 1000)}")
-    try:
-        try:
-            connection.exec_driver_sql("BEGIN IMMEDIATE")
-            return
-        except OperationalError as exc:
-            if not _locked(exc) or limit <= first:
-                if _locked(exc):
-                    raise Busy(seconds=f"{limit:g}") from None
-                raise
-        if on_wait is not None:
-            on_wait()
-        connection.exec_driver_sql(f"PRAGMA busy_timeout={int((limit - first) * 1000)}")
-        try:
-            connection.exec_driver_sql("BEGIN IMMEDIATE")
-        except OperationalError as exc:
-            if _locked(exc):
-                raise Busy(seconds=f"{limit:g}") from None
-            raise
-    finally:
-        connection.exec_driver_sql(f"PRAGMA busy_timeout={int(limit * 1000)}")
-
-
 def _sqlite_events(engine: Engine, limit: float, on_wait: Callable[[], None] | None) -> None:
     @event.listens_for(engine, "connect")
     def _connect(dbapi_connection: Any, _record: Any) -> None:
         # Let SQLAlchemy's "begin" event, not the driver, open transactions.
         dbapi_connection.isolation_level = None
-        cursor = dbapi_connection.cursor()
-        cursor.execute("PRAGMA journal_mode=WAL")
-        cursor.execute("PRAGMA foreign_keys=ON")
-        # A committed decision must survive a power cut.
-        cursor.execute("PRAGMA synchronous=FULL")
-        cursor.execute(f"PRAGMA busy_timeout={int(limit * 1000)}")
-        cursor.close()
+        sqlite_pragmas(dbapi_connection, limit)
 
     @event.listens_for(engine, "begin")
     def _begin(connection: Any) -> None:
         # Writers take the write lock up front, so two appenders never both read the same head.
         if connection.get_execution_options().get(_WRITE):
-            _begin_immediate(connection, limit, on_wait)
+            begin_immediate(connection.exec_driver_sql, OperationalError, limit, on_wait)
         else:
             connection.exec_driver_sql("BEGIN")
 
@@ -189,14 +158,20 @@ def sqlite_backup(source: Path, target: Path) -> None:
         raise MoralBankError("backup.write_failed", path=str(target), reason=exc) from exc
 
 
-def driver_blocks(session: Session, sql: str, params: dict[str, Any], size: int = 5000) -> Iterator[list[Any]]:
+def _connection(session: Session | Connection) -> Connection:
+    return session if isinstance(session, Connection) else session.connection()
+
+
+def driver_blocks(
+    session: Session | Connection, sql: str, params: dict[str, Any], size: int = 5000
+) -> Iterator[list[Any]]:
     """A read query's rows as plain tuples, streamed in blocks of ``size``; ``:name`` parameters.
 
     On SQLite the driver's own cursor: SQLAlchemy's row objects cost more than SQLite's work on
     a county's rows (bench/RESULTS.md). PostgreSQL streams from a server-side cursor. The
     driver's errors are wrapped as SQLAlchemy's, so ``translated`` words them as it does any other.
     """
-    connection = session.connection()
+    connection = _connection(session)
     if connection.dialect.name != "sqlite":
         # Per statement: Connection.execution_options would leave the session's connection
         # streaming, and a later INSERT cannot run in a server-side cursor.
@@ -213,30 +188,33 @@ def driver_blocks(session: Session, sql: str, params: dict[str, Any], size: int 
         raise DBAPIError.instance(sql, params, exc, sqlite3.Error) from exc
 
 
-def driver_rows(session: Session, sql: str, params: dict[str, Any]) -> list[Any]:
-    """Every row of a read query as a plain tuple (``driver_blocks`` in one list on SQLite)."""
-    if session.get_bind().dialect.name != "sqlite":
-        return [tuple(row) for row in session.execute(text(sql), params)]
-    return [row for block in driver_blocks(session, sql, params, 20_000) for row in block]
+def driver_rows(session: Session | Connection, sql: str, params: dict[str, Any]) -> list[Any]:
+    """Every row of a query as a plain tuple (``driver_blocks`` in one list on SQLite)."""
+    connection = _connection(session)
+    if connection.dialect.name != "sqlite":
+        return [tuple(row) for row in connection.execute(text(sql), params)]
+    return [row for block in driver_blocks(connection, sql, params, 20_000) for row in block]
 
 
-def insert_rows(session: Session, table: str, columns: Sequence[str], rows: Sequence[Sequence[Any]]) -> None:
+def insert_rows(
+    session: Session | Connection, table: str, columns: Sequence[str], rows: Sequence[Sequence[Any]]
+) -> None:
     """Append rows (tuples in ``columns``' order) in one statement through the driver's executemany.
 
     The ORM's bulk insert costs more than the database's own work per row, mostly building its
-    parameter sets (bench/RESULTS.md): ledger entries and the export log's rows go this way.
+    parameter sets (bench/RESULTS.md): ledger entries, records and the export log's rows go this way.
     """
     if not rows:
         return
-    connection = session.connection()
+    connection = _connection(session)
     mark = "?" if connection.dialect.paramstyle == "qmark" else "%s"
-    marks = ", ".join([mark] * len(columns))
-    connection.exec_driver_sql(f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({marks})", list(rows))
+    connection.exec_driver_sql(insert_statement(table, columns, mark), list(rows))
 
 
-def is_postgresql(session: Session) -> bool:
-    """Whether this session talks to PostgreSQL."""
-    return session.get_bind().dialect.name == "postgresql"
+def is_postgresql(session: Session | Connection) -> bool:
+    """Whether this session (or connection) talks to PostgreSQL."""
+    bind = session if isinstance(session, Connection) else session.get_bind()
+    return bind.dialect.name == "postgresql"
 
 
 @contextmanager
@@ -256,7 +234,7 @@ def translated() -> Iterator[None]:
             raise NotInitialised() from exc
         if code == _UNDEFINED_COLUMN or reason.startswith("no such column") or " has no column named " in reason:
             raise SchemaMismatch(reason=reason.splitlines()[0]) from exc
-        if _locked(exc):  # a lock met after the write began (e.g. a WAL checkpoint): never "cannot open"
+        if locked(exc):  # a lock met after the write began (e.g. a WAL checkpoint): never "cannot open"
             raise Busy(seconds=f"{default_lock_wait():g}") from exc
         if isinstance(exc, OperationalError):
             raise MoralBankError("db.unreachable", reason=exc.orig) from exc
@@ -355,6 +333,26 @@ def retrying(engine: Engine, operation: Callable[[Session], T], *, attempts: int
             # Back off a little, at random, so the writers that collided do not collide again.
             time.sleep(random.uniform(0, 0.005 * 2**attempt))
     raise AssertionError("unreachable")
+
+
+@dataclass(frozen=True)
+class EngineAccess:
+    """``reads.Access`` through an engine: a read session, and ``retrying``'s writes."""
+
+    engine: Engine
+
+    @contextmanager
+    def _reading(self) -> Iterator[Rows]:
+        with reading(self.engine) as session:
+            yield SessionRows(session)
+
+    def reading(self) -> AbstractContextManager[Rows]:
+        """A read session's ``Rows``."""
+        return self._reading()
+
+    def written(self, operation: Callable[[Writes], T]) -> T:
+        """``retrying`` the operation over the session's ``Writes``."""
+        return retrying(self.engine, lambda session: operation(SessionRows(session)))
 
 
 def lock_village(session: Session, village: str) -> None:

@@ -12,11 +12,11 @@ from __future__ import annotations
 
 import sqlite3
 import unicodedata
-from collections.abc import Iterator, Mapping, Sequence
-from contextlib import contextmanager
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 
 from moralbank.config import default_lock_wait
 from moralbank.domain.chain import GENESIS, Checkpoint
@@ -24,7 +24,10 @@ from moralbank.errors import InputError, MoralBankError, NotFound
 from moralbank.storage.refusals import FRESH, Busy, MissingFile, NotInitialised, SchemaMismatch, check_version
 
 if TYPE_CHECKING:
+    from sqlalchemy import Connection
     from sqlmodel import Session
+
+T = TypeVar("T")
 
 
 class Rows(Protocol):
@@ -35,21 +38,87 @@ class Rows(Protocol):
         ...
 
 
-class SessionRows:
-    """``Rows`` over a SQLAlchemy session, inside its transaction."""
+class Writes(Rows, Protocol):
+    """``Rows`` inside a write transaction: what the records chain and the export log write with.
 
-    def __init__(self, session: Session) -> None:
+    The same statements through a session (PostgreSQL, a ``sqlite://`` URL, every ORM write) and
+    through the stdlib's sqlite3 on a SQLite file (``sqlite_writing``), so a write that needs no
+    model (a signed export's log) never imports SQLAlchemy (bench/RESULTS.md, round five).
+    """
+
+    def named(self, sql: str, params: Mapping[str, Any] | None = None) -> tuple[list[str], Iterable[Sequence[Any]]]:
+        """The column names of ``sql``'s result and its rows, streamed."""
+        ...
+
+    def insert(self, table: str, columns: Sequence[str], rows: Sequence[Sequence[Any]]) -> None:
+        """Append rows (tuples in ``columns``' order) through the driver's executemany."""
+        ...
+
+    def insert_one(self, table: str, values: Mapping[str, Any]) -> int:
+        """Append one row and return its new id."""
+        ...
+
+    def flush(self) -> None:
+        """Send a session's pending ORM objects first, so SQL sees them (nothing to do on the driver)."""
+        ...
+
+
+class SessionRows:
+    """``Rows`` and ``Writes`` over a SQLAlchemy session (or a connection of one), inside its transaction."""
+
+    def __init__(self, session: Session | Connection) -> None:
         self.session = session
+
+    def connection(self) -> Connection:
+        """The session's connection (a connection is its own)."""
+        from sqlalchemy import Connection
+
+        return self.session if isinstance(self.session, Connection) else self.session.connection()
 
     def rows(self, sql: str, params: Mapping[str, Any] | None = None) -> Sequence[Any]:
         """Every row as a plain tuple from the driver, fetched in one call (bench/RESULTS.md)."""
         from moralbank.storage.db import driver_rows
 
-        return driver_rows(self.session, sql, dict(params or {}))
+        return driver_rows(self.connection(), sql, dict(params or {}))
+
+    def named(self, sql: str, params: Mapping[str, Any] | None = None) -> tuple[list[str], Iterable[Sequence[Any]]]:
+        """The result's column names and its rows."""
+        from sqlalchemy import text
+
+        result = self.connection().execute(text(sql), dict(params or {}))
+        return list(result.keys()), result
+
+    def insert(self, table: str, columns: Sequence[str], rows: Sequence[Sequence[Any]]) -> None:
+        """``db.insert_rows`` in this transaction."""
+        from moralbank.storage.db import insert_rows
+
+        insert_rows(self.connection(), table, columns, rows)
+
+    def insert_one(self, table: str, values: Mapping[str, Any]) -> int:
+        """One row, its id by RETURNING (PostgreSQL) or the driver's last row id (SQLite)."""
+        from sqlalchemy import text
+
+        connection = self.connection()
+        sql = _insert_sql(table, values)
+        if connection.dialect.name == "postgresql":
+            return int(connection.execute(text(sql + " RETURNING id"), dict(values)).scalar_one())
+        found = connection.execute(text(sql), dict(values)).lastrowid
+        return int(found)
+
+    def flush(self) -> None:
+        """The session's pending objects, sent."""
+        from sqlmodel import Session
+
+        if isinstance(self.session, Session):
+            self.session.flush()
+
+
+def _insert_sql(table: str, values: Mapping[str, Any]) -> str:
+    return f"INSERT INTO {table} ({', '.join(values)}) VALUES ({', '.join(':' + name for name in values)})"
 
 
 class SqliteRows:
-    """``Rows`` over a stdlib sqlite3 connection."""
+    """``Rows`` (and, in ``sqlite_writing``'s transaction, ``Writes``) over a stdlib sqlite3 connection."""
 
     def __init__(self, connection: sqlite3.Connection) -> None:
         self.connection = connection
@@ -58,6 +127,38 @@ class SqliteRows:
         """Every row, with the database's complaints in the user's words (as ``db.translated`` words them)."""
         with sqlite_translated():
             return self.connection.execute(sql, dict(params or {})).fetchall()
+
+    def named(self, sql: str, params: Mapping[str, Any] | None = None) -> tuple[list[str], Iterable[Sequence[Any]]]:
+        """The result's column names and its rows."""
+        with sqlite_translated():
+            cursor = self.connection.execute(sql, dict(params or {}))
+        return [column[0] for column in cursor.description], _translated_rows(cursor)
+
+    def insert(self, table: str, columns: Sequence[str], rows: Sequence[Sequence[Any]]) -> None:
+        """The rows through ``executemany``."""
+        if rows:
+            with sqlite_translated():
+                self.connection.executemany(insert_statement(table, columns, "?"), rows)
+
+    def insert_one(self, table: str, values: Mapping[str, Any]) -> int:
+        """One row; its id is the driver's last row id."""
+        with sqlite_translated():
+            found = self.connection.execute(_insert_sql(table, values), dict(values)).lastrowid
+        assert found is not None
+        return found
+
+    def flush(self) -> None:
+        """Nothing is pending on the driver."""
+
+
+def insert_statement(table: str, columns: Sequence[str], mark: str) -> str:
+    """An executemany INSERT of ``columns`` with the driver's positional ``mark`` (``?`` or ``%s``)."""
+    return f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({', '.join([mark] * len(columns))})"
+
+
+def _translated_rows(cursor: sqlite3.Cursor) -> Iterator[Sequence[Any]]:
+    with sqlite_translated():
+        yield from cursor
 
 
 def is_postgresql(source: Rows) -> bool:
@@ -69,8 +170,13 @@ def is_postgresql(source: Rows) -> bool:
     return session_is_postgresql(source.session)
 
 
-def rows_of(source: Session | Rows) -> Rows:
-    """``source`` as ``Rows``: a session is wrapped, a ``Rows`` is itself."""
+def rows_of(source: Session | Connection | Rows) -> Rows:
+    """``source`` as ``Rows``: a session (or connection) is wrapped, a ``Rows`` is itself."""
+    return writes_of(source)  # type: ignore[arg-type]
+
+
+def writes_of(source: Session | Connection | Writes) -> Writes:
+    """``source`` as ``Writes``: a session (or connection) is wrapped, the driver's is itself."""
     return source if isinstance(source, (SqliteRows, SessionRows)) else SessionRows(source)  # type: ignore[arg-type]
 
 
@@ -99,16 +205,67 @@ def sqlite_translated() -> Iterator[None]:
         raise
 
 
+# A write that finds the file locked says so after this long, then goes on waiting.
+NOTICE_AFTER = 3.0
+
+
+def locked(exc: BaseException) -> bool:
+    """Whether a database error (the driver's, or SQLAlchemy's wrapping it) says another writer holds the lock."""
+    reason = str(getattr(exc, "orig", exc))
+    return "database is locked" in reason or "database is busy" in reason
+
+
+def sqlite_pragmas(connection: sqlite3.Connection, limit: float) -> None:
+    """How every connection to a SQLite file is set up, by SQLAlchemy's engine or by the driver alone."""
+    connection.execute("PRAGMA journal_mode=WAL")
+    connection.execute("PRAGMA foreign_keys=ON")
+    connection.execute("PRAGMA synchronous=FULL")  # a committed decision must survive a power cut
+    connection.execute(f"PRAGMA busy_timeout={int(limit * 1000)}")
+
+
+def begin_immediate(
+    run: Callable[[str], object], error: type[Exception], limit: float, on_wait: Callable[[], None] | None
+) -> None:
+    """``BEGIN IMMEDIATE`` (``run`` runs a statement, ``error`` is what it raises), waiting for another
+    writer: ``on_wait`` after a few seconds, ``Busy`` at ``limit``."""
+    first = min(NOTICE_AFTER, limit)
+    run(f"PRAGMA busy_timeout={int(first * 1000)}")
+    try:
+        try:
+            run("BEGIN IMMEDIATE")
+            return
+        except error as exc:
+            if not locked(exc) or limit <= first:
+                if locked(exc):
+                    raise Busy(seconds=f"{limit:g}") from None
+                raise
+        if on_wait is not None:
+            on_wait()
+        run(f"PRAGMA busy_timeout={int((limit - first) * 1000)}")
+        try:
+            run("BEGIN IMMEDIATE")
+        except error as exc:
+            if locked(exc):
+                raise Busy(seconds=f"{limit:g}") from None
+            raise
+    finally:
+        run(f"PRAGMA busy_timeout={int(limit * 1000)}")
+
+
+def _refuse_missing(path: Path) -> None:
+    if not path.parent.is_dir():
+        raise MoralBankError("db.no_folder", path=str(path.parent))
+    if not path.is_file():
+        raise MissingFile(path)
+
+
 @contextmanager
 def sqlite_reading(path: Path, shown: str, program: int) -> Iterator[SqliteRows]:
     """One consistent read of a SQLite file at schema version ``program``, as ``open_engine``,
     ``require_current`` and ``reading`` would give it: a missing file or folder is refused
     without being created, another version with the message saying what to run; nothing is written.
     """
-    if not path.parent.is_dir():
-        raise MoralBankError("db.no_folder", path=str(path.parent))
-    if not path.is_file():
-        raise MissingFile(path)
+    _refuse_missing(path)
     with sqlite_translated():
         connection = sqlite3.connect(path, timeout=default_lock_wait(), isolation_level=None)
     try:
@@ -118,6 +275,66 @@ def sqlite_reading(path: Path, shown: str, program: int) -> Iterator[SqliteRows]
         yield reader
     finally:
         connection.close()  # the read transaction ends with it
+
+
+@contextmanager
+def sqlite_writing(
+    path: Path, shown: str, program: int, on_wait: Callable[[], None] | None = None
+) -> Iterator[SqliteRows]:
+    """One write to a SQLite file through the driver, as ``open_engine``, ``checked`` and
+    ``db.writing`` give it: the same connection settings, the write lock taken up front (waiting
+    for another writer as they wait), the schema version checked; committed once at the end, or
+    rolled back whole. A missing file or folder is refused without being created.
+    """
+    _refuse_missing(path)
+    limit = default_lock_wait()
+    with sqlite_translated():
+        connection = sqlite3.connect(path, timeout=limit, isolation_level=None)
+    try:
+        with sqlite_translated():
+            sqlite_pragmas(connection, limit)
+            begin_immediate(connection.execute, sqlite3.OperationalError, limit, on_wait)
+        writer = SqliteRows(connection)
+        try:
+            check_version(_version(writer), shown=shown, program=program)
+            yield writer
+            writer.rows("COMMIT")
+        finally:
+            if connection.in_transaction:
+                connection.execute("ROLLBACK")
+    finally:
+        connection.close()
+
+
+class Access(Protocol):
+    """A database a command reads and writes as plain SQL: a session's, or the driver's on a SQLite file."""
+
+    def reading(self) -> AbstractContextManager[Rows]:
+        """One consistent read."""
+        ...
+
+    def written(self, operation: Callable[[Writes], T]) -> T:
+        """Run one write operation in its own transaction (again after contention), committed whole."""
+        ...
+
+
+@dataclass(frozen=True)
+class SqliteAccess:
+    """``Access`` to a SQLite file through the driver: ``sqlite_reading`` and ``sqlite_writing``."""
+
+    path: Path
+    shown: str
+    program: int
+    on_wait: Callable[[], None] | None = None
+
+    def reading(self) -> AbstractContextManager[Rows]:
+        """``sqlite_reading`` of the file."""
+        return sqlite_reading(self.path, self.shown, self.program)
+
+    def written(self, operation: Callable[[Writes], T]) -> T:
+        """``operation`` in one ``sqlite_writing`` transaction (the write lock taken up front: no retry)."""
+        with sqlite_writing(self.path, self.shown, self.program, self.on_wait) as writer:
+            return operation(writer)
 
 
 def _version(reader: SqliteRows) -> int:

@@ -11,13 +11,16 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
-from typing import Any
-
-from sqlalchemy import Connection, inspect, text
-from sqlmodel import Session
+from typing import TYPE_CHECKING, Any
 
 from moralbank.domain import clock
 from moralbank.domain.records import COUNTY, GENESIS, body_text, record_hash
+from moralbank.storage.reads import Writes, is_postgresql, rows_of, writes_of
+
+if TYPE_CHECKING:  # a records append over the driver (a signed export on a SQLite file) needs no SQLAlchemy
+    from sqlalchemy import Connection
+    from sqlmodel import Session
+
 
 Row = dict[str, Any]
 
@@ -81,9 +84,11 @@ def _body(covered: Covered, row: Row, names: list[str], resolutions: dict[int, s
     return body
 
 
-def _resolutions(connection: Connection) -> dict[int, str]:
-    rows = connection.execute(text("SELECT * FROM resolution")).mappings()
-    return {int(row["id"]): resolution_digest(dict(row)) for row in rows}
+def _resolutions(db: Writes) -> dict[int, str]:
+    names, rows = db.named("SELECT * FROM resolution")
+    return {
+        int(row["id"]): resolution_digest(row) for row in (dict(zip(names, values, strict=True)) for values in rows)
+    }
 
 
 @dataclass(frozen=True)
@@ -96,10 +101,13 @@ class LiveRow:
     body: Row
 
 
-def live_rows(connection: Connection, kind: str, keys: Iterable[object] | None = None) -> Iterator[LiveRow]:
+def live_rows(
+    source: Session | Connection | Writes, kind: str, keys: Iterable[object] | None = None
+) -> Iterator[LiveRow]:
     """The rows of one covered kind (all, or those whose key column is in ``keys``) as record bodies."""
     covered = KINDS[kind]
-    resolutions = _resolutions(connection) if kind == "standard" else {}
+    db = writes_of(source)
+    resolutions = _resolutions(db) if kind == "standard" else {}
     if keys is None:
         batches: list[list[object]] = [[]]
     else:
@@ -110,74 +118,59 @@ def live_rows(connection: Connection, kind: str, keys: Iterable[object] | None =
             continue
         params = {f"k{n}": key for n, key in enumerate(batch)}
         where = f"WHERE t.{covered.key} IN ({', '.join(':' + name for name in params)})" if batch else ""
-        result = connection.execute(text(_select(covered, where)), params)
+        names, result = db.named(_select(covered, where), params)
         # Rows zipped with their names, the body's names worked out once: verify reads 343,000 at L.
-        names = list(result.keys())
         held = _body_names(names)
         for values in result:
             row = dict(zip(names, values, strict=True))
             yield LiveRow(kind, covered.ref(row), covered.scope(row), _body(covered, row, held, resolutions))
 
 
-_HEAD = text("SELECT seq, hash FROM record WHERE scope = :s ORDER BY seq DESC LIMIT 1")
-_INSERT = text(
-    "INSERT INTO record (scope, seq, kind, ref, body, recorded_at, prev_hash, hash) "
-    "VALUES (:scope, :seq, :kind, :ref, :body, :recorded_at, :prev_hash, :hash)"
-)
+_HEAD = "SELECT seq, hash FROM record WHERE scope = :s ORDER BY seq DESC LIMIT 1"
+_COLUMNS = ("scope", "seq", "kind", "ref", "body", "recorded_at", "prev_hash", "hash")
 
 
-def _lock(connection: Connection, scope: str) -> None:
+def _lock(db: Writes, scope: str) -> None:
     # The same advisory lock as the village's entries (storage.db.lock_village); "*" has its own.
-    if connection.dialect.name == "postgresql":
-        connection.execute(text("SELECT pg_advisory_xact_lock(hashtext(:v))"), {"v": scope})
+    if is_postgresql(db):
+        db.rows("SELECT pg_advisory_xact_lock(hashtext(:v))", {"v": scope})
 
 
-def append_records(connection: Connection, rows: Iterable[LiveRow]) -> int:
+def append_records(source: Session | Connection | Writes, rows: Iterable[LiveRow]) -> int:
     """Append one record per row to its scope's chain (locking each scope first); how many were written."""
+    db = writes_of(source)
     rows = list(rows)
     heads: dict[str, tuple[int, str]] = {}
     for scope in sorted({row.scope for row in rows}):  # one order for every writer: no deadlock
-        _lock(connection, scope)
-        found = connection.execute(_HEAD, {"s": scope}).first()
-        heads[scope] = (int(found[0]), str(found[1])) if found else (0, GENESIS)
+        _lock(db, scope)
+        found = db.rows(_HEAD, {"s": scope})
+        heads[scope] = (int(found[0][0]), str(found[0][1])) if found else (0, GENESIS)
     stamp = clock.stamp()
     values = []
     for row in rows:
         seq, prev = heads[row.scope]
         body = body_text(row.body)
         digest = record_hash(prev, row.scope, seq + 1, row.kind, body, stamp)
-        values.append(
-            {
-                "scope": row.scope,
-                "seq": seq + 1,
-                "kind": row.kind,
-                "ref": row.ref,
-                "body": body,
-                "recorded_at": stamp,
-                "prev_hash": prev,
-                "hash": digest,
-            }
-        )
+        values.append((row.scope, seq + 1, row.kind, row.ref, body, stamp, prev, digest))
         heads[row.scope] = (seq + 1, digest)
-    for start in range(0, len(values), 1000):
-        connection.execute(_INSERT, values[start : start + 1000])
+    db.insert("record", _COLUMNS, values)
     return len(values)
 
 
-def cover(session: Session, kind: str, keys: Iterable[object]) -> int:
+def cover(source: Session | Writes, kind: str, keys: Iterable[object]) -> int:
     """Record the rows of ``kind`` just written (named by their key column), in the caller's transaction."""
-    session.flush()
-    connection = session.connection()
-    return append_records(connection, list(live_rows(connection, kind, keys)))
+    db = writes_of(source)
+    db.flush()
+    return append_records(db, list(live_rows(db, kind, keys)))
 
 
-def record_heads(connection: Connection) -> dict[str, tuple[int, str]]:
+def record_heads(source: Session | Connection | Writes) -> dict[str, tuple[int, str]]:
     """Every scope's records chain head: scope -> (seq, hash)."""
-    query = text(
+    query = (
         "SELECT r.scope, r.seq, r.hash FROM record r "
         "JOIN (SELECT scope, MAX(seq) AS seq FROM record GROUP BY scope) m ON m.scope = r.scope AND m.seq = r.seq"
     )
-    return {str(scope): (int(seq), str(digest)) for scope, seq, digest in connection.execute(query)}
+    return {str(scope): (int(seq), str(digest)) for scope, seq, digest in rows_of(source).rows(query)}
 
 
 _REGISTERED_CONSENT = """
@@ -190,6 +183,8 @@ FROM household WHERE {column} = 1 ORDER BY code
 def build_records(connection: Connection) -> None:
     """The upgrade's step after its SQL: consent records from the register's consent columns, then
     a record for every covered row the database already holds (nothing else changes)."""
+    from sqlalchemy import inspect, text  # the upgrade has SQLAlchemy
+
     stamp = clock.stamp()
     for recipient, bank, column in (("board", "", "consent_board"), ("bank", "*", "consent_bank")):
         connection.execute(
@@ -208,11 +203,11 @@ def published_months(session: Session, village: str | None = None) -> set[tuple[
     leaves its month closed, and a row inserted past it (with no record) closes nothing.
     """
     query = "SELECT ref FROM record WHERE kind = 'board'" + (" AND scope = :v" if village else "")
-    refs = session.execute(text(query), {"v": village}).scalars()
+    refs = [ref for (ref,) in rows_of(session).rows(query, {"v": village} if village else {})]
     return {(str(ref).rsplit(":", 1)[0], str(ref).rsplit(":", 1)[1]) for ref in refs}
 
 
 def published_on_record(session: Session, village: str, month: str) -> bool:
     """Whether the records say this village's board for this month was published."""
-    found = session.execute(text("SELECT 1 FROM record WHERE kind = 'board' AND ref = :r"), {"r": f"{village}:{month}"})
-    return found.first() is not None
+    found = rows_of(session).rows("SELECT 1 FROM record WHERE kind = 'board' AND ref = :r", {"r": f"{village}:{month}"})
+    return bool(found)

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import re
 
-from sqlalchemy import Engine, text
+from sqlalchemy import Connection, Engine, text
 from sqlmodel import Session
 
 from moralbank.errors import InputError, MoralBankError
+from moralbank.storage.db import is_postgresql
 from moralbank.storage.schema import schema_sections
 
 _TABLE = re.compile(r"^CREATE TABLE IF NOT EXISTS (\w+)", re.MULTILINE | re.IGNORECASE)
@@ -109,13 +110,13 @@ def apply_grants(engine: Engine, role: str, *, township: bool = False) -> None:
             connection.execute(text(statement))
 
 
-def connected_login(session: Session) -> str | None:
+def connected_login(session: Session | Connection) -> str | None:
     """The PostgreSQL login a write runs as, or None when the operator is named as on SQLite.
 
     None on SQLite, and for a superuser or the owner of the tables: they can rewrite anything
     (as the owner of a SQLite file can), so the login proves nothing more than ``--operator``.
     """
-    if session.get_bind().dialect.name != "postgresql":
+    if not is_postgresql(session):
         return None
     row = session.execute(
         text(

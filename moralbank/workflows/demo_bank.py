@@ -15,7 +15,7 @@ from moralbank.render.formats import CsvWriter
 from moralbank.services.bank_results import Recorded, record_results
 from moralbank.services.bank_tables import read_bank_table
 from moralbank.services.signing import generate_keys
-from moralbank.storage.db import retrying
+from moralbank.storage.db import EngineAccess, retrying
 from moralbank.workflows.credit_export import ExportResult, export_signed
 
 DEMO_BANK = "于河农商银行"
@@ -69,7 +69,7 @@ def bank_answer(engine: Engine, *, folder: Path, policy: CreditPolicy, operator:
     keys = generate_keys(folder)
     out = folder / "credit_list.csv"
     done = export_signed(
-        engine=engine, policy=policy, as_of=today, bank=DEMO_BANK, out=out, file_format="csv",
+        database=EngineAccess(engine), policy=policy, as_of=today, bank=DEMO_BANK, out=out, file_format="csv",
         signing_key=keys.private, operator=operator,
     )  # fmt: skip
     listed = _listed(out)
