@@ -10,13 +10,15 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from sqlalchemy import Engine
+from sqlalchemy import Engine, text
 
 from moralbank.reports.credit import export_log
 from moralbank.storage.db import EngineAccess, reading
+from moralbank.storage.migrations import program_version
+from moralbank.storage.reads import SqliteAccess
 from moralbank.workflows import credit_export
 from tests.clock import freeze_today
-from tests.runner import Run, failed, invoke, ok, one_line
+from tests.runner import Run, failed, invoke, ok, one_line, run_on
 from tests.town import AS_OF, TODAY, build_credit_town
 
 BANK = "高密农商银行"
@@ -66,16 +68,23 @@ def test_the_log_row_commits_before_the_list_takes_its_name(
     assert sorted(p.name for p in tmp_path.glob("list.csv*")) == ["list.csv", "list.csv.sig"]
 
 
-def test_a_crash_while_logging_leaves_no_file_under_the_requested_name(
-    office: dict[str, Path], engine: Engine, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+@pytest.mark.parametrize("through", ["session", "driver"])
+def test_a_crash_while_logging_leaves_no_file_and_no_log_row(
+    office: dict[str, Path], engine: Engine, db_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, through: str
 ) -> None:
-    def killed(session: Any, **_: Any) -> int:
-        raise KeyboardInterrupt  # the operator's Ctrl-C (or the power) in the middle of logging
+    if through == "driver" and "://" in db_url:
+        pytest.skip("the driver's own write is a SQLite file's")
+    real = credit_export.record_export
+
+    def killed(session: Any, **kwargs: Any) -> int:
+        real(session, **kwargs)  # the row, the listed households and the record, all written
+        raise KeyboardInterrupt  # then the operator's Ctrl-C (or the power), before the commit
 
     monkeypatch.setattr(credit_export, "record_export", killed)
+    database = EngineAccess(engine) if through == "session" else SqliteAccess(Path(db_url), db_url, program_version())
     with pytest.raises(KeyboardInterrupt):
         credit_export.export_signed(
-            database=EngineAccess(engine),
+            database=database,
             policy=_policy(),
             as_of=date.fromisoformat(AS_OF),
             bank=BANK,
@@ -88,6 +97,16 @@ def test_a_crash_while_logging_leaves_no_file_under_the_requested_name(
     assert list(tmp_path.glob("list.csv*")) == []
     with reading(engine) as session:
         assert export_log(session) == []
+        counts = [session.execute(text(f"SELECT count(*) FROM {t}")).scalar_one() for t in ("export_row", "record")]
+    assert counts[0] == 0 and counts[1] == records_before(engine)
+    monkeypatch.undo()
+    ok(export(run_on(db_url), office, tmp_path / "list.csv"))  # the lock was let go: the next export is logged
+
+
+def records_before(engine: Engine) -> int:
+    """The records the town has (none of them an export's)."""
+    with reading(engine) as session:
+        return int(session.execute(text("SELECT count(*) FROM record WHERE kind <> 'export_log'")).scalar_one())
 
 
 def _policy() -> Any:

@@ -195,7 +195,11 @@ def _ratings(
     where = f"WHERE {' AND '.join(conditions)}" if conditions else ""
     body = shape.format(id_number="h.id_number" if with_id else "''", where=where, place=place)
     query = f"{body}ORDER BY h.code"
-    if rated_only:  # the points are the select list's: filtered outside it, so that each probe runs once
+    if rated_only:
+        # Filtered on the select list's points. SQLite flattens the subquery, so it sums each
+        # household's window in the filter and again for the third that pass it; the other
+        # probes run for those alone. At L: 0.36 s where every household's row took 0.48 s in
+        # the sqlite3 shell, and a third of the rows for the loop (bench/RESULTS.md, round five).
         query = f"SELECT * FROM ({body}) r WHERE COALESCE(r.points, 0) >= :least ORDER BY r.code"
         params["least"] = policy.least_points()
     stopped = vetoes(db, policy, as_of, household, village=village, place=place)
