@@ -188,13 +188,16 @@ def red_csv(red: RedColumns, black_list: Sequence[BlackRow] | None, lang: str = 
 def _bare_red_lines(listed: str, red: RedColumns) -> str:
     """The red list's CSV lines joined by hand, for texts that ``bare`` says CSV writes as they stand.
 
-    The bytes ``CsvWriter.writecolumns`` writes (tests/test_county_reads.py), in 15 ms against its
-    33 for a county's 55,000 lines (bench/RESULTS.md): an f-string a line, ranks and points whole numbers.
+    The bytes ``CsvWriter.writecolumns`` writes (tests/test_county_reads.py), in 11 ms against its
+    33 for a county's 55,000 lines (bench/RESULTS.md; 15 ms formatting the whole numbers on each
+    line). A month's points take few values, and so do the ranks: what comes before a line's code
+    (the list and the rank) and after its village (the points, two empty cells) is written once a value.
     """
-    lines = zip(red.ranks, red.households, red.names, red.villages, red.points, strict=True)
-    return "".join(
-        [f"{listed},{rank},{code},{name},{place},{points},,\r\n" for rank, code, name, place, points in lines]
-    )
+    heads = {rank: f"{listed},{rank}," for rank in set(red.ranks)}
+    tails = {points: f",{points},,\r\n" for points in set(red.points)}
+    texts = (red.households, red.names, red.villages)
+    lines = zip(map(heads.__getitem__, red.ranks), *texts, map(tails.__getitem__, red.points), strict=True)
+    return "".join([f"{head}{code},{name},{place}{tail}" for head, code, name, place, tail in lines])
 
 
 # --- Markdown ---------------------------------------------------------------------------------
