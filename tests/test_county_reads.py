@@ -29,14 +29,14 @@ from hypothesis import given
 from hypothesis import strategies as st
 from sqlalchemy import Engine, text
 
-from moralbank.domain.boards import BlackRow, Board, BoardRow, ranked_columns
+from moralbank.domain.boards import BlackRow, Board, BoardRow, RedColumns, competition_ranks, ranked_columns
 from moralbank.domain.chain import GENESIS, Checkpoint
 from moralbank.domain.credit_policy import load_policy
 from moralbank.domain.dates import month_bounds
 from moralbank.domain.identity import mask_name
 from moralbank.domain.limits import inert
 from moralbank.messages import text as catalogue
-from moralbank.render.boards import board_csv, board_title
+from moralbank.render.boards import board_csv, board_title, red_csv
 from moralbank.render.credit import _RATING_CSV, ratings_sheet, reason_text, write_ratings_csv
 from moralbank.render.formats import CsvWriter, inert_cell
 from moralbank.render.journal import journal_lines
@@ -157,6 +157,24 @@ def test_board_csv_gives_the_bytes_cell_by_cell_wording_gave(lang: str) -> None:
     assert board_csv(board, lang) == _reference_board_csv(board, lang)
     plain = Board("V1", "东庄村", "2026-11", Checkpoint("V1", 0, GENESIS), board.rows[:1], None)
     assert board_csv(plain, lang) == _reference_board_csv(plain, lang)
+
+
+# Texts CSV writes as they stand (the red list joined by hand); at times one awkward text planted among them.
+plain_texts = st.text(alphabet="张李王HV09 -.'*", max_size=4)
+red_lines = st.lists(st.tuples(plain_texts, plain_texts, plain_texts, st.integers(-(10**4), 10**4)), max_size=6)
+
+
+@given(red_lines, st.none() | st.tuples(st.integers(0, 5), st.integers(0, 2), st.sampled_from(AWKWARD)), st.booleans())
+def test_the_red_list_joined_by_hand_gives_the_bytes_cell_by_cell_wording_gave(
+    lines: list[tuple[str, str, str, int]], planted: tuple[int, int, str] | None, english: bool
+) -> None:
+    cells = [list(line) for line in sorted(lines, key=lambda line: -line[3])]
+    if planted is not None and cells:
+        line, at, value = planted
+        cells[line % len(cells)][at] = value
+    rows = [BoardRow(rank, *line) for rank, line in zip(competition_ranks([c[3] for c in cells]), cells, strict=True)]
+    lang = "en" if english else "zh"
+    assert red_csv(RedColumns.of(rows), None, lang) == _reference_board_csv(Board(None, "", "2026-11", [], rows), lang)
 
 
 @pytest.mark.parametrize("lang", ["zh", "en"])

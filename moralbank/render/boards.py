@@ -15,7 +15,7 @@ from moralbank.domain.chain import Checkpoint
 from moralbank.domain.clock import DEFAULT_TZ, local_time
 from moralbank.domain.limits import inert
 from moralbank.messages import text
-from moralbank.render.formats import CsvWriter
+from moralbank.render.formats import CsvWriter, bare
 from moralbank.render.printed import long_date, page
 from moralbank.render.spreadsheet import BOM, SheetTable, csv_cell, worded
 from moralbank.reports.boards import PublishedRow
@@ -169,17 +169,35 @@ def red_csv(red: RedColumns, black_list: Sequence[BlackRow] | None, lang: str = 
     writer = CsvWriter(out, lineterminator="\r\n")
     writer.writerow(header)
     # A red line is codes, a name and whole numbers, which worded() and csv_cell() give back as
-    # they are: written as columns, of which CsvWriter checks the codes, names and villages (the
-    # list's name is the catalogue's, the rest whole numbers or empty), for a county's month has
-    # ~55,000 lines (bench/RESULTS.md; tests/test_county_reads.py holds it to csv_text's bytes).
-    listed, empty = repeat(text("board.red_sheet", lang)), repeat("")
-    writer.writecolumns(
-        [listed, red.ranks, red.households, red.names, red.villages, red.points, empty, empty], (2, 3, 4)
-    )
+    # they are, for a county's month has ~55,000 lines (bench/RESULTS.md; tests/test_county_reads.py
+    # holds both ways to csv_text's bytes).
+    listed = text("board.red_sheet", lang)
+    if all(map(bare, ([listed], red.households, red.names, red.villages))):
+        out.write(_bare_red_lines(listed, red))
+    else:  # as columns, of which CsvWriter checks the codes, names and villages
+        empty = repeat("")
+        writer.writecolumns(
+            [repeat(listed), red.ranks, red.households, red.names, red.villages, red.points, empty, empty], (2, 3, 4)
+        )
     black = text("board.black_sheet", lang)
     for line in black_list or []:
         writer.writerow([black, *(csv_cell(worded(n, getattr(line, n, None), lang)) for n, _h, _r in columns)])
     return BOM + out.getvalue()
+
+
+def _bare_red_lines(listed: str, red: RedColumns) -> str:
+    """The red list's CSV lines joined by hand, for texts that ``bare`` says CSV writes as they stand.
+
+    The bytes ``CsvWriter.writecolumns`` writes (tests/test_county_reads.py), in 11 ms against its
+    33 for a county's 55,000 lines (bench/RESULTS.md; 15 ms formatting the whole numbers on each
+    line). A month's points take few values, and so do the ranks: what comes before a line's code
+    (the list and the rank) and after its village (the points, two empty cells) is written once a value.
+    """
+    heads = {rank: f"{listed},{rank}," for rank in set(red.ranks)}
+    tails = {points: f",{points},,\r\n" for points in set(red.points)}
+    texts = (red.households, red.names, red.villages)
+    lines = zip(map(heads.__getitem__, red.ranks), *texts, map(tails.__getitem__, red.points), strict=True)
+    return "".join([f"{head}{code},{name},{place}{tail}" for head, code, name, place, tail in lines])
 
 
 # --- Markdown ---------------------------------------------------------------------------------

@@ -172,15 +172,21 @@ def county_lines(session: Session | Rows, *, month: str) -> CountyLines:
     """Every village's households ranked together; the black list covers villages that enable it."""
     places = all_villages(session)
     listing = [p.code for p in places if p.black_list]
-    with _without_cycle_collection():  # ~55,000 rows, then their columns
-        rows = _standing_rows(session, month=month)
-        # Columns, not a tuple per line: transposed and ranked in C-level passes (bench/RESULTS.md).
-        households, heads, consents, villages, points = zip(*rows, strict=True) if rows else ((),) * 5
-        names = list(heads)
-        for at in compress(range(len(names)), map(not_, consents)):  # those without consent to be named
-            names[at] = shown_name(names[at], False)
-        red = ranked_columns(households, names, villages, list(map(int, points)))
+    # The rows are freed as soon as they are columns, before the collector is back: a collection
+    # over the ~55,000 row tuples, due when it comes back, took 7 ms (bench/RESULTS.md).
+    with _without_cycle_collection():
+        red = _red_columns(_standing_rows(session, month=month))
     return CountyLines(places, red, black_list(session, month=month, villages=listing) if listing else None)
+
+
+def _red_columns(rows: Sequence[Any]) -> RedColumns:
+    """The standings' rows as a ranked red list, with names shown as the board shows them."""
+    # Columns, not a tuple per line: transposed and ranked in C-level passes (bench/RESULTS.md).
+    households, heads, consents, villages, points = zip(*rows, strict=True) if rows else ((),) * 5
+    names = list(heads)
+    for at in compress(range(len(names)), map(not_, consents)):  # those without consent to be named
+        names[at] = shown_name(names[at], False)
+    return ranked_columns(households, names, villages, list(map(int, points)))
 
 
 def county_board(session: Session | Rows, *, month: str) -> Board:
