@@ -356,7 +356,8 @@ CREATE TABLE IF NOT EXISTS consent (
     operator    TEXT NOT NULL,
     recorded_at TEXT NOT NULL
 );
-CREATE INDEX IF NOT EXISTS consent_household ON consent (household, recipient, on_date);
+-- Covering: the consent in force is read from the index alone (migration 0011).
+CREATE INDEX IF NOT EXISTS consent_household ON consent (household, recipient, on_date, source, bank, action);
 
 -- Two households can never share an ID number, even when added at the same moment.
 CREATE UNIQUE INDEX IF NOT EXISTS household_id_number ON household (id_number);

@@ -279,6 +279,7 @@ def bench_size(
     else:
         log(f"reusing the {size.name} build of {previous['measured_at']} (--rebuild to rebuild)")
         built = previous["build"]
+        bench.run_mb("upgrade")  # a build made before this program's last migration is brought to it
         bench.run_mb("init")  # tables added since the build (init is idempotent)
     host = machine()
     operations = [] if build_only else measure_all(bench, built, smoke=smoke)

@@ -2,15 +2,15 @@
 
 from __future__ import annotations
 
-from importlib.resources import files
 from pathlib import Path
 
-_REPO_ROOT = Path(__file__).resolve().parent.parent
+_PACKAGE = Path(__file__).resolve().parent  # what importlib.resources.files gives (~4 ms to import)
+_REPO_ROOT = _PACKAGE.parent
 
 
 def _packaged(name: str) -> Path:
     # An installed wheel carries these inside the package; a source checkout has them at the root.
-    inside = Path(str(files("moralbank"))) / name
+    inside = _PACKAGE / name
     return inside if inside.exists() else _REPO_ROOT / name
 
 

@@ -8,11 +8,15 @@ from datetime import UTC, date, datetime
 from typing import Any
 
 import pytest
+from dateutil.relativedelta import relativedelta
+from hypothesis import given
+from hypothesis import strategies as st
 from sqlalchemy import Engine
 
 from moralbank.domain import clock
 from moralbank.domain.boards import Board, Publication
 from moralbank.domain.chain import Checkpoint
+from moralbank.domain.dates import month_bounds
 from moralbank.render.boards import board_footer, listed_for_people
 from moralbank.reports.boards import PublishedRow
 from moralbank.services import register
@@ -81,3 +85,10 @@ def test_the_business_timezone_is_a_setting(
     monkeypatch.setenv("MORALBANK_TZ", "Mars/Olympus")
     result = run("award", "NL001", "ZY01")
     assert result.exit_code == 1 and "Unknown timezone: Mars/Olympus" in result.stderr
+
+
+@given(st.integers(min_value=1, max_value=9998), st.integers(min_value=1, max_value=12))
+def test_a_months_bounds_are_its_first_day_and_the_day_before_the_next_month(year: int, month: int) -> None:
+    first, last = month_bounds(f"{year:04d}-{month:02d}")
+    assert first == date(year, month, 1)
+    assert last == first + relativedelta(months=1, days=-1)  # the calendar's own answer

@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import functools
 import importlib
-import importlib.abc
 import importlib.util
 import re
 import sys
@@ -418,8 +417,12 @@ def _printer(rich_utils: Any) -> None:
     rich_utils.OptionHighlighter.highlights = [*rich_utils.OptionHighlighter.highlights, r"(?P<usage>用法：)"]
 
 
-class _AfterImport(importlib.abc.MetaPathFinder):
-    """Runs ``then(module)`` right after ``name`` is imported, wherever the import happens."""
+class _AfterImport:
+    """Runs ``then(module)`` right after ``name`` is imported, wherever the import happens.
+
+    A meta path finder by its ``find_spec`` alone: ``importlib.abc`` imports ``importlib.resources``,
+    about 4 ms of every run (bench/RESULTS.md, round five).
+    """
 
     def __init__(self, name: str, then: Callable[[Any], None]) -> None:
         self.name, self.then = name, then

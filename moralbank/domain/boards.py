@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
-import json
 from bisect import bisect_right
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -11,7 +9,7 @@ from itertools import groupby, repeat
 from operator import eq, ge, lt
 from typing import Any
 
-from moralbank.domain.chain import Checkpoint
+from moralbank.domain.heads import Checkpoint
 from moralbank.domain.identity import mask_name
 
 
@@ -190,11 +188,15 @@ def snapshot(board: Board) -> dict[str, Any]:
 
 def canonical_text(data: dict[str, Any]) -> str:
     """Sorted-key compact JSON: the exact text that is stored and hashed."""
+    import json  # here: a board read stores and hashes nothing (bench/RESULTS.md, round five)
+
     return json.dumps(data, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
 
 
 def text_hash(text: str) -> str:
     """SHA-256 of a snapshot's stored text."""
+    import hashlib
+
     return hashlib.sha256(text.encode()).hexdigest()
 
 

@@ -5,9 +5,11 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Sequence
-from dataclasses import dataclass
 
-GENESIS = "0" * 64
+# The chain heads, kept apart so that the reads that name them need not import hashlib and json.
+from moralbank.domain.heads import GENESIS as GENESIS
+from moralbank.domain.heads import Checkpoint as Checkpoint
+from moralbank.domain.heads import Head as Head
 
 # The order of fields in an entry's canonical form; changing it breaks every stored chain.
 CHAIN_FIELDS = (
@@ -68,30 +70,3 @@ def format_hash(chain_format: int, prev_hash: str, values: Sequence[object]) -> 
     if chain_format not in CHAIN_FORMATS:
         raise ValueError(f"unknown chain format {chain_format}")
     return entry_hash(prev_hash, values)
-
-
-@dataclass(frozen=True)
-class Checkpoint:
-    """The head of one village's chain: its last sequence number and hash."""
-
-    village: str
-    seq: int
-    hash: str
-
-
-@dataclass(frozen=True)
-class Head:
-    """What ``checkpoint`` and ``backup`` save of a village: its ledger, stock and records chains' heads.
-
-    A chain without links has seq 0 and the genesis hash; a saved file without stock or records
-    heads reads so. County-wide records (scope "*") are saved as a head of village "*" whose
-    ledger and stock chains are empty.
-    """
-
-    village: str
-    seq: int
-    hash: str
-    stock_seq: int = 0
-    stock_hash: str = GENESIS
-    records_seq: int = 0
-    records_hash: str = GENESIS

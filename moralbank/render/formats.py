@@ -5,7 +5,6 @@ from __future__ import annotations
 import csv
 import dataclasses
 import io
-import json
 import re
 from collections.abc import Iterable, Sequence
 from itertools import chain, islice
@@ -160,6 +159,8 @@ def plain(value: Any) -> Any:
 
 def render_json(value: Any) -> str:
     """Stable, readable JSON (UTF-8 text, keys in field order)."""
+    import json  # here: most outputs are tables or CSV (bench/RESULTS.md, round five)
+
     return json.dumps(plain(value), ensure_ascii=False, indent=2) + "\n"
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
 
-from moralbank.domain.chain import Checkpoint
+from moralbank.domain.heads import Checkpoint
 from moralbank.errors import InputError
 from moralbank.storage.reads import Rows, chain_head, holdings, rows_of, village
 from moralbank.storage.reads import household as household_record

@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 
 from moralbank.config import default_lock_wait
-from moralbank.domain.chain import GENESIS, Checkpoint
+from moralbank.domain.heads import GENESIS, Checkpoint
 from moralbank.errors import InputError, MoralBankError, NotFound
 from moralbank.storage.refusals import FRESH, Busy, MissingFile, NotInitialised, SchemaMismatch, check_version
 
