@@ -155,3 +155,26 @@ def test_a_path_option_is_coerced_as_typer_coerces_it_without_pydantic(tmp_path:
                 except BadParameter as exc:
                     said.append(("refused", exc.format_message()))
             assert said[0] == said[1] and type(said[0]) is type(said[1]), (param.name, value, said)
+
+
+def test_a_write_through_the_installed_entry_point_leaves_the_ledger_in_its_one_file(tmp_path: Path) -> None:
+    # The command closes its SQLite connections at exit, which checkpoints the WAL into the file:
+    # a clerk who copies village.db alone (to the county, to a USB stick) has every record in it.
+    db = tmp_path / "village.db"
+    for args in (["init"], ["village", "add", "DZ", "--name", "东庄村", "--town", "于河街道", "--county", "潍城区"]):
+        subprocess.run(
+            [sys.executable, "-m", "cli", "--db", str(db), "--operator", "tester", *args],
+            cwd=REPO, env=ENV, capture_output=True, check=True,
+        )  # fmt: skip
+        assert sorted(p.name for p in tmp_path.iterdir()) == ["village.db"], args
+    copy = tmp_path / "copy" / "village.db"
+    copy.parent.mkdir()
+    copy.write_bytes(db.read_bytes())
+    listed = subprocess.run(
+        [sys.executable, "-m", "cli", "--db", str(copy), "village", "list"],
+        cwd=REPO,
+        env=ENV,
+        capture_output=True,
+        text=True,
+    )
+    assert listed.returncode == 0 and "DZ" in listed.stdout, listed.stderr

@@ -130,13 +130,11 @@ def main() -> None:
     if name in _MODULES_OF and not _completing():
         only(common.app, name)
     # What the imports made (modules, classes, the catalogue) lives until the process ends: out of
-    # the cyclic collector's passes from here on, and out of its last pass at exit (a county
-    # board's run, 0.33 s, is ~15 ms shorter at L; bench/RESULTS.md, round five).
+    # the cyclic collector's passes from here on (bench/RESULTS.md, round five). Only what exists
+    # now: the engines and connections a command opens must still be collected at exit, for
+    # closing the last SQLite connection is what checkpoints the WAL into the file itself.
     gc.freeze()
-    try:
-        common.app()
-    finally:
-        gc.freeze()
+    common.app()
 
 
 def only(root: typer.Typer, name: str) -> None:
