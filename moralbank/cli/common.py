@@ -155,19 +155,19 @@ def operator(ctx: typer.Context, needed: str = "clerk") -> str:
     from moralbank.storage.reads import SessionRows
 
     given = (settings(ctx).operator or "").strip()
-    with reading_rows(ctx) as session:  # a SQLite file through the driver: a signed export needs no SQLAlchemy
+    with reading_rows(ctx) as db:  # a SQLite file through the driver: a signed export needs no SQLAlchemy
         login = None
-        if isinstance(session, SessionRows):
+        if isinstance(db, SessionRows):
             from moralbank.storage.roles import connected_login
 
-            login = connected_login(session.session)
+            login = connected_login(db.session)
         if login is not None:
             if given and given != login:
                 raise MoralBankError("operator.not_login", name=given, login=login)
             given = login
         if not given:
             raise MoralBankError("operator.required")
-        require(session, given, needed)
+        require(db, given, needed)
     return given
 
 

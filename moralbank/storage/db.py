@@ -158,10 +158,6 @@ def sqlite_backup(source: Path, target: Path) -> None:
         raise MoralBankError("backup.write_failed", path=str(target), reason=exc) from exc
 
 
-def _connection(session: Session | Connection) -> Connection:
-    return session if isinstance(session, Connection) else session.connection()
-
-
 def driver_blocks(
     session: Session | Connection, sql: str, params: dict[str, Any], size: int = 5000
 ) -> Iterator[list[Any]]:
@@ -171,7 +167,7 @@ def driver_blocks(
     a county's rows (bench/RESULTS.md). PostgreSQL streams from a server-side cursor. The
     driver's errors are wrapped as SQLAlchemy's, so ``translated`` words them as it does any other.
     """
-    connection = _connection(session)
+    connection = SessionRows(session).connection()
     if connection.dialect.name != "sqlite":
         # Per statement: Connection.execution_options would leave the session's connection
         # streaming, and a later INSERT cannot run in a server-side cursor.
@@ -190,7 +186,7 @@ def driver_blocks(
 
 def driver_rows(session: Session | Connection, sql: str, params: dict[str, Any]) -> list[Any]:
     """Every row of a query as a plain tuple (``driver_blocks`` in one list on SQLite)."""
-    connection = _connection(session)
+    connection = SessionRows(session).connection()
     if connection.dialect.name != "sqlite":
         return [tuple(row) for row in connection.execute(text(sql), params)]
     return [row for block in driver_blocks(connection, sql, params, 20_000) for row in block]
@@ -206,7 +202,7 @@ def insert_rows(
     """
     if not rows:
         return
-    connection = _connection(session)
+    connection = SessionRows(session).connection()
     mark = "?" if connection.dialect.paramstyle == "qmark" else "%s"
     connection.exec_driver_sql(insert_statement(table, columns, mark), list(rows))
 
